@@ -1,0 +1,286 @@
+//! Shop API keys: how a repair shop's own system talks to its dealer. The secret is shown
+//! once at creation; only its SHA-256 is stored (the secret has 256 bits of entropy, so a
+//! fast hash is enough and lets a key be found by its hash in one indexed lookup).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::{AdminStaff, Shop};
+use crate::customers::{CustomerResponse, find_active};
+use crate::db::TenantScoped;
+use crate::entities::{api_keys, customers};
+use crate::error::{Error, Result};
+use crate::events::{EventKind, NewEvent};
+use crate::http::extract::{ApiJson, ApiPath};
+use crate::ids::{ApiKeyId, CustomerId};
+use crate::validate::{NAME_MAX, Validator};
+
+/// Every shop key starts with this, so a leaked key is recognisable (e.g. by secret scanners).
+pub const KEY_PREFIX: &str = "psk_";
+/// Characters of the key shown in listings.
+const VISIBLE_CHARS: usize = 12;
+/// `last_used_at` is refreshed at most this often, so that shop traffic does not turn every
+/// read into a write.
+const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_keys, create_key))
+        .routes(routes!(revoke_key))
+        .routes(routes!(shop_me))
+}
+
+fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The active key with this secret, if any, and only while its customer is active.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<api_keys::Model>> {
+    if !secret.starts_with(KEY_PREFIX) || secret.len() > 128 {
+        return Ok(None);
+    }
+    let found = api_keys::Entity::find()
+        .filter(api_keys::Column::SecretHash.eq(hash_secret(secret)))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    let Some(key) = found else { return Ok(None) };
+    // Archiving a customer revokes its keys in the same transaction; this check is for
+    // keys issued by older versions or edited by hand.
+    let customer_active = customers::Entity::scoped_by_id(key.tenant_id, key.customer_id)
+        .filter(customers::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .is_some();
+    if !customer_active {
+        return Ok(None);
+    }
+    if key.last_used_at.is_none_or(|t| t + LAST_USED_GRANULARITY <= now) {
+        api_keys::Entity::scoped_update(key.tenant_id)
+            .filter(api_keys::Column::Id.eq(key.id))
+            .col_expr(api_keys::Column::LastUsedAt, Expr::value(now))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some(key))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyResponse {
+    pub id: ApiKeyId,
+    pub customer_id: CustomerId,
+    pub name: Option<String>,
+    /// The first characters of the key, to tell keys apart.
+    #[schema(example = "psk_3f9a1c7e")]
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_keys::Model> for ApiKeyResponse {
+    fn from(k: api_keys::Model) -> Self {
+        Self {
+            id: k.id,
+            customer_id: k.customer_id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKeyResponse,
+    /// The whole key. It is shown only in this response; store it now.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyList {
+    pub items: Vec<ApiKeyResponse>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKeyRequest {
+    /// A label, e.g. the shop system it is for; up to 200 characters.
+    pub name: Option<String>,
+}
+
+/// The customer's active API keys (never their secrets).
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{id}/api-keys",
+    tag = "shop keys",
+    summary = "List a customer's API keys",
+    params(("id" = CustomerId, Path, description = "Customer id")),
+    security(("staff_token" = [])),
+    responses((status = 200, body = ApiKeyList))
+)]
+#[tracing::instrument(skip_all)]
+async fn list_keys(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath(id): ApiPath<CustomerId>,
+) -> Result<axum::Json<ApiKeyList>> {
+    find_active(&state.db, caller.tenant, id).await?;
+    let keys = api_keys::Entity::scoped(caller.tenant)
+        .filter(api_keys::Column::CustomerId.eq(id))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .order_by_asc(api_keys::Column::Id)
+        .all(&state.db)
+        .await?;
+    Ok(axum::Json(ApiKeyList {
+        items: keys.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Issue an API key for a customer's own system. The secret is in this response only.
+#[utoipa::path(
+    post,
+    path = "/v1/customers/{id}/api-keys",
+    tag = "shop keys",
+    summary = "Issue an API key to a customer",
+    params(("id" = CustomerId, Path, description = "Customer id")),
+    request_body = CreateApiKeyRequest,
+    security(("staff_token" = [])),
+    responses((status = 201, body = CreatedApiKey))
+)]
+#[tracing::instrument(skip_all)]
+async fn create_key(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath(id): ApiPath<CustomerId>,
+    ApiJson(body): ApiJson<CreateApiKeyRequest>,
+) -> Result<(StatusCode, axum::Json<CreatedApiKey>)> {
+    let mut v = Validator::default();
+    let name = v.opt_text("/name", body.name.as_deref(), NAME_MAX);
+    v.finish()?;
+
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let secret = format!("{KEY_PREFIX}{}", hex::encode(raw));
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    find_active(&txn, caller.tenant, id).await?;
+    let key = api_keys::ActiveModel {
+        id: Set(ApiKeyId::generate()),
+        tenant_id: Set(caller.tenant),
+        customer_id: Set(id),
+        name: Set(name),
+        prefix: Set(secret[..VISIBLE_CHARS].to_owned()),
+        secret_hash: Set(hash_secret(&secret)),
+        created_by: Set(Some(caller.user_id)),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    crate::events::record(
+        &txn,
+        NewEvent {
+            tenant: caller.tenant,
+            customer: Some(id),
+            kind: EventKind::ApiKeyIssued,
+            subject: key.id.to_string(),
+            actor: Some(caller.user_id.to_string()),
+            at: now,
+            payload: json!({ "prefix": key.prefix }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreatedApiKey {
+            key: key.into(),
+            secret,
+        }),
+    ))
+}
+
+/// Revoke a key; calls with it fail from now on.
+#[utoipa::path(
+    delete,
+    path = "/v1/customers/{id}/api-keys/{key_id}",
+    tag = "shop keys",
+    summary = "Revoke an API key",
+    params(
+        ("id" = CustomerId, Path, description = "Customer id"),
+        ("key_id" = ApiKeyId, Path, description = "API key id"),
+    ),
+    security(("staff_token" = [])),
+    responses((status = 204, description = "Revoked"))
+)]
+#[tracing::instrument(skip_all)]
+async fn revoke_key(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath((customer_id, key_id)): ApiPath<(CustomerId, ApiKeyId)>,
+) -> Result<StatusCode> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let revoked = api_keys::Entity::scoped_update(caller.tenant)
+        .filter(api_keys::Column::Id.eq(key_id))
+        .filter(api_keys::Column::CustomerId.eq(customer_id))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .col_expr(api_keys::Column::RevokedAt, Expr::value(now))
+        .exec(&txn)
+        .await?;
+    if revoked.rows_affected == 0 {
+        return Err(Error::not_found("api key"));
+    }
+    crate::events::record(
+        &txn,
+        NewEvent {
+            tenant: caller.tenant,
+            customer: Some(customer_id),
+            kind: EventKind::ApiKeyRevoked,
+            subject: key_id.to_string(),
+            actor: Some(caller.user_id.to_string()),
+            at: now,
+            payload: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The calling shop's own customer record at its dealer.
+#[utoipa::path(
+    get,
+    path = "/v1/shop/me",
+    tag = "shop",
+    summary = "Who am I (shop)",
+    security(("shop_key" = []), ("shop_key_header" = [])),
+    responses((status = 200, body = CustomerResponse))
+)]
+#[tracing::instrument(skip_all, fields(key_id = %shop.key_id))]
+async fn shop_me(State(state): State<AppState>, shop: Shop) -> Result<axum::Json<CustomerResponse>> {
+    Ok(axum::Json(
+        find_active(&state.db, shop.tenant, shop.customer_id).await?.into(),
+    ))
+}

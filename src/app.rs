@@ -1,0 +1,153 @@
+//! Application state, the router with its middleware stack, and serving with graceful
+//! shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::LatencyUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::extract::JSON_BODY_LIMIT;
+use crate::http::metrics::{self, HttpMetrics};
+use crate::http::{middleware, request_id};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<HttpMetrics>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
+        let jwt = JwtKeys::new(config.jwt_secret.expose().as_bytes(), config.token_ttl);
+        Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            jwt: Arc::new(jwt),
+            throttle: Arc::default(),
+            metrics: Arc::default(),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, _openapi) = crate::openapi::api_router().split_for_parts();
+    let request_id_header = HeaderName::from_static(request_id::HEADER);
+
+    let trace = TraceLayer::new_for_http()
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
+        )
+        .make_span_with(|req: &Request<_>| {
+            let request_id = req
+                .headers()
+                .get(request_id::HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                request_id,
+                method = %req.method(),
+                path = %req.uri().path(),
+                tenant_id = tracing::field::Empty,
+            )
+        });
+
+    api.route_layer(axum::middleware::from_fn_with_state(
+        state.metrics.clone(),
+        metrics::record,
+    ))
+    .fallback(middleware::fallback)
+    .with_state(state.clone())
+    .layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id_header.clone(), MakeRequestUuid))
+            .layer(trace)
+            .layer(PropagateRequestIdLayer::new(request_id_header))
+            .layer(axum::middleware::from_fn(request_id::scope))
+            .layer(axum::middleware::from_fn(middleware::ensure_problem_body))
+            .layer(cors(&state.config.cors_origins))
+            .layer(CompressionLayer::new())
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                state.config.request_timeout,
+            ))
+            .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT)),
+    )
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([HeaderName::from_static(request_id::HEADER), header::RETRY_AFTER])
+}
+
+/// Serve until `shutdown` completes; in-flight requests are allowed to finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

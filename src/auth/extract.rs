@@ -1,0 +1,140 @@
+//! Typed access levels. A handler's signature says who may call it: `AnyStaff`,
+//! `SalesStaff`, `AdminStaff` (dealer staff with a JWT) or `Shop` (a repair shop's API key).
+//! Each yields the caller's tenant, which is all the persistence helpers accept.
+
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::auth::jwt::TokenError;
+use crate::db::TenantScoped;
+use crate::entities::users;
+use crate::error::Error;
+use crate::ids::{ApiKeyId, CustomerId, TenantId, UserId};
+
+pub trait RoleRequirement: Send + Sync + 'static {
+    const MIN: Role;
+}
+
+pub struct ViewerOrAbove;
+pub struct SalesOrAbove;
+pub struct AdminOrAbove;
+
+impl RoleRequirement for ViewerOrAbove {
+    const MIN: Role = Role::Viewer;
+}
+impl RoleRequirement for SalesOrAbove {
+    const MIN: Role = Role::Sales;
+}
+impl RoleRequirement for AdminOrAbove {
+    const MIN: Role = Role::Admin;
+}
+
+/// A signed-in staff member of a dealer whose role is at least `R::MIN`.
+pub struct Staff<R: RoleRequirement> {
+    pub tenant: TenantId,
+    pub user_id: UserId,
+    /// The role as stored now, not as it was when the token was issued: a demotion takes
+    /// effect on the next request.
+    pub role: Role,
+    _requirement: PhantomData<R>,
+}
+
+pub type AnyStaff = Staff<ViewerOrAbove>;
+pub type SalesStaff = Staff<SalesOrAbove>;
+pub type AdminStaff = Staff<AdminOrAbove>;
+
+const MISSING: Error = Error::Unauthorized {
+    code: "missing_credentials",
+    detail: "send an access token as `Authorization: Bearer <token>`",
+};
+const INVALID_TOKEN: Error = Error::Unauthorized {
+    code: "invalid_token",
+    detail: "the access token is invalid or has been revoked; log in again",
+};
+const EXPIRED_TOKEN: Error = Error::Unauthorized {
+    code: "token_expired",
+    detail: "the access token has expired; log in again",
+};
+const INVALID_KEY: Error = Error::Unauthorized {
+    code: "invalid_api_key",
+    detail: "the API key is invalid or has been revoked",
+};
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn record_tenant(tenant: TenantId) {
+    tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+}
+
+impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(MISSING)?;
+        let claims = state.jwt.verify(token, state.clock.now()).map_err(|err| match err {
+            TokenError::Expired => EXPIRED_TOKEN,
+            TokenError::Invalid(_) => INVALID_TOKEN,
+        })?;
+        let user = users::Entity::scoped_by_id(claims.tid, claims.sub)
+            .one(&state.db)
+            .await?
+            .ok_or(INVALID_TOKEN)?;
+        record_tenant(user.tenant_id);
+        if user.role < R::MIN {
+            return Err(Error::forbidden(format!(
+                "this action needs the {} role or higher; you are {}",
+                R::MIN.as_str(),
+                user.role.as_str()
+            )));
+        }
+        Ok(Self {
+            tenant: user.tenant_id,
+            user_id: user.id,
+            role: user.role,
+            _requirement: PhantomData,
+        })
+    }
+}
+
+/// A repair shop calling with its API key (`Authorization: Bearer psk_…` or `X-Api-Key`).
+/// It reaches only its own customer's data.
+pub struct Shop {
+    pub tenant: TenantId,
+    pub customer_id: CustomerId,
+    pub key_id: ApiKeyId,
+}
+
+impl FromRequestParts<AppState> for Shop {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .or_else(|| bearer(parts))
+            .ok_or(Error::Unauthorized {
+                code: "missing_credentials",
+                detail: "send the shop's API key as `Authorization: Bearer <key>` or `X-Api-Key`",
+            })?;
+        let key = crate::api_keys::authenticate(&state.db, key, state.clock.now())
+            .await?
+            .ok_or(INVALID_KEY)?;
+        record_tenant(key.tenant_id);
+        Ok(Self {
+            tenant: key.tenant_id,
+            customer_id: key.customer_id,
+            key_id: key.id,
+        })
+    }
+}

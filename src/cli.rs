@@ -1,0 +1,86 @@
+//! The `partsdesk` command line.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, AppState};
+use crate::clock::SystemClock;
+use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::db;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "partsdesk",
+    version,
+    about = "Parts inquiries, quotes and orders for auto-parts dealers"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default); applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document as YAML.
+    Openapi,
+}
+
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", crate::openapi::yaml()?);
+            Ok(())
+        }
+        Command::Migrate => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .with_context(|| format!("binding {}", config.bind))?;
+            tracing::info!(addr = %listener.local_addr()?, "serving partsdesk");
+            let state = AppState::new(config, db, Arc::new(SystemClock));
+            app::serve(listener, state, app::shutdown_signal()).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    db::connect(db::DbOptions {
+        url: &config.database_url,
+        max_connections: config.db_max_connections,
+        schema: None,
+    })
+    .await
+    .context("connecting to the database")
+}

@@ -1,0 +1,46 @@
+//! Database connection, migrations and the tenant-scoping helpers.
+
+mod scoped;
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+pub use scoped::TenantScoped;
+
+pub struct DbOptions<'a> {
+    pub url: &'a str,
+    pub max_connections: u32,
+    /// PostgreSQL only: the schema to work in (tests give each run its own).
+    pub schema: Option<&'a str>,
+}
+
+pub async fn connect(options: DbOptions<'_>) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(options.url.to_owned());
+    opts.max_connections(options.max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        // WAL lets readers proceed during writes; busy_timeout makes concurrent writers
+        // wait their turn instead of failing with SQLITE_BUSY.
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    if let Some(schema) = options.schema {
+        opts.set_schema_search_path(schema.to_owned());
+    }
+    Database::connect(opts).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}

@@ -1,0 +1,59 @@
+//! The append-only touchpoint log. Every interaction between a dealer and its customers is
+//! recorded here, in the same transaction as the change it describes; metrics are computed
+//! from it.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+
+use crate::entities::events;
+use crate::error::Result;
+use crate::ids::{CustomerId, EventId, TenantId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    CustomerCreated,
+    CustomerUpdated,
+    CustomerArchived,
+    ApiKeyIssued,
+    ApiKeyRevoked,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomerCreated => "customer_created",
+            Self::CustomerUpdated => "customer_updated",
+            Self::CustomerArchived => "customer_archived",
+            Self::ApiKeyIssued => "api_key_issued",
+            Self::ApiKeyRevoked => "api_key_revoked",
+        }
+    }
+}
+
+pub struct NewEvent {
+    pub tenant: TenantId,
+    pub customer: Option<CustomerId>,
+    pub kind: EventKind,
+    /// The id of the thing the event is about (`cus_…`, `key_…`, later `inq_…`).
+    pub subject: String,
+    pub actor: Option<String>,
+    pub at: DateTime<Utc>,
+    pub payload: serde_json::Value,
+}
+
+pub async fn record(conn: &impl ConnectionTrait, event: NewEvent) -> Result<EventId> {
+    let id = EventId::generate();
+    events::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(event.tenant),
+        customer_id: Set(event.customer),
+        kind: Set(event.kind.as_str().to_owned()),
+        subject_id: Set(event.subject),
+        actor: Set(event.actor),
+        occurred_at: Set(event.at),
+        payload: Set(event.payload),
+    }
+    .insert(conn)
+    .await?;
+    Ok(id)
+}

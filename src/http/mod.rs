@@ -1,0 +1,8 @@
+//! Cross-cutting HTTP plumbing: extractors that answer bad input with problem+json, request
+//! ids, metrics and the middleware stack.
+
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod pagination;
+pub mod request_id;

@@ -1,0 +1,21 @@
+//! partsdesk: a multi-tenant backend that lets auto-parts dealers answer repair shops'
+//! inquiries with priced quotes in seconds.
+
+pub mod api_keys;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod customers;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod events;
+pub mod http;
+pub mod ids;
+pub mod openapi;
+pub mod ops;
+pub mod tenants;
+pub mod users;
+pub mod validate;

@@ -1,0 +1,199 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. `partsdesk openapi`
+//! prints it; the committed `openapi.yaml` must equal that output (a test checks).
+
+use std::sync::LazyLock;
+
+use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::error::{PROBLEM_CONTENT_TYPE, Problem};
+
+const DESCRIPTION: &str = r#"partsdesk answers repair shops' parts inquiries for auto-parts dealers.
+
+## Callers
+* **Dealer staff** log in (`POST /v1/auth/login`) and send the access token as `Authorization: Bearer <token>` (scheme `staff_token`).
+* **Repair shops** call the `/v1/shop/...` endpoints with an API key their dealer issued, as `Authorization: Bearer psk_...` or `X-Api-Key: psk_...` (schemes `shop_key`, `shop_key_header`). A shop key reaches only shop endpoints, a staff token only staff endpoints.
+
+Every resource belongs to one dealer. A resource of another dealer answers 404, exactly as one that does not exist.
+
+## Staff permissions
+| action | owner | admin | sales | viewer |
+|---|---|---|---|---|
+| read own profile (`/v1/me`) | yes | yes | yes | yes |
+| read customers and their timeline | yes | yes | yes | yes |
+| create / edit customers | yes | yes | yes | no |
+| archive customers, manage shop API keys | yes | yes | no | no |
+| list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
+
+Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request.
+
+## Errors
+Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:problem:<code>`), `title`, `status`, `detail`, a stable `code`, `errors[]` (each invalid field as a JSON pointer such as `/email`, or `query.<name>` / `path`), and the `request_id` (also in the `x-request-id` response header).
+
+## Limits
+| what | limit |
+|---|---|
+| JSON request body | 1 MiB (413 `payload_too_large`) |
+| page size (`limit`) | 1-200, default 50 |
+| names (dealer, customer, contact, staff, key label) | 200 characters |
+| email | 254 characters |
+| phone | 40 characters |
+| address | 500 characters |
+| notes | 2,000 characters |
+| password | 10-128 characters |
+| failed logins | 5 per email and 50 per client address per 15 minutes (429 with `Retry-After`) |
+| request time | 30 s by default (503 `timeout`) |
+
+Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. Request bodies reject unknown fields.
+"#;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "partsdesk API", description = DESCRIPTION),
+    components(schemas(Problem, crate::error::FieldError)),
+    tags(
+        (name = "auth", description = "Sign-up and log-in"),
+        (name = "staff", description = "The signed-in user and the dealer's staff"),
+        (name = "customers", description = "The dealer's customers (repair shops)"),
+        (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
+        (name = "shop", description = "Endpoints for repair shops, with their API key"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::routes::routes())
+        .merge(crate::tenants::routes())
+        .merge(crate::users::routes())
+        .merge(crate::customers::routes())
+        .merge(crate::api_keys::routes())
+        .merge(crate::ops::routes())
+}
+
+static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+    let (_, mut doc) = api_router().split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    add_security_schemes(&mut doc);
+    add_error_responses(&mut doc);
+    doc
+});
+
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    &DOCUMENT
+}
+
+pub fn yaml() -> anyhow::Result<String> {
+    Ok(document().to_yaml()?)
+}
+
+fn add_security_schemes(doc: &mut utoipa::openapi::OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "staff_token",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("Access token from `POST /v1/auth/login` or `POST /v1/signup`"))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "shop_key",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A shop API key (`psk_...`)"))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "shop_key_header",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Api-Key",
+            "A shop API key (`psk_...`)",
+        ))),
+    );
+}
+
+/// The error responses every operation can give, added once here instead of on every
+/// handler: which ones apply follows from the operation's security, parameters and body.
+fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for op in ops.into_iter().flatten() {
+            add_to_operation(op);
+        }
+    }
+}
+
+fn add_to_operation(op: &mut Operation) {
+    let secured = op
+        .security
+        .as_ref()
+        .is_some_and(|reqs| reqs.iter().any(|r| r != &Default::default()));
+    let staff = secured && serde_json::to_string(&op.security).is_ok_and(|s| s.contains("staff_token"));
+    let has_body = op.request_body.is_some();
+    let has_path_params = op.parameters.as_ref().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Path)))
+    });
+    let has_query = op.parameters.as_ref().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)))
+    });
+
+    let mut add = |status: &str, description: &str| {
+        op.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        PROBLEM_CONTENT_TYPE,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+    };
+    if has_body || has_path_params {
+        add("400", "Malformed JSON (`malformed_json`) or id (`invalid_id`)");
+    }
+    if secured {
+        add(
+            "401",
+            "Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`)",
+        );
+    }
+    if staff {
+        add("403", "The caller's role does not allow this (`forbidden`)");
+    }
+    if has_path_params {
+        add("404", "No such resource for this dealer (`not_found`)");
+    }
+    if has_body {
+        add("413", "Body larger than 1 MiB (`payload_too_large`)");
+        add("415", "Body is not `application/json` (`unsupported_media_type`)");
+    }
+    if has_body || has_query {
+        add("422", "Invalid fields, each named in `errors` (`validation_failed`)");
+    }
+    add(
+        "500",
+        "Unexpected server error (`internal`); nothing about it is disclosed",
+    );
+}

@@ -1,0 +1,62 @@
+//! Operational endpoints: liveness, readiness, Prometheus metrics and the OpenAPI document.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::error::Error;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+        .routes(routes!(openapi_json))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", summary = "Liveness", security(()),
+    responses((status = 200, body = Health)))]
+async fn healthz() -> axum::Json<Health> {
+    axum::Json(Health { status: "ok" })
+}
+
+/// The database answers; until it does, load balancers should send no traffic here.
+#[utoipa::path(get, path = "/readyz", tag = "operations", summary = "Readiness", security(()),
+    responses(
+        (status = 200, body = Health),
+        (status = 503, description = "Database unreachable (`unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Health>, Error> {
+    crate::db::ping(&state.db).await.map_err(|err| {
+        tracing::warn!(%err, "readiness check failed");
+        Error::Unavailable {
+            detail: "the database is not reachable",
+        }
+    })?;
+    Ok(axum::Json(Health { status: "ok" }))
+}
+
+/// Request counts and latency histograms by route and status, in the Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", summary = "Prometheus metrics", security(()),
+    responses((status = 200, description = "OpenMetrics text", body = String, content_type = "application/openmetrics-text")))]
+async fn metrics(state: State<AppState>) -> Response {
+    crate::http::metrics::serve(State(state.metrics.clone())).await
+}
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", summary = "OpenAPI document", security(()),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    axum::Json(crate::openapi::document()).into_response()
+}

@@ -1,0 +1,251 @@
+//! Dealers (tenants): sign-up creates the tenant and its owner in one transaction.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::auth::routes::SessionResponse;
+use crate::entities::{tenants, users};
+use crate::error::{Error, Result};
+use crate::http::extract::ApiJson;
+use crate::ids::{TenantId, UserId};
+use crate::users::UserResponse;
+use crate::validate::{NAME_MAX, Validator};
+
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+pub const DEFAULT_CURRENCY: &str = "CNY";
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(signup))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantResponse {
+    pub id: TenantId,
+    /// Short unique name, used by the command line (`--tenant <slug>`).
+    pub slug: String,
+    pub name: String,
+    /// IANA time zone; period boundaries in reports follow it.
+    pub time_zone: String,
+    /// ISO 4217 code of catalog prices.
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<tenants::Model> for TenantResponse {
+    fn from(t: tenants::Model) -> Self {
+        Self {
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+            time_zone: t.time_zone,
+            currency: t.currency,
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    /// The dealer's business name, up to 200 characters.
+    #[schema(example = "杭州顺达汽配")]
+    pub dealer_name: String,
+    /// 3-40 characters of `a-z`, `0-9` and `-`; derived from the name when omitted.
+    pub slug: Option<String>,
+    /// The owner's email; it is also the owner's login.
+    #[schema(example = "owner@shunda-parts.cn")]
+    pub email: String,
+    /// 10-128 characters.
+    pub password: String,
+    /// The owner's display name; defaults to the email.
+    pub name: Option<String>,
+    /// IANA time zone, default `Asia/Shanghai`.
+    pub time_zone: Option<String>,
+    /// ISO 4217 currency code, default `CNY`.
+    pub currency: Option<String>,
+}
+
+struct NewTenant {
+    dealer_name: String,
+    slug: Option<String>,
+    email: String,
+    password: String,
+    owner_name: String,
+    time_zone: String,
+    currency: String,
+}
+
+impl TryFrom<SignupRequest> for NewTenant {
+    type Error = Error;
+
+    fn try_from(req: SignupRequest) -> Result<Self> {
+        let mut v = Validator::default();
+        let dealer_name = v.text("/dealer_name", &req.dealer_name, NAME_MAX);
+        let slug = req.slug.as_deref().map(|s| {
+            let s = s.trim().to_owned();
+            if !valid_slug(&s) {
+                v.error(
+                    "/slug",
+                    "invalid_format",
+                    "3-40 characters of a-z, 0-9 and '-', not starting or ending with '-'",
+                );
+            }
+            s
+        });
+        let email = v.email("/email", &req.email);
+        v.password("/password", &req.password);
+        let owner_name = v
+            .opt_text("/name", req.name.as_deref(), NAME_MAX)
+            .unwrap_or_else(|| email.clone());
+        let time_zone = req.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+        if time_zone.parse::<chrono_tz::Tz>().is_err() {
+            v.error(
+                "/time_zone",
+                "invalid_time_zone",
+                "not an IANA time zone such as Asia/Shanghai",
+            );
+        }
+        let currency = req.currency.unwrap_or_else(|| DEFAULT_CURRENCY.to_owned());
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            v.error(
+                "/currency",
+                "invalid_currency",
+                "an ISO 4217 code of three capital letters, such as CNY",
+            );
+        }
+        v.finish()?;
+        Ok(Self {
+            dealer_name,
+            slug,
+            email,
+            password: req.password,
+            owner_name,
+            time_zone,
+            currency,
+        })
+    }
+}
+
+fn valid_slug(s: &str) -> bool {
+    (3..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// An ASCII slug from the dealer name, or a random one for names without Latin letters
+/// (most Chinese dealer names).
+fn derive_slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 30 {
+            break;
+        }
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    let mut suffix = [0u8; 3];
+    rand::rng().fill_bytes(&mut suffix);
+    if slug.len() >= 3 {
+        format!("{slug}-{}", hex::encode(suffix))
+    } else {
+        format!("dealer-{}", hex::encode(suffix))
+    }
+}
+
+/// Create a dealer and its owner account.
+#[utoipa::path(
+    post,
+    path = "/v1/signup",
+    tag = "auth",
+    summary = "Sign up a dealer",
+    description = "Creates a dealer (tenant) and its owner account, and returns an access token for the owner. \
+                   Emails are unique across partsdesk: one login per person.",
+    request_body = SignupRequest,
+    security(()),
+    responses(
+        (status = 201, description = "Dealer created", body = SessionResponse),
+        (status = 409, description = "Email or slug taken (`email_taken`, `slug_taken`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, axum::Json<SessionResponse>)> {
+    let new = NewTenant::try_from(body)?;
+    let password_hash = crate::auth::password::hash(new.password).await?;
+    let now = state.clock.now();
+    let slug = new.slug.unwrap_or_else(|| derive_slug(&new.dealer_name));
+
+    let txn = state.db.begin().await?;
+    let email_taken = users::Entity::find()
+        .filter(users::Column::Email.eq(new.email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if email_taken {
+        return Err(Error::Conflict {
+            code: "email_taken",
+            detail: "a user with this email already exists".into(),
+            field: Some("/email".into()),
+        });
+    }
+    let tenant = tenants::ActiveModel {
+        id: Set(TenantId::generate()),
+        slug: Set(slug),
+        name: Set(new.dealer_name),
+        time_zone: Set(new.time_zone),
+        currency: Set(new.currency),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let owner = users::ActiveModel {
+        id: Set(UserId::generate()),
+        tenant_id: Set(tenant.id),
+        email: Set(new.email),
+        name: Set(new.owner_name),
+        role: Set(Role::Owner),
+        password_hash: Set(password_hash),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(tenant_id = %tenant.id, "dealer signed up");
+
+    let session = SessionResponse::issue(&state, UserResponse::from(owner), tenant.into())?;
+    Ok((StatusCode::CREATED, axum::Json(session)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("shunda-parts"));
+        assert!(!valid_slug("-x-"));
+        assert!(!valid_slug("Shunda"));
+        assert!(derive_slug("Shunda Auto Parts").starts_with("shunda-auto-parts-"));
+        assert!(derive_slug("杭州顺达汽配").starts_with("dealer-"));
+        assert!(valid_slug(&derive_slug("杭州顺达汽配")));
+    }
+}
