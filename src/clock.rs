@@ -27,6 +27,10 @@ impl ManualClock {
         Self(Arc::new(Mutex::new(start)))
     }
 
+    pub fn now_ts(&self) -> i64 {
+        self.now().timestamp()
+    }
+
     pub fn advance(&self, by: Duration) {
         let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;

@@ -94,7 +94,10 @@ pub struct CreateCustomerRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomerRequest {
-    pub name: Option<String>,
+    /// Cannot be cleared.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<String>)]
     pub contact_name: Option<Option<String>>,
@@ -302,7 +305,9 @@ async fn update_customer(
     ApiJson(body): ApiJson<UpdateCustomerRequest>,
 ) -> Result<axum::Json<CustomerResponse>> {
     let mut v = Validator::default();
-    let name = body.name.as_deref().map(|n| v.text("/name", n, NAME_MAX));
+    let name = body
+        .name
+        .map(|n| v.text("/name", n.as_deref().unwrap_or_default(), NAME_MAX));
     let contact_name = body
         .contact_name
         .map(|c| v.opt_text("/contact_name", c.as_deref(), NAME_MAX));

@@ -1,0 +1,258 @@
+//! `spawn_app()`: the real router on 127.0.0.1:0 with a fresh database (SQLite in a temp
+//! dir, or a fresh schema on the PostgreSQL at `PARTSDESK_TEST_DATABASE_URL`) and a client
+//! with typed helpers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use partsdesk::app::AppState;
+use partsdesk::clock::ManualClock;
+use partsdesk::config::{Config, Secret};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "correct-horse-battery";
+pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+pub struct Session {
+    pub token: String,
+    pub tenant_id: String,
+    pub user_id: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, pg_schema) = match std::env::var("PARTSDESK_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let admin = sea_orm::Database::connect(&admin_url)
+                .await
+                .expect("PARTSDESK_TEST_DATABASE_URL is set but PostgreSQL is not reachable");
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .expect("create schema");
+            admin.close().await.ok();
+            (admin_url.clone(), Some((admin_url, schema)))
+        }
+        _ => (
+            format!("sqlite://{}?mode=rwc", dir.path().join("partsdesk.db").display()),
+            None,
+        ),
+    };
+    let db = partsdesk::db::connect(partsdesk::db::DbOptions {
+        url: &url,
+        max_connections: 5,
+        schema: pg_schema.as_ref().map(|(_, s)| s.as_str()),
+    })
+    .await
+    .expect("connect");
+    partsdesk::db::migrate(&db).await.expect("migrate");
+
+    let mut config = Config {
+        data_dir: dir.path().to_owned(),
+        database_url: url,
+        bind: "127.0.0.1:0".parse().expect("addr"),
+        jwt_secret: Secret::new(JWT_SECRET.to_owned()),
+        token_ttl: Duration::from_secs(3600),
+        cors_origins: vec!["https://app.example-dealer.cn".to_owned()],
+        request_timeout: Duration::from_secs(30),
+        db_max_connections: 5,
+    };
+    configure(&mut config);
+    let clock = ManualClock::new(Utc::now());
+    let state = AppState::new(config, db, Arc::new(clock.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(partsdesk::app::serve(listener, state.clone(), std::future::pending()));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        clock,
+        state,
+        _dir: dir,
+        pg_schema,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin_url, schema)) = self.pg_schema.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime; clean up on a thread of our own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, format!("{}{path}", self.base));
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token)).send().await.expect("send")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token))
+            .send()
+            .await
+            .expect("send")
+    }
+
+    pub async fn signup(&self, dealer: &str, email: &str) -> Session {
+        let resp = self
+            .post(
+                "/v1/signup",
+                None,
+                &json!({ "dealer_name": dealer, "email": email, "password": PASSWORD }),
+            )
+            .await;
+        let body = expect_json(resp, StatusCode::CREATED).await;
+        Session {
+            token: body["access_token"].as_str().expect("token").to_owned(),
+            tenant_id: body["tenant"]["id"].as_str().expect("tenant").to_owned(),
+            user_id: body["user"]["id"].as_str().expect("user").to_owned(),
+        }
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post("/v1/auth/login", None, &json!({ "email": email, "password": password }))
+            .await
+    }
+
+    /// Adds a staff member with `role` and returns their logged-in session.
+    pub async fn add_staff(&self, by: &Session, email: &str, role: &str) -> Session {
+        let resp = self
+            .post(
+                "/v1/users",
+                Some(&by.token),
+                &json!({ "email": email, "name": email, "password": PASSWORD, "role": role }),
+            )
+            .await;
+        let user = expect_json(resp, StatusCode::CREATED).await;
+        let login = expect_json(self.login(email, PASSWORD).await, StatusCode::OK).await;
+        Session {
+            token: login["access_token"].as_str().expect("token").to_owned(),
+            tenant_id: login["tenant"]["id"].as_str().expect("tenant").to_owned(),
+            user_id: user["id"].as_str().expect("id").to_owned(),
+        }
+    }
+
+    pub async fn create_customer(&self, token: &str, name: &str) -> Value {
+        let resp = self
+            .post(
+                "/v1/customers",
+                Some(token),
+                &json!({ "name": name, "price_level": 10 }),
+            )
+            .await;
+        expect_json(resp, StatusCode::CREATED).await
+    }
+
+    /// Issues a shop API key; returns (key id, secret).
+    pub async fn issue_key(&self, token: &str, customer_id: &str) -> (String, String) {
+        let resp = self
+            .post(
+                &format!("/v1/customers/{customer_id}/api-keys"),
+                Some(token),
+                &json!({ "name": "shop system" }),
+            )
+            .await;
+        let body = expect_json(resp, StatusCode::CREATED).await;
+        (
+            body["id"].as_str().expect("id").to_owned(),
+            body["secret"].as_str().expect("secret").to_owned(),
+        )
+    }
+}
+
+pub async fn expect_json(resp: Response, status: StatusCode) -> Value {
+    let actual = resp.status();
+    let text = resp.text().await.expect("body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Asserts an RFC 9457 problem with this status and code; returns the body.
+pub async fn expect_problem(resp: Response, status: StatusCode, code: &str) -> Value {
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = expect_json(resp, status).await;
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert_eq!(body["type"], format!("urn:partsdesk:problem:{code}"));
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    assert!(
+        body["request_id"].as_str().is_some_and(|id| !id.is_empty()),
+        "body: {body}"
+    );
+    body
+}
+
+/// The fields named in a validation problem.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

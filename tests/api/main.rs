@@ -1,0 +1,11 @@
+//! The HTTP API, tested over real HTTP. One binary (linking dominates build time).
+
+mod helpers;
+
+mod api_keys;
+mod auth;
+mod customers;
+mod errors;
+mod ops;
+mod tenancy;
+mod users;

@@ -1,0 +1,241 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn each_role_gets_exactly_its_permissions() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let admin = app.add_staff(&owner, "admin@shunda.cn", "admin").await;
+    let sales = app.add_staff(&admin, "sales@shunda.cn", "sales").await;
+    let viewer = app.add_staff(&admin, "viewer@shunda.cn", "viewer").await;
+
+    // An admin cannot create another admin; the owner can.
+    let new_admin = json!({ "email": "admin2@shunda.cn", "name": "A2", "password": PASSWORD, "role": "admin" });
+    expect_problem(
+        app.post("/v1/users", Some(&admin.token), &new_admin).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_json(
+        app.post("/v1/users", Some(&owner.token), &new_admin).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Nobody can create a second owner.
+    let new_owner = json!({ "email": "o2@shunda.cn", "name": "O2", "password": PASSWORD, "role": "owner" });
+    expect_problem(
+        app.post("/v1/users", Some(&owner.token), &new_owner).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    // Staff management: owner and admin only.
+    for who in [&owner, &admin] {
+        expect_json(app.get("/v1/users", &who.token).await, StatusCode::OK).await;
+    }
+    for who in [&sales, &viewer] {
+        expect_problem(
+            app.get("/v1/users", &who.token).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+        let body = json!({ "email": "x@shunda.cn", "name": "X", "password": PASSWORD, "role": "viewer" });
+        expect_problem(
+            app.post("/v1/users", Some(&who.token), &body).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+    }
+
+    // Everyone reads customers and their own profile.
+    for who in [&owner, &admin, &sales, &viewer] {
+        expect_json(app.get("/v1/customers", &who.token).await, StatusCode::OK).await;
+        expect_json(app.get("/v1/me", &who.token).await, StatusCode::OK).await;
+    }
+
+    // Sales creates and edits customers; viewer cannot.
+    let customer = app.create_customer(&sales.token, "老王汽修厂").await;
+    let path = format!("/v1/customers/{}", customer["id"].as_str().expect("id"));
+    expect_json(
+        app.patch(&path, &sales.token, &json!({ "phone": "0571-88886666" }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_problem(
+        app.post("/v1/customers", Some(&viewer.token), &json!({ "name": "X" }))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_problem(
+        app.patch(&path, &viewer.token, &json!({ "name": "Y" })).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    // Archiving customers and managing keys: admin and owner only.
+    let keys = format!("{path}/api-keys");
+    expect_problem(
+        app.post(&keys, Some(&sales.token), &json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_problem(app.get(&keys, &sales.token).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_problem(
+        app.delete(&path, &sales.token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(app.delete(&path, &admin.token).await.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn guard_rails_on_staff_management() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let admin = app.add_staff(&owner, "admin@shunda.cn", "admin").await;
+    let sales = app.add_staff(&admin, "sales@shunda.cn", "sales").await;
+
+    let own = format!("/v1/users/{}", admin.user_id);
+    expect_problem(app.delete(&own, &admin.token).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_problem(
+        app.patch(&own, &admin.token, &json!({ "role": "viewer" })).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    // Renaming yourself is fine.
+    let renamed = expect_json(
+        app.patch(&own, &admin.token, &json!({ "name": "李经理" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(renamed["name"], "李经理");
+
+    let owner_path = format!("/v1/users/{}", owner.user_id);
+    expect_problem(
+        app.patch(&owner_path, &admin.token, &json!({ "name": "x" })).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_problem(
+        app.delete(&owner_path, &admin.token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_problem(
+        app.delete(&owner_path, &owner.token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    // An admin may not promote a sales user to admin.
+    let sales_path = format!("/v1/users/{}", sales.user_id);
+    expect_problem(
+        app.patch(&sales_path, &admin.token, &json!({ "role": "admin" })).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn demotion_and_removal_take_effect_on_the_next_request() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let admin = app.add_staff(&owner, "admin@shunda.cn", "admin").await;
+    expect_json(app.get("/v1/users", &admin.token).await, StatusCode::OK).await;
+
+    let path = format!("/v1/users/{}", admin.user_id);
+    let demoted = expect_json(
+        app.patch(&path, &owner.token, &json!({ "role": "viewer" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(demoted["role"], "viewer");
+    expect_problem(
+        app.get("/v1/users", &admin.token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    assert_eq!(app.delete(&path, &owner.token).await.status(), StatusCode::NO_CONTENT);
+    expect_problem(
+        app.get("/v1/me", &admin.token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+    expect_problem(app.get(&path, &owner.token).await, StatusCode::NOT_FOUND, "not_found").await;
+    // The email is free again.
+    app.add_staff(&owner, "admin@shunda.cn", "sales").await;
+}
+
+#[tokio::test]
+async fn password_change_replaces_the_old_password() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let sales = app.add_staff(&owner, "sales@shunda.cn", "sales").await;
+    let path = format!("/v1/users/{}", sales.user_id);
+    let problem = expect_problem(
+        app.patch(&path, &owner.token, &json!({ "password": "short" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/password"]);
+    expect_json(
+        app.patch(&path, &owner.token, &json!({ "password": "a-new-long-password" }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_problem(
+        app.login("sales@shunda.cn", PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    expect_json(
+        app.login("sales@shunda.cn", "a-new-long-password").await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn staff_list_pages_with_a_cursor() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    for i in 0..4 {
+        app.add_staff(&owner, &format!("s{i}@shunda.cn"), "sales").await;
+    }
+    let first = expect_json(app.get("/v1/users?limit=3", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(first["items"][0]["role"], "owner");
+    let cursor = first["next_cursor"].as_str().expect("cursor");
+    let second = expect_json(
+        app.get(&format!("/v1/users?limit=3&cursor={cursor}"), &owner.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(2));
+    assert!(second["next_cursor"].is_null());
+}
