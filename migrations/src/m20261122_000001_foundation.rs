@@ -1,6 +1,7 @@
 //! Tenants, staff users, customers (repair shops), shop API keys and the touchpoint events log.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{self, ConnectionTrait};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -26,6 +27,7 @@ enum Users {
     Name,
     Role,
     PasswordHash,
+    CredentialsChangedAt,
     CreatedAt,
     UpdatedAt,
 }
@@ -99,6 +101,34 @@ fn instant_null<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().null().to_owned()
 }
 
+/// Touchpoint events are history: the database itself refuses to rewrite them. (Deletes stay
+/// possible for retention and for removing a dealer's data entirely.)
+async fn forbid_event_updates(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    match manager.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            db.execute_unprepared(
+                "CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN RAISE EXCEPTION 'events are append-only'; END $$",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER events_append_only BEFORE UPDATE ON events \
+                 FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+            )
+            .await?;
+        }
+        _ => {
+            db.execute_unprepared(
+                "CREATE TRIGGER events_append_only BEFORE UPDATE ON events \
+                 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 fn tenant_fk<T: IntoIden + 'static>(table: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from_tbl(table)
@@ -147,6 +177,7 @@ impl MigrationTrait for Migration {
                     .col(text(Users::Name))
                     .col(text(Users::Role))
                     .col(text(Users::PasswordHash))
+                    .col(instant(Users::CredentialsChangedAt))
                     .col(instant(Users::CreatedAt))
                     .col(instant(Users::UpdatedAt))
                     .foreign_key(&mut tenant_fk(Users::Table))
@@ -291,10 +322,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        Ok(())
+        forbid_event_updates(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared("DROP FUNCTION IF EXISTS events_append_only() CASCADE")
+                .await?;
+        }
         for table in [
             Events::Table.into_iden(),
             ApiKeys::Table.into_iden(),

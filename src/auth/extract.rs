@@ -88,6 +88,9 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
             .one(&state.db)
             .await?
             .ok_or(INVALID_TOKEN)?;
+        if claims.iat < user.credentials_changed_at.timestamp() {
+            return Err(INVALID_TOKEN);
+        }
         record_tenant(user.tenant_id);
         if user.role < R::MIN {
             return Err(Error::forbidden(format!(

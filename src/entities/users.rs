@@ -15,6 +15,8 @@ pub struct Model {
     pub name: String,
     pub role: Role,
     pub password_hash: String,
+    /// Tokens issued before this instant are refused: changing a password ends old sessions.
+    pub credentials_changed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

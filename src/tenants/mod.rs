@@ -223,6 +223,7 @@ async fn signup(
         name: Set(new.owner_name),
         role: Set(Role::Owner),
         password_hash: Set(password_hash),
+        credentials_changed_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
     }

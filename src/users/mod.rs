@@ -12,6 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
+use crate::auth::routes::SessionResponse;
+use crate::auth::throttle::PER_EMAIL;
 use crate::auth::{AdminStaff, AnyStaff, Role};
 use crate::db::TenantScoped;
 use crate::entities::{tenants, users};
@@ -24,7 +26,7 @@ use crate::validate::{NAME_MAX, Validator};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user, delete_user))
 }
@@ -83,6 +85,16 @@ pub struct UpdateUserRequest {
     pub password: Option<String>,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    pub name: Option<String>,
+    /// Required to set `new_password`.
+    pub current_password: Option<String>,
+    /// 10-128 characters. Tokens issued before the change stop working.
+    pub new_password: Option<String>,
+}
+
 const PROBLEM: &str = "application/problem+json";
 
 /// The signed-in user and their dealer.
@@ -105,6 +117,68 @@ async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Jso
         user: user.into(),
         tenant: tenant.into(),
     }))
+}
+
+/// Change your own name or password. Returns a fresh session, since a password change ends
+/// every earlier one.
+#[utoipa::path(
+    patch,
+    path = "/v1/me",
+    tag = "staff",
+    summary = "Update my profile or password",
+    description = "A wrong `current_password` counts as a failed login for throttling.",
+    request_body = UpdateMeRequest,
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 429, description = "Too many wrong passwords (`rate_limited`)", body = crate::error::Problem, content_type = PROBLEM),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user_id = %caller.user_id))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiJson(body): ApiJson<UpdateMeRequest>,
+) -> Result<axum::Json<SessionResponse>> {
+    let mut v = Validator::default();
+    let name = body.name.as_deref().map(|n| v.text("/name", n, NAME_MAX));
+    if let Some(new_password) = &body.new_password {
+        v.password("/new_password", new_password);
+        if body.current_password.is_none() {
+            v.error("/current_password", "required", "needed to set a new password");
+        }
+    }
+    v.finish()?;
+    let user = find(&state, caller.tenant, caller.user_id).await?;
+    let now = state.clock.now();
+    let mut active = user.clone().into_active_model();
+    if let (Some(new_password), Some(current)) = (body.new_password, body.current_password) {
+        let throttle_key = format!("email:{}", user.email);
+        state
+            .throttle
+            .check(&throttle_key, PER_EMAIL, now)
+            .map_err(|retry_after_secs| Error::TooManyRequests { retry_after_secs })?;
+        if !crate::auth::password::verify(current, Some(user.password_hash.clone())).await? {
+            state.throttle.record_failure(&throttle_key, PER_EMAIL, now);
+            return Err(Error::field(
+                "/current_password",
+                "incorrect",
+                "the current password is wrong",
+            ));
+        }
+        active.password_hash = Set(crate::auth::password::hash(new_password).await?);
+        active.credentials_changed_at = Set(now);
+    }
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    active.updated_at = Set(now);
+    let user = active.update(&state.db).await?;
+    let tenant = tenants::Entity::find_by_id(caller.tenant)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::not_found("tenant"))?;
+    Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
 }
 
 async fn find(state: &AppState, tenant: TenantId, id: UserId) -> Result<users::Model> {
@@ -196,6 +270,7 @@ async fn create_user(
         name: Set(name),
         role: Set(body.role),
         password_hash: Set(password_hash),
+        credentials_changed_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -273,10 +348,12 @@ async fn update_user(
     if let Some(role) = body.role {
         active.role = Set(role);
     }
+    let now = state.clock.now();
     if let Some(hash) = password_hash {
         active.password_hash = Set(hash);
+        active.credentials_changed_at = Set(now);
     }
-    active.updated_at = Set(state.clock.now());
+    active.updated_at = Set(now);
     let user = active.update(&state.db).await?;
     Ok(axum::Json(user.into()))
 }

@@ -142,3 +142,39 @@ async fn a_key_belongs_to_one_customer_and_last_use_is_coarse() {
         expect_json(app.get(&keys_path, &owner.token).await, StatusCode::OK).await["items"][0]["last_used_at"].clone();
     assert_ne!(first_use, later);
 }
+
+#[tokio::test]
+async fn bad_key_input_names_the_field() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let customer = app.create_customer(&owner.token, "老王汽修厂").await;
+    let keys_path = format!("/v1/customers/{}/api-keys", customer["id"].as_str().expect("id"));
+    for (body, field) in [
+        (json!({ "name": "k".repeat(201) }), "/name"),
+        (json!({ "name": 7 }), "/name"),
+        (json!({ "scope": "all" }), "/scope"),
+    ] {
+        let problem = expect_problem(
+            app.post(&keys_path, Some(&owner.token), &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field]);
+    }
+    expect_problem(
+        app.delete(&format!("{keys_path}/cus_{}", "0".repeat(32)), &owner.token)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_id",
+    )
+    .await;
+    let listed = expect_json(app.get(&keys_path, &owner.token).await, StatusCode::OK).await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(0));
+    let resp = app
+        .request(Method::GET, "/v1/shop/me", None)
+        .send()
+        .await
+        .expect("send");
+    expect_problem(resp, StatusCode::UNAUTHORIZED, "missing_credentials").await;
+}

@@ -199,3 +199,17 @@ async fn bad_customer_input_names_the_field() {
     let list = expect_json(app.get("/v1/customers", &owner.token).await, StatusCode::OK).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn the_event_log_refuses_rewrites() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    app.create_customer(&owner.token, "老王汽修厂").await;
+    let result = app
+        .state
+        .db
+        .execute_unprepared("UPDATE events SET kind = 'forged'")
+        .await;
+    assert!(result.is_err(), "an UPDATE on events must fail");
+}

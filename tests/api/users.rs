@@ -239,3 +239,129 @@ async fn staff_list_pages_with_a_cursor() {
     assert_eq!(second["items"].as_array().map(Vec::len), Some(2));
     assert!(second["next_cursor"].is_null());
 }
+
+#[tokio::test]
+async fn changing_my_password_ends_earlier_sessions() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let sales = app.add_staff(&owner, "sales@shunda.cn", "sales").await;
+
+    let problem = expect_problem(
+        app.patch(
+            "/v1/me",
+            &sales.token,
+            &json!({ "new_password": "another-long-password" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/current_password"]);
+    let problem = expect_problem(
+        app.patch(
+            "/v1/me",
+            &sales.token,
+            &json!({ "current_password": "not-my-password", "new_password": "another-long-password" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "incorrect");
+
+    app.clock.advance(chrono::Duration::seconds(5));
+    let session = expect_json(
+        app.patch(
+            "/v1/me",
+            &sales.token,
+            &json!({ "name": "小张", "current_password": PASSWORD, "new_password": "another-long-password" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(session["user"]["name"], "小张");
+    let fresh = session["access_token"].as_str().expect("token");
+    expect_json(app.get("/v1/me", fresh).await, StatusCode::OK).await;
+    expect_problem(
+        app.get("/v1/me", &sales.token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+    expect_json(
+        app.login("sales@shunda.cn", "another-long-password").await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bad_staff_input_names_the_field() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let cases = [
+        (
+            json!({ "email": "x@shunda.cn", "name": "X", "password": PASSWORD, "role": "janitor" }),
+            "/role",
+        ),
+        (
+            json!({ "email": "nope", "name": "X", "password": PASSWORD, "role": "sales" }),
+            "/email",
+        ),
+        (
+            json!({ "email": "x@shunda.cn", "name": "", "password": PASSWORD, "role": "sales" }),
+            "/name",
+        ),
+        (
+            json!({ "email": "x@shunda.cn", "name": "X", "role": "sales" }),
+            "/password",
+        ),
+        (
+            json!({ "email": "x@shunda.cn", "name": "X", "password": "x".repeat(129), "role": "sales" }),
+            "/password",
+        ),
+    ];
+    for (body, field) in cases {
+        let problem = expect_problem(
+            app.post("/v1/users", Some(&owner.token), &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field], "body: {body}");
+    }
+    let path = format!("/v1/users/{}", owner.user_id);
+    let problem = expect_problem(
+        app.patch(&path, &owner.token, &json!({ "nickname": "boss" })).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/nickname"]);
+    expect_problem(
+        app.get("/v1/users?limit=0", &owner.token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    expect_problem(
+        app.get("/v1/users/usr_123", &owner.token).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_id",
+    )
+    .await;
+
+    let problem = expect_problem(
+        app.post("/v1/auth/login", None, &json!({ "email": "owner@shunda.cn" }))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/password"]);
+    let list = expect_json(app.get("/v1/users", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "nothing was written");
+}
