@@ -1,2 +1,330 @@
-//! The catalog search index (tantivy). Filled in by the catalog work; the tenant filter
-//! lives here so that every query goes through it.
+//! The catalog search index: one tantivy index shared by every tenant, one writer, and the
+//! tenant filter added in exactly one function ([`tenant_scoped`]) that every query passes
+//! through. The index is a projection of the database: [`SearchIndex::apply`] records the
+//! id of the last change it applied in the commit itself, so a restart catches up from there
+//! and a rebuild from scratch gives the same documents.
+
+mod analyzer;
+mod search;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use search::{Facets, Hit, MatchKind, MatchedOn, SearchQuery, SearchResults, Vehicle};
+
+/// Memory for the single index writer, shared by all tenants.
+const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("search index I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index query: {0}")]
+    Query(String),
+}
+
+pub type Result<T, E = IndexError> = std::result::Result<T, E>;
+
+/// How a number relates to the part that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// The dealer's own code.
+    Sku,
+    /// The part brand's own number.
+    Article,
+    /// The vehicle maker's number.
+    Oe,
+    /// An equivalent part of another brand.
+    Interchange,
+    /// An older number this part replaces.
+    Supersedes,
+    /// A newer number that replaces this part.
+    SupersededBy,
+}
+
+impl NumberKind {
+    fn is_own(self) -> bool {
+        matches!(self, Self::Sku | Self::Article | Self::Oe)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberEntry {
+    pub kind: NumberKind,
+    /// Uppercase ASCII letters and digits only.
+    pub normalized: String,
+    /// As the catalog wrote it, for display.
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FitmentEntry {
+    pub make: String,
+    pub model: Option<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub engine: Option<String>,
+}
+
+/// Everything search needs to know about one part.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartDoc {
+    pub tenant: String,
+    pub part_id: String,
+    pub brand: Option<String>,
+    pub category: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub numbers: Vec<NumberEntry>,
+    pub fitments: Vec<FitmentEntry>,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Change {
+    Upsert(PartDoc),
+    Delete { tenant: String, part_id: String },
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    key: Field,
+    tenant: Field,
+    part_id: Field,
+    num: Field,
+    num_own: Field,
+    numbers_json: Field,
+    name: Field,
+    description: Field,
+    category_text: Field,
+    fit_text: Field,
+    brand: Field,
+    category: Field,
+    brand_facet: Field,
+    category_facet: Field,
+    fit: Field,
+    in_stock: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::TEXT)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { options.set_stored() } else { options }
+    };
+    let keyword = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::KEYWORD)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        tenant: b.add_text_field("tenant", STRING),
+        part_id: b.add_text_field("part_id", STRING | STORED),
+        num: b.add_text_field("num", keyword.clone()),
+        num_own: b.add_text_field("num_own", keyword),
+        numbers_json: b.add_text_field("numbers", STORED),
+        name: b.add_text_field("name", text(true)),
+        description: b.add_text_field("description", text(false)),
+        category_text: b.add_text_field("category_text", text(false)),
+        fit_text: b.add_text_field("fit_text", text(false)),
+        brand: b.add_text_field("brand", STRING | STORED),
+        category: b.add_text_field("category", STRING | STORED),
+        brand_facet: b.add_facet_field("brand_facet", FacetOptions::default()),
+        category_facet: b.add_facet_field("category_facet", FacetOptions::default()),
+        fit: b.add_text_field("fit", STRING),
+        in_stock: b.add_u64_field("in_stock", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Filter value for a brand or make: case and spacing do not matter.
+pub fn keyword(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+}
+
+/// Fitment terms: make, make+model, with and without year, so that each filter is one term.
+fn fitment_terms(f: &FitmentEntry) -> Vec<String> {
+    let make = keyword(&f.make);
+    let model = f.model.as_deref().map(keyword);
+    let mut terms = vec![format!("m:{make}")];
+    if let Some(model) = &model {
+        terms.push(format!("mm:{make}|{model}"));
+    }
+    if let (Some(from), Some(to)) = (f.year_from.or(f.year_to), f.year_to.or(f.year_from)) {
+        // A fitment spans at most a vehicle generation or two; cap to keep terms bounded.
+        for year in from..=to.min(from + 40) {
+            terms.push(format!("y:{year}"));
+            terms.push(format!("my:{make}|{year}"));
+            if let Some(model) = &model {
+                terms.push(format!("mmy:{make}|{model}|{year}"));
+            }
+        }
+    }
+    terms
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Open the index in `dir`, creating it if missing.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = build_schema();
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        Self::from_index(index)
+    }
+
+    /// A throw-away index in memory.
+    pub fn in_memory() -> Result<Self> {
+        let (schema, _) = build_schema();
+        Self::from_index(Index::create_in_ram(schema))
+    }
+
+    fn from_index(index: Index) -> Result<Self> {
+        analyzer::register(index.tokenizers());
+        let (_, fields) = build_schema();
+        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// The id of the last change applied, as recorded in the latest commit.
+    pub fn last_applied(&self) -> Result<Option<i64>> {
+        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()))
+    }
+
+    /// Number of documents of one tenant.
+    pub fn count(&self, tenant: &str) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let query = tenant_scoped(&self.fields, tenant, Box::new(tantivy::query::AllQuery));
+        Ok(searcher.search(&query, &tantivy::collector::Count)?)
+    }
+
+    /// Apply changes and commit, recording `up_to` (the last change id) in the commit, then
+    /// make the result visible to searches.
+    pub fn apply(&self, changes: impl IntoIterator<Item = Change>, up_to: i64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for change in changes {
+            match change {
+                Change::Upsert(doc) => {
+                    writer.delete_term(Term::from_field_text(
+                        self.fields.key,
+                        &doc_key(&doc.tenant, &doc.part_id),
+                    ));
+                    writer.add_document(self.document(&doc))?;
+                }
+                Change::Delete { tenant, part_id } => {
+                    writer.delete_term(Term::from_field_text(self.fields.key, &doc_key(&tenant, &part_id)));
+                }
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&up_to.to_string());
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Remove every document (before a rebuild); commits with no recorded change.
+    pub fn clear(&self) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents()?;
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Bytes the index takes on disk (0 in memory).
+    pub fn size_on_disk(dir: &Path) -> u64 {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+
+    fn document(&self, doc: &PartDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, doc_key(&doc.tenant, &doc.part_id));
+        d.add_text(f.tenant, &doc.tenant);
+        d.add_text(f.part_id, &doc.part_id);
+        for n in &doc.numbers {
+            d.add_text(f.num, &n.normalized);
+            if n.kind.is_own() {
+                d.add_text(f.num_own, &n.normalized);
+            }
+        }
+        d.add_text(f.numbers_json, serde_json::to_string(&doc.numbers).unwrap_or_default());
+        d.add_text(f.name, &doc.name);
+        if let Some(desc) = &doc.description {
+            d.add_text(f.description, desc);
+        }
+        if let Some(brand) = &doc.brand {
+            d.add_text(f.brand, keyword(brand));
+            d.add_facet(f.brand_facet, Facet::from_path([keyword(brand)]));
+        }
+        if let Some(category) = &doc.category {
+            d.add_text(f.category, category);
+            d.add_text(f.category_text, category);
+            d.add_facet(f.category_facet, Facet::from_path([category.as_str()]));
+        }
+        for fit in &doc.fitments {
+            for term in fitment_terms(fit) {
+                d.add_text(f.fit, term);
+            }
+            let words = [Some(fit.make.as_str()), fit.model.as_deref(), fit.engine.as_deref()];
+            d.add_text(f.fit_text, words.into_iter().flatten().collect::<Vec<_>>().join(" "));
+        }
+        d.add_u64(f.in_stock, u64::from(doc.in_stock));
+        d
+    }
+}
+
+fn doc_key(tenant: &str, part_id: &str) -> String {
+    format!("{tenant}/{part_id}")
+}
+
+/// The one place a tenant filter is added: every search runs through here.
+pub(crate) fn tenant_scoped(
+    fields: &Fields,
+    tenant: &str,
+    query: Box<dyn tantivy::query::Query>,
+) -> tantivy::query::BooleanQuery {
+    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+    let tenant_term = TermQuery::new(Term::from_field_text(fields.tenant, tenant), IndexRecordOption::Basic);
+    // Scores nothing, filters everything.
+    let tenant_filter = ConstScoreQuery::new(Box::new(tenant_term), 0.0);
+    BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(tenant_filter))])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,620 @@
+//! Queries. A text that looks like a part number is searched as a number first (exact, then
+//! interchange and supersession links, then prefix, then one typo); otherwise, or when no
+//! number matches, as a name, with synonyms expanded and vehicle fitment as filter or boost.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::{IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped};
+
+/// Most candidates a number search considers before ranking.
+const NUMBER_CANDIDATES: usize = 1_000;
+/// Supersession links followed from the searched number.
+const MAX_CHAIN: usize = 5;
+
+/// Scores of number matches sit far above any name score, so an exact number always wins.
+mod score {
+    pub const OWN: f32 = 10_000.0;
+    pub const SUCCESSOR: f32 = 9_500.0;
+    pub const LISTED_SUPERSEDES: f32 = 9_000.0;
+    pub const INTERCHANGE: f32 = 8_000.0;
+    pub const SUPERSEDED_BY: f32 = 7_000.0;
+    pub const PREFIX: f32 = 1_000.0;
+    pub const TYPO: f32 = 100.0;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Vehicle {
+    pub make: String,
+    pub model: Option<String>,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery<'a> {
+    pub tenant: &'a str,
+    pub text: &'a str,
+    /// The normalized key, when the text looks like a part number.
+    pub number: Option<&'a str>,
+    pub brand: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub make: Option<&'a str>,
+    pub model: Option<&'a str>,
+    pub year: Option<i32>,
+    /// A fitment hint (e.g. from a VIN): ranks fitting parts higher, hides nothing.
+    pub vehicle: Option<Vehicle>,
+    pub in_stock: Option<bool>,
+    /// Groups of words that mean the same (`["机滤", "机油滤清器", "机油格"]`).
+    pub synonyms: &'a [Vec<String>],
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Sku,
+    Article,
+    Oe,
+    Interchange,
+    Supersedes,
+    SupersededBy,
+    Name,
+    Category,
+    Description,
+    Fitment,
+    Filter,
+}
+
+impl From<NumberKind> for MatchKind {
+    fn from(kind: NumberKind) -> Self {
+        match kind {
+            NumberKind::Sku => Self::Sku,
+            NumberKind::Article => Self::Article,
+            NumberKind::Oe => Self::Oe,
+            NumberKind::Interchange => Self::Interchange,
+            NumberKind::Supersedes => Self::Supersedes,
+            NumberKind::SupersededBy => Self::SupersededBy,
+        }
+    }
+}
+
+/// Why a part was offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedOn {
+    pub kind: MatchKind,
+    /// The number or words that matched.
+    pub value: String,
+    /// `exact`, `prefix`, `typo` (one character off) or `text`.
+    pub precision: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub part_id: String,
+    pub score: f32,
+    pub matched_on: MatchedOn,
+    /// The name with matched words in `<b>…</b>`, for name matches.
+    pub highlight: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub brand: Vec<(String, u64)>,
+    pub category: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+struct Candidate {
+    score: f32,
+    matched_on: MatchedOn,
+    brand: Option<String>,
+    category: Option<String>,
+}
+
+/// Keep the best-scoring reason for each part.
+fn offer(out: &mut HashMap<String, Candidate>, part: &StoredPart, score: f32, matched_on: MatchedOn) {
+    if out.get(&part.part_id).is_none_or(|c| c.score < score) {
+        out.insert(
+            part.part_id.clone(),
+            Candidate {
+                score,
+                matched_on,
+                brand: part.brand.clone(),
+                category: part.category.clone(),
+            },
+        );
+    }
+}
+
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    ra.is_empty() && rb.is_empty()
+        || ra.get(1..) == rb.get(1..)
+        || ra.get(1..) == Some(rb)
+        || Some(ra) == rb.get(1..)
+        || (ra.len() >= 2 && rb.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+}
+
+impl SearchIndex {
+    pub fn search(&self, q: &SearchQuery<'_>) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        if let Some(key) = q.number.filter(|k| !k.is_empty()) {
+            let candidates = self.number_candidates(&searcher, q, key)?;
+            if !candidates.is_empty() {
+                return Ok(rank(candidates, q));
+            }
+        }
+        self.text_search(&searcher, q)
+    }
+
+    fn filters(&self, q: &SearchQuery<'_>) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let term = |field, text: String| -> (Occur, Box<dyn Query>) {
+            let tq = TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::Basic);
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0)))
+        };
+        let mut out = Vec::new();
+        if let Some(brand) = q.brand {
+            out.push(term(f.brand, keyword(brand)));
+        }
+        if let Some(category) = q.category {
+            out.push(term(f.category, category.to_owned()));
+        }
+        let make = q.make.map(keyword);
+        let model = q.model.map(keyword);
+        let fit = match (make, model, q.year) {
+            (Some(make), Some(model), Some(year)) => Some(format!("mmy:{make}|{model}|{year}")),
+            (Some(make), Some(model), None) => Some(format!("mm:{make}|{model}")),
+            (Some(make), None, Some(year)) => Some(format!("my:{make}|{year}")),
+            (Some(make), None, None) => Some(format!("m:{make}")),
+            (None, _, Some(year)) => Some(format!("y:{year}")),
+            (None, _, None) => None,
+        };
+        if let Some(fit) = fit {
+            out.push(term(f.fit, fit));
+        }
+        if let Some(in_stock) = q.in_stock {
+            let tq = TermQuery::new(
+                Term::from_field_u64(f.in_stock, u64::from(in_stock)),
+                IndexRecordOption::Basic,
+            );
+            out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
+        }
+        out
+    }
+
+    fn scoped(&self, q: &SearchQuery<'_>, query: Box<dyn Query>, should: Vec<(Occur, Box<dyn Query>)>) -> BooleanQuery {
+        let mut clauses = vec![(Occur::Must, query)];
+        clauses.extend(self.filters(q));
+        clauses.extend(should);
+        tenant_scoped(&self.fields, q.tenant, Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredPart> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        Ok(StoredPart {
+            part_id: text(self.fields.part_id).unwrap_or_default(),
+            numbers: text(self.fields.numbers_json)
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default(),
+            brand: text(self.fields.brand),
+            category: text(self.fields.category),
+            name: text(self.fields.name).unwrap_or_default(),
+        })
+    }
+
+    fn collect(&self, searcher: &Searcher, q: &SearchQuery<'_>, query: Box<dyn Query>) -> Result<Vec<StoredPart>> {
+        let scoped = self.scoped(q, query, Vec::new());
+        let found = searcher.search(&scoped, &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score())?;
+        found
+            .into_iter()
+            .map(|(_, address)| self.stored(searcher, address))
+            .collect()
+    }
+
+    fn number_candidates(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery<'_>,
+        key: &str,
+    ) -> Result<HashMap<String, Candidate>> {
+        let f = &self.fields;
+        let mut out: HashMap<String, Candidate> = HashMap::new();
+        let exact = |kind: MatchKind, value: &str| MatchedOn {
+            kind,
+            value: value.to_owned(),
+            precision: "exact",
+        };
+
+        let direct = self.collect(
+            searcher,
+            q,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.num, key),
+                IndexRecordOption::Basic,
+            )),
+        )?;
+        let mut interchange_of_hits = HashSet::new();
+        let mut successors = HashSet::new();
+        for part in &direct {
+            let Some(entry) = part.numbers.iter().find(|n| n.normalized == key) else {
+                continue;
+            };
+            let score = match entry.kind {
+                k if k.is_own() => score::OWN,
+                NumberKind::Supersedes => score::LISTED_SUPERSEDES,
+                NumberKind::Interchange => score::INTERCHANGE,
+                _ => score::SUPERSEDED_BY,
+            };
+            offer(&mut out, part, score, exact(entry.kind.into(), &entry.raw));
+            for n in &part.numbers {
+                if entry.kind.is_own() && n.kind == NumberKind::Interchange {
+                    interchange_of_hits.insert(n.normalized.clone());
+                }
+                if n.kind == NumberKind::SupersededBy {
+                    successors.insert(n.normalized.clone());
+                }
+            }
+        }
+
+        // Interchange works both ways: the parts that the matched part lists as equivalents.
+        if !interchange_of_hits.is_empty() {
+            let terms = interchange_of_hits.iter().map(|n| Term::from_field_text(f.num_own, n));
+            for part in self.collect(searcher, q, Box::new(TermSetQuery::new(terms)))? {
+                offer(&mut out, &part, score::INTERCHANGE, exact(MatchKind::Interchange, key));
+            }
+        }
+
+        // Follow the supersession chain to the newest numbers the dealer carries.
+        let mut seen = HashSet::new();
+        for depth in 0..MAX_CHAIN {
+            successors.retain(|n| seen.insert(n.clone()));
+            if successors.is_empty() {
+                break;
+            }
+            let terms = successors.iter().map(|n| Term::from_field_text(f.num_own, n));
+            let found = self.collect(searcher, q, Box::new(TermSetQuery::new(terms)))?;
+            successors = HashSet::new();
+            for part in &found {
+                offer(
+                    &mut out,
+                    part,
+                    score::SUCCESSOR - depth as f32,
+                    exact(MatchKind::Supersedes, key),
+                );
+                successors.extend(
+                    part.numbers
+                        .iter()
+                        .filter(|n| n.kind == NumberKind::SupersededBy)
+                        .map(|n| n.normalized.clone()),
+                );
+            }
+        }
+        if !out.is_empty() {
+            return Ok(out);
+        }
+
+        // A partial number: prefix for 5+ characters, then one typo for 8+.
+        if key.len() >= 5 {
+            let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.num, key), 0, true);
+            for part in self.collect(searcher, q, Box::new(prefix))? {
+                if let Some(entry) = part.numbers.iter().find(|n| n.normalized.starts_with(key)) {
+                    let matched = MatchedOn {
+                        kind: entry.kind.into(),
+                        value: entry.raw.clone(),
+                        precision: "prefix",
+                    };
+                    offer(
+                        &mut out,
+                        &part,
+                        score::PREFIX - (entry.normalized.len() - key.len()) as f32,
+                        matched,
+                    );
+                }
+            }
+        }
+        if out.is_empty() && key.len() >= 8 {
+            let typo = FuzzyTermQuery::new(Term::from_field_text(f.num, key), 1, true);
+            for part in self.collect(searcher, q, Box::new(typo))? {
+                if let Some(entry) = part.numbers.iter().find(|n| within_one_edit(&n.normalized, key)) {
+                    let matched = MatchedOn {
+                        kind: entry.kind.into(),
+                        value: entry.raw.clone(),
+                        precision: "typo",
+                    };
+                    offer(&mut out, &part, score::TYPO, matched);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn analyze(&self, text: &str) -> Result<Vec<String>> {
+        Ok(self.query_terms(text)?.into_iter().map(|(t, _)| t).collect())
+    }
+
+    /// Terms of a query, each with whether it counts towards the words that must match: a
+    /// single Chinese character inside a longer run only adds score, or `机滤` would match
+    /// everything with `机` and `滤` in it.
+    fn query_terms(&self, text: &str) -> Result<Vec<(String, bool)>> {
+        let mut analyzer = self
+            .index
+            .tokenizers()
+            .get(analyzer::TEXT)
+            .ok_or_else(|| IndexError::Query("text analyzer missing".into()))?;
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens: Vec<(String, usize, usize)> = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push((token.text.clone(), token.offset_from, token.offset_to));
+        }
+        let mut terms: Vec<(String, bool)> = Vec::new();
+        for (text, from, to) in &tokens {
+            let single_cjk = text.chars().count() == 1 && text.chars().all(analyzer::is_cjk);
+            let inside_bigram = tokens
+                .iter()
+                .any(|(_, f, t)| (f, t) != (from, to) && f <= from && to <= t);
+            let required = !(single_cjk && inside_bigram);
+            match terms.iter_mut().find(|(t, _)| t == text) {
+                Some(existing) => existing.1 |= required,
+                None => terms.push((text.clone(), required)),
+            }
+        }
+        Ok(terms)
+    }
+
+    /// The text and its synonym variants (`机滤 2个` -> `机油滤清器 2个`, ...).
+    fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<String> {
+        let mut variants = vec![text.to_owned()];
+        let lower = text.to_lowercase();
+        for group in synonyms {
+            for term in group
+                .iter()
+                .filter(|t| !t.is_empty() && lower.contains(&t.to_lowercase()))
+            {
+                for other in group.iter().filter(|o| *o != term) {
+                    let variant = lower.replace(&term.to_lowercase(), other);
+                    if !variants.contains(&variant) && variants.len() < 16 {
+                        variants.push(variant);
+                    }
+                }
+            }
+        }
+        variants
+    }
+
+    fn text_query(&self, text: &str, synonyms: &[Vec<String>]) -> Result<Option<TextQuery>> {
+        let f = &self.fields;
+        let mut variant_queries: Vec<Box<dyn Query>> = Vec::new();
+        let mut variant_tokens = Vec::new();
+        for variant in Self::variants(text, synonyms) {
+            let terms = self.query_terms(&variant)?;
+            if terms.is_empty() {
+                continue;
+            }
+            let clause = |t: &String| -> Box<dyn Query> {
+                let fields: Vec<(Occur, Box<dyn Query>)> = [
+                    (f.name, 3.0),
+                    (f.category_text, 1.5),
+                    (f.description, 1.0),
+                    (f.fit_text, 1.0),
+                ]
+                .into_iter()
+                .map(|(field, boost)| -> (Occur, Box<dyn Query>) {
+                    let tq = TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs);
+                    (Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost)))
+                })
+                .collect();
+                Box::new(BooleanQuery::new(fields))
+            };
+            let required: Vec<(Occur, Box<dyn Query>)> = terms
+                .iter()
+                .filter(|(_, r)| *r)
+                .map(|(t, _)| (Occur::Should, clause(t)))
+                .collect();
+            // Most, not all, words must match: `前刹车片` still finds `刹车片(前)`.
+            let min = (required.len() * 3).div_ceil(5).max(1);
+            let must = BooleanQuery::with_minimum_required_clauses(required, min);
+            let mut scored: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(must))];
+            scored.extend(
+                terms
+                    .iter()
+                    .filter(|(_, r)| !*r)
+                    .map(|(t, _)| (Occur::Should, clause(t))),
+            );
+            variant_queries.push(Box::new(BooleanQuery::new(scored)));
+            variant_tokens.push(terms.into_iter().map(|(t, _)| t).collect::<Vec<_>>());
+        }
+        if variant_queries.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((Box::new(BooleanQuery::union(variant_queries)), variant_tokens)))
+    }
+
+    fn text_search(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<SearchResults> {
+        let f = &self.fields;
+        let (text, variant_tokens) = match self.text_query(q.text, q.synonyms)? {
+            Some((query, tokens)) => (query, tokens),
+            None => (Box::new(tantivy::query::AllQuery) as Box<dyn Query>, Vec::new()),
+        };
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(v) = &q.vehicle {
+            let make = keyword(&v.make);
+            let mut terms = vec![(format!("m:{make}"), 1.0)];
+            if let Some(model) = v.model.as_deref().map(keyword) {
+                terms.push((format!("mm:{make}|{model}"), 2.0));
+                if let Some(year) = v.year {
+                    terms.push((format!("mmy:{make}|{model}|{year}"), 3.0));
+                }
+            } else if let Some(year) = v.year {
+                terms.push((format!("my:{make}|{year}"), 2.0));
+            }
+            for (term, boost) in terms {
+                let tq = TermQuery::new(Term::from_field_text(f.fit, &term), IndexRecordOption::Basic);
+                boosts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(tq), boost))));
+            }
+        }
+        let query = self.scoped(q, text, boosts);
+        let mut brands = FacetCollector::for_field("brand_facet");
+        brands.add_facet("/");
+        let mut categories = FacetCollector::for_field("category_facet");
+        categories.add_facet("/");
+        let top = TopDocs::with_limit(q.limit.max(1))
+            .and_offset(q.offset)
+            .order_by_score();
+        let (top, total, brand_counts, category_counts) = searcher.search(&query, &(top, Count, brands, categories))?;
+        let snippets = SnippetGenerator::create(searcher, &query, f.name)?;
+
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let part = self.stored(searcher, address)?;
+            let name_tokens: HashSet<String> = self.analyze(&part.name)?.into_iter().collect();
+            let best = variant_tokens
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, tokens)| tokens.iter().filter(|t| name_tokens.contains(*t)).count());
+            let matched_on = match best {
+                Some((i, tokens)) if tokens.iter().any(|t| name_tokens.contains(t)) => MatchedOn {
+                    kind: MatchKind::Name,
+                    value: Self::variants(q.text, q.synonyms).swap_remove(i),
+                    precision: "text",
+                },
+                Some(_) => MatchedOn {
+                    kind: if q.category.is_none() && part.category.is_some() {
+                        MatchKind::Category
+                    } else {
+                        MatchKind::Description
+                    },
+                    value: q.text.to_owned(),
+                    precision: "text",
+                },
+                None => MatchedOn {
+                    kind: if q.make.is_some() || q.year.is_some() {
+                        MatchKind::Fitment
+                    } else {
+                        MatchKind::Filter
+                    },
+                    value: String::new(),
+                    precision: "exact",
+                },
+            };
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let snippet = snippets.snippet_from_doc(&doc);
+            let highlight = (!snippet.highlighted().is_empty()).then(|| snippet.to_html());
+            hits.push(Hit {
+                part_id: part.part_id,
+                score,
+                matched_on,
+                highlight,
+            });
+        }
+        let facet_list = |counts: tantivy::collector::FacetCounts| {
+            let mut list: Vec<(String, u64)> = counts
+                .get("/")
+                .map(|(facet, count)| {
+                    (
+                        facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default(),
+                        count,
+                    )
+                })
+                .collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            list
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: Facets {
+                brand: facet_list(brand_counts),
+                category: facet_list(category_counts),
+            },
+        })
+    }
+}
+
+/// The name query and, for each synonym variant, its terms (to tell which one matched).
+type TextQuery = (Box<dyn Query>, Vec<Vec<String>>);
+
+struct StoredPart {
+    part_id: String,
+    numbers: Vec<NumberEntry>,
+    brand: Option<String>,
+    category: Option<String>,
+    name: String,
+}
+
+fn rank(candidates: HashMap<String, Candidate>, q: &SearchQuery<'_>) -> SearchResults {
+    let mut facets: [HashMap<String, u64>; 2] = Default::default();
+    for c in candidates.values() {
+        if let Some(b) = &c.brand {
+            *facets[0].entry(b.clone()).or_default() += 1;
+        }
+        if let Some(cat) = &c.category {
+            *facets[1].entry(cat.clone()).or_default() += 1;
+        }
+    }
+    let mut all: Vec<(String, Candidate)> = candidates.into_iter().collect();
+    all.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then_with(|| a.0.cmp(&b.0)));
+    let total = all.len();
+    let hits = all
+        .into_iter()
+        .skip(q.offset)
+        .take(q.limit.max(1))
+        .map(|(part_id, c)| Hit {
+            part_id,
+            score: c.score,
+            matched_on: c.matched_on,
+            highlight: None,
+        })
+        .collect();
+    let to_list = |m: HashMap<String, u64>| {
+        let mut list: Vec<(String, u64)> = m.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list
+    };
+    let [brand, category] = facets;
+    SearchResults {
+        total,
+        hits,
+        facets: Facets {
+            brand: to_list(brand),
+            category: to_list(category),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("0986424735", "0986424735"));
+        assert!(within_one_edit("0986424735", "0986424736"));
+        assert!(within_one_edit("0986424735", "098642735"));
+        assert!(within_one_edit("0986424735", "09864247350"));
+        assert!(within_one_edit("0986424735", "0986427435"));
+        assert!(!within_one_edit("0986424735", "0986427453"));
+        assert!(!within_one_edit("0986424735", "1986424736"));
+    }
+}

@@ -1,0 +1,324 @@
+use super::*;
+
+fn num(kind: NumberKind, raw: &str) -> NumberEntry {
+    NumberEntry {
+        kind,
+        normalized: raw
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+        raw: raw.to_owned(),
+    }
+}
+
+fn part(tenant: &str, id: &str, brand: &str, name: &str, category: &str, numbers: Vec<NumberEntry>) -> PartDoc {
+    PartDoc {
+        tenant: tenant.into(),
+        part_id: id.into(),
+        brand: Some(brand.into()),
+        category: Some(category.into()),
+        name: name.into(),
+        description: None,
+        numbers,
+        fitments: Vec::new(),
+        in_stock: true,
+    }
+}
+
+fn catalog() -> SearchIndex {
+    use NumberKind::*;
+    let index = SearchIndex::in_memory().expect("index");
+    let corolla = FitmentEntry {
+        make: "Toyota".into(),
+        model: Some("Corolla".into()),
+        year_from: Some(2003),
+        year_to: Some(2008),
+        engine: Some("1ZZ-FE".into()),
+    };
+    let sagitar = FitmentEntry {
+        make: "Volkswagen".into(),
+        model: Some("Sagitar".into()),
+        year_from: Some(2019),
+        year_to: Some(2023),
+        engine: None,
+    };
+    let mut bosch_pads = part(
+        "ten_a",
+        "p1",
+        "BOSCH",
+        "刹车片(前) Front Brake Pads",
+        "刹车系统",
+        vec![
+            num(Sku, "BP-001"),
+            num(Article, "0 986 424 735"),
+            num(Oe, "04465-02061"),
+            num(Interchange, "GDB3287"),
+        ],
+    );
+    bosch_pads.fitments = vec![corolla.clone()];
+    let mut trw_pads = part(
+        "ten_a",
+        "p2",
+        "TRW",
+        "前刹车片",
+        "刹车系统",
+        vec![num(Sku, "TRW-3287"), num(Article, "GDB3287")],
+    );
+    trw_pads.fitments = vec![corolla];
+    trw_pads.in_stock = false;
+    let mut disc = part(
+        "ten_a",
+        "p3",
+        "BREMBO",
+        "刹车盘(前)",
+        "刹车系统",
+        vec![num(Sku, "BR-09"), num(Article, "09.A820.11")],
+    );
+    disc.fitments = vec![sagitar.clone()];
+    let old_filter = part(
+        "ten_a",
+        "p4",
+        "VW",
+        "机油滤清器",
+        "滤清器",
+        vec![
+            num(Sku, "VW-OLD"),
+            num(Article, "06J 115 403"),
+            num(SupersededBy, "06J 115 403 C"),
+        ],
+    );
+    let mid_filter = part(
+        "ten_a",
+        "p5",
+        "VW",
+        "机油滤清器",
+        "滤清器",
+        vec![
+            num(Sku, "VW-MID"),
+            num(Article, "06J 115 403 C"),
+            num(SupersededBy, "06J 115 403 Q"),
+        ],
+    );
+    let mut new_filter = part(
+        "ten_a",
+        "p6",
+        "VW",
+        "机油格 Oil Filter",
+        "滤清器",
+        vec![
+            num(Sku, "VW-NEW"),
+            num(Article, "06J 115 403 Q"),
+            num(Supersedes, "06J 115 403 C"),
+        ],
+    );
+    new_filter.fitments = vec![sagitar];
+    let mann = part(
+        "ten_a",
+        "p7",
+        "MANN-FILTER",
+        "机滤 W 712/75",
+        "滤清器",
+        vec![num(Sku, "MF-71275"), num(Article, "W 712/75")],
+    );
+    // Tenant B carries the very same part numbers.
+    let foreign = part(
+        "ten_b",
+        "q1",
+        "BOSCH",
+        "刹车片(前)",
+        "刹车系统",
+        vec![num(Sku, "BP-001"), num(Article, "0 986 424 735")],
+    );
+    let docs = [
+        bosch_pads, trw_pads, disc, old_filter, mid_filter, new_filter, mann, foreign,
+    ];
+    index.apply(docs.into_iter().map(Change::Upsert), 8).expect("apply");
+    index
+}
+
+fn query<'a>(text: &'a str, number: Option<&'a str>) -> SearchQuery<'a> {
+    SearchQuery {
+        tenant: "ten_a",
+        text,
+        number,
+        limit: 20,
+        ..Default::default()
+    }
+}
+
+fn ids(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.part_id.as_str()).collect()
+}
+
+#[test]
+fn exact_number_finds_own_part_and_the_interchange_both_ways() {
+    let index = catalog();
+    let r = index.search(&query("04465-02061", Some("0446502061"))).expect("search");
+    assert_eq!(ids(&r), ["p1", "p2"]);
+    assert_eq!(r.hits[0].matched_on.kind, MatchKind::Oe);
+    assert_eq!(r.hits[0].matched_on.value, "04465-02061");
+    assert_eq!(r.hits[1].matched_on.kind, MatchKind::Interchange);
+
+    // TRW's number finds BOSCH (which lists it as interchange), below TRW's own part.
+    let r = index.search(&query("GDB3287", Some("GDB3287"))).expect("search");
+    assert_eq!(ids(&r), ["p2", "p1"]);
+    assert_eq!(r.hits[0].matched_on.kind, MatchKind::Article);
+    assert_eq!(r.hits[1].matched_on.kind, MatchKind::Interchange);
+}
+
+#[test]
+fn supersession_chain_leads_to_the_newest_number() {
+    let index = catalog();
+    let r = index.search(&query("06J115403", Some("06J115403"))).expect("search");
+    assert_eq!(ids(&r), ["p4", "p5", "p6"]);
+    assert_eq!(r.hits[1].matched_on.kind, MatchKind::Supersedes);
+    assert_eq!(r.hits[2].matched_on.kind, MatchKind::Supersedes);
+    // The middle number is found directly and by the part that lists it as superseded.
+    let r = index.search(&query("06J115403C", Some("06J115403C"))).expect("search");
+    assert_eq!(ids(&r), ["p5", "p6", "p4"]);
+    assert_eq!(r.hits[2].matched_on.kind, MatchKind::SupersededBy);
+}
+
+#[test]
+fn partial_and_mistyped_numbers() {
+    let index = catalog();
+    let r = index.search(&query("098642", Some("098642"))).expect("search");
+    assert_eq!(ids(&r), ["p1"]);
+    assert_eq!(r.hits[0].matched_on.precision, "prefix");
+    let r = index.search(&query("0986424753", Some("0986424753"))).expect("search");
+    assert_eq!(ids(&r), ["p1"]);
+    assert_eq!(r.hits[0].matched_on.precision, "typo");
+    // Too short for a typo search, and not a name either.
+    let r = index.search(&query("0986", Some("0986"))).expect("search");
+    assert!(r.hits.is_empty());
+}
+
+#[test]
+fn tenants_never_see_each_other() {
+    let index = catalog();
+    let mut q = query("BP-001", Some("BP001"));
+    q.tenant = "ten_b";
+    assert_eq!(ids(&index.search(&q).expect("search")), ["q1"]);
+    q.tenant = "ten_c";
+    assert!(index.search(&q).expect("search").hits.is_empty());
+    let mut names = query("刹车片", None);
+    names.tenant = "ten_c";
+    assert_eq!(index.search(&names).expect("search").total, 0);
+    assert_eq!(index.count("ten_a").expect("count"), 7);
+    assert_eq!(index.count("ten_b").expect("count"), 1);
+}
+
+#[test]
+fn chinese_names_word_order_and_synonyms() {
+    let index = catalog();
+    let r = index.search(&query("前刹车片", None)).expect("search");
+    let found = ids(&r);
+    assert!(found.contains(&"p1") && found.contains(&"p2"), "{found:?}");
+    assert!(!found.contains(&"p3"), "a brake disc is not a brake pad: {found:?}");
+    assert_eq!(r.hits[0].matched_on.kind, MatchKind::Name);
+
+    let slang = vec![vec!["机滤".to_owned(), "机油滤清器".to_owned(), "机油格".to_owned()]];
+    let mut q = query("机滤", None);
+    q.synonyms = &slang;
+    let r = index.search(&q).expect("search");
+    let mut found = ids(&r);
+    found.sort_unstable();
+    assert_eq!(found, ["p4", "p5", "p6", "p7"]);
+    // Without synonyms only the part literally called 机滤.
+    assert_eq!(ids(&index.search(&query("机滤", None)).expect("search")), ["p7"]);
+}
+
+#[test]
+fn english_names_stem_and_vehicle_filters_narrow() {
+    let index = catalog();
+    let r = index.search(&query("brake pad", None)).expect("search");
+    assert_eq!(ids(&r), ["p1"]);
+    let mut q = query("刹车", None);
+    q.make = Some("volkswagen");
+    q.model = Some("SAGITAR");
+    q.year = Some(2019);
+    assert_eq!(ids(&index.search(&q).expect("search")), ["p3"]);
+    q.year = Some(2010);
+    assert!(index.search(&q).expect("search").hits.is_empty());
+
+    // A vehicle hint ranks, it does not filter.
+    let mut hinted = query("刹车", None);
+    hinted.vehicle = Some(Vehicle {
+        make: "Volkswagen".into(),
+        model: Some("Sagitar".into()),
+        year: Some(2020),
+    });
+    let r = index.search(&hinted).expect("search");
+    assert_eq!(r.hits[0].part_id, "p3");
+    assert_eq!(r.total, 3);
+}
+
+#[test]
+fn filters_and_facets() {
+    let index = catalog();
+    let r = index.search(&query("", None)).expect("search");
+    assert_eq!(r.total, 7);
+    assert_eq!(
+        r.facets.category,
+        [("刹车系统".to_owned(), 3), ("滤清器".to_owned(), 4)]
+            .map(|(a, b)| (a, b))
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+    );
+    assert!(r.facets.brand.contains(&("BOSCH".to_owned(), 1)));
+    let mut q = query("刹车片", None);
+    q.in_stock = Some(true);
+    assert_eq!(ids(&index.search(&q).expect("search")), ["p1"]);
+    let mut q = query("", None);
+    q.brand = Some("mann-filter");
+    assert_eq!(ids(&index.search(&q).expect("search")), ["p7"]);
+}
+
+#[test]
+fn highlights_name_matches() {
+    let index = catalog();
+    let r = index.search(&query("brake pads", None)).expect("search");
+    assert!(
+        r.hits[0].highlight.as_deref().is_some_and(|h| h.contains("<b>")),
+        "{:?}",
+        r.hits[0].highlight
+    );
+}
+
+#[test]
+fn changes_replace_and_delete_and_the_last_change_id_survives_reopen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let index = SearchIndex::open(dir.path()).expect("open");
+        assert_eq!(index.last_applied().expect("meta"), None);
+        let doc = part(
+            "ten_a",
+            "p1",
+            "NGK",
+            "火花塞",
+            "点火系统",
+            vec![num(NumberKind::Article, "BKR6E")],
+        );
+        index.apply([Change::Upsert(doc.clone())], 41).expect("apply");
+        let mut renamed = doc;
+        renamed.name = "铱金火花塞".into();
+        index.apply([Change::Upsert(renamed)], 42).expect("apply");
+        assert_eq!(index.count("ten_a").expect("count"), 1);
+    }
+    let index = SearchIndex::open(dir.path()).expect("reopen");
+    assert_eq!(index.last_applied().expect("meta"), Some(42));
+    assert_eq!(ids(&index.search(&query("铱金", None)).expect("search")), ["p1"]);
+    index
+        .apply(
+            [Change::Delete {
+                tenant: "ten_a".into(),
+                part_id: "p1".into(),
+            }],
+            43,
+        )
+        .expect("delete");
+    assert_eq!(index.count("ten_a").expect("count"), 0);
+    index.clear().expect("clear");
+}
