@@ -103,6 +103,14 @@ prefixed_id!(
     /// A touchpoint event.
     EventId, "evt"
 );
+prefixed_id!(
+    /// A catalog part.
+    PartId, "prt"
+);
+prefixed_id!(
+    /// A catalog import job.
+    ImportId, "imp"
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,1 +1,4 @@
+//! Dealer catalogs: parts, their numbers and fitments, imports and exports.
+
 pub mod numbers;
+pub mod part;

@@ -2,7 +2,13 @@
 //! only ever reached through it.
 
 pub mod api_keys;
+pub mod catalog_imports;
+pub mod catalog_synonyms;
 pub mod customers;
 pub mod events;
+pub mod fitments;
+pub mod part_numbers;
+pub mod parts;
+pub mod search_outbox;
 pub mod tenants;
 pub mod users;
