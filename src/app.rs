@@ -19,7 +19,11 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+use anyhow::Context;
+use search_index::SearchIndex;
+
 use crate::auth::jwt::JwtKeys;
+use crate::search::indexer::Indexer;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -35,19 +39,29 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<HttpMetrics>,
+    pub indexer: Arc<Indexer>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
+    /// Opens (or creates) the search index in the data directory.
+    pub fn new(config: Config, db: DatabaseConnection, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let jwt = JwtKeys::new(config.jwt_secret.expose().as_bytes(), config.token_ttl);
-        Self {
+        let index = SearchIndex::open(&config.index_dir())
+            .with_context(|| format!("opening the search index in {}", config.index_dir().display()))?;
+        let indexer = Indexer::new(db.clone(), Arc::new(index));
+        Ok(Self {
+            indexer,
             db,
             config: Arc::new(config),
             clock,
             jwt: Arc::new(jwt),
             throttle: Arc::default(),
             metrics: Arc::default(),
-        }
+        })
+    }
+
+    pub fn search(&self) -> &SearchIndex {
+        self.indexer.index()
     }
 }
 
@@ -113,12 +127,14 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([HeaderName::from_static(request_id::HEADER), header::RETRY_AFTER])
 }
 
-/// Serve until `shutdown` completes; in-flight requests are allowed to finish.
+/// Serve until `shutdown` completes; in-flight requests are allowed to finish. Starts the
+/// search indexer.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state.indexer.spawn();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

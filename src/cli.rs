@@ -68,7 +68,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
             tracing::info!(addr = %listener.local_addr()?, "serving partsdesk");
-            let state = AppState::new(config, db, Arc::new(SystemClock));
+            let state = AppState::new(config, db, Arc::new(SystemClock))?;
+            state.indexer.rebuild_if_missing().await?;
             app::serve(listener, state, app::shutdown_signal()).await?;
             Ok(())
         }

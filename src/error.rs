@@ -220,6 +220,13 @@ const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
         detail: "a user with this email already exists",
     },
     UniqueConstraint {
+        index: "ux_parts_tenant_sku",
+        sqlite_columns: "parts.tenant_id, parts.sku",
+        code: "sku_taken",
+        field: "/sku",
+        detail: "a part with this SKU already exists",
+    },
+    UniqueConstraint {
         index: "ux_tenants_slug",
         sqlite_columns: "tenants.slug",
         code: "slug_taken",

@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod ids;
 pub mod openapi;
+pub mod search;
 pub mod ops;
 pub mod tenants;
 pub mod users;

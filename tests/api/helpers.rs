@@ -76,7 +76,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     };
     configure(&mut config);
     let clock = ManualClock::new(Utc::now());
-    let state = AppState::new(config, db, Arc::new(clock.clone()));
+    let state = AppState::new(config, db, Arc::new(clock.clone())).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(partsdesk::app::serve(listener, state.clone(), std::future::pending()));

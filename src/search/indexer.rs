@@ -1,0 +1,237 @@
+//! Keeps the search index in step with the database. Writes leave "part X changed" rows in
+//! the search outbox (same transaction); the indexer reads the current state of those parts,
+//! applies it to the index, commits with the highest change id applied, and only then
+//! deletes the outbox rows. A crash in between re-applies the same rows, which is harmless.
+//!
+//! One indexer drains one database's outbox; run one `serve` process per database (several
+//! would each delete rows the others still need).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use search_index::{Change, FitmentEntry, NumberEntry, NumberKind as IndexKind, PartDoc, SearchIndex};
+use tokio::sync::{Notify, watch};
+
+use crate::catalog::store::{self, FullPart};
+use crate::db::TenantScoped;
+use crate::entities::{parts, search_outbox};
+use crate::error::Result;
+use crate::ids::{PartId, TenantId};
+
+/// Outbox rows applied per index commit.
+const BATCH: u64 = 5_000;
+/// How long a write waits for its change to become searchable before answering anyway.
+pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
+/// Safety net: drain the outbox this often even without a nudge.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+pub struct Indexer {
+    db: DatabaseConnection,
+    index: Arc<SearchIndex>,
+    nudge: Notify,
+    rounds_started: AtomicU64,
+    rounds_done: watch::Sender<u64>,
+}
+
+impl Indexer {
+    pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            index,
+            nudge: Notify::new(),
+            rounds_started: AtomicU64::new(0),
+            rounds_done: watch::Sender::new(0),
+        })
+    }
+
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// Drain the outbox whenever nudged (and every few seconds), until the process ends.
+    pub fn spawn(self: &Arc<Self>) {
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                let round = this.rounds_started.fetch_add(1, Ordering::SeqCst) + 1;
+                if let Err(err) = this.drain().await {
+                    tracing::error!(error = %err, "search indexing failed; will retry");
+                }
+                this.rounds_done.send_replace(round);
+                let _ = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await;
+            }
+        });
+    }
+
+    /// Wait until everything committed before this call is searchable (bounded by
+    /// [`VISIBILITY_WAIT`]; past that the change still lands, just later).
+    pub async fn wait_visible(&self) {
+        // A round that starts after now reads every row committed before now.
+        let target = self.rounds_started.load(Ordering::SeqCst) + 1;
+        self.nudge.notify_one();
+        let mut done = self.rounds_done.subscribe();
+        if tokio::time::timeout(VISIBILITY_WAIT, done.wait_for(|r| *r >= target))
+            .await
+            .is_err()
+        {
+            tracing::warn!("search index did not catch up within the visibility wait");
+        }
+    }
+
+    /// Apply every pending outbox row; returns how many were applied.
+    pub async fn drain(&self) -> Result<u64> {
+        let mut applied = 0;
+        loop {
+            // The outbox is the indexer's own queue across all dealers, not dealer data.
+            let rows = search_outbox::Entity::find()
+                .order_by_asc(search_outbox::Column::Id)
+                .limit(BATCH)
+                .all(&self.db)
+                .await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                return Ok(applied);
+            };
+            let mut by_tenant: HashMap<TenantId, BTreeSet<PartId>> = HashMap::new();
+            for row in &rows {
+                by_tenant.entry(row.tenant_id).or_default().insert(row.part_id);
+            }
+            let mut changes = Vec::new();
+            for (tenant, ids) in by_tenant {
+                let ids: Vec<PartId> = ids.into_iter().collect();
+                let current = load_full(&self.db, tenant, &ids).await?;
+                let mut present: HashMap<PartId, FullPart> = current.into_iter().map(|p| (p.part.id, p)).collect();
+                for id in ids {
+                    match present.remove(&id).filter(|p| p.part.active) {
+                        Some(part) => changes.push(Change::Upsert(to_doc(&part))),
+                        None => changes.push(Change::Delete {
+                            tenant: tenant.to_string(),
+                            part_id: id.to_string(),
+                        }),
+                    }
+                }
+            }
+            let index = Arc::clone(&self.index);
+            tokio::task::spawn_blocking(move || index.apply(changes, last))
+                .await
+                .map_err(anyhow::Error::from)?
+                .map_err(anyhow::Error::from)?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            for chunk in ids.chunks(500) {
+                search_outbox::Entity::delete_many()
+                    .filter(search_outbox::Column::Id.is_in(chunk.iter().copied()))
+                    .exec(&self.db)
+                    .await?;
+            }
+            applied += rows.len() as u64;
+        }
+    }
+
+    /// Rebuild the whole index from the database (after loss, or a change of analyzers).
+    pub async fn rebuild(&self) -> Result<u64> {
+        let index = Arc::clone(&self.index);
+        tokio::task::spawn_blocking(move || index.clear())
+            .await
+            .map_err(anyhow::Error::from)?
+            .map_err(anyhow::Error::from)?;
+        let tenants: Vec<TenantId> = crate::entities::tenants::Entity::find()
+            .select_only()
+            .column(crate::entities::tenants::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut total = 0;
+        for tenant in tenants {
+            let mut pages = parts::Entity::scoped(tenant)
+                .filter(parts::Column::Active.eq(true))
+                .order_by_asc(parts::Column::Id)
+                .paginate(&self.db, BATCH);
+            while let Some(page) = pages.fetch_and_next().await? {
+                let full = store::attach(&self.db, tenant, page).await?;
+                let changes: Vec<Change> = full.iter().map(|p| Change::Upsert(to_doc(p))).collect();
+                total += changes.len() as u64;
+                let index = Arc::clone(&self.index);
+                tokio::task::spawn_blocking(move || index.apply(changes, 0))
+                    .await
+                    .map_err(anyhow::Error::from)?
+                    .map_err(anyhow::Error::from)?;
+            }
+        }
+        self.drain().await?;
+        Ok(total)
+    }
+
+    /// An index that has never been committed to, next to a database that has parts, was
+    /// lost or never built: rebuild it before serving.
+    pub async fn rebuild_if_missing(&self) -> Result<()> {
+        let never_built = self.index.last_applied().map_err(anyhow::Error::from)?.is_none();
+        let has_parts = parts::Entity::find().one(&self.db).await?.is_some();
+        if never_built && has_parts {
+            tracing::warn!("search index missing or empty: rebuilding from the database");
+            let n = self.rebuild().await?;
+            tracing::info!(parts = n, "search index rebuilt");
+        }
+        Ok(())
+    }
+}
+
+async fn load_full(db: &DatabaseConnection, tenant: TenantId, ids: &[PartId]) -> Result<Vec<FullPart>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let found = parts::Entity::scoped(tenant)
+            .filter(parts::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        out.extend(store::attach(db, tenant, found).await?);
+    }
+    Ok(out)
+}
+
+fn index_kind(kind: &str) -> Option<IndexKind> {
+    Some(match kind {
+        "article" => IndexKind::Article,
+        "oe" => IndexKind::Oe,
+        "interchange" => IndexKind::Interchange,
+        "supersedes" => IndexKind::Supersedes,
+        "superseded_by" => IndexKind::SupersededBy,
+        _ => return None,
+    })
+}
+
+pub fn to_doc(p: &FullPart) -> PartDoc {
+    let mut numbers = vec![NumberEntry {
+        kind: IndexKind::Sku,
+        normalized: crate::catalog::numbers::normalize(&p.part.sku),
+        raw: p.part.sku.clone(),
+    }];
+    numbers.extend(p.numbers.iter().filter_map(|n| {
+        Some(NumberEntry {
+            kind: index_kind(&n.kind)?,
+            normalized: n.normalized.clone(),
+            raw: n.raw.clone(),
+        })
+    }));
+    PartDoc {
+        tenant: p.part.tenant_id.to_string(),
+        part_id: p.part.id.to_string(),
+        brand: p.part.brand.clone(),
+        category: p.part.category.clone(),
+        name: p.part.name.clone(),
+        description: p.part.description.clone(),
+        numbers,
+        fitments: p
+            .fitments
+            .iter()
+            .map(|f| FitmentEntry {
+                make: f.make.clone(),
+                model: f.model.clone(),
+                year_from: f.year_from,
+                year_to: f.year_to,
+                engine: f.engine.clone(),
+            })
+            .collect(),
+        in_stock: p.part.stock > 0,
+    }
+}

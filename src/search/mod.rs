@@ -1,0 +1,3 @@
+//! Catalog search for staff and shops, and the indexer that keeps the index current.
+
+pub mod indexer;
