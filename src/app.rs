@@ -23,13 +23,13 @@ use anyhow::Context;
 use search_index::SearchIndex;
 
 use crate::auth::jwt::JwtKeys;
-use crate::search::indexer::Indexer;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::extract::JSON_BODY_LIMIT;
 use crate::http::metrics::{self, HttpMetrics};
 use crate::http::{middleware, request_id};
+use crate::search::indexer::Indexer;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -59,6 +59,8 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "auth", description = "Sign-up and log-in"),
         (name = "staff", description = "The signed-in user and the dealer's staff"),
         (name = "customers", description = "The dealer's customers (repair shops)"),
+        (name = "catalog", description = "The dealer's parts catalog"),
+        (name = "search", description = "Catalog search by number, name and vehicle"),
         (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
         (name = "shop", description = "Endpoints for repair shops, with their API key"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
@@ -73,6 +75,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::users::routes())
         .merge(crate::customers::routes())
         .merge(crate::api_keys::routes())
+        .merge(crate::catalog::routes::routes())
+        .merge(crate::catalog::synonyms::routes())
+        .merge(crate::search::routes::routes())
         .merge(crate::ops::routes())
 }
 

@@ -29,6 +29,8 @@ mod score {
     pub const SUPERSEDED_BY: f32 = 7_000.0;
     pub const PREFIX: f32 = 1_000.0;
     pub const TYPO: f32 = 100.0;
+    /// Added per fitment level the hinted vehicle matches (make, model, year).
+    pub const VEHICLE: f32 = 25.0;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -460,18 +462,23 @@ impl SearchIndex {
         let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(v) = &q.vehicle {
             let make = keyword(&v.make);
-            let mut terms = vec![(format!("m:{make}"), 1.0)];
+            // Strong enough to put fitting parts first among name matches (a name score
+            // rarely passes 50), far below any number match.
+            let mut terms = vec![format!("m:{make}")];
             if let Some(model) = v.model.as_deref().map(keyword) {
-                terms.push((format!("mm:{make}|{model}"), 2.0));
+                terms.push(format!("mm:{make}|{model}"));
                 if let Some(year) = v.year {
-                    terms.push((format!("mmy:{make}|{model}|{year}"), 3.0));
+                    terms.push(format!("mmy:{make}|{model}|{year}"));
                 }
             } else if let Some(year) = v.year {
-                terms.push((format!("my:{make}|{year}"), 2.0));
+                terms.push(format!("my:{make}|{year}"));
             }
-            for (term, boost) in terms {
+            for term in terms {
                 let tq = TermQuery::new(Term::from_field_text(f.fit, &term), IndexRecordOption::Basic);
-                boosts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(tq), boost))));
+                boosts.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(tq), score::VEHICLE)),
+                ));
             }
         }
         let query = self.scoped(q, text, boosts);

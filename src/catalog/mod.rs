@@ -2,4 +2,6 @@
 
 pub mod numbers;
 pub mod part;
+pub mod routes;
 pub mod store;
+pub mod synonyms;

@@ -273,12 +273,15 @@ impl PartRequest {
         });
 
         let mut numbers = Vec::new();
+        // The SKU doubles as the article number unless one is given (an invalid SKU is
+        // reported once, as the SKU).
+        let sku_ok = sku.chars().count() <= SKU_MAX;
         let article = self
             .article_number
             .as_deref()
             .map(str::trim)
             .filter(|a| !a.is_empty())
-            .unwrap_or(&sku);
+            .unwrap_or(if sku_ok { &sku } else { "" });
         let groups = [
             (NumberKind::Article, "/article_number", numbers::split_cell(article)),
             (NumberKind::Oe, "/oe_numbers", number_items(&self.oe_numbers)),

@@ -34,7 +34,11 @@ pub struct BatchOutcome {
 
 /// Decide, by SKU, which inputs are new, changed or unchanged. Later inputs with the same
 /// SKU as an earlier one in the batch win.
-pub async fn plan_by_sku(conn: &impl ConnectionTrait, tenant: TenantId, inputs: Vec<PartInput>) -> Result<Vec<Planned>> {
+pub async fn plan_by_sku(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    inputs: Vec<PartInput>,
+) -> Result<Vec<Planned>> {
     let mut latest: HashMap<String, usize> = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         latest.insert(input.sku.clone(), i);
@@ -63,7 +67,13 @@ pub async fn plan_by_sku(conn: &impl ConnectionTrait, tenant: TenantId, inputs: 
         .collect())
 }
 
-fn part_model(id: PartId, tenant: TenantId, input: &PartInput, now: DateTime<Utc>, created: bool) -> parts::ActiveModel {
+fn part_model(
+    id: PartId,
+    tenant: TenantId,
+    input: &PartInput,
+    now: DateTime<Utc>,
+    created: bool,
+) -> parts::ActiveModel {
     parts::ActiveModel {
         id: Set(id),
         tenant_id: Set(tenant),
@@ -99,7 +109,12 @@ where
 
 /// Apply a plan. Every inserted or updated part gets a search-outbox row in the same
 /// transaction, so the index can never miss a committed change.
-pub async fn apply(conn: &impl ConnectionTrait, tenant: TenantId, planned: Vec<Planned>, now: DateTime<Utc>) -> Result<BatchOutcome> {
+pub async fn apply(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    planned: Vec<Planned>,
+    now: DateTime<Utc>,
+) -> Result<BatchOutcome> {
     let mut outcome = BatchOutcome::default();
     let mut new_parts = Vec::new();
     let mut changed: Vec<(PartId, PartInput)> = Vec::new();
@@ -125,7 +140,11 @@ pub async fn apply(conn: &impl ConnectionTrait, tenant: TenantId, planned: Vec<P
     }
     insert_chunked(conn, new_parts).await?;
 
-    let updated_ids: Vec<PartId> = changed.iter().skip(outcome.inserted as usize).map(|(id, _)| *id).collect();
+    let updated_ids: Vec<PartId> = changed
+        .iter()
+        .skip(outcome.inserted as usize)
+        .map(|(id, _)| *id)
+        .collect();
     for chunk in updated_ids.chunks(IN_CHUNK) {
         part_numbers::Entity::scoped_delete(tenant)
             .filter(part_numbers::Column::PartId.is_in(chunk.iter().copied()))
@@ -268,7 +287,11 @@ pub async fn attach(conn: &impl ConnectionTrait, tenant: TenantId, found: Vec<pa
             numbers.sort_by_key(|n| n.id);
             let mut fitments = fits.remove(&part.id).unwrap_or_default();
             fitments.sort_by_key(|f| f.id);
-            FullPart { part, numbers, fitments }
+            FullPart {
+                part,
+                numbers,
+                fitments,
+            }
         })
         .collect())
 }

@@ -1,3 +1,4 @@
 //! Catalog search for staff and shops, and the indexer that keeps the index current.
 
 pub mod indexer;
+pub mod routes;

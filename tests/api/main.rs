@@ -4,6 +4,7 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod catalog;
 mod customers;
 mod errors;
 mod ops;

@@ -1,0 +1,346 @@
+//! The parts API: list, create, read, update and delete single parts.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::{AdminStaff, AnyStaff};
+use crate::catalog::part::{Extra, PartInput, PartRequest, format_price};
+use crate::catalog::store::{self, FullPart, Planned};
+use crate::db::TenantScoped;
+use crate::entities::{parts, tenants};
+use crate::error::{Error, Result};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::pagination::{PageParams, finish_page};
+use crate::ids::{PartId, TenantId};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_parts, create_part))
+        .routes(routes!(get_part, update_part, delete_part))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartNumberResponse {
+    /// `article`, `oe`, `interchange`, `supersedes` or `superseded_by`.
+    pub kind: String,
+    pub brand: Option<String>,
+    /// As the catalog wrote it.
+    pub number: String,
+    /// Uppercase letters and digits only: what search matches.
+    pub normalized: String,
+    /// `L` or `R` when the catalog marked a side.
+    pub side: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FitmentResponse {
+    pub make: String,
+    pub model: Option<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub engine: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartResponse {
+    pub id: PartId,
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub unit: Option<String>,
+    /// List price as an exact decimal string, e.g. `"268.00"`.
+    pub price: Option<String>,
+    pub currency: String,
+    pub stock: i64,
+    pub active: bool,
+    pub numbers: Vec<PartNumberResponse>,
+    pub fitment: Vec<FitmentResponse>,
+    #[schema(value_type = Object)]
+    pub attributes: Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<FullPart> for PartResponse {
+    fn from(p: FullPart) -> Self {
+        Self {
+            id: p.part.id,
+            sku: p.part.sku,
+            name: p.part.name,
+            brand: p.part.brand,
+            description: p.part.description,
+            category: p.part.category,
+            unit: p.part.unit,
+            price: p.part.price_minor.map(format_price),
+            currency: p.part.currency,
+            stock: p.part.stock,
+            active: p.part.active,
+            numbers: p
+                .numbers
+                .into_iter()
+                .map(|n| PartNumberResponse {
+                    kind: n.kind,
+                    brand: n.brand,
+                    number: n.raw,
+                    normalized: n.normalized,
+                    side: n.side,
+                })
+                .collect(),
+            fitment: p
+                .fitments
+                .into_iter()
+                .map(|f| FitmentResponse {
+                    make: f.make,
+                    model: f.model,
+                    year_from: f.year_from,
+                    year_to: f.year_to,
+                    engine: f.engine,
+                    note: f.note,
+                })
+                .collect(),
+            attributes: p.part.attributes,
+            created_at: p.part.created_at,
+            updated_at: p.part.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartList {
+    pub items: Vec<PartResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PartListParams {
+    /// Items per page, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only this brand (case-insensitive).
+    pub brand: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only active (`true`) or deactivated (`false`) parts.
+    pub active: Option<bool>,
+    /// Only parts whose SKU starts with this.
+    pub sku_prefix: Option<String>,
+}
+
+pub async fn find_full(db: &impl sea_orm::ConnectionTrait, tenant: TenantId, id: PartId) -> Result<FullPart> {
+    let part = parts::Entity::scoped_by_id(tenant, id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("part"))?;
+    store::attach(db, tenant, vec![part])
+        .await?
+        .pop()
+        .ok_or(Error::not_found("part"))
+}
+
+async fn tenant_currency(state: &AppState, tenant: TenantId) -> Result<String> {
+    Ok(tenants::Entity::find_by_id(tenant)
+        .one(&state.db)
+        .await?
+        .map(|t| t.currency)
+        .unwrap_or_else(|| crate::tenants::DEFAULT_CURRENCY.to_owned()))
+}
+
+fn validate(request: PartRequest, currency: &str) -> Result<PartInput> {
+    request.validate(currency, Extra::Reject).map_err(Error::Validation)
+}
+
+/// The dealer's parts, oldest first.
+#[utoipa::path(get, path = "/v1/parts", tag = "catalog", summary = "List parts", params(PartListParams),
+    security(("staff_token" = [])), responses((status = 200, body = PartList)))]
+#[tracing::instrument(skip_all)]
+async fn list_parts(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiQuery(params): ApiQuery<PartListParams>,
+) -> Result<axum::Json<PartList>> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit()?;
+    let mut query = parts::Entity::scoped(caller.tenant).order_by_asc(parts::Column::Id);
+    if let Some(after) = page.cursor::<PartId>()? {
+        query = query.filter(parts::Column::Id.gt(after));
+    }
+    if let Some(brand) = params.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        query = query.filter(parts::Column::Brand.eq(brand.to_uppercase()));
+    }
+    if let Some(category) = params.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        query = query.filter(parts::Column::Category.eq(category));
+    }
+    if let Some(active) = params.active {
+        query = query.filter(parts::Column::Active.eq(active));
+    }
+    if let Some(prefix) = params.sku_prefix.as_deref().filter(|p| !p.is_empty()) {
+        // A range, not LIKE: exact on every backend and uses the (tenant, sku) index.
+        query = query
+            .filter(parts::Column::Sku.gte(prefix))
+            .filter(parts::Column::Sku.lt(format!("{prefix}\u{10FFFF}")));
+    }
+    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let (rows, next_cursor) = finish_page(rows, limit, |p| p.id);
+    let full = store::attach(&state.db, caller.tenant, rows).await?;
+    Ok(axum::Json(PartList {
+        items: full.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// Add one part. Search finds it when this call returns.
+#[utoipa::path(post, path = "/v1/parts", tag = "catalog", summary = "Add a part", request_body = PartRequest,
+    security(("staff_token" = [])),
+    responses(
+        (status = 201, body = PartResponse),
+        (status = 409, description = "SKU already in the catalog (`sku_taken`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn create_part(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiJson(body): ApiJson<PartRequest>,
+) -> Result<(StatusCode, axum::Json<PartResponse>)> {
+    let input = validate(body, &tenant_currency(&state, caller.tenant).await?)?;
+    let sku = input.sku.clone();
+    let txn = state.db.begin().await?;
+    let exists = parts::Entity::scoped(caller.tenant)
+        .filter(parts::Column::Sku.eq(sku.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if exists {
+        return Err(Error::Conflict {
+            code: "sku_taken",
+            detail: "a part with this SKU already exists".into(),
+            field: Some("/sku".into()),
+        });
+    }
+    store::apply(&txn, caller.tenant, vec![Planned::Insert(input)], state.clock.now()).await?;
+    let created = parts::Entity::scoped(caller.tenant)
+        .filter(parts::Column::Sku.eq(sku.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("part vanished inside its transaction")))?;
+    txn.commit().await?;
+    state.indexer.wait_visible().await;
+    let full = find_full(&state.db, caller.tenant, created.id).await?;
+    Ok((StatusCode::CREATED, axum::Json(full.into())))
+}
+
+/// One part with its numbers and fitments.
+#[utoipa::path(get, path = "/v1/parts/{id}", tag = "catalog", summary = "Get a part",
+    params(("id" = PartId, Path, description = "Part id")),
+    security(("staff_token" = [])), responses((status = 200, body = PartResponse)))]
+#[tracing::instrument(skip_all)]
+async fn get_part(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiPath(id): ApiPath<PartId>,
+) -> Result<axum::Json<PartResponse>> {
+    Ok(axum::Json(find_full(&state.db, caller.tenant, id).await?.into()))
+}
+
+/// The current part in request form, for merging a partial update over it.
+fn as_request_json(input: &PartInput) -> Map<String, Value> {
+    let numbers = |kind: crate::catalog::part::NumberKind| -> Vec<Value> {
+        input
+            .numbers
+            .iter()
+            .filter(|n| n.kind == kind)
+            .map(|n| {
+                let number = match n.side {
+                    Some(side) => format!("{} ({side})", n.raw),
+                    None => n.raw.clone(),
+                };
+                json!({ "brand": n.brand, "number": number })
+            })
+            .collect()
+    };
+    use crate::catalog::part::NumberKind as K;
+    let article = input
+        .numbers
+        .iter()
+        .find(|n| n.kind == K::Article)
+        .map(|n| n.raw.clone());
+    let map = json!({
+        "sku": input.sku, "name": input.name, "brand": input.brand, "description": input.description,
+        "category": input.category, "unit": input.unit, "price": input.price_minor.map(format_price),
+        "currency": input.currency, "stock": input.stock, "active": input.active,
+        "article_number": article, "oe_numbers": numbers(K::Oe), "cross_numbers": numbers(K::Interchange),
+        "supersedes": numbers(K::Supersedes), "superseded_by": numbers(K::SupersededBy),
+        "fitment": input.fitments, "attributes": input.attributes,
+    });
+    map.as_object().cloned().unwrap_or_default()
+}
+
+/// Change some fields of a part. Fields present replace the current value (lists are
+/// replaced whole); `null` clears an optional field.
+#[utoipa::path(patch, path = "/v1/parts/{id}", tag = "catalog", summary = "Update a part",
+    params(("id" = PartId, Path, description = "Part id")), request_body = PartRequest,
+    security(("staff_token" = [])), responses((status = 200, body = PartResponse)))]
+#[tracing::instrument(skip_all)]
+async fn update_part(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath(id): ApiPath<PartId>,
+    ApiJson(patch): ApiJson<Map<String, Value>>,
+) -> Result<axum::Json<PartResponse>> {
+    let currency = tenant_currency(&state, caller.tenant).await?;
+    let txn = state.db.begin().await?;
+    let current = find_full(&txn, caller.tenant, id).await?;
+    let mut merged = as_request_json(&current.to_input());
+    for (key, value) in patch {
+        merged.insert(key, value);
+    }
+    let request: PartRequest =
+        crate::http::extract::parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
+    let input = validate(request, &currency)?;
+    store::apply(&txn, caller.tenant, vec![Planned::Update(id, input)], state.clock.now()).await?;
+    txn.commit().await?;
+    state.indexer.wait_visible().await;
+    Ok(axum::Json(find_full(&state.db, caller.tenant, id).await?.into()))
+}
+
+/// Remove a part from the catalog (orders keep their own copy of what was sold).
+#[utoipa::path(delete, path = "/v1/parts/{id}", tag = "catalog", summary = "Delete a part",
+    params(("id" = PartId, Path, description = "Part id")),
+    security(("staff_token" = [])), responses((status = 204, description = "Deleted")))]
+#[tracing::instrument(skip_all)]
+async fn delete_part(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath(id): ApiPath<PartId>,
+) -> Result<StatusCode> {
+    let txn = state.db.begin().await?;
+    let deleted = parts::Entity::scoped_delete(caller.tenant)
+        .filter(parts::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(Error::not_found("part"));
+    }
+    crate::entities::search_outbox::Entity::insert(store::outbox_row(caller.tenant, id, state.clock.now()))
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    state.indexer.wait_visible().await;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,132 @@
+//! Per-dealer synonym groups for name search, with a built-in default of Chinese and
+//! English trade slang that applies until a dealer sets its own list.
+
+use axum::extract::State;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{EntityTrait, sea_query::OnConflict};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::{AdminStaff, AnyStaff};
+use crate::db::TenantScoped;
+use crate::entities::catalog_synonyms;
+use crate::error::Result;
+use crate::http::extract::ApiJson;
+use crate::ids::TenantId;
+use crate::validate::Validator;
+
+pub const MAX_GROUPS: usize = 1_000;
+pub const MAX_TERMS_PER_GROUP: usize = 20;
+pub const MAX_TERM_CHARS: usize = 50;
+
+/// Words a parts clerk treats as the same thing.
+pub const DEFAULT_GROUPS: &[&[&str]] = &[
+    &["机滤", "机油滤清器", "机油格", "机油滤芯", "oil filter"],
+    &["空滤", "空气滤清器", "空气格", "空气滤芯", "air filter"],
+    &["空调滤", "空调滤清器", "空调格", "空调滤芯", "cabin filter"],
+    &["汽滤", "汽油滤清器", "汽油格", "燃油滤清器", "fuel filter"],
+    &["刹车片", "刹车皮", "制动片", "来令片", "brake pad"],
+    &["刹车盘", "制动盘", "碟盘", "brake disc", "brake rotor"],
+    &["火花塞", "火嘴", "spark plug"],
+    &["雨刮", "雨刷", "雨刮片", "wiper"],
+    &["正时皮带", "正时带", "timing belt"],
+    &["减震器", "避震器", "shock absorber"],
+    &["水泵", "water pump"],
+    &["大灯", "前照灯", "headlamp", "headlight"],
+    &["电瓶", "蓄电池", "battery"],
+    &["轮毂轴承", "轴承", "wheel bearing"],
+];
+
+pub fn default_groups() -> Vec<Vec<String>> {
+    DEFAULT_GROUPS
+        .iter()
+        .map(|g| g.iter().map(|t| (*t).to_owned()).collect())
+        .collect()
+}
+
+/// The groups that apply to a dealer's searches.
+pub async fn effective(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<(Vec<Vec<String>>, bool)> {
+    let row = catalog_synonyms::Entity::scoped(tenant).one(db).await?;
+    Ok(match row.and_then(|r| serde_json::from_value(r.groups).ok()) {
+        Some(groups) => (groups, true),
+        None => (default_groups(), false),
+    })
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_synonyms, put_synonyms))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SynonymsResponse {
+    /// Each group lists words that search treats as the same.
+    #[schema(example = json!([["机滤", "机油滤清器", "机油格"]]))]
+    pub groups: Vec<Vec<String>>,
+    /// `false` while the built-in default list applies.
+    pub custom: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymsRequest {
+    /// Up to 1,000 groups of 2-20 words, each at most 50 characters. An empty list turns
+    /// synonyms off; start from the default list returned by GET to extend it.
+    pub groups: Vec<Vec<String>>,
+}
+
+/// The synonym groups used by this dealer's name searches.
+#[utoipa::path(get, path = "/v1/catalog/synonyms", tag = "catalog", summary = "Get search synonyms",
+    security(("staff_token" = [])), responses((status = 200, body = SynonymsResponse)))]
+#[tracing::instrument(skip_all)]
+async fn get_synonyms(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<SynonymsResponse>> {
+    let (groups, custom) = effective(&state.db, caller.tenant).await?;
+    Ok(axum::Json(SynonymsResponse { groups, custom }))
+}
+
+/// Replace the dealer's synonym groups.
+#[utoipa::path(put, path = "/v1/catalog/synonyms", tag = "catalog", summary = "Set search synonyms",
+    request_body = SynonymsRequest, security(("staff_token" = [])), responses((status = 200, body = SynonymsResponse)))]
+#[tracing::instrument(skip_all)]
+async fn put_synonyms(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiJson(body): ApiJson<SynonymsRequest>,
+) -> Result<axum::Json<SynonymsResponse>> {
+    let mut v = Validator::default();
+    if body.groups.len() > MAX_GROUPS {
+        v.error("/groups", "too_many", format!("at most {MAX_GROUPS} groups"));
+    }
+    let mut groups = Vec::with_capacity(body.groups.len());
+    for (i, group) in body.groups.iter().enumerate() {
+        let terms: Vec<String> = group
+            .iter()
+            .enumerate()
+            .map(|(j, t)| v.text(&format!("/groups/{i}/{j}"), t, MAX_TERM_CHARS))
+            .collect();
+        if !(2..=MAX_TERMS_PER_GROUP).contains(&terms.len()) {
+            v.error(
+                &format!("/groups/{i}"),
+                "invalid_length",
+                format!("2 to {MAX_TERMS_PER_GROUP} words"),
+            );
+        }
+        groups.push(terms);
+    }
+    v.finish()?;
+    catalog_synonyms::Entity::insert(catalog_synonyms::ActiveModel {
+        tenant_id: Set(caller.tenant),
+        groups: Set(serde_json::to_value(&groups).map_err(anyhow::Error::from)?),
+        updated_at: Set(state.clock.now()),
+    })
+    .on_conflict(
+        OnConflict::column(catalog_synonyms::Column::TenantId)
+            .update_columns([catalog_synonyms::Column::Groups, catalog_synonyms::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(&state.db)
+    .await?;
+    Ok(axum::Json(SynonymsResponse { groups, custom: true }))
+}
