@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff};
-use crate::catalog::part::{Extra, PartInput, PartRequest, format_price};
+use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest, format_price};
 use crate::catalog::store::{self, FullPart, Planned};
 use crate::db::TenantScoped;
 use crate::entities::{parts, tenants};
@@ -41,16 +41,6 @@ pub struct PartNumberResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FitmentResponse {
-    pub make: String,
-    pub model: Option<String>,
-    pub year_from: Option<i32>,
-    pub year_to: Option<i32>,
-    pub engine: Option<String>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct PartResponse {
     pub id: PartId,
     pub sku: String,
@@ -65,7 +55,7 @@ pub struct PartResponse {
     pub stock: i64,
     pub active: bool,
     pub numbers: Vec<PartNumberResponse>,
-    pub fitment: Vec<FitmentResponse>,
+    pub fitment: Vec<FitmentInput>,
     #[schema(value_type = Object)]
     pub attributes: Value,
     pub created_at: DateTime<Utc>,
@@ -97,18 +87,7 @@ impl From<FullPart> for PartResponse {
                     side: n.side,
                 })
                 .collect(),
-            fitment: p
-                .fitments
-                .into_iter()
-                .map(|f| FitmentResponse {
-                    make: f.make,
-                    model: f.model,
-                    year_from: f.year_from,
-                    year_to: f.year_to,
-                    engine: f.engine,
-                    note: f.note,
-                })
-                .collect(),
+            fitment: p.fitments.iter().map(FitmentInput::from).collect(),
             attributes: p.part.attributes,
             created_at: p.part.created_at,
             updated_at: p.part.updated_at,

@@ -202,6 +202,19 @@ pub fn outbox_row(tenant: TenantId, part: PartId, now: DateTime<Utc>) -> search_
     }
 }
 
+impl From<&fitments::Model> for FitmentInput {
+    fn from(f: &fitments::Model) -> Self {
+        Self {
+            make: f.make.clone(),
+            model: f.model.clone(),
+            year_from: f.year_from,
+            year_to: f.year_to,
+            engine: f.engine.clone(),
+            note: f.note.clone(),
+        }
+    }
+}
+
 /// A part with its numbers and fitments.
 #[derive(Debug, Clone)]
 pub struct FullPart {
@@ -242,18 +255,7 @@ impl FullPart {
             stock: self.part.stock,
             active: self.part.active,
             numbers,
-            fitments: self
-                .fitments
-                .iter()
-                .map(|f| FitmentInput {
-                    make: f.make.clone(),
-                    model: f.model.clone(),
-                    year_from: f.year_from,
-                    year_to: f.year_to,
-                    engine: f.engine.clone(),
-                    note: f.note.clone(),
-                })
-                .collect(),
+            fitments: self.fitments.iter().map(FitmentInput::from).collect(),
             attributes: self.part.attributes.as_object().cloned().unwrap_or_default(),
         }
     }
