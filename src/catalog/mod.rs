@@ -5,3 +5,4 @@ pub mod part;
 pub mod routes;
 pub mod store;
 pub mod synonyms;
+pub mod rows;
