@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -66,7 +66,8 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, _openapi) = crate::openapi::api_router().split_for_parts();
+    let (api, _) = crate::openapi::api_router().split_for_parts();
+    let (uploads, _) = crate::openapi::upload_router().split_for_parts();
     let request_id_header = HeaderName::from_static(request_id::HEADER);
 
     let trace = TraceLayer::new_for_http()
@@ -90,7 +91,12 @@ pub fn router(state: AppState) -> Router {
             )
         });
 
-    api.route_layer(axum::middleware::from_fn_with_state(
+    api.route_layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        state.config.request_timeout,
+    ))
+    .merge(uploads)
+    .route_layer(axum::middleware::from_fn_with_state(
         state.metrics.clone(),
         metrics::record,
     ))
@@ -105,11 +111,11 @@ pub fn router(state: AppState) -> Router {
             .layer(axum::middleware::from_fn(middleware::ensure_problem_body))
             .layer(cors(&state.config.cors_origins))
             .layer(CompressionLayer::new())
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                state.config.request_timeout,
+            // The hard cap for any body; JSON bodies have their own, smaller limit.
+            .layer(RequestBodyLimitLayer::new(
+                usize::try_from(crate::catalog::import::MAX_BYTES).unwrap_or(usize::MAX),
             ))
-            .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT)),
+            .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT)),
     )
 }
 

@@ -31,6 +31,39 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document as YAML.
     Openapi,
+    /// Import a catalog file (CSV or NDJSON) for one dealer, with progress.
+    Import(ImportArgs),
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The dealer: its slug or id.
+    #[arg(long)]
+    pub tenant: String,
+    /// `upsert` or `replace` (deactivate parts missing from the file).
+    #[arg(long, value_enum, default_value = "upsert")]
+    pub mode: ImportMode,
+    /// `utf-8`, `gbk` or `gb18030`; detected when absent.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// `csv` or `ndjson`; from the file extension when absent.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportMode {
+    Upsert,
+    Replace,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Ndjson,
 }
 
 pub fn init_tracing(format: LogFormat) {
@@ -59,6 +92,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        Command::Import(args) => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            crate::catalog::cli::import(&config, db, args).await
+        }
+        Command::Reindex => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            crate::catalog::cli::reindex(&config, db).await
+        }
         Command::Serve => {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
@@ -68,6 +115,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
             tracing::info!(addr = %listener.local_addr()?, "serving partsdesk");
+            let failed = crate::catalog::import::fail_interrupted(&db, chrono::Utc::now()).await?;
+            if failed > 0 {
+                tracing::warn!(
+                    imports = failed,
+                    "imports interrupted by the last stop were marked failed"
+                );
+            }
             let state = AppState::new(config, db, Arc::new(SystemClock))?;
             state.indexer.rebuild_if_missing().await?;
             app::serve(listener, state, app::shutdown_signal()).await?;

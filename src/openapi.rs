@@ -28,6 +28,8 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | create / edit customers | yes | yes | yes | no |
 | archive customers, manage shop API keys | yes | yes | no | no |
 | list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
+| read the catalog, search | yes | yes | yes | yes |
+| edit parts, import, set synonyms | yes | yes | no | no |
 
 Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request.
 
@@ -38,6 +40,10 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | what | limit |
 |---|---|
 | JSON request body | 1 MiB (413 `payload_too_large`) |
+| catalog import file | 1 GiB and 2,000,000 rows; `?wait=true` waits for up to 100,000 rows |
+| part | SKU 64, name 200, brand/category/unit 100, description 2,000 characters; 200 numbers of 64 characters, 500 fitments, 8 KiB of attributes; price up to 1,000,000,000.00 with two decimals; stock 0-1,000,000,000 |
+| search | `q` 200 characters; 1-100 hits per page; paging stops at 10,000 hits |
+| synonyms | 1,000 groups of 2-20 words of 50 characters |
 | page size (`limit`) | 1-200, default 50 |
 | names (dealer, customer, contact, staff, key label) | 200 characters |
 | email | 254 characters |
@@ -78,11 +84,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::catalog::routes::routes())
         .merge(crate::catalog::synonyms::routes())
         .merge(crate::search::routes::routes())
+        .merge(crate::catalog::import::routes())
+        .merge(crate::catalog::export::routes())
         .merge(crate::ops::routes())
 }
 
+/// Routes that must not be cut off by the request timeout (large uploads).
+pub fn upload_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(crate::catalog::import::upload_routes())
+}
+
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
-    let (_, mut doc) = api_router().split_for_parts();
+    let (_, mut doc) = api_router().merge(upload_router()).split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     add_security_schemes(&mut doc);
     add_error_responses(&mut doc);

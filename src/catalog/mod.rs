@@ -1,8 +1,11 @@
 //! Dealer catalogs: parts, their numbers and fitments, imports and exports.
 
+pub mod cli;
+pub mod export;
+pub mod import;
 pub mod numbers;
 pub mod part;
 pub mod routes;
+pub mod rows;
 pub mod store;
 pub mod synonyms;
-pub mod rows;

@@ -174,11 +174,18 @@ const ALIASES: &[(Field, &[&str])] = &[
 
 fn field_of(header: &str) -> Option<Field> {
     let h = header.trim().to_lowercase();
-    ALIASES.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(f, _)| *f)
+    ALIASES
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(f, _)| *f)
 }
 
 fn json_field_name(field: Field) -> &'static str {
-    ALIASES.iter().find(|(f, _)| *f == field).map(|(_, names)| names[0]).unwrap_or("")
+    ALIASES
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, names)| names[0])
+        .unwrap_or("")
 }
 
 /// `MAKE|MODEL|FROM-TO|ENGINE[|NOTE]` items separated by `;` or newlines.
@@ -196,7 +203,9 @@ pub fn parse_fitment_cell(cell: &str) -> Result<Vec<FitmentInput>, String> {
                     if s.is_empty() {
                         return Ok(None);
                     }
-                    s.parse().map(Some).map_err(|_| format!("`{years}` is not a year range such as 2003-2008"))
+                    s.parse()
+                        .map(Some)
+                        .map_err(|_| format!("`{years}` is not a year range such as 2003-2008"))
                 };
                 (year(from)?, year(to)?)
             }
@@ -240,11 +249,11 @@ impl Rows {
         let input: Box<dyn Read + Send> = Box::new(decoded(path, encoding)?);
         match format {
             Format::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
-                let headers = reader
-                    .headers()
-                    .map_err(|e| FileError::Header(e.to_string()))?
-                    .clone();
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .has_headers(true)
+                    .from_reader(input);
+                let headers = reader.headers().map_err(|e| FileError::Header(e.to_string()))?.clone();
                 if headers.iter().all(|h| h.trim().is_empty()) {
                     return Err(FileError::Header("the file is empty".into()));
                 }
@@ -252,15 +261,21 @@ impl Rows {
                     headers.iter().map(|h| (h.trim().to_owned(), field_of(h))).collect();
                 for required in [Field::Sku, Field::Name] {
                     if !columns.iter().any(|(_, f)| *f == Some(required)) {
-                        let names = ALIASES.iter().find(|(f, _)| *f == required).map(|(_, n)| n.join(", ")).unwrap_or_default();
+                        let names = ALIASES
+                            .iter()
+                            .find(|(f, _)| *f == required)
+                            .map(|(_, n)| n.join(", "))
+                            .unwrap_or_default();
                         return Err(FileError::Header(format!(
                             "no `{}` column (accepted names: {names})",
                             json_field_name(required)
                         )));
                     }
                 }
-                let names: HashMap<&'static str, String> =
-                    columns.iter().filter_map(|(h, f)| Some((json_field_name((*f)?), h.clone()))).collect();
+                let names: HashMap<&'static str, String> = columns
+                    .iter()
+                    .filter_map(|(h, f)| Some((json_field_name((*f)?), h.clone())))
+                    .collect();
                 Ok(Self(Inner::Csv {
                     reader,
                     columns,
@@ -299,9 +314,15 @@ impl Iterator for Rows {
                     Err(e) => {
                         let line = e.position().map_or(line, |p| p.line());
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                            return Some((line, Err(vec![RowIssue::error(line, None, "unreadable", e.to_string())])));
+                            return Some((
+                                line,
+                                Err(vec![RowIssue::error(line, None, "unreadable", e.to_string())]),
+                            ));
                         }
-                        return Some((line, Err(vec![RowIssue::error(line, None, "malformed_csv", e.to_string())])));
+                        return Some((
+                            line,
+                            Err(vec![RowIssue::error(line, None, "malformed_csv", e.to_string())]),
+                        ));
                     }
                 }
             },
@@ -312,19 +333,27 @@ impl Iterator for Rows {
                     Ok(0) => return None,
                     Ok(_) if buf.trim().is_empty() => continue,
                     Ok(_) => {
-                        let parsed = serde_json::from_str::<PartRequest>(buf.trim()).map_err(|e| {
-                            vec![RowIssue::error(*line, None, "invalid_json", e.to_string())]
-                        });
+                        let parsed = serde_json::from_str::<PartRequest>(buf.trim())
+                            .map_err(|e| vec![RowIssue::error(*line, None, "invalid_json", e.to_string())]);
                         return Some((*line, parsed.map(|r| (r, Columns::default()))));
                     }
-                    Err(e) => return Some((*line, Err(vec![RowIssue::error(*line, None, "unreadable", e.to_string())]))),
+                    Err(e) => {
+                        return Some((
+                            *line,
+                            Err(vec![RowIssue::error(*line, None, "unreadable", e.to_string())]),
+                        ));
+                    }
                 }
             },
         }
     }
 }
 
-fn csv_row(line: u64, columns: &[(String, Option<Field>)], record: &csv::StringRecord) -> Result<PartRequest, Vec<RowIssue>> {
+fn csv_row(
+    line: u64,
+    columns: &[(String, Option<Field>)],
+    record: &csv::StringRecord,
+) -> Result<PartRequest, Vec<RowIssue>> {
     let mut req = PartRequest::default();
     let mut issues = Vec::new();
     let mut extra = Map::new();
@@ -332,7 +361,12 @@ fn csv_row(line: u64, columns: &[(String, Option<Field>)], record: &csv::StringR
         let cell = cell.trim();
         let Some((header, field)) = columns.get(i) else {
             if !cell.is_empty() {
-                issues.push(RowIssue::error(line, None, "extra_cell", format!("cell {} has no column header", i + 1)));
+                issues.push(RowIssue::error(
+                    line,
+                    None,
+                    "extra_cell",
+                    format!("cell {} has no column header", i + 1),
+                ));
             }
             continue;
         };
@@ -357,7 +391,12 @@ fn csv_row(line: u64, columns: &[(String, Option<Field>)], record: &csv::StringR
             Some(Field::Active) => match cell.to_lowercase().as_str() {
                 "true" | "1" | "yes" | "y" | "是" => req.active = Some(true),
                 "false" | "0" | "no" | "n" | "否" => req.active = Some(false),
-                _ => issues.push(RowIssue::error(line, Some(header.clone()), "invalid_value", "true or false")),
+                _ => issues.push(RowIssue::error(
+                    line,
+                    Some(header.clone()),
+                    "invalid_value",
+                    "true or false",
+                )),
             },
             Some(Field::ArticleNumber) => req.article_number = text(),
             Some(Field::OeNumbers) => req.oe_numbers = numbers(),
@@ -370,7 +409,12 @@ fn csv_row(line: u64, columns: &[(String, Option<Field>)], record: &csv::StringR
             },
             Some(Field::Attributes) => match serde_json::from_str::<Map<String, Value>>(cell) {
                 Ok(map) => req.attributes = Some(map),
-                Err(_) => issues.push(RowIssue::error(line, Some(header.clone()), "invalid_value", "a JSON object")),
+                Err(_) => issues.push(RowIssue::error(
+                    line,
+                    Some(header.clone()),
+                    "invalid_value",
+                    "a JSON object",
+                )),
             },
         }
     }
@@ -437,23 +481,42 @@ mod tests {
     #[test]
     fn whole_file_problems() {
         let empty = file(b"");
-        assert!(matches!(Rows::open(empty.path(), Format::Csv, Encoding::Utf8), Err(FileError::Header(_))));
+        assert!(matches!(
+            Rows::open(empty.path(), Format::Csv, Encoding::Utf8),
+            Err(FileError::Header(_))
+        ));
         let no_sku = file(b"name,price\nx,1\n");
-        assert!(matches!(Rows::open(no_sku.path(), Format::Csv, Encoding::Utf8), Err(FileError::Header(_))));
+        assert!(matches!(
+            Rows::open(no_sku.path(), Format::Csv, Encoding::Utf8),
+            Err(FileError::Header(_))
+        ));
         let gbk = file(&encoding_rs::GBK.encode("编码,名称\n1,刹车片\n").0);
-        assert!(matches!(resolve_encoding(gbk.path(), Some(Encoding::Utf8)), Err(FileError::Encoding(_))));
+        assert!(matches!(
+            resolve_encoding(gbk.path(), Some(Encoding::Utf8)),
+            Err(FileError::Encoding(_))
+        ));
         let header_only = file(b"sku,name\n");
-        assert_eq!(Rows::open(header_only.path(), Format::Csv, Encoding::Utf8).expect("open").count(), 0);
+        assert_eq!(
+            Rows::open(header_only.path(), Format::Csv, Encoding::Utf8)
+                .expect("open")
+                .count(),
+            0
+        );
     }
 
     #[test]
     fn ndjson_rows_and_bad_lines() {
         let f = file(b"{\"sku\":\"A\",\"name\":\"x\",\"price\":12.5,\"oe_numbers\":[{\"brand\":\"VW\",\"number\":\"06J 115 403\"}]}\n\nnot json\n");
-        let rows: Vec<Row> = Rows::open(f.path(), Format::Ndjson, Encoding::Utf8).expect("open").collect();
+        let rows: Vec<Row> = Rows::open(f.path(), Format::Ndjson, Encoding::Utf8)
+            .expect("open")
+            .collect();
         assert_eq!(rows.len(), 2);
         assert!(rows[0].1.is_ok());
         assert_eq!(rows[1].0, 3);
-        assert_eq!(rows[1].1.as_ref().err().map(|e| e[0].code.as_str()), Some("invalid_json"));
+        assert_eq!(
+            rows[1].1.as_ref().err().map(|e| e[0].code.as_str()),
+            Some("invalid_json")
+        );
     }
 
     #[test]

@@ -66,6 +66,11 @@ impl Indexer {
         });
     }
 
+    /// Ask for a drain soon, without waiting for it.
+    pub fn nudge(&self) {
+        self.nudge.notify_one();
+    }
+
     /// Wait until everything committed before this call is searchable (bounded by
     /// [`VISIBILITY_WAIT`]; past that the change still lands, just later).
     pub async fn wait_visible(&self) {

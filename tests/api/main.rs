@@ -7,6 +7,7 @@ mod auth;
 mod catalog;
 mod customers;
 mod errors;
+mod imports;
 mod ops;
 mod tenancy;
 mod users;

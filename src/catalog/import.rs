@@ -1,0 +1,689 @@
+//! Catalog imports. The upload is spooled to disk (never held in memory), checked as a
+//! whole (encoding, header, row limit: a bad file fails with a problem and writes nothing),
+//! then read row by row on a blocking thread and written in batches; each batch commits
+//! together with the job's progress, so a crash leaves the catalog and the job at a batch
+//! boundary. A job still `running` when the process starts again is marked `failed`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::AdminStaff;
+use crate::catalog::part::{Extra, PartInput};
+use crate::catalog::rows::{Encoding, FileError, Format, RowIssue, Rows, resolve_encoding};
+use crate::catalog::store::{self, BatchOutcome};
+use crate::clock::Clock;
+use crate::db::TenantScoped;
+use crate::entities::{catalog_imports, parts, search_outbox};
+use crate::error::{Error, Result};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::ids::{ImportId, PartId, TenantId, UserId};
+use crate::search::indexer::Indexer;
+
+/// Largest upload accepted, in bytes.
+pub const MAX_BYTES: u64 = 1024 * 1024 * 1024;
+/// Most rows in one file.
+pub const MAX_ROWS: u64 = 2_000_000;
+/// `?wait=true` waits only for files up to this many rows; larger ones run in the background.
+pub const WAIT_MAX_ROWS: u64 = 100_000;
+/// Row problems kept on the job.
+pub const MAX_ISSUES: usize = 1_000;
+const BATCH_ROWS: usize = 1_000;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_imports))
+        .routes(routes!(get_import))
+}
+
+/// Routes without the request timeout: uploads of large files take as long as they take.
+pub fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_import))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Insert new SKUs, update changed ones, leave the rest.
+    #[default]
+    Upsert,
+    /// As upsert, and deactivate (not delete) active parts missing from the file.
+    Replace,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Replace => "replace",
+        }
+    }
+}
+
+/// A file checked and ready to import.
+pub struct Inspected {
+    pub format: Format,
+    pub encoding: Encoding,
+    pub rows: u64,
+}
+
+/// Check the whole file before anything is written: encoding, header, row count.
+pub fn inspect(path: &Path, format: Format, asked: Option<Encoding>) -> Result<Inspected, FileError> {
+    let encoding = resolve_encoding(path, asked)?;
+    let mut rows = 0u64;
+    for _ in Rows::open(path, format, encoding)? {
+        rows += 1;
+        if rows > MAX_ROWS {
+            return Err(FileError::TooManyRows(MAX_ROWS));
+        }
+    }
+    Ok(Inspected { format, encoding, rows })
+}
+
+pub async fn create_job(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    user: Option<UserId>,
+    inspected: &Inspected,
+    mode: Mode,
+    now: DateTime<Utc>,
+) -> Result<catalog_imports::Model> {
+    Ok(sea_orm::ActiveModelTrait::insert(
+        catalog_imports::ActiveModel {
+            id: Set(ImportId::generate()),
+            tenant_id: Set(tenant),
+            state: Set("queued".into()),
+            format: Set(match inspected.format {
+                Format::Csv => "csv",
+                Format::Ndjson => "ndjson",
+            }
+            .into()),
+            mode: Set(mode.as_str().into()),
+            encoding: Set(inspected.encoding.as_str().into()),
+            rows_read: Set(0),
+            inserted: Set(0),
+            updated: Set(0),
+            unchanged: Set(0),
+            rejected: Set(0),
+            deactivated: Set(0),
+            errors: Set(serde_json::json!([])),
+            failure: Set(None),
+            created_by: Set(user),
+            created_at: Set(now),
+            started_at: Set(None),
+            finished_at: Set(None),
+        },
+        db,
+    )
+    .await?)
+}
+
+/// Everything a running import needs.
+pub struct Job {
+    pub db: DatabaseConnection,
+    pub indexer: Option<Arc<Indexer>>,
+    pub clock: Arc<dyn Clock>,
+    pub id: ImportId,
+    pub tenant: TenantId,
+    pub path: PathBuf,
+    pub format: Format,
+    pub encoding: Encoding,
+    pub mode: Mode,
+    pub currency: String,
+    /// Rows processed so far, for progress display.
+    pub progress: Arc<AtomicU64>,
+    /// Delete the file when done (an upload spooled by the server, not a user's file).
+    pub delete_file: bool,
+}
+
+struct Batch {
+    inputs: Vec<PartInput>,
+    issues: Vec<RowIssue>,
+    rejected: u64,
+    rows: u64,
+}
+
+enum Message {
+    Batch(Batch),
+    Done(HashSet<String>),
+    Failed(String),
+}
+
+/// Read the file on a blocking thread, validating rows into batches.
+fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
+    let rows = match Rows::open(&job.path, job.format, job.encoding) {
+        Ok(rows) => rows,
+        Err(err) => {
+            let _ = tx.blocking_send(Message::Failed(err.to_string()));
+            return;
+        }
+    };
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut batch = Batch {
+        inputs: Vec::with_capacity(BATCH_ROWS),
+        issues: Vec::new(),
+        rejected: 0,
+        rows: 0,
+    };
+    for (line, row) in rows {
+        batch.rows += 1;
+        let validated = row.and_then(|(request, names)| {
+            request
+                .validate(&job.currency, Extra::KeepAsAttributes)
+                .map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|e| {
+                            let field = e
+                                .field
+                                .trim_start_matches('/')
+                                .split('/')
+                                .next()
+                                .unwrap_or_default()
+                                .to_owned();
+                            let column = names.get(field.as_str()).cloned().unwrap_or(field);
+                            RowIssue::error(line, Some(column), &e.code, e.message)
+                        })
+                        .collect()
+                })
+        });
+        match validated {
+            Ok(input) => {
+                if let Some(previous) = seen.insert(input.sku.clone(), line) {
+                    batch.issues.push(RowIssue {
+                        severity: "warning".into(),
+                        ..RowIssue::error(
+                            line,
+                            Some("sku".into()),
+                            "duplicate_sku",
+                            format!("SKU {} also on line {previous}; this later line wins", input.sku),
+                        )
+                    });
+                }
+                batch.inputs.push(input);
+            }
+            Err(issues) => {
+                batch.rejected += 1;
+                batch.issues.extend(issues);
+            }
+        }
+        if batch.inputs.len() >= BATCH_ROWS || batch.rows >= 4 * BATCH_ROWS as u64 {
+            let full = std::mem::replace(
+                &mut batch,
+                Batch {
+                    inputs: Vec::with_capacity(BATCH_ROWS),
+                    issues: Vec::new(),
+                    rejected: 0,
+                    rows: 0,
+                },
+            );
+            if tx.blocking_send(Message::Batch(full)).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = tx.blocking_send(Message::Batch(batch));
+    let _ = tx.blocking_send(Message::Done(seen.into_keys().collect()));
+}
+
+impl Job {
+    /// Run the import to the end, recording the outcome on the job.
+    pub async fn run(self) -> Result<catalog_imports::Model> {
+        let result = self.execute().await;
+        if self.delete_file {
+            let _ = tokio::fs::remove_file(&self.path).await;
+        }
+        let now = self.clock.now();
+        let (state, failure) = match &result {
+            Ok(()) => ("succeeded", None),
+            Err(err) => {
+                tracing::error!(import_id = %self.id, error = %err, "import failed");
+                ("failed", Some(err.to_string()))
+            }
+        };
+        catalog_imports::Entity::scoped_update(self.tenant)
+            .filter(catalog_imports::Column::Id.eq(self.id))
+            .col_expr(catalog_imports::Column::State, Expr::value(state))
+            .col_expr(catalog_imports::Column::Failure, Expr::value(failure))
+            .col_expr(catalog_imports::Column::FinishedAt, Expr::value(now))
+            .exec(&self.db)
+            .await?;
+        if let Some(indexer) = &self.indexer {
+            indexer.wait_visible().await;
+        }
+        find(&self.db, self.tenant, self.id).await
+    }
+
+    async fn execute(&self) -> Result<()> {
+        catalog_imports::Entity::scoped_update(self.tenant)
+            .filter(catalog_imports::Column::Id.eq(self.id))
+            .col_expr(catalog_imports::Column::State, Expr::value("running"))
+            .col_expr(catalog_imports::Column::StartedAt, Expr::value(self.clock.now()))
+            .exec(&self.db)
+            .await?;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let parser = {
+            let job = self.parse_handle();
+            tokio::task::spawn_blocking(move || parse(&job, tx))
+        };
+        let mut issues: Vec<RowIssue> = Vec::new();
+        let mut skus = None;
+        while let Some(message) = rx.recv().await {
+            match message {
+                Message::Batch(batch) => self.write_batch(batch, &mut issues).await?,
+                Message::Done(all) => skus = Some(all),
+                Message::Failed(reason) => return Err(Error::Internal(anyhow::anyhow!(reason))),
+            }
+        }
+        parser.await.map_err(anyhow::Error::from)?;
+        let skus = skus.ok_or_else(|| Error::Internal(anyhow::anyhow!("the file reader stopped early")))?;
+        if self.mode == Mode::Replace {
+            self.deactivate_missing(&skus).await?;
+        }
+        Ok(())
+    }
+
+    fn parse_handle(&self) -> Job {
+        Job {
+            db: self.db.clone(),
+            indexer: None,
+            clock: Arc::clone(&self.clock),
+            id: self.id,
+            tenant: self.tenant,
+            path: self.path.clone(),
+            format: self.format,
+            encoding: self.encoding,
+            mode: self.mode,
+            currency: self.currency.clone(),
+            progress: Arc::clone(&self.progress),
+            delete_file: false,
+        }
+    }
+
+    async fn write_batch(&self, batch: Batch, issues: &mut Vec<RowIssue>) -> Result<()> {
+        let issues_changed = !batch.issues.is_empty() && issues.len() < MAX_ISSUES;
+        issues.extend(batch.issues.into_iter().take(MAX_ISSUES.saturating_sub(issues.len())));
+        let txn = self.db.begin().await?;
+        let planned = store::plan_by_sku(&txn, self.tenant, batch.inputs).await?;
+        let BatchOutcome {
+            inserted,
+            updated,
+            unchanged,
+        } = store::apply(&txn, self.tenant, planned, self.clock.now()).await?;
+        let add = |col: catalog_imports::Column, n: u64| Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX));
+        let mut update = catalog_imports::Entity::scoped_update(self.tenant)
+            .filter(catalog_imports::Column::Id.eq(self.id))
+            .col_expr(
+                catalog_imports::Column::RowsRead,
+                add(catalog_imports::Column::RowsRead, batch.rows),
+            )
+            .col_expr(
+                catalog_imports::Column::Inserted,
+                add(catalog_imports::Column::Inserted, inserted),
+            )
+            .col_expr(
+                catalog_imports::Column::Updated,
+                add(catalog_imports::Column::Updated, updated),
+            )
+            .col_expr(
+                catalog_imports::Column::Unchanged,
+                add(catalog_imports::Column::Unchanged, unchanged),
+            )
+            .col_expr(
+                catalog_imports::Column::Rejected,
+                add(catalog_imports::Column::Rejected, batch.rejected),
+            );
+        if issues_changed {
+            let json = serde_json::to_value(&*issues).map_err(anyhow::Error::from)?;
+            update = update.col_expr(catalog_imports::Column::Errors, Expr::value(json));
+        }
+        update.exec(&txn).await?;
+        txn.commit().await?;
+        self.progress.fetch_add(batch.rows, Ordering::Relaxed);
+        if let Some(indexer) = &self.indexer {
+            indexer.nudge();
+        }
+        Ok(())
+    }
+
+    async fn deactivate_missing(&self, keep: &HashSet<String>) -> Result<()> {
+        let active: Vec<(PartId, String)> = parts::Entity::scoped(self.tenant)
+            .select_only()
+            .columns([parts::Column::Id, parts::Column::Sku])
+            .filter(parts::Column::Active.eq(true))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let missing: Vec<PartId> = active
+            .into_iter()
+            .filter(|(_, sku)| !keep.contains(sku))
+            .map(|(id, _)| id)
+            .collect();
+        let now = self.clock.now();
+        for chunk in missing.chunks(500) {
+            let txn = self.db.begin().await?;
+            parts::Entity::scoped_update(self.tenant)
+                .filter(parts::Column::Id.is_in(chunk.iter().copied()))
+                .col_expr(parts::Column::Active, Expr::value(false))
+                // A later import of the same row must count as a change and reactivate it.
+                .col_expr(parts::Column::ContentHash, Expr::value(""))
+                .col_expr(parts::Column::UpdatedAt, Expr::value(now))
+                .exec(&txn)
+                .await?;
+            search_outbox::Entity::insert_many(chunk.iter().map(|id| store::outbox_row(self.tenant, *id, now)))
+                .exec_without_returning(&txn)
+                .await?;
+            catalog_imports::Entity::scoped_update(self.tenant)
+                .filter(catalog_imports::Column::Id.eq(self.id))
+                .col_expr(
+                    catalog_imports::Column::Deactivated,
+                    Expr::col(catalog_imports::Column::Deactivated).add(chunk.len() as i64),
+                )
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Jobs left `queued` or `running` by a process that stopped cannot resume: say so.
+pub async fn fail_interrupted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
+    // Runs at start-up across every dealer: no tenant is acting.
+    let result = catalog_imports::Entity::update_many()
+        .filter(catalog_imports::Column::State.is_in(["queued", "running"]))
+        .col_expr(catalog_imports::Column::State, Expr::value("failed"))
+        .col_expr(
+            catalog_imports::Column::Failure,
+            Expr::value(
+                "interrupted by a restart; batches committed before it are kept, import the file again to finish",
+            ),
+        )
+        .col_expr(catalog_imports::Column::FinishedAt, Expr::value(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+async fn find(db: &DatabaseConnection, tenant: TenantId, id: ImportId) -> Result<catalog_imports::Model> {
+    catalog_imports::Entity::scoped_by_id(tenant, id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("import"))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResponse {
+    pub id: ImportId,
+    /// `queued`, `running`, `succeeded` or `failed`.
+    pub state: String,
+    pub format: String,
+    pub mode: String,
+    pub encoding: String,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    /// Parts deactivated because a `replace` import did not list them.
+    pub deactivated: i64,
+    /// Milliseconds from start to finish (or to now while running).
+    pub elapsed_ms: Option<i64>,
+    /// The first 1,000 row errors and warnings.
+    pub errors: Vec<RowIssue>,
+    /// Why the import failed, when it did.
+    pub failure: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl ImportResponse {
+    fn new(m: catalog_imports::Model, now: DateTime<Utc>) -> Self {
+        Self {
+            id: m.id,
+            state: m.state,
+            format: m.format,
+            mode: m.mode,
+            encoding: m.encoding,
+            rows_read: m.rows_read,
+            inserted: m.inserted,
+            updated: m.updated,
+            unchanged: m.unchanged,
+            rejected: m.rejected,
+            deactivated: m.deactivated,
+            elapsed_ms: m
+                .started_at
+                .map(|s| (m.finished_at.unwrap_or(now) - s).num_milliseconds()),
+            errors: serde_json::from_value(m.errors).unwrap_or_default(),
+            failure: m.failure,
+            created_at: m.created_at,
+            started_at: m.started_at,
+            finished_at: m.finished_at,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `upsert` (default) or `replace`.
+    pub mode: Option<Mode>,
+    /// `utf-8`, `gbk` or `gb18030`; detected when absent (UTF-8 if the bytes are valid UTF-8,
+    /// else GB18030, which reads GBK).
+    pub encoding: Option<String>,
+    /// Wait for the import to finish (files up to 100,000 rows).
+    pub wait: Option<bool>,
+}
+
+fn format_of(headers: &HeaderMap) -> Result<(Format, Option<String>)> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mut parts = content_type.split(';').map(str::trim);
+    let mime = parts.next().unwrap_or_default();
+    let charset = parts.find_map(|p| p.strip_prefix("charset=").map(|c| c.trim_matches('"').to_owned()));
+    let format = match mime {
+        "text/csv" => Format::Csv,
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => Format::Ndjson,
+        _ => {
+            return Err(Error::UnsupportedMediaType {
+                expected: "text/csv or application/x-ndjson",
+            });
+        }
+    };
+    Ok((format, charset))
+}
+
+/// Write the body to `path`, refusing more than [`MAX_BYTES`].
+async fn spool(body: Body, path: &Path) -> Result<u64> {
+    let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(path).await.map_err(anyhow::Error::from)?);
+    let mut stream = body.into_data_stream();
+    let mut written = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::BadRequest {
+            code: "unreadable_body",
+            detail: format!("the upload broke off: {e}"),
+            field: None,
+        })?;
+        written += chunk.len() as u64;
+        if written > MAX_BYTES {
+            return Err(Error::PayloadTooLarge {
+                limit_bytes: usize::try_from(MAX_BYTES).unwrap_or(usize::MAX),
+            });
+        }
+        file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
+    }
+    file.flush().await.map_err(anyhow::Error::from)?;
+    Ok(written)
+}
+
+fn file_problem(err: FileError) -> Error {
+    let (code, field) = match &err {
+        FileError::Header(_) => ("invalid_header", "body"),
+        FileError::Encoding(_) => ("invalid_encoding", "query.encoding"),
+        FileError::TooManyRows(_) => ("too_many_rows", "body"),
+        FileError::Io(_) => return Error::Internal(anyhow::anyhow!(err)),
+    };
+    Error::Validation(vec![crate::error::FieldError::new(field, code, err.to_string())])
+}
+
+const IMPORT_DESCRIPTION: &str = "Send the file as the body: `text/csv` (UTF-8 with or without BOM, or GBK/GB18030; \
+a `charset` parameter or `?encoding=` says which, else it is detected) or `application/x-ndjson` (one JSON part per \
+line, fields as in `POST /v1/parts`). At most 1 GiB and 2,000,000 rows. CSV headers are case-insensitive; Chinese \
+aliases: sku 编码/货号/配件编码/商品编码/编号, name 名称/配件名称/商品名称/品名, brand 品牌, category 分类/类别, \
+description 描述/说明, unit 单位, price 价格/单价/售价, currency 币种, stock 库存/库存数量, active 启用, \
+article_number 品牌编号/厂家编号, oe_numbers OE/OE号/原厂号/原厂编号, cross_numbers 互换号/对照号, \
+supersedes 旧号/被替代号, superseded_by 新号/替代号, fitment 适用车型/车型 (`MAKE|MODEL|FROM-TO|ENGINE` items \
+separated by `;`), attributes 属性 (a JSON object). Number cells hold several numbers separated by `;` `,` `|` or \
+newlines, each `NUMBER` or `BRAND:NUMBER`. Other columns are kept in `attributes`. Rows are upserted by SKU; a bad \
+row is rejected alone and listed in `errors`; a repeated SKU keeps the last row, with a warning. A file without a \
+usable header, in the wrong encoding or with too many rows is refused whole (422) and nothing is written.";
+
+/// Import a catalog file.
+#[utoipa::path(post, path = "/v1/catalog/imports", tag = "catalog", summary = "Import a catalog file",
+    description = IMPORT_DESCRIPTION, params(ImportParams),
+    request_body(content_type = "text/csv", description = "The catalog file (or `application/x-ndjson`)", content = String),
+    security(("staff_token" = [])),
+    responses(
+        (status = 202, description = "Accepted; follow `Location` for progress", body = ImportResponse),
+        (status = 200, description = "Finished (`wait=true`)", body = ImportResponse),
+        (status = 413, description = "Larger than 1 GiB (`payload_too_large`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or NDJSON (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No usable header, wrong encoding or too many rows (`validation_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn create_import(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    let (format, charset) = format_of(&headers)?;
+    let asked = match params.encoding.or(charset) {
+        None => None,
+        Some(name) => Some(
+            Encoding::parse(&name)
+                .ok_or_else(|| Error::field("query.encoding", "invalid_value", "utf-8, gbk or gb18030"))?,
+        ),
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BYTES) {
+        return Err(Error::PayloadTooLarge {
+            limit_bytes: usize::try_from(MAX_BYTES).unwrap_or(usize::MAX),
+        });
+    }
+    let dir = state.config.data_dir.join("imports");
+    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
+    let path = dir.join(format!("{}.upload", ImportId::generate()));
+    let prepared = async {
+        spool(body, &path).await?;
+        let p = path.clone();
+        tokio::task::spawn_blocking(move || inspect(&p, format, asked))
+            .await
+            .map_err(anyhow::Error::from)?
+            .map_err(file_problem)
+    }
+    .await;
+    let inspected = match prepared {
+        Ok(i) => i,
+        Err(err) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(err);
+        }
+    };
+    let mode = params.mode.unwrap_or_default();
+    let now = state.clock.now();
+    let job_row = create_job(&state.db, caller.tenant, Some(caller.user_id), &inspected, mode, now).await?;
+    let currency = crate::entities::tenants::Entity::find_by_id(caller.tenant)
+        .one(&state.db)
+        .await?
+        .map_or_else(|| crate::tenants::DEFAULT_CURRENCY.to_owned(), |t| t.currency);
+    let job = Job {
+        db: state.db.clone(),
+        indexer: Some(Arc::clone(&state.indexer)),
+        clock: Arc::clone(&state.clock),
+        id: job_row.id,
+        tenant: caller.tenant,
+        path,
+        format: inspected.format,
+        encoding: inspected.encoding,
+        mode,
+        currency,
+        progress: Arc::default(),
+        delete_file: true,
+    };
+    let location =
+        HeaderValue::from_str(&format!("/v1/catalog/imports/{}", job_row.id)).map_err(anyhow::Error::from)?;
+    if params.wait == Some(true) && inspected.rows <= WAIT_MAX_ROWS {
+        let done = job.run().await?;
+        let body = axum::Json(ImportResponse::new(done, state.clock.now()));
+        return Ok((StatusCode::OK, [(header::LOCATION, location)], body).into_response());
+    }
+    tokio::spawn(job.run());
+    let body = axum::Json(ImportResponse::new(job_row, now));
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response())
+}
+
+/// An import's progress and outcome.
+#[utoipa::path(get, path = "/v1/catalog/imports/{id}", tag = "catalog", summary = "Get an import",
+    params(("id" = ImportId, Path, description = "Import id")),
+    security(("staff_token" = [])), responses((status = 200, body = ImportResponse)))]
+#[tracing::instrument(skip_all)]
+async fn get_import(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiPath(id): ApiPath<ImportId>,
+) -> Result<axum::Json<ImportResponse>> {
+    Ok(axum::Json(ImportResponse::new(
+        find(&state.db, caller.tenant, id).await?,
+        state.clock.now(),
+    )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportList {
+    pub items: Vec<ImportResponse>,
+}
+
+/// The dealer's 50 most recent imports, newest first.
+#[utoipa::path(get, path = "/v1/catalog/imports", tag = "catalog", summary = "List recent imports",
+    security(("staff_token" = [])), responses((status = 200, body = ImportList)))]
+#[tracing::instrument(skip_all)]
+async fn list_imports(State(state): State<AppState>, caller: AdminStaff) -> Result<axum::Json<ImportList>> {
+    let now = state.clock.now();
+    let rows = catalog_imports::Entity::scoped(caller.tenant)
+        .order_by_desc(catalog_imports::Column::Id)
+        .limit(50)
+        .all(&state.db)
+        .await?;
+    Ok(axum::Json(ImportList {
+        items: rows.into_iter().map(|m| ImportResponse::new(m, now)).collect(),
+    }))
+}

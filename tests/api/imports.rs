@@ -1,0 +1,361 @@
+//! Catalog imports and exports over HTTP.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn upload(app: &TestApp, token: &str, query: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    app.request(Method::POST, &format!("/v1/catalog/imports?{query}"), Some(token))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("send")
+}
+
+async fn import_csv(app: &TestApp, token: &str, csv: &str) -> Value {
+    expect_json(
+        upload(app, token, "wait=true", "text/csv", csv.as_bytes().to_vec()).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn search_total(app: &TestApp, token: &str, q: &str) -> u64 {
+    let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let r = expect_json(app.get(&format!("/v1/search?q={q}"), token).await, StatusCode::OK).await;
+    r["total"].as_u64().unwrap_or(0)
+}
+
+const CHINESE_CSV: &str = "编码,名称,品牌,价格,库存,OE号,互换号,适用车型,颜色\n\
+BP-0986424735,刹车片(前),BOSCH,268.00,12,\"TOYOTA:04465-02061; 04465-0K290\",TRW:GDB3287,TOYOTA|COROLLA|2003-2008|1ZZ-FE,黑\n\
+MF-W71275,机滤,MANN-FILTER,35,50,,,\"VOLKSWAGEN|SAGITAR|2019-2023\",\n";
+
+#[tokio::test]
+async fn chinese_csv_with_bom_or_gbk_imports_and_is_searchable() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(CHINESE_CSV.as_bytes());
+    let done = expect_json(
+        upload(&app, &owner.token, "wait=true", "text/csv", bom).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(
+        (done["rows_read"].as_i64(), done["inserted"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(done["encoding"], "utf-8");
+    assert_eq!(search_total(&app, &owner.token, "04465 0K290").await, 1);
+    assert_eq!(search_total(&app, &owner.token, "机油滤清器").await, 1);
+
+    let parts = expect_json(app.get("/v1/parts?sku_prefix=BP-", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(parts["items"][0]["attributes"], json!({ "颜色": "黑" }));
+    assert_eq!(parts["items"][0]["price"], "268.00");
+
+    // The same file from Chinese Excel (GBK) changes nothing.
+    let gbk = encoding_rs::GBK.encode(CHINESE_CSV).0.into_owned();
+    let again = expect_json(
+        upload(&app, &owner.token, "wait=true", "text/csv", gbk).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["encoding"], "gb18030");
+    assert_eq!(
+        (again["unchanged"].as_i64(), again["inserted"].as_i64()),
+        (Some(2), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn bad_rows_are_rejected_alone_with_line_and_column() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let csv = "sku,name,price,stock\nA1,好零件,10,1\n,没有编码,5,1\nA2,坏价格,abc,1\nA3,负库存,1,-4\nA1,重复的,11,2\n";
+    let done = import_csv(&app, &owner.token, csv).await;
+    assert_eq!(done["state"], "succeeded");
+    assert_eq!(done["rows_read"], 5);
+    assert_eq!(done["rejected"], 3);
+    assert_eq!(done["inserted"], 1);
+    assert_eq!(
+        done["updated"], 0,
+        "a repeated SKU in one batch keeps only the last row"
+    );
+    let issues: Vec<(u64, String, String)> = done["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["column"].as_str().unwrap_or_default().to_owned(),
+                e["severity"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        issues,
+        [
+            (3, "sku".into(), "error".into()),
+            (4, "price".into(), "error".into()),
+            (5, "stock".into(), "error".into()),
+            (6, "sku".into(), "warning".into())
+        ]
+    );
+    let part = expect_json(app.get("/v1/parts", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(part["items"][0]["name"], "重复的", "last wins");
+}
+
+#[tokio::test]
+async fn whole_file_problems_write_nothing() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let problem = expect_problem(
+        upload(&app, &owner.token, "wait=true", "text/csv", Vec::new()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "invalid_header");
+    let problem = expect_problem(
+        upload(
+            &app,
+            &owner.token,
+            "wait=true",
+            "text/csv",
+            b"name,price\nx,1\n".to_vec(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sku"))
+    );
+    let gbk = encoding_rs::GBK.encode(CHINESE_CSV).0.into_owned();
+    let problem = expect_problem(
+        upload(&app, &owner.token, "wait=true&encoding=utf-8", "text/csv", gbk).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["query.encoding"]);
+    expect_problem(
+        upload(&app, &owner.token, "wait=true", "application/pdf", b"%PDF".to_vec()).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    expect_problem(
+        upload(
+            &app,
+            &owner.token,
+            "encoding=latin9",
+            "text/csv",
+            b"sku,name\n".to_vec(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let header_only = import_csv(&app, &owner.token, "sku,name\n").await;
+    assert_eq!(
+        (header_only["state"].as_str(), header_only["rows_read"].as_i64()),
+        (Some("succeeded"), Some(0))
+    );
+    let parts = expect_json(app.get("/v1/parts", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(parts["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_fifty_megabyte_line_is_one_rejected_row() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let mut csv = String::from("sku,name,description\nOK-1,火花塞,fine\nBIG-1,大,");
+    csv.push_str(&"x".repeat(50 * 1024 * 1024));
+    csv.push_str("\nOK-2,机滤,fine\n");
+    let done = import_csv(&app, &owner.token, &csv).await;
+    assert_eq!(
+        (done["inserted"].as_i64(), done["rejected"].as_i64()),
+        (Some(2), Some(1)),
+        "{}",
+        done["errors"]
+    );
+    assert_eq!(done["errors"][0]["column"], "description");
+    assert_eq!(done["errors"][0]["code"], "too_long");
+}
+
+#[tokio::test]
+async fn ndjson_and_replace_mode() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let lines = [
+        json!({"sku": "A1", "name": "火花塞", "price": 28, "stock": 10, "oe_numbers": [{"brand": "HONDA", "number": "98079-5614E"}], "shelf": "B-3"}),
+        json!({"sku": "A2", "name": "机滤", "fitment": [{"make": "VW", "model": "GOLF", "year_from": 2015, "year_to": 2020}]}),
+        json!({"sku": "A3", "name": "空滤"}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let done = expect_json(
+        upload(
+            &app,
+            &owner.token,
+            "wait=true",
+            "application/x-ndjson",
+            body.into_bytes(),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["inserted"], 3);
+    assert_eq!(search_total(&app, &owner.token, "98079 5614E").await, 1);
+    let a1 = expect_json(app.get("/v1/parts?sku_prefix=A1", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(a1["items"][0]["attributes"], json!({ "shelf": "B-3" }));
+
+    let replace = "sku,name\nA1,火花塞\nA2,机滤\n";
+    let done = expect_json(
+        upload(
+            &app,
+            &owner.token,
+            "wait=true&mode=replace",
+            "text/csv",
+            replace.as_bytes().to_vec(),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["deactivated"], 1);
+    assert_eq!(search_total(&app, &owner.token, "空滤").await, 0);
+    let inactive = expect_json(app.get("/v1/parts?active=false", &owner.token).await, StatusCode::OK).await;
+    assert_eq!(inactive["items"][0]["sku"], "A3");
+    // Importing it again brings it back.
+    import_csv(&app, &owner.token, "sku,name\nA3,空滤\n").await;
+    assert_eq!(search_total(&app, &owner.token, "空滤").await, 1);
+}
+
+#[tokio::test]
+async fn background_import_reports_progress_at_its_location() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let other = app.signup("Rival", "owner@rival.cn").await;
+    let mut csv = String::from("sku,name,price\n");
+    for i in 0..2_500 {
+        csv.push_str(&format!("SKU-{i:05},刹车片 {i},{}.50\n", 100 + i));
+    }
+    let resp = upload(&app, &owner.token, "", "text/csv", csv.into_bytes()).await;
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location")
+        .to_owned();
+    let accepted = expect_json(resp, StatusCode::ACCEPTED).await;
+    assert!(matches!(
+        accepted["state"].as_str(),
+        Some("queued" | "running" | "succeeded")
+    ));
+    let mut state = Value::Null;
+    for _ in 0..500 {
+        state = expect_json(app.get(&location, &owner.token).await, StatusCode::OK).await;
+        if state["state"] == "succeeded" || state["state"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(state["state"], "succeeded", "{state}");
+    assert_eq!(state["inserted"], 2_500);
+    assert!(state["elapsed_ms"].as_i64().is_some());
+    expect_problem(
+        app.get(&location, &other.token).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let list = expect_json(app.get("/v1/catalog/imports", &other.token).await, StatusCode::OK).await;
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn export_round_trips_and_reindex_gives_the_same_answers() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    for part in crate::catalog::sample_parts() {
+        expect_json(
+            app.post("/v1/parts", Some(&owner.token), &part).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let resp = app.get("/v1/catalog/export", &owner.token).await;
+    assert!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("text/csv"))
+    );
+    let csv = resp.text().await.expect("body");
+    assert_eq!(csv.lines().count(), 8, "{csv}");
+    let again = import_csv(&app, &owner.token, &csv).await;
+    assert_eq!(
+        (
+            again["unchanged"].as_i64(),
+            again["updated"].as_i64(),
+            again["rejected"].as_i64()
+        ),
+        (Some(7), Some(0), Some(0)),
+        "{again}"
+    );
+
+    let queries = ["04465-02061", "GDB3287", "06J115403", "前刹车片", "机滤", "spark plug"];
+    let mut before = Vec::new();
+    for q in queries {
+        before.push(search_total(&app, &owner.token, q).await);
+    }
+    app.state.indexer.rebuild().await.expect("rebuild");
+    for (q, expected) in queries.iter().zip(before) {
+        assert_eq!(search_total(&app, &owner.token, q).await, expected, "{q}");
+    }
+    let other = app.signup("Rival", "owner@rival.cn").await;
+    let theirs = app
+        .get("/v1/catalog/export", &other.token)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(theirs.lines().count(), 1, "header only");
+}
+
+#[tokio::test]
+async fn imports_left_running_by_a_crash_are_marked_failed() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let done = import_csv(&app, &owner.token, "sku,name\nA1,火花塞\n").await;
+    let id = done["id"].as_str().expect("id");
+    app.state
+        .db
+        .execute_unprepared("UPDATE catalog_imports SET state = 'running', finished_at = NULL")
+        .await
+        .expect("simulate a crash");
+    let n = partsdesk::catalog::import::fail_interrupted(&app.state.db, chrono::Utc::now())
+        .await
+        .expect("fail");
+    assert_eq!(n, 1);
+    let job = expect_json(
+        app.get(&format!("/v1/catalog/imports/{id}"), &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(job["state"], "failed");
+    assert!(job["failure"].as_str().is_some_and(|f| f.contains("restart")));
+    // The committed batch stays.
+    assert_eq!(search_total(&app, &owner.token, "火花塞").await, 1);
+}
