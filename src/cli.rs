@@ -35,6 +35,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// Run a benchmark and print its figures (build with --release).
+    #[command(subcommand)]
+    Bench(crate::bench::Bench),
 }
 
 #[derive(Debug, clap::Args)]
@@ -105,6 +108,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             db::migrate(&db).await.context("applying migrations")?;
             crate::catalog::cli::reindex(&config, db).await
+        }
+        Command::Bench(bench) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+                .with_writer(std::io::stderr)
+                .init();
+            crate::bench::run(bench).await
         }
         Command::Serve => {
             init_tracing(cli.config.log_format);

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -5,6 +5,7 @@
 //! and a rebuild from scratch gives the same documents.
 
 mod analyzer;
+pub mod baseline;
 mod search;
 
 use std::path::Path;

@@ -217,7 +217,7 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
 
 /// Run a search for one dealer: the index finds and ranks, the database supplies current
 /// prices and stock (and drops anything not the dealer's).
-async fn run(
+pub async fn run(
     state: &AppState,
     tenant: TenantId,
     params: &SearchParams,

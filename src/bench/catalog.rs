@@ -1,0 +1,447 @@
+//! `partsdesk bench catalog`: import a generated catalog through the same code as
+//! `partsdesk import`, then time a mixed query set three ways in one run: raw tantivy on
+//! the same documents (the baseline), the service's search in-process, and over HTTP.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ConnectionTrait};
+use search_index::baseline::RawIndex;
+use search_index::{NumberEntry, NumberKind, PartDoc, SearchIndex};
+
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::bench::generator::{self, GenPart, VEHICLES};
+use crate::catalog::import::{self, Job, Mode};
+use crate::catalog::numbers::normalize;
+use crate::catalog::rows::Format;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Secret};
+use crate::entities::{tenants, users};
+use crate::ids::{TenantId, UserId};
+use crate::search::routes::SearchParams;
+
+#[derive(Debug, clap::Args)]
+pub struct CatalogBenchArgs {
+    /// Parts per dealer.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub parts: usize,
+    /// Dealers, each with its own catalog of `--parts` parts.
+    #[arg(long, default_value_t = 1)]
+    pub tenants: usize,
+    /// Queries per measurement.
+    #[arg(long, default_value_t = 2_000)]
+    pub queries: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Benchmark on this PostgreSQL (a fresh schema, dropped afterwards) instead of SQLite.
+    #[arg(long)]
+    pub postgres: Option<String>,
+}
+
+const NAME_QUERIES: &[&str] = &[
+    "前刹车片",
+    "机滤",
+    "火嘴",
+    "空调滤",
+    "减震器",
+    "正时皮带",
+    "轮毂轴承",
+    "刹车皮",
+];
+const ENGLISH_QUERIES: &[(&str, usize)] = &[
+    ("brake pads", 0),
+    ("oil filter", 2),
+    ("spark plug", 4),
+    ("water pump", 1),
+    ("wiper blade", 6),
+    ("shock absorber", 7),
+];
+
+#[derive(Clone)]
+struct Query {
+    class: &'static str,
+    tenant: usize,
+    text: String,
+    make: Option<&'static str>,
+}
+
+fn queries(catalogs: &[Vec<GenPart>], n: usize, seed: u64) -> Vec<Query> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let tenant = rng.random_range(0..catalogs.len());
+        let cat = &catalogs[tenant];
+        let p = &cat[rng.random_range(0..cat.len())];
+        let q = |class, text: String| Query {
+            class,
+            tenant,
+            text,
+            make: None,
+        };
+        out.push(match i % 8 {
+            0 => q("number as the brand writes it", p.article.clone()),
+            1 => q("number normalized", normalize(&p.article)),
+            2 => q(
+                "number lower-case, dashes",
+                p.article.to_lowercase().replace([' ', '.', '/'], "-"),
+            ),
+            3 => q("OE number", p.oe.clone()),
+            4 => {
+                let crossed = cat
+                    .iter()
+                    .skip(rng.random_range(0..cat.len()))
+                    .find(|p| p.cross.is_some())
+                    .unwrap_or(p);
+                let number = crossed
+                    .cross
+                    .as_deref()
+                    .and_then(|c| c.split_once(':'))
+                    .map_or(crossed.article.as_str(), |(_, n)| n);
+                q("cross-reference", number.to_owned())
+            }
+            5 | 6 => q(
+                "Chinese name",
+                NAME_QUERIES[rng.random_range(0..NAME_QUERIES.len())].to_owned(),
+            ),
+            _ => {
+                let (text, vehicle) = ENGLISH_QUERIES[rng.random_range(0..ENGLISH_QUERIES.len())];
+                Query {
+                    make: Some(VEHICLES[vehicle].0),
+                    ..q("English name + vehicle", text.to_owned())
+                }
+            }
+        });
+    }
+    out
+}
+
+struct Timings {
+    by_class: Vec<(&'static str, Vec<Duration>)>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Self { by_class: Vec::new() }
+    }
+
+    fn add(&mut self, class: &'static str, d: Duration) {
+        match self.by_class.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, v)) => v.push(d),
+            None => self.by_class.push((class, vec![d])),
+        }
+    }
+
+    fn stats(samples: &[Duration]) -> (f64, f64) {
+        let mut v: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+        (at(0.5), at(0.99))
+    }
+
+    fn get(&self, class: &str) -> Option<(f64, f64)> {
+        self.by_class
+            .iter()
+            .find(|(c, _)| *c == class)
+            .map(|(_, v)| Self::stats(v))
+    }
+
+    fn all(&self) -> (f64, f64) {
+        let v: Vec<Duration> = self.by_class.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+        Self::stats(&v)
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn raw_docs(tenant: &str, parts: &[GenPart]) -> impl Iterator<Item = PartDoc> {
+    parts.iter().enumerate().map(move |(i, p)| {
+        let mut numbers = vec![
+            NumberEntry {
+                kind: NumberKind::Sku,
+                normalized: normalize(&p.sku),
+                raw: p.sku.clone(),
+            },
+            NumberEntry {
+                kind: NumberKind::Article,
+                normalized: normalize(&p.article),
+                raw: p.article.clone(),
+            },
+            NumberEntry {
+                kind: NumberKind::Oe,
+                normalized: normalize(&p.oe),
+                raw: p.oe.clone(),
+            },
+        ];
+        if let Some((_, n)) = p.cross.as_deref().and_then(|c| c.split_once(':')) {
+            numbers.push(NumberEntry {
+                kind: NumberKind::Interchange,
+                normalized: normalize(n),
+                raw: n.to_owned(),
+            });
+        }
+        PartDoc {
+            tenant: tenant.to_owned(),
+            part_id: i.to_string(),
+            name: p.name.clone(),
+            numbers,
+            ..Default::default()
+        }
+    })
+}
+
+pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (url, schema) = match &args.postgres {
+        Some(admin) => {
+            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+            let conn = sea_orm::Database::connect(admin).await?;
+            conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await?;
+            conn.close().await?;
+            (admin.clone(), Some(schema))
+        }
+        None => (
+            format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
+            None,
+        ),
+    };
+    let result = bench(&args, dir.path(), &url, schema.as_deref()).await;
+    if let (Some(admin), Some(schema)) = (&args.postgres, &schema) {
+        let conn = sea_orm::Database::connect(admin).await?;
+        conn.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await?;
+    }
+    result
+}
+
+async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema: Option<&str>) -> anyhow::Result<()> {
+    let backend = if schema.is_some() { "PostgreSQL" } else { "SQLite" };
+    let db = crate::db::connect(crate::db::DbOptions {
+        url,
+        max_connections: 8,
+        schema,
+    })
+    .await?;
+    crate::db::migrate(&db).await?;
+    let config = Config {
+        data_dir: dir.to_owned(),
+        database_url: url.to_owned(),
+        bind: "127.0.0.1:0".parse()?,
+        jwt_secret: Secret::new("bench-secret-bench-secret-bench-secret".into()),
+        token_ttl: Duration::from_secs(3600),
+        cors_origins: Vec::new(),
+        request_timeout: Duration::from_secs(30),
+        db_max_connections: 8,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
+    println!(
+        "partsdesk bench catalog: {} dealer(s) x {} parts on {backend}, seed {}, {} cores",
+        args.tenants,
+        args.parts,
+        args.seed,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    let mut tenant_ids = Vec::new();
+    let mut catalogs = Vec::new();
+    let (mut check, mut write, mut index) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut rows = 0u64;
+    for t in 0..args.tenants {
+        let now = clock.now();
+        let tenant = tenants::ActiveModel {
+            id: Set(TenantId::generate()),
+            slug: Set(format!("bench-{t}")),
+            name: Set(format!("Bench dealer {t}")),
+            time_zone: Set("Asia/Shanghai".into()),
+            currency: Set("CNY".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&db)
+        .await?;
+        let parts = generator::catalog(args.parts, args.seed + t as u64);
+        let file = dir.join(format!("catalog-{t}.csv"));
+        generator::write_csv(&parts, &file)?;
+
+        let started = Instant::now();
+        let path = file.clone();
+        let inspected = tokio::task::spawn_blocking(move || import::inspect(&path, Format::Csv, None)).await??;
+        check += started.elapsed();
+        let job_row = import::create_job(&db, tenant.id, None, &inspected, Mode::Upsert, clock.now()).await?;
+        let started = Instant::now();
+        let done = Job {
+            db: db.clone(),
+            indexer: None,
+            clock: Arc::clone(&clock),
+            id: job_row.id,
+            tenant: tenant.id,
+            path: file.clone(),
+            format: Format::Csv,
+            encoding: inspected.encoding,
+            mode: Mode::Upsert,
+            currency: "CNY".into(),
+            progress: Arc::default(),
+            delete_file: true,
+        }
+        .run()
+        .await?;
+        write += started.elapsed();
+        anyhow::ensure!(done.state == "succeeded", "import failed: {:?}", done.failure);
+        rows += u64::try_from(done.inserted)?;
+        let started = Instant::now();
+        state.indexer.drain().await?;
+        index += started.elapsed();
+        tenant_ids.push(tenant.id);
+        catalogs.push(parts);
+    }
+    let total = check + write + index;
+    let per_sec = |d: Duration| rows as f64 / d.as_secs_f64().max(1e-9);
+    println!("\nimport ({rows} rows, CLI path)");
+    println!(
+        "  check file     {:>8.1} s  {:>9.0} rows/s",
+        check.as_secs_f64(),
+        per_sec(check)
+    );
+    println!(
+        "  database write {:>8.1} s  {:>9.0} rows/s",
+        write.as_secs_f64(),
+        per_sec(write)
+    );
+    println!(
+        "  index          {:>8.1} s  {:>9.0} rows/s",
+        index.as_secs_f64(),
+        per_sec(index)
+    );
+    println!(
+        "  end to end     {:>8.1} s  {:>9.0} rows/s",
+        total.as_secs_f64(),
+        per_sec(total)
+    );
+    println!(
+        "  index size {:.1} MiB; peak RSS so far {:.0} MiB",
+        SearchIndex::size_on_disk(&dir.join("index")) as f64 / 1048576.0,
+        peak_rss_mib()
+    );
+
+    let started = Instant::now();
+    let raw = RawIndex::build(
+        catalogs
+            .iter()
+            .zip(&tenant_ids)
+            .flat_map(|(parts, t)| raw_docs(&t.to_string(), parts).collect::<Vec<_>>()),
+    )?;
+    println!(
+        "  baseline: raw tantivy indexed the same documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let qs = queries(&catalogs, args.queries, args.seed);
+    let mut baseline = Timings::new();
+    let mut in_process = Timings::new();
+    let mut http = Timings::new();
+    let mut found = [0usize; 2];
+
+    for q in &qs {
+        let tenant = tenant_ids[q.tenant].to_string();
+        let started = Instant::now();
+        let n = if crate::catalog::numbers::looks_like_number(&q.text) {
+            raw.number(&tenant, &normalize(&q.text), 20)?
+        } else {
+            raw.text(&tenant, &q.text, 20)?
+        };
+        baseline.add(q.class, started.elapsed());
+        found[0] += usize::from(n > 0);
+    }
+    for q in &qs {
+        let params = SearchParams {
+            q: Some(q.text.clone()),
+            make: q.make.map(str::to_owned),
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let r = crate::search::routes::run(&state, tenant_ids[q.tenant], &params, None).await?;
+        in_process.add(q.class, started.elapsed());
+        found[1] += usize::from(r.total > 0);
+    }
+
+    // Over HTTP: a real server on loopback, one staff user per dealer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(crate::app::serve(listener, state.clone(), std::future::pending()));
+    let mut tokens = Vec::new();
+    for (i, tenant) in tenant_ids.iter().enumerate() {
+        let user = users::ActiveModel {
+            id: Set(UserId::generate()),
+            tenant_id: Set(*tenant),
+            email: Set(format!("bench{i}@partsdesk.test")),
+            name: Set("bench".into()),
+            role: Set(Role::Owner),
+            password_hash: Set("!".into()),
+            credentials_changed_at: Set(clock.now() - chrono::Duration::minutes(1)),
+            created_at: Set(clock.now()),
+            updated_at: Set(clock.now()),
+        }
+        .insert(&db)
+        .await?;
+        tokens.push(state.jwt.issue(user.id, *tenant, Role::Owner, clock.now())?);
+    }
+    let client = reqwest::Client::new();
+    for q in &qs {
+        let mut url = reqwest::Url::parse(&format!("{base}/v1/search")).context("url")?;
+        url.query_pairs_mut().append_pair("q", &q.text);
+        if let Some(make) = q.make {
+            url.query_pairs_mut().append_pair("make", make);
+        }
+        let started = Instant::now();
+        let resp = client.get(url).bearer_auth(&tokens[q.tenant]).send().await?;
+        anyhow::ensure!(resp.status().is_success(), "search failed: {}", resp.status());
+        resp.bytes().await?;
+        http.add(q.class, started.elapsed());
+    }
+
+    println!(
+        "\nsearch latency, ms (p50 / p99), {} queries each way, top 20 hits",
+        qs.len()
+    );
+    println!(
+        "  {:<32} {:>17} {:>17} {:>17}",
+        "query", "raw tantivy", "in-process", "HTTP"
+    );
+    let classes: Vec<&str> = baseline.by_class.iter().map(|(c, _)| *c).collect();
+    let fmt = |t: Option<(f64, f64)>| t.map_or("-".into(), |(a, b)| format!("{a:.3} / {b:.3}"));
+    for class in classes {
+        println!(
+            "  {:<32} {:>17} {:>17} {:>17}",
+            class,
+            fmt(baseline.get(class)),
+            fmt(in_process.get(class)),
+            fmt(http.get(class))
+        );
+    }
+    println!(
+        "  {:<32} {:>17} {:>17} {:>17}",
+        "all",
+        fmt(Some(baseline.all())),
+        fmt(Some(in_process.all())),
+        fmt(Some(http.all()))
+    );
+    println!(
+        "  queries with hits: raw tantivy {}/{n}, service {}/{n}",
+        found[0],
+        found[1],
+        n = qs.len()
+    );
+    println!("  peak RSS {:.0} MiB", peak_rss_mib());
+    Ok(())
+}
