@@ -82,7 +82,7 @@ fn article(brand: &str, i: usize, rng: &mut StdRng) -> String {
         "NGK" => format!("BKR{}E-{}", &u[..4], &u[4..]),
         "BREMBO" => format!("09.{}.{}", &u[..4], &u[4..]),
         "TRW" => format!("GDB{u}"),
-        "FEBI" => format!("{u}"),
+        "FEBI" => u,
         "DENSO" => format!("DXE-{}{}", &u[..3], &u[3..]),
         "VALEO" => format!("5{}-{}", &u[..3], &u[3..]),
         _ => format!("6{}-2RS{}", &u[..3], digits(rng, 1) + &u[3..]),
