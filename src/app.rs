@@ -24,6 +24,7 @@ use search_index::SearchIndex;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
+use crate::catalog::synonyms::SynonymCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::extract::JSON_BODY_LIMIT;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<HttpMetrics>,
     pub indexer: Arc<Indexer>,
+    pub synonyms: Arc<SynonymCache>,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             jwt: Arc::new(jwt),
             throttle: Arc::default(),
             metrics: Arc::default(),
+            synonyms: Arc::default(),
         })
     }
 

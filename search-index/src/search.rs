@@ -214,8 +214,12 @@ impl SearchIndex {
 
     fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredPart> {
         let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(self.read_stored(&doc))
+    }
+
+    fn read_stored(&self, doc: &TantivyDocument) -> StoredPart {
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
-        Ok(StoredPart {
+        StoredPart {
             part_id: text(self.fields.part_id).unwrap_or_default(),
             numbers: text(self.fields.numbers_json)
                 .and_then(|j| serde_json::from_str(&j).ok())
@@ -223,7 +227,7 @@ impl SearchIndex {
             brand: text(self.fields.brand),
             category: text(self.fields.category),
             name: text(self.fields.name).unwrap_or_default(),
-        })
+        }
     }
 
     fn collect(&self, searcher: &Searcher, q: &SearchQuery<'_>, query: Box<dyn Query>) -> Result<Vec<StoredPart>> {
@@ -445,7 +449,7 @@ impl SearchIndex {
                     .map(|(t, _)| (Occur::Should, clause(t))),
             );
             variant_queries.push(Box::new(BooleanQuery::new(scored)));
-            variant_tokens.push(terms.into_iter().map(|(t, _)| t).collect::<Vec<_>>());
+            variant_tokens.push((variant, terms.into_iter().map(|(t, _)| t).collect::<Vec<_>>()));
         }
         if variant_queries.is_empty() {
             return Ok(None);
@@ -494,16 +498,16 @@ impl SearchIndex {
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let part = self.stored(searcher, address)?;
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let part = self.read_stored(&doc);
             let name_tokens: HashSet<String> = self.analyze(&part.name)?.into_iter().collect();
             let best = variant_tokens
                 .iter()
-                .enumerate()
                 .max_by_key(|(_, tokens)| tokens.iter().filter(|t| name_tokens.contains(*t)).count());
             let matched_on = match best {
-                Some((i, tokens)) if tokens.iter().any(|t| name_tokens.contains(t)) => MatchedOn {
+                Some((variant, tokens)) if tokens.iter().any(|t| name_tokens.contains(t)) => MatchedOn {
                     kind: MatchKind::Name,
-                    value: Self::variants(q.text, q.synonyms).swap_remove(i),
+                    value: variant.clone(),
                     precision: "text",
                 },
                 Some(_) => MatchedOn {
@@ -525,7 +529,6 @@ impl SearchIndex {
                     precision: "exact",
                 },
             };
-            let doc: TantivyDocument = searcher.doc(address)?;
             let snippet = snippets.snippet_from_doc(&doc);
             let highlight = (!snippet.highlighted().is_empty()).then(|| snippet.to_html());
             hits.push(Hit {
@@ -559,8 +562,8 @@ impl SearchIndex {
     }
 }
 
-/// The name query and, for each synonym variant, its terms (to tell which one matched).
-type TextQuery = (Box<dyn Query>, Vec<Vec<String>>);
+/// The name query and each synonym variant with its terms (to tell which one matched).
+type TextQuery = (Box<dyn Query>, Vec<(String, Vec<String>)>);
 
 struct StoredPart {
     part_id: String,

@@ -1,6 +1,10 @@
 //! Per-dealer synonym groups for name search, with a built-in default of Chinese and
 //! English trade slang that applies until a dealer sets its own list.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
 use axum::extract::State;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{EntityTrait, sea_query::OnConflict};
@@ -48,12 +52,42 @@ pub fn default_groups() -> Vec<Vec<String>> {
 }
 
 /// The groups that apply to a dealer's searches.
-pub async fn effective(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<(Vec<Vec<String>>, bool)> {
+pub async fn load(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<(Vec<Vec<String>>, bool)> {
     let row = catalog_synonyms::Entity::scoped(tenant).one(db).await?;
     Ok(match row.and_then(|r| serde_json::from_value(r.groups).ok()) {
         Some(groups) => (groups, true),
         None => (default_groups(), false),
     })
+}
+
+/// How long another server's synonym change may take to reach this one's searches.
+const CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Synonyms per dealer, so a search does not read them from the database every time.
+/// A change made through this process applies at once.
+#[derive(Default)]
+pub struct SynonymCache {
+    entries: RwLock<HashMap<TenantId, (Instant, Arc<Vec<Vec<String>>>)>>,
+}
+
+impl SynonymCache {
+    pub async fn get(&self, db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Arc<Vec<Vec<String>>>> {
+        if let Some((at, groups)) = self.entries.read().unwrap_or_else(|p| p.into_inner()).get(&tenant)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(Arc::clone(groups));
+        }
+        let groups = Arc::new(load(db, tenant).await?.0);
+        self.entries
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tenant, (Instant::now(), Arc::clone(&groups)));
+        Ok(groups)
+    }
+
+    pub fn invalidate(&self, tenant: TenantId) {
+        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&tenant);
+    }
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -82,7 +116,7 @@ pub struct SynonymsRequest {
     security(("staff_token" = [])), responses((status = 200, body = SynonymsResponse)))]
 #[tracing::instrument(skip_all)]
 async fn get_synonyms(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<SynonymsResponse>> {
-    let (groups, custom) = effective(&state.db, caller.tenant).await?;
+    let (groups, custom) = load(&state.db, caller.tenant).await?;
     Ok(axum::Json(SynonymsResponse { groups, custom }))
 }
 
@@ -128,5 +162,6 @@ async fn put_synonyms(
     )
     .exec_without_returning(&state.db)
     .await?;
+    state.synonyms.invalidate(caller.tenant);
     Ok(axum::Json(SynonymsResponse { groups, custom: true }))
 }

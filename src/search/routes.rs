@@ -14,7 +14,6 @@ use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::catalog::numbers;
 use crate::catalog::part::format_price;
-use crate::catalog::synonyms;
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
@@ -224,7 +223,7 @@ pub async fn run(
     price_level_bp: Option<i32>,
 ) -> Result<SearchResponse> {
     let v = validate(params, state.clock.now().year())?;
-    let (groups, _) = synonyms::effective(&state.db, tenant).await?;
+    let groups = state.synonyms.get(&state.db, tenant).await?;
     let number = numbers::looks_like_number(&v.q).then(|| numbers::normalize(&v.q));
     let tenant_key = tenant.to_string();
     let query = search_index::SearchQuery {
@@ -244,7 +243,7 @@ pub async fn run(
             })
         }),
         in_stock: params.in_stock,
-        synonyms: &groups,
+        synonyms: groups.as_slice(),
         limit: v.limit,
         offset: v.offset,
     };
