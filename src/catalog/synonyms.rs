@@ -67,11 +67,13 @@ const CACHE_TTL: Duration = Duration::from_secs(30);
 /// A change made through this process applies at once.
 #[derive(Default)]
 pub struct SynonymCache {
-    entries: RwLock<HashMap<TenantId, (Instant, Arc<Vec<Vec<String>>>)>>,
+    entries: RwLock<HashMap<TenantId, (Instant, Groups)>>,
 }
 
+pub type Groups = Arc<Vec<Vec<String>>>;
+
 impl SynonymCache {
-    pub async fn get(&self, db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Arc<Vec<Vec<String>>>> {
+    pub async fn get(&self, db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Groups> {
         if let Some((at, groups)) = self.entries.read().unwrap_or_else(|p| p.into_inner()).get(&tenant)
             && at.elapsed() < CACHE_TTL
         {
