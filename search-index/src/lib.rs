@@ -232,7 +232,15 @@ impl SearchIndex {
     /// Apply changes and commit, recording `up_to` (the last change id) in the commit, then
     /// make the result visible to searches.
     pub fn apply(&self, changes: impl IntoIterator<Item = Change>, up_to: i64) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.stage(changes)?;
+        self.commit(up_to)
+    }
+
+    /// Add changes to the writer without committing: a commit costs a sync to disk, so bulk
+    /// loads stage many batches and commit once. Nothing staged is visible until
+    /// [`Self::commit`].
+    pub fn stage(&self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         for change in changes {
             match change {
                 Change::Upsert(doc) => {
@@ -247,6 +255,13 @@ impl SearchIndex {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Commit what was staged, recording `up_to` (the last change id applied) in the commit,
+    /// and make it visible to searches.
+    pub fn commit(&self, up_to: i64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&up_to.to_string());
         commit.commit()?;

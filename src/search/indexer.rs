@@ -21,8 +21,10 @@ use crate::entities::{parts, search_outbox};
 use crate::error::Result;
 use crate::ids::{PartId, TenantId};
 
-/// Outbox rows applied per index commit.
+/// Outbox rows read (and parts loaded) at a time.
 const BATCH: u64 = 5_000;
+/// Most changes staged before a commit (a commit syncs to disk, so bulk loads commit rarely).
+const COMMIT_EVERY: usize = 200_000;
 /// How long a write waits for its change to become searchable before answering anyway.
 pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
 /// Safety net: drain the outbox this often even without a nudge.
@@ -86,19 +88,24 @@ impl Indexer {
         }
     }
 
-    /// Apply every pending outbox row; returns how many were applied.
+    /// Apply every pending outbox row; returns how many were applied. Outbox rows are
+    /// deleted only after the commit that contains them.
     pub async fn drain(&self) -> Result<u64> {
         let mut applied = 0;
+        let mut staged: Vec<i64> = Vec::new();
+        let mut after = 0i64;
         loop {
             // The outbox is the indexer's own queue across all dealers, not dealer data.
             let rows = search_outbox::Entity::find()
+                .filter(search_outbox::Column::Id.gt(after))
                 .order_by_asc(search_outbox::Column::Id)
                 .limit(BATCH)
                 .all(&self.db)
                 .await?;
             let Some(last) = rows.last().map(|r| r.id) else {
-                return Ok(applied);
+                break;
             };
+            after = last;
             let mut by_tenant: HashMap<TenantId, BTreeSet<PartId>> = HashMap::new();
             for row in &rows {
                 by_tenant.entry(row.tenant_id).or_default().insert(row.part_id);
@@ -119,28 +126,36 @@ impl Indexer {
                 }
             }
             let index = Arc::clone(&self.index);
-            tokio::task::spawn_blocking(move || index.apply(changes, last))
-                .await
-                .map_err(anyhow::Error::from)?
-                .map_err(anyhow::Error::from)?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            for chunk in ids.chunks(500) {
-                search_outbox::Entity::delete_many()
-                    .filter(search_outbox::Column::Id.is_in(chunk.iter().copied()))
-                    .exec(&self.db)
-                    .await?;
+            blocking(move || index.stage(changes)).await?;
+            staged.extend(rows.iter().map(|r| r.id));
+            if staged.len() >= COMMIT_EVERY {
+                applied += self.commit(&mut staged, last).await?;
             }
-            applied += rows.len() as u64;
         }
+        if let Some(&last) = staged.last() {
+            applied += self.commit(&mut staged, last).await?;
+        }
+        Ok(applied)
+    }
+
+    async fn commit(&self, staged: &mut Vec<i64>, up_to: i64) -> Result<u64> {
+        let index = Arc::clone(&self.index);
+        blocking(move || index.commit(up_to)).await?;
+        for chunk in staged.chunks(1_000) {
+            search_outbox::Entity::delete_many()
+                .filter(search_outbox::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&self.db)
+                .await?;
+        }
+        let n = staged.len() as u64;
+        staged.clear();
+        Ok(n)
     }
 
     /// Rebuild the whole index from the database (after loss, or a change of analyzers).
     pub async fn rebuild(&self) -> Result<u64> {
         let index = Arc::clone(&self.index);
-        tokio::task::spawn_blocking(move || index.clear())
-            .await
-            .map_err(anyhow::Error::from)?
-            .map_err(anyhow::Error::from)?;
+        blocking(move || index.clear()).await?;
         let tenants: Vec<TenantId> = crate::entities::tenants::Entity::find()
             .select_only()
             .column(crate::entities::tenants::Column::Id)
@@ -158,12 +173,11 @@ impl Indexer {
                 let changes: Vec<Change> = full.iter().map(|p| Change::Upsert(to_doc(p))).collect();
                 total += changes.len() as u64;
                 let index = Arc::clone(&self.index);
-                tokio::task::spawn_blocking(move || index.apply(changes, 0))
-                    .await
-                    .map_err(anyhow::Error::from)?
-                    .map_err(anyhow::Error::from)?;
+                blocking(move || index.stage(changes)).await?;
             }
         }
+        let index = Arc::clone(&self.index);
+        blocking(move || index.commit(0)).await?;
         self.drain().await?;
         Ok(total)
     }
@@ -180,6 +194,14 @@ impl Indexer {
         }
         Ok(())
     }
+}
+
+/// Run index work (CPU and disk bound) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> search_index::Result<T> + Send + 'static) -> Result<T> {
+    Ok(tokio::task::spawn_blocking(f)
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(anyhow::Error::from)?)
 }
 
 async fn load_full(db: &DatabaseConnection, tenant: TenantId, ids: &[PartId]) -> Result<Vec<FullPart>> {
