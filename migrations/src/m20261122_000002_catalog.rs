@@ -204,7 +204,14 @@ impl MigrationTrait for Migration {
         // part_id first: it serves the cascade from parts, and with tenant_id second the
         // tenant-scoped `part_id IN (...)` lookups use it rather than scanning the dealer's
         // numbers through ix_part_numbers_key.
-        index(manager, "ix_part_numbers_part", PartNumbers::Table, &["part_id", "tenant_id"], false).await?;
+        index(
+            manager,
+            "ix_part_numbers_part",
+            PartNumbers::Table,
+            &["part_id", "tenant_id"],
+            false,
+        )
+        .await?;
         index(
             manager,
             "ix_part_numbers_key",
@@ -237,7 +244,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_fitments_part", Fitments::Table, &["part_id", "tenant_id"], false).await?;
+        index(
+            manager,
+            "ix_fitments_part",
+            Fitments::Table,
+            &["part_id", "tenant_id"],
+            false,
+        )
+        .await?;
 
         // Written in the same transaction as the part change; the indexer drains it.
         manager

@@ -36,6 +36,8 @@ pub struct Indexer {
     nudge: Notify,
     rounds_started: AtomicU64,
     rounds_done: watch::Sender<u64>,
+    /// One drain at a time: two would stage and commit the same rows.
+    draining: tokio::sync::Mutex<()>,
 }
 
 impl Indexer {
@@ -46,6 +48,7 @@ impl Indexer {
             nudge: Notify::new(),
             rounds_started: AtomicU64::new(0),
             rounds_done: watch::Sender::new(0),
+            draining: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -91,6 +94,7 @@ impl Indexer {
     /// Apply every pending outbox row; returns how many were applied. Outbox rows are
     /// deleted only after the commit that contains them.
     pub async fn drain(&self) -> Result<u64> {
+        let _one_at_a_time = self.draining.lock().await;
         let mut applied = 0;
         let mut staged: Vec<i64> = Vec::new();
         let mut after = 0i64;
