@@ -9,7 +9,6 @@ use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -182,7 +181,7 @@ async fn create_key(
     rand::rng().fill_bytes(&mut raw);
     let secret = format!("{KEY_PREFIX}{}", hex::encode(raw));
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     find_active(&txn, caller.tenant, id).await?;
     let key = api_keys::ActiveModel {
         id: Set(ApiKeyId::generate()),
@@ -241,7 +240,7 @@ async fn revoke_key(
     ApiPath((customer_id, key_id)): ApiPath<(CustomerId, ApiKeyId)>,
 ) -> Result<StatusCode> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let revoked = api_keys::Entity::scoped_update(caller.tenant)
         .filter(api_keys::Column::Id.eq(key_id))
         .filter(api_keys::Column::CustomerId.eq(customer_id))

@@ -46,6 +46,9 @@ pub struct CatalogBenchArgs {
     pub keep: Option<std::path::PathBuf>,
 }
 
+/// Fixed so that a kept data directory can be served and queried with the printed token.
+const BENCH_SECRET: &str = "bench-secret-bench-secret-bench-secret";
+
 const NAME_QUERIES: &[&str] = &[
     "前刹车片",
     "机滤",
@@ -247,7 +250,7 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
         data_dir: dir.to_owned(),
         database_url: url.to_owned(),
         bind: "127.0.0.1:0".parse()?,
-        jwt_secret: Secret::new("bench-secret-bench-secret-bench-secret".into()),
+        jwt_secret: Secret::new(BENCH_SECRET.into()),
         token_ttl: Duration::from_secs(3600),
         cors_origins: Vec::new(),
         request_timeout: Duration::from_secs(30),
@@ -401,6 +404,14 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
         .insert(&db)
         .await?;
         tokens.push(state.jwt.issue(user.id, *tenant, Role::Owner, clock.now())?);
+    }
+    if let (Some(dir), Some(token)) = (&args.keep, tokens.first()) {
+        println!(
+            "kept in {}: PARTSDESK_JWT_SECRET={} partsdesk serve --data-dir {}; a token for the first dealer (1 h): {token}",
+            dir.display(),
+            BENCH_SECRET,
+            dir.display()
+        );
     }
     let client = reqwest::Client::new();
     for q in &qs {

@@ -17,9 +17,7 @@ use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use utoipa::{IntoParams, ToSchema};
@@ -322,7 +320,7 @@ impl Job {
     async fn write_batch(&self, batch: Batch, issues: &mut Vec<RowIssue>) -> Result<()> {
         let issues_changed = !batch.issues.is_empty() && issues.len() < MAX_ISSUES;
         issues.extend(batch.issues.into_iter().take(MAX_ISSUES.saturating_sub(issues.len())));
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let planned = store::plan_by_sku(&txn, self.tenant, batch.inputs).await?;
         let BatchOutcome {
             inserted,
@@ -380,7 +378,7 @@ impl Job {
             .collect();
         let now = self.clock.now();
         for chunk in missing.chunks(500) {
-            let txn = self.db.begin().await?;
+            let txn = crate::db::begin_write(&self.db).await?;
             parts::Entity::scoped_update(self.tenant)
                 .filter(parts::Column::Id.is_in(chunk.iter().copied()))
                 .col_expr(parts::Column::Active, Expr::value(false))

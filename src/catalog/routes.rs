@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -199,7 +199,7 @@ async fn create_part(
 ) -> Result<(StatusCode, axum::Json<PartResponse>)> {
     let input = validate(body, &tenant_currency(&state, caller.tenant).await?)?;
     let sku = input.sku.clone();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let exists = parts::Entity::scoped(caller.tenant)
         .filter(parts::Column::Sku.eq(sku.as_str()))
         .one(&txn)
@@ -283,7 +283,7 @@ async fn update_part(
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> Result<axum::Json<PartResponse>> {
     let currency = tenant_currency(&state, caller.tenant).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_full(&txn, caller.tenant, id).await?;
     let mut merged = as_request_json(&current.to_input());
     for (key, value) in patch {
@@ -308,7 +308,7 @@ async fn delete_part(
     caller: AdminStaff,
     ApiPath(id): ApiPath<PartId>,
 ) -> Result<StatusCode> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let deleted = parts::Entity::scoped_delete(caller.tenant)
         .filter(parts::Column::Id.eq(id))
         .exec(&txn)

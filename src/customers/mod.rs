@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -233,7 +233,7 @@ async fn create_customer(
     v.finish()?;
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let customer = customers::ActiveModel {
         id: Set(CustomerId::generate()),
         tenant_id: Set(caller.tenant),
@@ -319,7 +319,7 @@ async fn update_customer(
     v.finish()?;
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_active(&txn, caller.tenant, id).await?;
     let mut changed = Vec::new();
     let mut active = current.into_active_model();
@@ -375,7 +375,7 @@ async fn archive_customer(
     ApiPath(id): ApiPath<CustomerId>,
 ) -> Result<StatusCode> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let customer = find_active(&txn, caller.tenant, id).await?;
     let mut active = customer.into_active_model();
     active.deleted_at = Set(Some(now));

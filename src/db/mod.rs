@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 pub use scoped::TenantScoped;
 
@@ -35,6 +38,17 @@ pub async fn connect(options: DbOptions<'_>) -> Result<DatabaseConnection, DbErr
         opts.set_schema_search_path(schema.to_owned());
     }
     Database::connect(opts).await
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at BEGIN: a transaction
+/// that reads first and writes later fails at once with "database is locked" if another
+/// connection wrote in between, whereas one that waits its turn at BEGIN never does.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

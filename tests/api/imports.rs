@@ -359,3 +359,28 @@ async fn imports_left_running_by_a_crash_are_marked_failed() {
     // The committed batch stays.
     assert_eq!(search_total(&app, &owner.token, "火花塞").await, 1);
 }
+
+#[tokio::test]
+async fn concurrent_imports_and_indexing_do_not_lock_each_other_out() {
+    let app = spawn_app().await;
+    let a = app.signup("Shunda", "owner@shunda.cn").await;
+    let b = app.signup("Rival", "owner@rival.cn").await;
+    let file = |prefix: &str| {
+        let mut csv = String::from("sku,name,price\n");
+        for i in 0..3_000 {
+            csv.push_str(&format!("{prefix}-{i:05},机油滤清器 {i},{}.00\n", 10 + i % 90));
+        }
+        csv
+    };
+    let (fa, fb) = (file("A"), file("B"));
+    let (ra, rb) = tokio::join!(import_csv(&app, &a.token, &fa), import_csv(&app, &b.token, &fb));
+    for done in [ra, rb] {
+        assert_eq!(
+            (done["state"].as_str(), done["inserted"].as_i64()),
+            (Some("succeeded"), Some(3_000)),
+            "{done}"
+        );
+    }
+    assert_eq!(search_total(&app, &a.token, "A-00042").await, 1);
+    assert_eq!(search_total(&app, &b.token, "A-00042").await, 0);
+}
