@@ -211,6 +211,11 @@ pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
     let dir = match &args.keep {
         Some(keep) => {
             std::fs::create_dir_all(keep)?;
+            anyhow::ensure!(
+                std::fs::read_dir(keep)?.next().is_none(),
+                "{} is not empty: --keep needs an empty directory",
+                keep.display()
+            );
             keep.clone()
         }
         None => temp.path().to_owned(),
