@@ -190,6 +190,7 @@ impl Indexer {
     /// lost or never built: rebuild it before serving.
     pub async fn rebuild_if_missing(&self) -> Result<()> {
         let never_built = self.index.last_applied().map_err(anyhow::Error::from)?.is_none();
+        // Across all dealers on purpose: the index serves them all.
         let has_parts = parts::Entity::find().one(&self.db).await?.is_some();
         if never_built && has_parts {
             tracing::warn!("search index missing or empty: rebuilding from the database");
