@@ -47,12 +47,12 @@ fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// The active key with this secret, if any, and only while its customer is active.
+/// The active key with this secret and its customer, if both are active.
 pub async fn authenticate(
     db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<api_keys::Model>> {
+) -> Result<Option<(api_keys::Model, customers::Model)>> {
     if !secret.starts_with(KEY_PREFIX) || secret.len() > 128 {
         return Ok(None);
     }
@@ -65,14 +65,13 @@ pub async fn authenticate(
     let Some(key) = found else { return Ok(None) };
     // Archiving a customer revokes its keys in the same transaction; this check is for
     // keys issued by older versions or edited by hand.
-    let customer_active = customers::Entity::scoped_by_id(key.tenant_id, key.customer_id)
+    let customer = customers::Entity::scoped_by_id(key.tenant_id, key.customer_id)
         .filter(customers::Column::DeletedAt.is_null())
         .one(db)
-        .await?
-        .is_some();
-    if !customer_active {
+        .await?;
+    let Some(customer) = customer else {
         return Ok(None);
-    }
+    };
     if key.last_used_at.is_none_or(|t| t + LAST_USED_GRANULARITY <= now) {
         api_keys::Entity::scoped_update(key.tenant_id)
             .filter(api_keys::Column::Id.eq(key.id))
@@ -80,7 +79,7 @@ pub async fn authenticate(
             .exec(db)
             .await?;
     }
-    Ok(Some(key))
+    Ok(Some((key, customer)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -279,8 +278,6 @@ async fn revoke_key(
     responses((status = 200, body = CustomerResponse))
 )]
 #[tracing::instrument(skip_all, fields(key_id = %shop.key_id))]
-async fn shop_me(State(state): State<AppState>, shop: Shop) -> Result<axum::Json<CustomerResponse>> {
-    Ok(axum::Json(
-        find_active(&state.db, shop.tenant, shop.customer_id).await?.into(),
-    ))
+async fn shop_me(shop: Shop) -> axum::Json<CustomerResponse> {
+    axum::Json(shop.customer.into())
 }

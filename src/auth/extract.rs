@@ -12,9 +12,9 @@ use crate::app::AppState;
 use crate::auth::Role;
 use crate::auth::jwt::TokenError;
 use crate::db::TenantScoped;
-use crate::entities::users;
+use crate::entities::{customers, users};
 use crate::error::Error;
-use crate::ids::{ApiKeyId, CustomerId, TenantId, UserId};
+use crate::ids::{ApiKeyId, TenantId, UserId};
 
 pub trait RoleRequirement: Send + Sync + 'static {
     const MIN: Role;
@@ -112,8 +112,9 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
 /// It reaches only its own customer's data.
 pub struct Shop {
     pub tenant: TenantId,
-    pub customer_id: CustomerId,
     pub key_id: ApiKeyId,
+    /// The shop's own customer record, loaded while checking the key.
+    pub customer: customers::Model,
 }
 
 impl FromRequestParts<AppState> for Shop {
@@ -130,14 +131,14 @@ impl FromRequestParts<AppState> for Shop {
                 code: "missing_credentials",
                 detail: "send the shop's API key as `Authorization: Bearer <key>` or `X-Api-Key`",
             })?;
-        let key = crate::api_keys::authenticate(&state.db, key, state.clock.now())
+        let (key, customer) = crate::api_keys::authenticate(&state.db, key, state.clock.now())
             .await?
             .ok_or(INVALID_KEY)?;
         record_tenant(key.tenant_id);
         Ok(Self {
             tenant: key.tenant_id,
-            customer_id: key.customer_id,
             key_id: key.id,
+            customer,
         })
     }
 }

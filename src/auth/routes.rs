@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::throttle::{PER_ADDRESS, PER_EMAIL};
-use crate::entities::{tenants, users};
+use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::http::extract::ApiJson;
 use crate::tenants::TenantResponse;
@@ -111,9 +111,6 @@ async fn login(
         return Err(BAD_LOGIN);
     };
     state.throttle.reset(&email_key);
-    let tenant = tenants::Entity::find_by_id(user.tenant_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("user {} has no tenant", user.id)))?;
+    let tenant = crate::tenants::find(&state.db, user.tenant_id).await?;
     Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
 }

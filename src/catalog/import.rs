@@ -619,10 +619,7 @@ async fn create_import(
     let mode = params.mode.unwrap_or_default();
     let now = state.clock.now();
     let job_row = create_job(&state.db, caller.tenant, Some(caller.user_id), &inspected, mode, now).await?;
-    let currency = crate::entities::tenants::Entity::find_by_id(caller.tenant)
-        .one(&state.db)
-        .await?
-        .map_or_else(|| crate::tenants::DEFAULT_CURRENCY.to_owned(), |t| t.currency);
+    let currency = crate::tenants::find(&state.db, caller.tenant).await?.currency;
     let job = Job {
         db: state.db.clone(),
         indexer: Some(Arc::clone(&state.indexer)),

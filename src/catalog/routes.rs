@@ -15,7 +15,7 @@ use crate::auth::{AdminStaff, AnyStaff};
 use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest, format_price};
 use crate::catalog::store::{self, FullPart, Planned};
 use crate::db::TenantScoped;
-use crate::entities::{parts, tenants};
+use crate::entities::parts;
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
@@ -131,11 +131,7 @@ pub async fn find_full(db: &impl sea_orm::ConnectionTrait, tenant: TenantId, id:
 }
 
 async fn tenant_currency(state: &AppState, tenant: TenantId) -> Result<String> {
-    Ok(tenants::Entity::find_by_id(tenant)
-        .one(&state.db)
-        .await?
-        .map(|t| t.currency)
-        .unwrap_or_else(|| crate::tenants::DEFAULT_CURRENCY.to_owned()))
+    Ok(crate::tenants::find(&state.db, tenant).await?.currency)
 }
 
 fn validate(request: PartRequest, currency: &str) -> Result<PartInput> {

@@ -355,9 +355,8 @@ async fn shop_search(
     shop: Shop,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<axum::Json<SearchResponse>> {
-    let customer = crate::customers::find_active(&state.db, shop.tenant, shop.customer_id).await?;
     Ok(axum::Json(
-        run(&state, shop.tenant, &params, Some(customer.price_level_bp)).await?,
+        run(&state, shop.tenant, &params, Some(shop.customer.price_level_bp)).await?,
     ))
 }
 

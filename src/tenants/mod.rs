@@ -236,6 +236,15 @@ async fn signup(
     Ok((StatusCode::CREATED, axum::Json(session)))
 }
 
+/// The dealer a signed-in caller belongs to. Users and keys are deleted with their dealer,
+/// so a missing one is a server fault, not something the caller asked for.
+pub async fn find(db: &impl sea_orm::ConnectionTrait, id: TenantId) -> Result<tenants::Model> {
+    tenants::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("tenant {id} is missing")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

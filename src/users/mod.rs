@@ -3,9 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +14,7 @@ use crate::auth::routes::SessionResponse;
 use crate::auth::throttle::PER_EMAIL;
 use crate::auth::{AdminStaff, AnyStaff, Role};
 use crate::db::TenantScoped;
-use crate::entities::{tenants, users};
+use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
@@ -109,10 +107,7 @@ const PROBLEM: &str = "application/problem+json";
 #[tracing::instrument(skip_all, fields(user_id = %caller.user_id))]
 async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<MeResponse>> {
     let user = find(&state, caller.tenant, caller.user_id).await?;
-    let tenant = tenants::Entity::find_by_id(caller.tenant)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::not_found("tenant"))?;
+    let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     Ok(axum::Json(MeResponse {
         user: user.into(),
         tenant: tenant.into(),
@@ -174,10 +169,7 @@ async fn update_me(
     }
     active.updated_at = Set(now);
     let user = active.update(&state.db).await?;
-    let tenant = tenants::Entity::find_by_id(caller.tenant)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::not_found("tenant"))?;
+    let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
 }
 
