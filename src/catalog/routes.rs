@@ -194,29 +194,13 @@ async fn create_part(
     ApiJson(body): ApiJson<PartRequest>,
 ) -> Result<(StatusCode, axum::Json<PartResponse>)> {
     let input = validate(body, &tenant_currency(&state, caller.tenant).await?)?;
-    let sku = input.sku.clone();
+    let id = PartId::generate();
     let txn = crate::db::begin_write(&state.db).await?;
-    let exists = parts::Entity::scoped(caller.tenant)
-        .filter(parts::Column::Sku.eq(sku.as_str()))
-        .one(&txn)
-        .await?
-        .is_some();
-    if exists {
-        return Err(Error::Conflict {
-            code: "sku_taken",
-            detail: "a part with this SKU already exists".into(),
-            field: Some("/sku".into()),
-        });
-    }
-    store::apply(&txn, caller.tenant, vec![Planned::Insert(input)], state.clock.now()).await?;
-    let created = parts::Entity::scoped(caller.tenant)
-        .filter(parts::Column::Sku.eq(sku.as_str()))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("part vanished inside its transaction")))?;
+    // A taken SKU fails on the unique index, answered as 409 `sku_taken`.
+    store::apply(&txn, caller.tenant, vec![Planned::Insert(id, input)], state.clock.now()).await?;
     txn.commit().await?;
     state.indexer.wait_visible().await;
-    let full = find_full(&state.db, caller.tenant, created.id).await?;
+    let full = find_full(&state.db, caller.tenant, id).await?;
     Ok((StatusCode::CREATED, axum::Json(full.into())))
 }
 

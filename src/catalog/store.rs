@@ -20,7 +20,7 @@ const INSERT_CHUNK: usize = 1_000;
 const IN_CHUNK: usize = 500;
 
 pub enum Planned {
-    Insert(PartInput),
+    Insert(PartId, PartInput),
     Update(PartId, PartInput),
     Unchanged(PartId),
 }
@@ -62,7 +62,7 @@ pub async fn plan_by_sku(
         .map(|(_, input)| match existing.get(&input.sku) {
             Some((id, hash)) if *hash == input.content_hash() => Planned::Unchanged(*id),
             Some((id, _)) => Planned::Update(*id, input),
-            None => Planned::Insert(input),
+            None => Planned::Insert(PartId::generate(), input),
         })
         .collect())
 }
@@ -120,8 +120,7 @@ pub async fn apply(
     let mut changed: Vec<(PartId, PartInput)> = Vec::new();
     for p in planned {
         match p {
-            Planned::Insert(input) => {
-                let id = PartId::generate();
+            Planned::Insert(id, input) => {
                 new_parts.push(part_model(id, tenant, &input, now, true));
                 changed.push((id, input));
                 outcome.inserted += 1;

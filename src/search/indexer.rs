@@ -95,6 +95,10 @@ impl Indexer {
     /// deleted only after the commit that contains them.
     pub async fn drain(&self) -> Result<u64> {
         let _one_at_a_time = self.draining.lock().await;
+        self.drain_locked().await
+    }
+
+    async fn drain_locked(&self) -> Result<u64> {
         let mut applied = 0;
         let mut staged: Vec<i64> = Vec::new();
         let mut after = 0i64;
@@ -158,6 +162,8 @@ impl Indexer {
 
     /// Rebuild the whole index from the database (after loss, or a change of analyzers).
     pub async fn rebuild(&self) -> Result<u64> {
+        // No drain may commit between the clear and the rebuilt commit.
+        let _one_at_a_time = self.draining.lock().await;
         let index = Arc::clone(&self.index);
         blocking(move || index.clear()).await?;
         let tenants: Vec<TenantId> = crate::entities::tenants::Entity::find()
@@ -182,7 +188,7 @@ impl Indexer {
         }
         let index = Arc::clone(&self.index);
         blocking(move || index.commit(0)).await?;
-        self.drain().await?;
+        self.drain_locked().await?;
         Ok(total)
     }
 
