@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<HttpMetrics>,
     pub indexer: Arc<Indexer>,
     pub synonyms: Arc<SynonymCache>,
+    /// The client for webhooks and shop callbacks (refuses private addresses).
+    pub webhook_client: reqwest::Client,
 }
 
 impl AppState {
@@ -51,7 +53,12 @@ impl AppState {
         let index = SearchIndex::open(&config.index_dir())
             .with_context(|| format!("opening the search index in {}", config.index_dir().display()))?;
         let indexer = Indexer::new(db.clone(), Arc::new(index));
+        let webhook_client = crate::webhooks::target::client(
+            config.allow_private_webhooks,
+            crate::webhooks::delivery::ATTEMPT_TIMEOUT,
+        );
         Ok(Self {
+            webhook_client,
             indexer,
             db,
             config: Arc::new(config),
@@ -144,6 +151,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     state.indexer.spawn();
+    crate::jobs::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

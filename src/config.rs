@@ -53,6 +53,13 @@ pub struct ConfigArgs {
     /// Database connection pool size.
     #[arg(long, env = "PARTSDESK_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
+    /// Let webhooks and shop callbacks target loopback and private addresses (development
+    /// only: in production this would let customers make the server call its own network).
+    #[arg(long, env = "PARTSDESK_ALLOW_PRIVATE_WEBHOOKS", global = true)]
+    pub allow_private_webhooks: bool,
+    /// How often `serve` delivers due webhooks and expires quotes, in milliseconds.
+    #[arg(long, env = "PARTSDESK_WORKER_INTERVAL_MS", default_value_t = 1000, global = true)]
+    pub worker_interval_ms: u64,
 }
 
 pub struct Secret(String);
@@ -92,6 +99,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub request_timeout: Duration,
     pub db_max_connections: u32,
+    pub allow_private_webhooks: bool,
+    /// `None`: no background worker (tests drive it by hand).
+    pub worker_interval: Option<Duration>,
 }
 
 impl Config {
@@ -116,6 +126,8 @@ impl Config {
             cors_origins: args.cors_origins.iter().filter(|o| !o.is_empty()).cloned().collect(),
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             db_max_connections: args.db_max_connections.max(1),
+            allow_private_webhooks: args.allow_private_webhooks,
+            worker_interval: Some(Duration::from_millis(args.worker_interval_ms.max(50))),
         })
     }
 

@@ -53,6 +53,13 @@ pub enum Error {
         detail: String,
         field: Option<String>,
     },
+    /// The resource is in a state that does not allow this; the body names the state.
+    #[error("{detail}")]
+    WrongState {
+        code: &'static str,
+        detail: String,
+        current: String,
+    },
     #[error("request body larger than {limit_bytes} bytes")]
     PayloadTooLarge { limit_bytes: usize },
     #[error("expected content type {expected}")]
@@ -87,7 +94,7 @@ impl Error {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::WrongState { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -99,7 +106,10 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
-            Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::WrongState { code, .. } => code,
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -144,6 +154,9 @@ pub struct Problem {
     /// The `x-request-id` of the request, to quote when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For a request the resource's current state does not allow: that state (e.g. `sent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
 }
 
 impl Problem {
@@ -156,6 +169,7 @@ impl Problem {
             code: code.to_owned(),
             errors,
             request_id: request_id::current(),
+            current_status: None,
         }
     }
 }
@@ -181,7 +195,11 @@ impl IntoResponse for Error {
             }
             other => other.to_string(),
         };
-        let mut response = Problem::new(status, self.code(), detail, self.field_errors()).into_response();
+        let mut problem = Problem::new(status, self.code(), detail, self.field_errors());
+        if let Self::WrongState { current, .. } = &self {
+            problem.current_status = Some(current.clone());
+        }
+        let mut response = problem.into_response();
         match self {
             Self::TooManyRequests { retry_after_secs } => {
                 response

@@ -112,6 +112,47 @@ prefixed_id!(
     ImportId, "imp"
 );
 
+prefixed_id!(
+    /// A shop's inquiry.
+    InquiryId, "inq"
+);
+prefixed_id!(
+    /// One line of an inquiry.
+    InquiryLineId, "inl"
+);
+prefixed_id!(
+    /// The dealer's quote answering an inquiry.
+    QuoteId, "quo"
+);
+prefixed_id!(
+    /// One line of a quote.
+    QuoteLineId, "qln"
+);
+prefixed_id!(
+    /// One priced part offered on a quote line (the first, or an alternative).
+    QuoteOptionId, "qop"
+);
+prefixed_id!(
+    /// An order (a purchase), made by accepting a quote.
+    OrderId, "ord"
+);
+prefixed_id!(
+    /// One line of an order.
+    OrderLineId, "odl"
+);
+prefixed_id!(
+    /// A stored response to an idempotent request.
+    IdempotencyRecordId, "idk"
+);
+prefixed_id!(
+    /// A dealer's webhook endpoint.
+    WebhookId, "whk"
+);
+prefixed_id!(
+    /// One webhook message and its delivery attempts.
+    DeliveryId, "msg"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

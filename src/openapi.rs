@@ -67,6 +67,11 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "customers", description = "The dealer's customers (repair shops)"),
         (name = "catalog", description = "The dealer's parts catalog"),
         (name = "search", description = "Catalog search by number, name and vehicle"),
+        (name = "inquiries", description = "Shops' inquiries, matched to the catalog as they arrive"),
+        (name = "quotes", description = "The dealer's answers: review, edit, send, cancel"),
+        (name = "orders", description = "Purchases made by accepting quotes"),
+        (name = "webhooks", description = "Signed notifications to the dealer's systems"),
+        (name = "settings", description = "The dealer's settings"),
         (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
         (name = "shop", description = "Endpoints for repair shops, with their API key"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
@@ -86,6 +91,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::search::routes::routes())
         .merge(crate::catalog::import::routes())
         .merge(crate::catalog::export::routes())
+        .merge(crate::inquiries::routes::routes())
+        .merge(crate::quotes::routes::routes())
+        .merge(crate::orders::routes())
+        .merge(crate::webhooks::routes())
         .merge(crate::ops::routes())
 }
 

@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_keys, create_key))
         .routes(routes!(revoke_key))
         .routes(routes!(shop_me))
+        .routes(routes!(get_callback, set_callback, delete_callback))
 }
 
 fn hash_secret(secret: &str) -> String {
@@ -194,6 +195,8 @@ async fn create_key(
         created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        callback_url: Set(None),
+        callback_secret: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -280,4 +283,83 @@ async fn revoke_key(
 #[tracing::instrument(skip_all, fields(key_id = %shop.key_id))]
 async fn shop_me(shop: Shop) -> axum::Json<CustomerResponse> {
     axum::Json(shop.customer.into())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackResponse {
+    /// Where sent quotes are pushed; `null` when none is registered.
+    pub url: Option<String>,
+    /// `whsec_…`: verify each callback's `webhook-signature` with it (Standard Webhooks).
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackRequest {
+    /// An `https://` (or `http://`) URL on a public address, up to 2,000 characters.
+    #[schema(example = "https://erp.laowang-auto.cn/partsdesk/quotes")]
+    pub url: String,
+}
+
+const CALLBACK_DESCRIPTION: &str = "When the dealer sends a quote for one of the shop's inquiries, partsdesk POSTs \
+`{\"type\": \"quote.sent\", \"timestamp\", \"data\": <the quote as GET /v1/shop/quotes/{id} shows it>}` to this URL, \
+signed like the dealer's webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 \
+over \"{id}.{timestamp}.{body}\">`, keyed with the base64-decoded part of `secret` after `whsec_`) and retried \
+with backoff until a 2xx answer. Registering a URL issues a new secret. The callback belongs to the API key used \
+here; revoking the key removes it.";
+
+/// The callback registered on the calling API key.
+#[utoipa::path(get, path = "/v1/shop/callback", tag = "shop", summary = "Get the quote callback",
+    description = CALLBACK_DESCRIPTION,
+    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = CallbackResponse)))]
+#[tracing::instrument(skip_all)]
+async fn get_callback(State(state): State<AppState>, shop: Shop) -> Result<axum::Json<CallbackResponse>> {
+    let key = api_keys::Entity::scoped_by_id(shop.tenant, shop.key_id)
+        .one(&state.db)
+        .await?
+        .ok_or(Error::not_found("api key"))?;
+    Ok(axum::Json(CallbackResponse {
+        url: key.callback_url,
+        secret: key.callback_secret,
+    }))
+}
+
+/// Register (or replace) the callback on the calling API key; a new secret is issued.
+#[utoipa::path(put, path = "/v1/shop/callback", tag = "shop", summary = "Set the quote callback",
+    description = CALLBACK_DESCRIPTION, request_body = CallbackRequest,
+    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = CallbackResponse)))]
+#[tracing::instrument(skip_all)]
+async fn set_callback(
+    State(state): State<AppState>,
+    shop: Shop,
+    ApiJson(body): ApiJson<CallbackRequest>,
+) -> Result<axum::Json<CallbackResponse>> {
+    let mut v = Validator::default();
+    let url = crate::webhooks::check_url(&mut v, "/url", &body.url, state.config.allow_private_webhooks);
+    v.finish()?;
+    let secret = crate::webhooks::signing::generate_secret();
+    save_callback(&state, &shop, Some(url.clone()), Some(secret.clone())).await?;
+    Ok(axum::Json(CallbackResponse {
+        url: Some(url),
+        secret: Some(secret),
+    }))
+}
+
+/// Stop callbacks on the calling API key.
+#[utoipa::path(delete, path = "/v1/shop/callback", tag = "shop", summary = "Remove the quote callback",
+    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 204, description = "Removed")))]
+#[tracing::instrument(skip_all)]
+async fn delete_callback(State(state): State<AppState>, shop: Shop) -> Result<StatusCode> {
+    save_callback(&state, &shop, None, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn save_callback(state: &AppState, shop: &Shop, url: Option<String>, secret: Option<String>) -> Result<()> {
+    api_keys::Entity::scoped_update(shop.tenant)
+        .filter(api_keys::Column::Id.eq(shop.key_id))
+        .col_expr(api_keys::Column::CallbackUrl, Expr::value(url))
+        .col_expr(api_keys::Column::CallbackSecret, Expr::value(secret))
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }

@@ -260,6 +260,8 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
         cors_origins: Vec::new(),
         request_timeout: Duration::from_secs(30),
         db_max_connections: 8,
+        allow_private_webhooks: false,
+        worker_interval: None,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
@@ -285,6 +287,8 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
             name: Set(format!("Bench dealer {t}")),
             time_zone: Set("Asia/Shanghai".into()),
             currency: Set("CNY".into()),
+            auto_send: Set(false),
+            quote_validity_hours: Set(crate::tenants::DEFAULT_QUOTE_VALIDITY_HOURS),
             created_at: Set(now),
             updated_at: Set(now),
         }

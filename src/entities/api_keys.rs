@@ -20,6 +20,10 @@ pub struct Model {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Where the shop wants its sent quotes pushed (a signed webhook).
+    pub callback_url: Option<String>,
+    /// `whsec_…`, the HMAC key the callbacks are signed with.
+    pub callback_secret: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,10 @@ pub struct Model {
     pub name: String,
     pub time_zone: String,
     pub currency: String,
+    /// Send a drafted quote at once when every line matched confidently and is in stock.
+    pub auto_send: bool,
+    /// How long a sent quote stays open for acceptance.
+    pub quote_validity_hours: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -16,6 +16,16 @@ pub enum EventKind {
     CustomerArchived,
     ApiKeyIssued,
     ApiKeyRevoked,
+    InquiryReceived,
+    QuoteDrafted,
+    QuoteUpdated,
+    QuoteSent,
+    QuoteViewed,
+    QuoteAccepted,
+    QuoteRejected,
+    QuoteExpired,
+    QuoteCancelled,
+    OrderCreated,
 }
 
 impl EventKind {
@@ -26,6 +36,16 @@ impl EventKind {
             Self::CustomerArchived => "customer_archived",
             Self::ApiKeyIssued => "api_key_issued",
             Self::ApiKeyRevoked => "api_key_revoked",
+            Self::InquiryReceived => "inquiry_received",
+            Self::QuoteDrafted => "quote_drafted",
+            Self::QuoteUpdated => "quote_updated",
+            Self::QuoteSent => "quote_sent",
+            Self::QuoteViewed => "quote_viewed",
+            Self::QuoteAccepted => "quote_accepted",
+            Self::QuoteRejected => "quote_rejected",
+            Self::QuoteExpired => "quote_expired",
+            Self::QuoteCancelled => "quote_cancelled",
+            Self::OrderCreated => "order_created",
         }
     }
 }

@@ -11,8 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::auth::routes::SessionResponse;
+use crate::auth::{AdminStaff, AnyStaff, Role};
 use crate::entities::{tenants, users};
 use crate::error::{Error, Result};
 use crate::http::extract::ApiJson;
@@ -22,9 +22,14 @@ use crate::validate::{NAME_MAX, Validator};
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 pub const DEFAULT_CURRENCY: &str = "CNY";
+pub const DEFAULT_QUOTE_VALIDITY_HOURS: i32 = 72;
+/// Quotes stay valid at most 30 days.
+pub const QUOTE_VALIDITY_HOURS_MAX: i32 = 720;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(signup))
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(get_settings, update_settings))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -211,6 +216,8 @@ async fn signup(
         name: Set(new.dealer_name),
         time_zone: Set(new.time_zone),
         currency: Set(new.currency),
+        auto_send: Set(false),
+        quote_validity_hours: Set(DEFAULT_QUOTE_VALIDITY_HOURS),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -238,6 +245,81 @@ async fn signup(
 
 /// The dealer a signed-in caller belongs to. Users and keys are deleted with their dealer,
 /// so a missing one is a server fault, not something the caller asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsResponse {
+    /// Send a drafted quote at once, without review, when every line matched with `exact` or
+    /// `high` confidence, has a price and is in stock for the full quantity. Default `false`.
+    pub auto_send: bool,
+    /// How long a sent quote can be accepted, 1-720 hours (default 72).
+    pub quote_validity_hours: i32,
+    /// IANA time zone of the dealer's reports.
+    pub time_zone: String,
+    /// ISO 4217 currency of the catalog and quotes.
+    pub currency: String,
+}
+
+impl From<tenants::Model> for SettingsResponse {
+    fn from(t: tenants::Model) -> Self {
+        Self {
+            auto_send: t.auto_send,
+            quote_validity_hours: t.quote_validity_hours,
+            time_zone: t.time_zone,
+            currency: t.currency,
+        }
+    }
+}
+
+/// Absent fields are left unchanged.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSettingsRequest {
+    pub auto_send: Option<bool>,
+    /// 1-720.
+    pub quote_validity_hours: Option<i32>,
+}
+
+#[utoipa::path(get, path = "/v1/settings", tag = "settings", summary = "Get the dealer's settings",
+    security(("staff_token" = [])), responses((status = 200, body = SettingsResponse)))]
+#[tracing::instrument(skip_all)]
+async fn get_settings(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<SettingsResponse>> {
+    Ok(axum::Json(find(&state.db, caller.tenant).await?.into()))
+}
+
+#[utoipa::path(patch, path = "/v1/settings", tag = "settings", summary = "Change the dealer's settings",
+    request_body = UpdateSettingsRequest,
+    security(("staff_token" = [])), responses((status = 200, body = SettingsResponse)))]
+#[tracing::instrument(skip_all)]
+async fn update_settings(
+    State(state): State<AppState>,
+    caller: AdminStaff,
+    ApiJson(body): ApiJson<UpdateSettingsRequest>,
+) -> Result<axum::Json<SettingsResponse>> {
+    let mut v = Validator::default();
+    if body
+        .quote_validity_hours
+        .is_some_and(|h| !(1..=QUOTE_VALIDITY_HOURS_MAX).contains(&h))
+    {
+        v.error(
+            "/quote_validity_hours",
+            "out_of_range",
+            format!("between 1 and {QUOTE_VALIDITY_HOURS_MAX}"),
+        );
+    }
+    v.finish()?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut active: tenants::ActiveModel = find(&txn, caller.tenant).await?.into();
+    if let Some(auto_send) = body.auto_send {
+        active.auto_send = Set(auto_send);
+    }
+    if let Some(hours) = body.quote_validity_hours {
+        active.quote_validity_hours = Set(hours);
+    }
+    active.updated_at = Set(state.clock.now());
+    let tenant = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(axum::Json(tenant.into()))
+}
+
 pub async fn find(db: &impl sea_orm::ConnectionTrait, id: TenantId) -> Result<tenants::Model> {
     tenants::Entity::find_by_id(id)
         .one(db)

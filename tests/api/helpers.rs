@@ -73,6 +73,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         cors_origins: vec!["https://app.example-dealer.cn".to_owned()],
         request_timeout: Duration::from_secs(30),
         db_max_connections: 5,
+        allow_private_webhooks: true,
+        // Tests run background work by hand, at the moment they choose.
+        worker_interval: None,
     };
     configure(&mut config);
     let clock = ManualClock::new(Utc::now());
@@ -255,4 +258,116 @@ pub fn fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A shop of a dealer with a catalog: the dealer's owner session, the customer and its key.
+pub struct Dealer {
+    pub owner: Session,
+    pub customer_id: String,
+    pub key: String,
+}
+
+impl TestApp {
+    /// A dealer with the sample catalog and one shop (price level 10 %) with an API key.
+    pub async fn dealer_with_shop(&self, name: &str, email: &str) -> Dealer {
+        let owner = self.signup(name, email).await;
+        crate::catalog::load_catalog(self, &owner.token).await;
+        let customer = self.create_customer(&owner.token, "老王汽修厂").await;
+        let customer_id = customer["id"].as_str().expect("id").to_owned();
+        let (_, key) = self.issue_key(&owner.token, &customer_id).await;
+        Dealer {
+            owner,
+            customer_id,
+            key,
+        }
+    }
+
+    /// `POST /v1/inquiries` with an idempotency key.
+    pub async fn send_inquiry(&self, key: &str, idempotency_key: &str, body: &Value) -> Response {
+        self.request(Method::POST, "/v1/inquiries", Some(key))
+            .header("idempotency-key", idempotency_key)
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    /// A new access token for a user (after the clock moved past the old one's lifetime).
+    pub async fn fresh_token(&self, email: &str) -> String {
+        let login = expect_json(self.login(email, PASSWORD).await, StatusCode::OK).await;
+        login["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// Runs the background work (quote expiry, webhook delivery) once, as `serve` does.
+    pub async fn run_jobs(&self) {
+        partsdesk::jobs::run_once(&self.state).await;
+    }
+}
+
+/// A request a test receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Checks the signature as a receiver would, over `body` (to test tampering, pass another).
+    pub fn signed_with(&self, secret: &str, body: &str) -> bool {
+        let timestamp: i64 = self.header("webhook-timestamp").parse().expect("timestamp");
+        partsdesk::webhooks::signing::verify(
+            secret,
+            &self.header("webhook-id"),
+            timestamp,
+            body,
+            &self.header("webhook-signature"),
+        )
+    }
+}
+
+/// An HTTP receiver for webhooks: answers with the given statuses in turn (then 200), and
+/// records every request.
+pub struct Receiver {
+    pub url: String,
+    pub received: Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+pub async fn spawn_receiver(statuses: Vec<u16>) -> Receiver {
+    use axum::http::HeaderMap;
+    let received: Arc<std::sync::Mutex<Vec<Received>>> = Arc::default();
+    let answers = Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(statuses)));
+    let log = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let log = log.clone();
+            let answers = answers.clone();
+            async move {
+                let mut copied = reqwest::header::HeaderMap::new();
+                for (name, value) in &headers {
+                    if let (Ok(n), Ok(v)) = (
+                        reqwest::header::HeaderName::from_bytes(name.as_str().as_bytes()),
+                        reqwest::header::HeaderValue::from_bytes(value.as_bytes()),
+                    ) {
+                        copied.insert(n, v);
+                    }
+                }
+                log.lock().expect("lock").push(Received { headers: copied, body });
+                let status = answers.lock().expect("lock").pop_front().unwrap_or(200);
+                axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Receiver { url, received }
 }

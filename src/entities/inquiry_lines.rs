@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+
+use crate::ids::{InquiryId, InquiryLineId, TenantId};
+
+/// One asked-for part, with the candidates the matcher found at the time.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "inquiry_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: InquiryLineId,
+    pub tenant_id: TenantId,
+    pub inquiry_id: InquiryId,
+    pub position: i32,
+    pub text: String,
+    pub part_number: Option<String>,
+    pub brand: Option<String>,
+    pub quantity: i32,
+    pub note: Option<String>,
+    /// The best candidate's confidence: `exact`, `high`, `low` or `none`.
+    pub confidence: String,
+    /// Exactly what the matcher saw and decided, kept for the dealer's review.
+    pub candidates: Json,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::db::TenantScoped for Entity {
+    fn tenant_column() -> Column {
+        Column::TenantId
+    }
+}

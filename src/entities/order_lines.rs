@@ -1,0 +1,34 @@
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+use crate::ids::{CustomerId, OrderId, OrderLineId, PartId, QuoteLineId, TenantId};
+
+/// A bought part, with the quantity and price at purchase time.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "order_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: OrderLineId,
+    pub tenant_id: TenantId,
+    pub order_id: OrderId,
+    pub customer_id: CustomerId,
+    pub quote_line_id: QuoteLineId,
+    pub part_id: PartId,
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub quantity: i32,
+    pub backorder_quantity: i32,
+    pub unit_price_minor: i64,
+    pub line_total_minor: i64,
+    pub ordered_at: DateTime<Utc>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::db::TenantScoped for Entity {
+    fn tenant_column() -> Column {
+        Column::TenantId
+    }
+}

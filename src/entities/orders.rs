@@ -1,0 +1,30 @@
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, QuoteId, TenantId};
+
+/// A purchase: the accepted part of a quote.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "orders")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: OrderId,
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub quote_id: QuoteId,
+    pub inquiry_id: InquiryId,
+    pub api_key_id: Option<ApiKeyId>,
+    pub currency: String,
+    pub total_minor: i64,
+    pub line_count: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::db::TenantScoped for Entity {
+    fn tenant_column() -> Column {
+        Column::TenantId
+    }
+}

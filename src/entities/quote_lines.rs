@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+
+use crate::ids::{InquiryLineId, QuoteId, QuoteLineId, TenantId};
+
+/// One line of a quote, answering one inquiry line.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "quote_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: QuoteLineId,
+    pub tenant_id: TenantId,
+    pub quote_id: QuoteId,
+    pub inquiry_line_id: InquiryLineId,
+    pub position: i32,
+    pub requested_quantity: i32,
+    /// `offered`, `no_offer` (nothing matched or nothing priced) or `unavailable` (staff said so).
+    pub status: String,
+    /// The matcher's confidence in the line's first option.
+    pub confidence: String,
+    pub note: Option<String>,
+    /// Staff changed what the matcher proposed (feeds the auto-match rate).
+    pub changed_by_staff: bool,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::db::TenantScoped for Entity {
+    fn tenant_column() -> Column {
+        Column::TenantId
+    }
+}

@@ -1,0 +1,40 @@
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
+
+/// The dealer's answer to one inquiry.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "quotes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: QuoteId,
+    pub tenant_id: TenantId,
+    pub inquiry_id: InquiryId,
+    pub customer_id: CustomerId,
+    pub status: String,
+    pub currency: String,
+    pub note: Option<String>,
+    /// Sent without a person reviewing it (the dealer's `auto_send` setting).
+    pub auto_sent: bool,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// `usr_…` of the sender, or `auto`.
+    pub sent_by: Option<String>,
+    /// When the shop first opened the sent quote.
+    pub viewed_at: Option<DateTime<Utc>>,
+    /// When it was accepted, rejected, expired or cancelled.
+    pub decided_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::db::TenantScoped for Entity {
+    fn tenant_column() -> Column {
+        Column::TenantId
+    }
+}

@@ -1,0 +1,604 @@
+//! Matching an inquiry line to catalog parts: which parts, how sure, and why.
+//!
+//! Order of candidates: exact part-number matches (own number, OE, interchange, supersession),
+//! then partial numbers, then name matches that fit the vehicle, then name matches alone. A
+//! vehicle ranks and labels name matches; it never hides a number match.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::catalog::numbers;
+use crate::catalog::part::format_price;
+use crate::db::TenantScoped;
+use crate::entities::{fitments, parts};
+use crate::error::Result;
+use crate::ids::{PartId, TenantId};
+
+/// Candidates kept per line.
+pub const CANDIDATES_PER_LINE: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Nothing in the catalog matched.
+    None,
+    /// A name match the vehicle does not confirm, a partial number with several hits, or a
+    /// number one character off.
+    Low,
+    /// An equivalent by interchange, a number whose brand differs from the one asked for, a
+    /// partial number with a single hit, or a name match that fits the vehicle.
+    High,
+    /// The number asked for is the part's own SKU, article, OE or supersession number, with
+    /// the brand asked for (if any).
+    Exact,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::High => "high",
+            Self::Exact => "exact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "exact" => Self::Exact,
+            "high" => Self::High,
+            "low" => Self::Low,
+            _ => Self::None,
+        }
+    }
+
+    /// Confident enough to quote without a person checking.
+    pub fn is_confident(self) -> bool {
+        self >= Self::High
+    }
+}
+
+/// What the engine saw for one candidate, stored with the line so the dealer reviews exactly
+/// that.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Candidate {
+    pub part_id: PartId,
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub score: f32,
+    pub confidence: Confidence,
+    /// `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
+    /// `category`, `description` or `fitment`.
+    pub matched_on: String,
+    /// The number or words that matched.
+    pub matched_value: String,
+    /// `exact`, `prefix`, `typo` or `text`.
+    pub precision: String,
+    /// Whether the part lists the inquiry's vehicle; absent when no vehicle was given or the
+    /// part lists no fitment.
+    pub fits_vehicle: Option<bool>,
+    /// Why it was offered, for people.
+    #[schema(example = "OE 04465-02061 matches BOSCH 前刹车片 (BP-0986424735)")]
+    pub reason: String,
+    /// List price at matching time, exact decimal.
+    pub list_price: Option<String>,
+    #[serde(skip)]
+    pub list_price_minor: Option<i64>,
+    pub stock: i64,
+    pub in_stock: bool,
+}
+
+/// The vehicle an inquiry names, as the matcher uses it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VehicleHint {
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl VehicleHint {
+    fn is_empty(&self) -> bool {
+        self.make.is_none() && self.model.is_none() && self.year.is_none()
+    }
+
+    fn describe(&self) -> String {
+        [self.make.clone(), self.model.clone(), self.year.map(|y| y.to_string())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// One line as the matcher needs it.
+#[derive(Debug, Clone)]
+pub struct LineQuery {
+    pub text: String,
+    pub part_number: Option<String>,
+    pub brand: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LineMatch {
+    pub confidence: Confidence,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Words that state a quantity (`x2`, `2个`, `2 pcs`), which are not part of what is asked for.
+const QUANTITY_UNITS: &[&str] = &[
+    "个", "件", "只", "套", "支", "条", "片", "盒", "瓶", "桶", "对", "副", "pcs", "pc", "pieces", "piece", "sets",
+    "set",
+];
+
+/// The text with quantity words removed, and the quantity they stated.
+pub fn split_quantity(text: &str) -> (String, Option<i64>) {
+    let mut quantity = None;
+    let mut kept = Vec::new();
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        let lower = token.to_lowercase();
+        let stripped = lower
+            .strip_prefix(['x', '×', '*'])
+            .or_else(|| lower.strip_prefix("数量"))
+            .filter(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()));
+        if let Some(digits) = stripped {
+            quantity = digits.parse().ok();
+        } else if let Some(unit) = QUANTITY_UNITS.iter().find(|u| {
+            lower
+                .strip_suffix(**u)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        }) {
+            quantity = lower[..lower.len() - unit.len()].parse().ok();
+        } else if lower.chars().all(|c| c.is_ascii_digit())
+            && tokens
+                .get(i + 1)
+                .is_some_and(|next| QUANTITY_UNITS.contains(&next.to_lowercase().as_str()))
+            && i > 0
+        {
+            quantity = lower.parse().ok();
+            i += 1;
+        } else {
+            kept.push(token);
+        }
+        i += 1;
+    }
+    (kept.join(" "), quantity)
+}
+
+/// Whether the whole text is one number written with spaces (`04E 115 561 H`, `W 712/75`):
+/// every word has a digit or is a one- or two-letter group.
+fn is_one_number(text: &str) -> bool {
+    numbers::looks_like_number(text)
+        && text
+            .split_whitespace()
+            .all(|w| w.chars().any(|c| c.is_ascii_digit()) || w.chars().count() <= 2)
+}
+
+/// The numbers worth searching as part numbers: the line's `part_number`, the whole text if it
+/// reads as one number, and otherwise each word with digits long enough to be a number.
+fn number_queries(line: &LineQuery, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(number) = &line.part_number {
+        out.push(number.clone());
+    }
+    if is_one_number(text) {
+        out.push(text.to_owned());
+    } else {
+        out.extend(
+            text.split_whitespace()
+                .filter(|w| numbers::looks_like_number(w) && numbers::normalize(w).len() >= 5)
+                .map(str::to_owned),
+        );
+    }
+    let mut seen = HashSet::new();
+    out.retain(|n| !numbers::normalize(n).is_empty() && seen.insert(numbers::normalize(n)));
+    out
+}
+
+/// The words of the text that are not numbers: what the name search gets.
+fn name_query(text: &str) -> String {
+    if is_one_number(text) {
+        return String::new();
+    }
+    text.split_whitespace()
+        .filter(|w| !(numbers::looks_like_number(w) && numbers::normalize(w).len() >= 5))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A found part before the database has supplied its current price, stock and fitment.
+struct Found {
+    part_id: PartId,
+    score: f32,
+    kind: String,
+    value: String,
+    precision: &'static str,
+    /// What the line asked, for the reason text.
+    asked: String,
+}
+
+/// No filters: a line's candidates may be of any brand, category or vehicle.
+fn base_query<'a>(tenant: &'a str, text: &'a str, synonyms: &'a [Vec<String>]) -> search_index::SearchQuery<'a> {
+    search_index::SearchQuery {
+        tenant,
+        text,
+        number: None,
+        brand: None,
+        category: None,
+        make: None,
+        model: None,
+        year: None,
+        vehicle: None,
+        in_stock: None,
+        synonyms,
+        limit: CANDIDATES_PER_LINE,
+        offset: 0,
+    }
+}
+
+/// Searches the index for each line. CPU-bound: run it off the async workers.
+fn search_lines(
+    index: &search_index::SearchIndex,
+    tenant: TenantId,
+    lines: &[LineQuery],
+    vehicle: &VehicleHint,
+    synonyms: &[Vec<String>],
+) -> Result<Vec<Vec<Found>>> {
+    let tenant_key = tenant.to_string();
+    let boost = vehicle.make.clone().map(|make| search_index::Vehicle {
+        make,
+        model: vehicle.model.clone(),
+        year: vehicle.year,
+    });
+    let mut all = Vec::with_capacity(lines.len());
+    for line in lines {
+        let (text, _) = split_quantity(&line.text);
+        let mut found: Vec<Found> = Vec::new();
+        let mut seen = HashSet::new();
+        for number in number_queries(line, &text) {
+            let normalized = numbers::normalize(&number);
+            let query = search_index::SearchQuery {
+                number: Some(&normalized),
+                ..base_query(&tenant_key, &number, synonyms)
+            };
+            let results = index.search(&query).map_err(anyhow::Error::from)?;
+            for hit in results.hits {
+                // A number query falls back to a name search when no number matches; name
+                // matches are searched below with the words, not the number.
+                if hit.matched_on.precision == "text" {
+                    continue;
+                }
+                let Ok(part_id) = hit.part_id.parse() else { continue };
+                if seen.insert(part_id) {
+                    found.push(Found {
+                        part_id,
+                        score: hit.score,
+                        kind: kind_str(hit.matched_on.kind),
+                        value: hit.matched_on.value,
+                        precision: hit.matched_on.precision,
+                        asked: number.clone(),
+                    });
+                }
+            }
+        }
+        let words = name_query(&text);
+        if found.len() < CANDIDATES_PER_LINE && !words.is_empty() {
+            let query = search_index::SearchQuery {
+                vehicle: boost.clone(),
+                // Room for the vehicle ranking to reorder, and for parts the database drops.
+                limit: CANDIDATES_PER_LINE * 2,
+                ..base_query(&tenant_key, &words, synonyms)
+            };
+            let results = index.search(&query).map_err(anyhow::Error::from)?;
+            for hit in results.hits {
+                let Ok(part_id) = hit.part_id.parse() else { continue };
+                if seen.insert(part_id) {
+                    found.push(Found {
+                        part_id,
+                        score: hit.score,
+                        kind: kind_str(hit.matched_on.kind),
+                        value: hit.matched_on.value,
+                        precision: hit.matched_on.precision,
+                        asked: words.clone(),
+                    });
+                }
+            }
+        }
+        all.push(found);
+    }
+    Ok(all)
+}
+
+fn kind_str(kind: search_index::MatchKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Makers are written many ways (`VW`, `Volkswagen`, `大众`); compare a canonical form.
+pub fn canonical_make(make: &str) -> String {
+    let upper = make.trim().to_uppercase();
+    let canonical = match upper.as_str() {
+        "VW" | "大众" | "一汽大众" | "上汽大众" | "FAW-VW" => "VOLKSWAGEN",
+        "丰田" => "TOYOTA",
+        "本田" => "HONDA",
+        "日产" => "NISSAN",
+        "现代" => "HYUNDAI",
+        "福特" => "FORD",
+        "别克" => "BUICK",
+        "宝马" => "BMW",
+        "奔驰" | "BENZ" | "MERCEDES" => "MERCEDES-BENZ",
+        "奥迪" => "AUDI",
+        "比亚迪" => "BYD",
+        "吉利" => "GEELY",
+        "奇瑞" => "CHERY",
+        "长城" => "GREAT WALL",
+        other => other,
+    };
+    canonical.to_owned()
+}
+
+/// Whether any of the part's fitments covers the vehicle; `None` when the part lists none.
+fn fits(vehicle: &VehicleHint, part_fitments: &[fitments::Model]) -> Option<bool> {
+    if vehicle.is_empty() || part_fitments.is_empty() {
+        return None;
+    }
+    let make = vehicle.make.as_deref().map(canonical_make);
+    let model = vehicle.model.as_deref().map(str::to_lowercase);
+    Some(part_fitments.iter().any(|f| {
+        make.as_ref().is_none_or(|m| canonical_make(&f.make) == *m)
+            && model.as_ref().is_none_or(|m| {
+                f.model.as_deref().is_none_or(|fm| {
+                    let fm = fm.to_lowercase();
+                    fm.contains(m.as_str()) || m.contains(fm.as_str())
+                })
+            })
+            && vehicle
+                .year
+                .is_none_or(|y| f.year_from.is_none_or(|from| from <= y) && f.year_to.is_none_or(|to| y <= to))
+    }))
+}
+
+fn label(kind: &str) -> &'static str {
+    match kind {
+        "sku" => "SKU",
+        "article" => "article number",
+        "oe" => "OE",
+        "interchange" => "number",
+        "supersedes" | "superseded_by" => "number",
+        "name" => "name",
+        "category" => "category",
+        "description" => "description",
+        _ => "fitment",
+    }
+}
+
+fn judge(
+    found: &Found,
+    part: &parts::Model,
+    line: &LineQuery,
+    fit: Option<bool>,
+    vehicle: &VehicleHint,
+    number_hits: usize,
+) -> (Confidence, String) {
+    let who = format!(
+        "{} {} ({})",
+        part.brand.as_deref().unwrap_or_default(),
+        part.name,
+        part.sku
+    )
+    .trim()
+    .to_owned();
+    let brand_differs = line.brand.as_deref().is_some_and(|asked| {
+        part.brand
+            .as_deref()
+            .is_none_or(|b| numbers::normalize(b) != numbers::normalize(asked))
+    });
+    let value = &found.value;
+    if found.precision != "text" {
+        let mut reason = match found.kind.as_str() {
+            "interchange" => format!("{} matches {who} by interchange ({value})", found.asked),
+            "supersedes" => format!("{} is superseded by {who}", found.asked),
+            "superseded_by" => format!("{} supersedes {who} ({value})", found.asked),
+            kind => format!("{} {value} matches {who}", label(kind)),
+        };
+        let mut confidence = match (found.precision, found.kind.as_str()) {
+            ("exact", "interchange") => Confidence::High,
+            ("exact", _) => Confidence::Exact,
+            ("prefix", _) if number_hits == 1 => Confidence::High,
+            _ => Confidence::Low,
+        };
+        match found.precision {
+            "prefix" => reason.push_str(&format!(" (starts with {})", found.asked)),
+            "typo" => reason.push_str(&format!(" (one character off {})", found.asked)),
+            _ => {}
+        }
+        if brand_differs {
+            confidence = confidence.min(Confidence::High);
+            reason.push_str(&format!(
+                "; brand {} asked for",
+                line.brand.as_deref().unwrap_or_default()
+            ));
+        }
+        return (confidence, reason);
+    }
+    let mut reason = format!("{} {}", label(&found.kind), found.asked);
+    let confidence = match fit {
+        Some(true) => {
+            reason.push_str(&format!(" + fits {}", vehicle.describe()));
+            Confidence::High
+        }
+        Some(false) => {
+            reason.push_str(&format!("; not listed for {}", vehicle.describe()));
+            Confidence::Low
+        }
+        None if !vehicle.is_empty() => {
+            reason.push_str("; lists no vehicle");
+            Confidence::Low
+        }
+        None => Confidence::Low,
+    };
+    (confidence, reason)
+}
+
+/// Matches every line of an inquiry against one dealer's catalog. The index finds and ranks;
+/// the database supplies current price, stock and fitment (and drops anything not the
+/// dealer's or no longer active).
+pub async fn match_lines(
+    db: &impl ConnectionTrait,
+    index: std::sync::Arc<search_index::SearchIndex>,
+    tenant: TenantId,
+    lines: Vec<LineQuery>,
+    vehicle: VehicleHint,
+    synonyms: crate::catalog::synonyms::Groups,
+) -> Result<Vec<LineMatch>> {
+    let (lines, vehicle, found) = tokio::task::spawn_blocking(move || {
+        let found = search_lines(&index, tenant, &lines, &vehicle, &synonyms);
+        (lines, vehicle, found)
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
+    let found = found?;
+
+    let ids: Vec<PartId> = found
+        .iter()
+        .flatten()
+        .map(|f| f.part_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut catalog: HashMap<PartId, parts::Model> = HashMap::new();
+    let mut part_fitments: HashMap<PartId, Vec<fitments::Model>> = HashMap::new();
+    // Bounded batches keep the IN lists well under every database's parameter limit.
+    for chunk in ids.chunks(500) {
+        for part in parts::Entity::scoped(tenant)
+            .filter(parts::Column::Id.is_in(chunk.to_vec()))
+            .filter(parts::Column::Active.eq(true))
+            .all(db)
+            .await?
+        {
+            catalog.insert(part.id, part);
+        }
+        if !vehicle.is_empty() {
+            for f in fitments::Entity::scoped(tenant)
+                .filter(fitments::Column::PartId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                part_fitments.entry(f.part_id).or_default().push(f);
+            }
+        }
+    }
+
+    Ok(lines
+        .iter()
+        .zip(found)
+        .map(|(line, found)| {
+            let number_hits = found.iter().filter(|f| f.precision != "text").count();
+            let mut candidates: Vec<Candidate> = found
+                .iter()
+                .filter_map(|f| {
+                    let part = catalog.get(&f.part_id)?;
+                    let fit = fits(&vehicle, part_fitments.get(&f.part_id).map_or(&[], Vec::as_slice));
+                    let (confidence, reason) = judge(f, part, line, fit, &vehicle, number_hits);
+                    Some(Candidate {
+                        part_id: part.id,
+                        sku: part.sku.clone(),
+                        name: part.name.clone(),
+                        brand: part.brand.clone(),
+                        score: f.score,
+                        confidence,
+                        matched_on: f.kind.clone(),
+                        matched_value: f.value.clone(),
+                        precision: f.precision.to_owned(),
+                        fits_vehicle: fit,
+                        reason,
+                        list_price: part.price_minor.map(format_price),
+                        list_price_minor: part.price_minor,
+                        stock: part.stock,
+                        in_stock: part.stock > 0,
+                    })
+                })
+                .collect();
+            // Number matches keep the index's order; among name matches those that fit the
+            // vehicle come first. A stable sort on (class, fit) keeps the score order within.
+            candidates.sort_by_key(|c| {
+                let class = match c.precision.as_str() {
+                    "exact" => 0,
+                    "prefix" => 1,
+                    "typo" => 2,
+                    _ => 3,
+                };
+                let fit_rank = match c.fits_vehicle {
+                    Some(true) => 0,
+                    None => 1,
+                    Some(false) => 2,
+                };
+                let brand_rank = u8::from(line.brand.as_deref().is_some_and(|asked| {
+                    c.brand
+                        .as_deref()
+                        .is_none_or(|b| numbers::normalize(b) != numbers::normalize(asked))
+                }));
+                (class, brand_rank, if class == 3 { fit_rank } else { 0 })
+            });
+            candidates.truncate(CANDIDATES_PER_LINE);
+            LineMatch {
+                confidence: candidates.first().map_or(Confidence::None, |c| c.confidence),
+                candidates,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantity_words_are_split_off() {
+        assert_eq!(
+            split_quantity("04E 115 561 H x2"),
+            ("04E 115 561 H".to_owned(), Some(2))
+        );
+        assert_eq!(split_quantity("机滤 2个"), ("机滤".to_owned(), Some(2)));
+        assert_eq!(split_quantity("brake pads 4 pcs"), ("brake pads".to_owned(), Some(4)));
+        assert_eq!(split_quantity("火花塞 ×4"), ("火花塞".to_owned(), Some(4)));
+        assert_eq!(split_quantity("W 712/75"), ("W 712/75".to_owned(), None));
+    }
+
+    #[test]
+    fn numbers_and_words_are_told_apart() {
+        let line = LineQuery {
+            text: String::new(),
+            part_number: None,
+            brand: None,
+        };
+        assert_eq!(number_queries(&line, "04E 115 561 H"), vec!["04E 115 561 H"]);
+        assert_eq!(number_queries(&line, "front pads 04465-02061"), vec!["04465-02061"]);
+        assert_eq!(name_query("front pads 04465-02061"), "front pads");
+        assert!(number_queries(&line, "前刹车片").is_empty());
+        assert_eq!(name_query("前刹车片"), "前刹车片");
+        assert_eq!(number_queries(&line, "W 712/75"), vec!["W 712/75"]);
+        assert_eq!(name_query("W 712/75"), "");
+    }
+
+    #[test]
+    fn makes_compare_across_spellings() {
+        assert_eq!(canonical_make("VW"), canonical_make("Volkswagen"));
+        assert_eq!(canonical_make("丰田"), "TOYOTA");
+    }
+
+    #[test]
+    fn confidence_orders_from_none_to_exact() {
+        assert!(Confidence::Exact > Confidence::High);
+        assert!(Confidence::High.is_confident());
+        assert!(!Confidence::Low.is_confident());
+    }
+}

@@ -1,0 +1,518 @@
+//! Inquiries: a shop asks for parts; every line is matched to the catalog before the response
+//! returns, and a draft quote is made (and sent at once when nothing needs a person).
+
+pub mod matching;
+pub mod routes;
+
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::Shop;
+use crate::db::TenantScoped;
+use crate::entities::{inquiries, inquiry_lines, quotes};
+use crate::error::{Error, Result};
+use crate::events::{EventKind, NewEvent};
+use crate::idempotency::{self, Stored};
+use crate::ids::{ApiKeyId, CustomerId, InquiryId, InquiryLineId, QuoteId, QuoteLineId};
+use crate::quotes::{QuoteStatus, draft};
+use crate::validate::Validator;
+use crate::vehicles::{self, DecodedVin};
+use matching::{Candidate, Confidence, LineQuery, VehicleHint};
+
+pub const LINES_MAX: usize = 200;
+pub const QUANTITY_MAX: i64 = 10_000;
+pub const TEXT_MAX: usize = 500;
+pub const REFERENCE_MAX: usize = 100;
+pub const PART_NUMBER_MAX: usize = 64;
+pub const SHORT_MAX: usize = 100;
+pub const NOTE_MAX: usize = 500;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInquiryRequest {
+    /// The shop's own reference (a job card number, say), up to 100 characters.
+    #[schema(example = "工单 2026-1187")]
+    pub reference: Option<String>,
+    pub vehicle: Option<VehicleRequest>,
+    /// 1-200 lines.
+    pub lines: Vec<InquiryLineRequest>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VehicleRequest {
+    /// 17 characters, never I, O or Q. Its maker and model year are decoded; a failed check
+    /// digit is a warning, not an error.
+    #[schema(example = "LFV2A21K6K4123456")]
+    pub vin: Option<String>,
+    /// Up to 100 characters.
+    #[schema(example = "Volkswagen")]
+    pub make: Option<String>,
+    #[schema(example = "Sagitar")]
+    pub model: Option<String>,
+    #[schema(example = 2019)]
+    pub year: Option<i32>,
+    pub engine: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InquiryLineRequest {
+    /// What is needed, in any language, up to 500 characters (`前刹车片`, `04E 115 561 H x2`).
+    /// Required unless `part_number` is given.
+    #[serde(default)]
+    #[schema(example = "前刹车片")]
+    pub text: String,
+    /// A part number, in any spelling; up to 64 characters.
+    pub part_number: Option<String>,
+    /// The brand wanted, up to 100 characters.
+    pub brand: Option<String>,
+    /// 1-10,000; default: a quantity written in the text (`x2`, `2个`), else 1.
+    pub quantity: Option<i64>,
+    /// Up to 500 characters.
+    pub note: Option<String>,
+}
+
+/// A checked inquiry, ready to match.
+pub struct ValidInquiry {
+    pub reference: Option<String>,
+    pub vehicle: Option<VehicleResponse>,
+    pub warnings: Vec<String>,
+    pub lines: Vec<ValidLine>,
+}
+
+pub struct ValidLine {
+    pub text: String,
+    pub part_number: Option<String>,
+    pub brand: Option<String>,
+    pub quantity: i32,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VehicleResponse {
+    pub vin: Option<String>,
+    /// As given, or decoded from the VIN.
+    pub make: Option<String>,
+    pub model: Option<String>,
+    /// As given, or decoded from the VIN.
+    pub year: Option<i32>,
+    pub engine: Option<String>,
+    /// What the VIN says.
+    #[schema(value_type = Option<DecodedVin>)]
+    pub decoded: Option<serde_json::Value>,
+}
+
+impl VehicleResponse {
+    pub fn hint(&self) -> VehicleHint {
+        VehicleHint {
+            make: self.make.clone(),
+            model: self.model.clone(),
+            year: self.year,
+        }
+    }
+}
+
+pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<ValidInquiry> {
+    let mut v = Validator::default();
+    let reference = v.opt_text("/reference", body.reference.as_deref(), REFERENCE_MAX);
+    let mut warnings = Vec::new();
+    let vehicle = body.vehicle.as_ref().map(|given| {
+        let make = v.opt_text("/vehicle/make", given.make.as_deref(), SHORT_MAX);
+        let model = v.opt_text("/vehicle/model", given.model.as_deref(), SHORT_MAX);
+        let engine = v.opt_text("/vehicle/engine", given.engine.as_deref(), SHORT_MAX);
+        if given.year.is_some_and(|y| !(1900..=now.year() + 1).contains(&y)) {
+            v.error("/vehicle/year", "out_of_range", "a model year from 1900 to next year");
+        }
+        let mut decoded: Option<DecodedVin> = None;
+        let vin = given.vin.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        if let Some(vin) = vin {
+            match vehicles::decode(vin, now.year()) {
+                Ok(d) => {
+                    if !d.check_digit_valid {
+                        warnings.push("the VIN's check digit does not match (common outside North America)".to_owned());
+                    }
+                    if d.make.is_none() {
+                        warnings.push(format!("maker code {} is not known", d.wmi));
+                    }
+                    decoded = Some(d);
+                }
+                Err(err) => v.error("/vehicle/vin", "invalid_vin", err.to_string()),
+            }
+        }
+        VehicleResponse {
+            vin: decoded.as_ref().map(|d| d.vin.clone()),
+            make: make.or_else(|| decoded.as_ref().and_then(|d| d.make.clone())),
+            model,
+            year: given.year.or_else(|| decoded.as_ref().and_then(|d| d.model_year)),
+            engine,
+            decoded: decoded.and_then(|d| serde_json::to_value(d).ok()),
+        }
+    });
+    if body.lines.is_empty() || body.lines.len() > LINES_MAX {
+        v.error("/lines", "out_of_range", format!("1 to {LINES_MAX} lines"));
+    }
+    let lines = body
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let at = format!("/lines/{i}");
+            let part_number = v.opt_text(
+                &format!("{at}/part_number"),
+                line.part_number.as_deref(),
+                PART_NUMBER_MAX,
+            );
+            let text = if line.text.trim().is_empty() && part_number.is_some() {
+                String::new()
+            } else {
+                v.text(&format!("{at}/text"), &line.text, TEXT_MAX)
+            };
+            let brand = v.opt_text(&format!("{at}/brand"), line.brand.as_deref(), SHORT_MAX);
+            let note = v.opt_text(&format!("{at}/note"), line.note.as_deref(), NOTE_MAX);
+            let quantity = line.quantity.or_else(|| matching::split_quantity(&text).1).unwrap_or(1);
+            if !(1..=QUANTITY_MAX).contains(&quantity) {
+                v.error(
+                    &format!("{at}/quantity"),
+                    "out_of_range",
+                    format!("between 1 and {QUANTITY_MAX}"),
+                );
+            }
+            ValidLine {
+                text,
+                part_number,
+                brand,
+                quantity: i32::try_from(quantity.clamp(1, QUANTITY_MAX)).unwrap_or(1),
+                note,
+            }
+        })
+        .collect();
+    v.finish()?;
+    Ok(ValidInquiry {
+        reference,
+        vehicle,
+        warnings,
+        lines,
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ShopInquiryLine {
+    pub id: InquiryLineId,
+    pub position: i32,
+    pub text: String,
+    pub part_number: Option<String>,
+    pub brand: Option<String>,
+    pub quantity: i32,
+    pub note: Option<String>,
+}
+
+/// An inquiry as its shop sees it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ShopInquiryResponse {
+    pub id: InquiryId,
+    pub reference: Option<String>,
+    /// The status of its quote: `draft` (being prepared), `sent`, `accepted`,
+    /// `partially_accepted`, `rejected`, `expired` or `cancelled`.
+    pub status: String,
+    pub vehicle: Option<VehicleResponse>,
+    pub warnings: Vec<String>,
+    pub lines: Vec<ShopInquiryLine>,
+    /// The quote, once the dealer has sent it (`GET /v1/shop/quotes/{id}`).
+    pub quote_id: Option<QuoteId>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// `sent_quote`: the quote's id, once it has been sent.
+fn shop_view(
+    inquiry: &inquiries::Model,
+    lines: &[inquiry_lines::Model],
+    sent_quote: Option<QuoteId>,
+) -> ShopInquiryResponse {
+    ShopInquiryResponse {
+        id: inquiry.id,
+        reference: inquiry.reference.clone(),
+        status: inquiry.status.clone(),
+        vehicle: inquiry.vehicle.clone().and_then(|v| serde_json::from_value(v).ok()),
+        warnings: serde_json::from_value(inquiry.warnings.clone()).unwrap_or_default(),
+        lines: lines
+            .iter()
+            .map(|l| ShopInquiryLine {
+                id: l.id,
+                position: l.position,
+                text: l.text.clone(),
+                part_number: l.part_number.clone(),
+                brand: l.brand.clone(),
+                quantity: l.quantity,
+                note: l.note.clone(),
+            })
+            .collect(),
+        quote_id: sent_quote,
+        received_at: inquiry.received_at,
+    }
+}
+
+/// The outcome of `POST /v1/inquiries`: the response to send, and whether it is a replay.
+pub struct Received {
+    pub stored: Stored,
+    pub replayed: bool,
+}
+
+/// Receives an inquiry from a shop: matches every line, drafts the quote (sending it when the
+/// dealer's `auto_send` is on and nothing needs a person), records events and webhooks, and
+/// remembers the response under the idempotency key — all in one transaction.
+pub async fn receive(
+    state: &AppState,
+    shop: &Shop,
+    key: idempotency::Request,
+    input: ValidInquiry,
+) -> Result<Received> {
+    let now = state.clock.now();
+    let customer = shop.customer.id;
+    if let Some(stored) = idempotency::find(&state.db, shop.tenant, customer, &key, now).await? {
+        return Ok(Received { stored, replayed: true });
+    }
+    let tenant = crate::tenants::find(&state.db, shop.tenant).await?;
+    let synonyms = state.synonyms.get(&state.db, shop.tenant).await?;
+    let queries = input
+        .lines
+        .iter()
+        .map(|l| LineQuery {
+            text: l.text.clone(),
+            part_number: l.part_number.clone(),
+            brand: l.brand.clone(),
+        })
+        .collect();
+    let hint = input.vehicle.as_ref().map(VehicleResponse::hint).unwrap_or_default();
+    let matches = matching::match_lines(
+        &state.db,
+        state.indexer.index().clone(),
+        shop.tenant,
+        queries,
+        hint,
+        synonyms,
+    )
+    .await?;
+    let requested: Vec<(i32, &matching::LineMatch)> =
+        input.lines.iter().zip(&matches).map(|(l, m)| (l.quantity, m)).collect();
+    let drafted = draft::draft(&requested, shop.customer.price_level_bp);
+    let auto_send = tenant.auto_send && drafted.ready_to_send;
+
+    let inquiry_id = InquiryId::generate();
+    let quote_id = QuoteId::generate();
+    let inquiry = inquiries::Model {
+        id: inquiry_id,
+        tenant_id: shop.tenant,
+        customer_id: customer,
+        api_key_id: Some(shop.key_id),
+        reference: input.reference,
+        vehicle: input.vehicle.as_ref().and_then(|v| serde_json::to_value(v).ok()),
+        warnings: json!(input.warnings),
+        status: QuoteStatus::Draft.as_str().to_owned(),
+        line_count: i32::try_from(input.lines.len()).unwrap_or(i32::MAX),
+        received_at: now,
+        updated_at: now,
+    };
+    let lines: Vec<inquiry_lines::Model> = input
+        .lines
+        .into_iter()
+        .zip(&matches)
+        .enumerate()
+        .map(|(position, (line, matched))| inquiry_lines::Model {
+            id: InquiryLineId::generate(),
+            tenant_id: shop.tenant,
+            inquiry_id,
+            position: i32::try_from(position).unwrap_or(i32::MAX),
+            text: line.text,
+            part_number: line.part_number,
+            brand: line.brand,
+            quantity: line.quantity,
+            note: line.note,
+            confidence: matched.confidence.as_str().to_owned(),
+            candidates: serde_json::to_value(&matched.candidates).unwrap_or_default(),
+        })
+        .collect();
+
+    let mut shown = inquiry.clone();
+    if auto_send {
+        shown.status = QuoteStatus::Sent.as_str().to_owned();
+    }
+    let response = Stored {
+        status: 201,
+        body: serde_json::to_string(&shop_view(&shown, &lines, auto_send.then_some(quote_id)))
+            .map_err(anyhow::Error::from)?,
+    };
+
+    let txn = crate::db::begin_write(&state.db).await?;
+    if !idempotency::store(&txn, shop.tenant, customer, &key, &response, now).await? {
+        // A concurrent request with the same key committed first: answer as it did.
+        drop(txn);
+        let stored = idempotency::find(&state.db, shop.tenant, customer, &key, now)
+            .await?
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("idempotency record vanished")))?;
+        return Ok(Received { stored, replayed: true });
+    }
+    inquiries::ActiveModel::from(inquiry.clone()).insert(&txn).await?;
+    for line in &lines {
+        inquiry_lines::ActiveModel::from(line.clone()).insert(&txn).await?;
+    }
+    let line_ids: Vec<(InquiryLineId, QuoteLineId, &draft::DraftLine)> = lines
+        .iter()
+        .zip(&drafted.lines)
+        .map(|(l, d)| (l.id, QuoteLineId::generate(), d))
+        .collect();
+    crate::quotes::insert_draft(
+        &txn,
+        quotes::ActiveModel {
+            id: Set(quote_id),
+            tenant_id: Set(shop.tenant),
+            inquiry_id: Set(inquiry_id),
+            customer_id: Set(customer),
+            status: Set(QuoteStatus::Draft.as_str().to_owned()),
+            currency: Set(tenant.currency.clone()),
+            note: Set(None),
+            auto_sent: Set(false),
+            valid_until: Set(None),
+            sent_at: Set(None),
+            sent_by: Set(None),
+            viewed_at: Set(None),
+            decided_at: Set(None),
+            rejection_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+        &line_ids,
+    )
+    .await?;
+    let confident = drafted.lines.iter().filter(|l| l.confidence.is_confident()).count();
+    let offered = drafted
+        .lines
+        .iter()
+        .filter(|l| l.status == draft::LineStatus::Offered)
+        .count();
+    for (kind, subject, actor, payload) in [
+        (
+            EventKind::InquiryReceived,
+            inquiry_id.to_string(),
+            Some(shop.key_id.to_string()),
+            json!({ "inquiry_id": inquiry_id, "lines": lines.len() }),
+        ),
+        (
+            EventKind::QuoteDrafted,
+            quote_id.to_string(),
+            None,
+            json!({
+                "quote_id": quote_id,
+                "inquiry_id": inquiry_id,
+                "lines": lines.len(),
+                "lines_offered": offered,
+                "lines_confident": confident,
+            }),
+        ),
+    ] {
+        crate::events::record(
+            &txn,
+            NewEvent {
+                tenant: shop.tenant,
+                customer: Some(customer),
+                kind,
+                subject,
+                actor,
+                at: now,
+                payload,
+            },
+        )
+        .await?;
+    }
+    crate::webhooks::enqueue(
+        &txn,
+        shop.tenant,
+        "inquiry.received",
+        json!({
+            "inquiry_id": inquiry_id,
+            "quote_id": quote_id,
+            "customer_id": customer,
+            "customer_name": shop.customer.name,
+            "lines": lines.len(),
+            "lines_confident": confident,
+            "auto_sent": auto_send,
+        }),
+        now,
+    )
+    .await?;
+    if auto_send {
+        let full = crate::quotes::load(&txn, shop.tenant, quote_id).await?;
+        crate::quotes::send(&txn, &full, tenant.quote_validity_hours, None, now, now).await?;
+    }
+    txn.commit().await?;
+    Ok(Received {
+        stored: response,
+        replayed: false,
+    })
+}
+
+/// An inquiry of the shop's own.
+pub async fn find_for_shop(
+    db: &impl ConnectionTrait,
+    shop: &Shop,
+    id: InquiryId,
+) -> Result<(inquiries::Model, Vec<inquiry_lines::Model>)> {
+    let inquiry = inquiries::Entity::scoped_by_id(shop.tenant, id)
+        .filter(inquiries::Column::CustomerId.eq(shop.customer.id))
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("inquiry"))?;
+    let lines = lines_of(db, &inquiry).await?;
+    Ok((inquiry, lines))
+}
+
+pub async fn lines_of(db: &impl ConnectionTrait, inquiry: &inquiries::Model) -> Result<Vec<inquiry_lines::Model>> {
+    Ok(inquiry_lines::Entity::scoped(inquiry.tenant_id)
+        .filter(inquiry_lines::Column::InquiryId.eq(inquiry.id))
+        .order_by_asc(inquiry_lines::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// One line with what the matcher saw (staff view).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InquiryLineResponse {
+    pub id: InquiryLineId,
+    pub position: i32,
+    pub text: String,
+    pub part_number: Option<String>,
+    pub brand: Option<String>,
+    pub quantity: i32,
+    pub note: Option<String>,
+    /// The best candidate's confidence.
+    pub confidence: Confidence,
+    /// Up to 5, best first: exact numbers, then names that fit the vehicle, then names.
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerRef {
+    pub id: CustomerId,
+    pub name: String,
+}
+
+/// An inquiry as the dealer sees it: candidates per line and the quote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InquiryResponse {
+    pub id: InquiryId,
+    pub customer: CustomerRef,
+    /// The API key it came with.
+    pub api_key_id: Option<ApiKeyId>,
+    pub reference: Option<String>,
+    /// The status of its quote.
+    pub status: String,
+    pub vehicle: Option<VehicleResponse>,
+    pub warnings: Vec<String>,
+    pub lines: Vec<InquiryLineResponse>,
+    pub quote: crate::quotes::QuoteResponse,
+    pub received_at: DateTime<Utc>,
+}
