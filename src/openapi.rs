@@ -30,6 +30,9 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
 | read the catalog, search | yes | yes | yes | yes |
 | edit parts, import, set synonyms | yes | yes | no | no |
+| read inquiries, quotes, orders | yes | yes | yes | yes |
+| edit, send, cancel quotes | yes | yes | yes | no |
+| manage webhooks, change settings | yes | yes | no | no |
 
 Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request.
 
@@ -53,6 +56,10 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | password | 10-128 characters |
 | failed logins | 5 per email and 50 per client address per 15 minutes (429 with `Retry-After`) |
 | request time | 30 s by default (503 `timeout`) |
+| inquiry | 1-200 lines; text 500, part number 64, brand 100, note 500, reference 100 characters; quantity 1-10,000 |
+| `Idempotency-Key` | 1-255 visible ASCII characters, remembered 24 hours |
+| quote | up to 3 options per line; quantity 1-10,000; validity 1-720 hours (default 72); rejection reason 500 characters |
+| webhooks | 20 endpoints per dealer; URL 2,000 characters, http(s) on public addresses only; 10 s per attempt |
 
 Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. Request bodies reject unknown fields.
 "#;

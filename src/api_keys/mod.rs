@@ -44,7 +44,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_callback, set_callback, delete_callback))
 }
 
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -162,7 +162,7 @@ impl Timings {
     }
 }
 
-fn peak_rss_mib() -> f64 {
+pub(crate) fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
@@ -206,54 +206,91 @@ fn raw_docs(tenant: &str, parts: &[GenPart]) -> impl Iterator<Item = PartDoc> {
     })
 }
 
-pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
-    let temp = tempfile::tempdir()?;
-    let dir = match &args.keep {
-        Some(keep) => {
-            std::fs::create_dir_all(keep)?;
-            anyhow::ensure!(
-                std::fs::read_dir(keep)?.next().is_none(),
-                "{} is not empty: --keep needs an empty directory",
-                keep.display()
-            );
-            keep.clone()
-        }
-        None => temp.path().to_owned(),
-    };
-    let (url, schema) = match &args.postgres {
-        Some(admin) => {
-            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-            let conn = sea_orm::Database::connect(admin).await?;
-            conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await?;
-            conn.close().await?;
-            (admin.clone(), Some(schema))
-        }
-        None => (
-            format!("sqlite://{}?mode=rwc", dir.join("partsdesk.db").display()),
-            None,
-        ),
-    };
-    let result = bench(&args, &dir, &url, schema.as_deref()).await;
-    if let (Some(admin), Some(schema)) = (&args.postgres, &schema) {
-        let conn = sea_orm::Database::connect(admin).await?;
-        conn.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
-            .await?;
-    }
-    result
+/// Where a benchmark keeps its data: SQLite in a directory, or a fresh PostgreSQL schema.
+pub(crate) struct Target {
+    _temp: tempfile::TempDir,
+    pub dir: std::path::PathBuf,
+    url: String,
+    postgres: Option<(String, String)>,
 }
 
-async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema: Option<&str>) -> anyhow::Result<()> {
-    let backend = if schema.is_some() { "PostgreSQL" } else { "SQLite" };
+impl Target {
+    pub async fn open(postgres: Option<&str>, keep: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let temp = tempfile::tempdir()?;
+        let dir = match keep {
+            Some(keep) => {
+                std::fs::create_dir_all(keep)?;
+                anyhow::ensure!(
+                    std::fs::read_dir(keep)?.next().is_none(),
+                    "{} is not empty: --keep needs an empty directory",
+                    keep.display()
+                );
+                keep.to_owned()
+            }
+            None => temp.path().to_owned(),
+        };
+        let (url, postgres) = match postgres {
+            Some(admin) => {
+                let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+                let conn = sea_orm::Database::connect(admin).await?;
+                conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await?;
+                conn.close().await?;
+                (admin.to_owned(), Some((admin.to_owned(), schema)))
+            }
+            None => (
+                format!("sqlite://{}?mode=rwc", dir.join("partsdesk.db").display()),
+                None,
+            ),
+        };
+        Ok(Self {
+            _temp: temp,
+            dir,
+            url,
+            postgres,
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        if self.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    }
+
+    /// Drops the PostgreSQL schema (the temporary directory goes with `self`).
+    pub async fn close(self) -> anyhow::Result<()> {
+        if let Some((admin, schema)) = &self.postgres {
+            let conn = sea_orm::Database::connect(admin).await?;
+            conn.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A migrated database with dealers whose generated catalogs are imported and searchable.
+pub(crate) struct Prepared {
+    pub state: AppState,
+    pub clock: Arc<dyn Clock>,
+    pub tenant_ids: Vec<TenantId>,
+    pub catalogs: Vec<Vec<GenPart>>,
+}
+
+/// Imports `parts` generated parts for each of `tenants` dealers through the server's import
+/// path, printing rows/s, index size and peak RSS.
+pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed: u64) -> anyhow::Result<Prepared> {
+    let dir = target.dir.as_path();
     let db = crate::db::connect(crate::db::DbOptions {
-        url,
+        url: &target.url,
         max_connections: 8,
-        schema,
+        schema: target.postgres.as_ref().map(|(_, s)| s.as_str()),
     })
     .await?;
     crate::db::migrate(&db).await?;
     let config = Config {
         data_dir: dir.to_owned(),
-        database_url: url.to_owned(),
+        database_url: target.url.clone(),
         bind: "127.0.0.1:0".parse()?,
         jwt_secret: Secret::new(BENCH_SECRET.into()),
         token_ttl: Duration::from_secs(3600),
@@ -267,19 +304,12 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
     let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
     // As in the server: the indexer runs beside the import, nudged after every batch.
     state.indexer.spawn();
-    println!(
-        "partsdesk bench catalog: {} dealer(s) x {} parts on {backend}, seed {}, {} cores",
-        args.tenants,
-        args.parts,
-        args.seed,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
 
     let mut tenant_ids = Vec::new();
     let mut catalogs = Vec::new();
     let (mut check, mut write) = (Duration::ZERO, Duration::ZERO);
     let mut rows = 0u64;
-    for t in 0..args.tenants {
+    for t in 0..tenants {
         let now = clock.now();
         let tenant = tenants::ActiveModel {
             id: Set(TenantId::generate()),
@@ -294,7 +324,7 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
         }
         .insert(&db)
         .await?;
-        let parts = generator::catalog(args.parts, args.seed + t as u64);
+        let parts = generator::catalog(parts, seed + t as u64);
         let file = dir.join(format!("catalog-{t}.csv"));
         generator::write_csv(&parts, &file)?;
 
@@ -351,6 +381,37 @@ async fn bench(args: &CatalogBenchArgs, dir: &std::path::Path, url: &str, schema
         SearchIndex::size_on_disk(&dir.join("index")) as f64 / 1048576.0,
         peak_rss_mib()
     );
+    Ok(Prepared {
+        state,
+        clock,
+        tenant_ids,
+        catalogs,
+    })
+}
+
+pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref()).await?;
+    let result = bench(&args, &target).await;
+    target.close().await?;
+    result
+}
+
+async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
+    println!(
+        "partsdesk bench catalog: {} dealer(s) x {} parts on {}, seed {}, {} cores",
+        args.tenants,
+        args.parts,
+        target.backend(),
+        args.seed,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let Prepared {
+        state,
+        clock,
+        tenant_ids,
+        catalogs,
+    } = prepare(target, args.tenants, args.parts, args.seed).await?;
+    let db = state.db.clone();
 
     let started = Instant::now();
     let raw = RawIndex::build(

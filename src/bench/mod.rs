@@ -2,15 +2,19 @@
 
 pub mod catalog;
 pub mod generator;
+pub mod matching;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Bench {
     /// Catalog import and search: rows/s, index size, RSS, latency against a raw-tantivy baseline.
     Catalog(catalog::CatalogBenchArgs),
+    /// Inquiry matching: 50-line inquiries over HTTP against a large catalog, p50/p99.
+    Match(matching::MatchBenchArgs),
 }
 
 pub async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Catalog(args) => catalog::run(args).await,
+        Bench::Match(args) => matching::run(args).await,
     }
 }

@@ -315,6 +315,20 @@ fn search_lines(
     Ok(all)
 }
 
+/// The index work alone, without the database (for the benchmark): candidates found.
+pub fn search_only(
+    index: &search_index::SearchIndex,
+    tenant: TenantId,
+    lines: &[LineQuery],
+    vehicle: &VehicleHint,
+    synonyms: &[Vec<String>],
+) -> Result<usize> {
+    Ok(search_lines(index, tenant, lines, vehicle, synonyms)?
+        .iter()
+        .map(Vec::len)
+        .sum())
+}
+
 fn kind_str(kind: search_index::MatchKind) -> String {
     serde_json::to_value(kind)
         .ok()
