@@ -35,6 +35,12 @@ pub enum Command {
     Import(ImportArgs),
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// Run the replenishment reminder scheduler once (for cron); safe beside a running server.
+    Remind {
+        /// Only this dealer (slug or id); default every dealer.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
     /// Run a benchmark and print its figures (build with --release).
     #[command(subcommand)]
     Bench(crate::bench::Bench),
@@ -108,6 +114,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             db::migrate(&db).await.context("applying migrations")?;
             crate::catalog::cli::reindex(&config, db).await
+        }
+        Command::Remind { tenant } => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            let only = match tenant {
+                Some(key) => Some(crate::catalog::cli::find_tenant(&db, &key).await?.id),
+                None => None,
+            };
+            let report = crate::reminders::engine::run(&db, only, chrono::Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("reminder run failed: {e}"))?;
+            println!(
+                "reminders raised {}, reopened {}, converted {}",
+                report.raised, report.reopened, report.converted
+            );
+            Ok(())
         }
         Command::Bench(bench) => {
             tracing_subscriber::fmt()

@@ -60,6 +60,14 @@ pub struct ConfigArgs {
     /// How often `serve` delivers due webhooks and expires quotes, in milliseconds.
     #[arg(long, env = "PARTSDESK_WORKER_INTERVAL_MS", default_value_t = 1000, global = true)]
     pub worker_interval_ms: u64,
+    /// How often `serve` runs the reminder scheduler, in seconds.
+    #[arg(
+        long,
+        env = "PARTSDESK_REMINDER_INTERVAL_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub reminder_interval_secs: u64,
 }
 
 pub struct Secret(String);
@@ -102,6 +110,7 @@ pub struct Config {
     pub allow_private_webhooks: bool,
     /// `None`: no background worker (tests drive it by hand).
     pub worker_interval: Option<Duration>,
+    pub reminder_interval: Duration,
 }
 
 impl Config {
@@ -128,6 +137,7 @@ impl Config {
             db_max_connections: args.db_max_connections.max(1),
             allow_private_webhooks: args.allow_private_webhooks,
             worker_interval: Some(Duration::from_millis(args.worker_interval_ms.max(50))),
+            reminder_interval: Duration::from_secs(args.reminder_interval_secs.max(60)),
         })
     }
 

@@ -153,6 +153,11 @@ prefixed_id!(
     DeliveryId, "msg"
 );
 
+prefixed_id!(
+    /// A replenishment reminder.
+    ReminderId, "rem"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

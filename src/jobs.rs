@@ -1,11 +1,23 @@
-//! Background work of `serve`: expiring quotes past their validity, delivering due webhooks and
-//! forgetting old idempotency keys.
+//! Background work of `serve`: expiring quotes past their validity, delivering due webhooks,
+//! forgetting old idempotency keys, and the reminder scheduler.
 //! Each step is safe to run on several servers at once.
 
 use crate::app::AppState;
 
-/// One round of every background task.
+/// One round of every background task, reminders included.
 pub async fn run_once(state: &AppState) {
+    run_frequent(state).await;
+    run_reminders(state).await;
+}
+
+async fn run_reminders(state: &AppState) {
+    match crate::reminders::engine::run(&state.db, None, state.clock.now()).await {
+        Ok(report) => tracing::info!(?report, "reminder run"),
+        Err(err) => tracing::error!(error = ?err, "the reminder run failed"),
+    }
+}
+
+async fn run_frequent(state: &AppState) {
     if let Err(err) = crate::quotes::expire_due(state).await {
         tracing::error!(error = ?err, "expiring quotes failed");
     }
@@ -17,17 +29,24 @@ pub async fn run_once(state: &AppState) {
     }
 }
 
-/// Runs [`run_once`] every `worker_interval` (when configured) for the life of the process.
+/// Every `worker_interval` (when configured) expires quotes and delivers webhooks; every
+/// `reminder_interval`, runs reminders; for the life of the process.
 pub fn spawn(state: AppState) {
     let Some(interval) = state.config.worker_interval else {
         return;
     };
+    let reminder_interval = state.config.reminder_interval;
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_reminders: Option<std::time::Instant> = None;
         loop {
             ticker.tick().await;
-            run_once(&state).await;
+            run_frequent(&state).await;
+            if last_reminders.is_none_or(|at| at.elapsed() >= reminder_interval) {
+                last_reminders = Some(std::time::Instant::now());
+                run_reminders(&state).await;
+            }
         }
     });
 }

@@ -33,6 +33,8 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | read inquiries, quotes, orders | yes | yes | yes | yes |
 | edit, send, cancel quotes | yes | yes | yes | no |
 | manage webhooks, change settings | yes | yes | no | no |
+| read metrics and reminders | yes | yes | yes | yes |
+| act on reminders, run reminders | yes | yes | yes | no |
 
 Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request.
 
@@ -78,6 +80,8 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "quotes", description = "The dealer's answers: review, edit, send, cancel"),
         (name = "orders", description = "Purchases made by accepting quotes"),
         (name = "webhooks", description = "Signed notifications to the dealer's systems"),
+        (name = "metrics", description = "Touchpoint metrics: quote rate, purchase rate, response time, auto-match rate"),
+        (name = "reminders", description = "Replenishment reminders and the day's call list"),
         (name = "settings", description = "The dealer's settings"),
         (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
         (name = "shop", description = "Endpoints for repair shops, with their API key"),
@@ -102,6 +106,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::quotes::routes::routes())
         .merge(crate::orders::routes())
         .merge(crate::webhooks::routes())
+        .merge(crate::metrics::routes::routes())
+        .merge(crate::reminders::routes::routes())
         .merge(crate::ops::routes())
 }
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_catalog;
 mod m20261122_000003_touchpoints;
+mod m20261122_000004_reminders;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_catalog::Migration),
             Box::new(m20261122_000003_touchpoints::Migration),
+            Box::new(m20261122_000004_reminders::Migration),
         ]
     }
 }

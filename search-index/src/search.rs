@@ -58,6 +58,10 @@ pub struct SearchQuery<'a> {
     pub synonyms: &'a [Vec<String>],
     pub limit: usize,
     pub offset: usize,
+    /// Only the best hits: no total count, facets or highlights. Counting and faceting visit
+    /// every matching document, which on a large catalog costs far more than finding the top
+    /// few; callers that only pick the best (the inquiry matcher) set this.
+    pub top_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -486,15 +490,27 @@ impl SearchIndex {
             }
         }
         let query = self.scoped(q, text, boosts);
-        let mut brands = FacetCollector::for_field("brand_facet");
-        brands.add_facet("/");
-        let mut categories = FacetCollector::for_field("category_facet");
-        categories.add_facet("/");
         let top = TopDocs::with_limit(q.limit.max(1))
             .and_offset(q.offset)
             .order_by_score();
-        let (top, total, brand_counts, category_counts) = searcher.search(&query, &(top, Count, brands, categories))?;
-        let snippets = SnippetGenerator::create(searcher, &query, f.name)?;
+        let (top, total, facets) = if q.top_only {
+            let top = searcher.search(&query, &top)?;
+            let total = q.offset + top.len();
+            (top, total, None)
+        } else {
+            let mut brands = FacetCollector::for_field("brand_facet");
+            brands.add_facet("/");
+            let mut categories = FacetCollector::for_field("category_facet");
+            categories.add_facet("/");
+            let (top, total, brand_counts, category_counts) =
+                searcher.search(&query, &(top, Count, brands, categories))?;
+            (top, total, Some((brand_counts, category_counts)))
+        };
+        let snippets = if q.top_only {
+            None
+        } else {
+            Some(SnippetGenerator::create(searcher, &query, f.name)?)
+        };
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -529,8 +545,10 @@ impl SearchIndex {
                     precision: "exact",
                 },
             };
-            let snippet = snippets.snippet_from_doc(&doc);
-            let highlight = (!snippet.highlighted().is_empty()).then(|| snippet.to_html());
+            let highlight = snippets.as_ref().and_then(|snippets| {
+                let snippet = snippets.snippet_from_doc(&doc);
+                (!snippet.highlighted().is_empty()).then(|| snippet.to_html())
+            });
             hits.push(Hit {
                 part_id: part.part_id,
                 score,
@@ -554,10 +572,10 @@ impl SearchIndex {
         Ok(SearchResults {
             total,
             hits,
-            facets: Facets {
-                brand: facet_list(brand_counts),
-                category: facet_list(category_counts),
-            },
+            facets: facets.map_or_else(Facets::default, |(brands, categories)| Facets {
+                brand: facet_list(brands),
+                category: facet_list(categories),
+            }),
         })
     }
 }

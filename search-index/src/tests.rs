@@ -322,3 +322,19 @@ fn changes_replace_and_delete_and_the_last_change_id_survives_reopen() {
     assert_eq!(index.count("ten_a").expect("count"), 0);
     index.clear().expect("clear");
 }
+
+#[test]
+fn top_only_finds_the_same_best_hits_without_counting() {
+    let index = catalog();
+    for text in ["前刹车片", "brake pads", "机滤"] {
+        let full = index.search(&query(text, None)).expect("search");
+        let top = index
+            .search(&SearchQuery {
+                top_only: true,
+                ..query(text, None)
+            })
+            .expect("search");
+        assert_eq!(ids(&top), ids(&full), "{text}");
+        assert!(top.facets.brand.is_empty() && top.hits.iter().all(|h| h.highlight.is_none()));
+    }
+}

@@ -299,6 +299,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         db_max_connections: 8,
         allow_private_webhooks: false,
         worker_interval: None,
+        reminder_interval: Duration::from_secs(3600),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
@@ -319,6 +320,9 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
             currency: Set("CNY".into()),
             auto_send: Set(false),
             quote_validity_hours: Set(crate::tenants::DEFAULT_QUOTE_VALIDITY_HOURS),
+            reminder_lead_days: Set(crate::tenants::DEFAULT_REMINDER_LEAD_DAYS),
+            reminder_window_days: Set(crate::tenants::DEFAULT_REMINDER_WINDOW_DAYS),
+            reminder_contacts_per_week: Set(crate::tenants::DEFAULT_REMINDER_CONTACTS_PER_WEEK),
             created_at: Set(now),
             updated_at: Set(now),
         }

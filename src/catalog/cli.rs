@@ -18,7 +18,8 @@ use crate::entities::tenants;
 use crate::ids::TenantId;
 use crate::search::indexer::Indexer;
 
-async fn find_tenant(db: &DatabaseConnection, key: &str) -> anyhow::Result<tenants::Model> {
+/// A dealer named on the command line by slug or id.
+pub async fn find_tenant(db: &DatabaseConnection, key: &str) -> anyhow::Result<tenants::Model> {
     let found = match key.parse::<TenantId>() {
         Ok(id) => tenants::Entity::find_by_id(id).one(db).await?,
         Err(_) => {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 
 use crate::catalog::part::{FitmentInput, NumberKind, PartInput};
@@ -14,8 +14,6 @@ use crate::entities::{fitments, part_numbers, parts, search_outbox};
 use crate::error::Result;
 use crate::ids::{PartId, TenantId};
 
-/// Rows per multi-row INSERT: parts have 16 columns, and SQLite allows 32,766 variables.
-const INSERT_CHUNK: usize = 1_000;
 /// Ids per `IN (...)` list.
 const IN_CHUNK: usize = 500;
 
@@ -94,19 +92,6 @@ fn part_model(
     }
 }
 
-async fn insert_chunked<A, C>(conn: &C, models: Vec<A>) -> Result<()>
-where
-    A: sea_orm::ActiveModelTrait,
-    C: ConnectionTrait,
-{
-    let mut models = models.into_iter().peekable();
-    while models.peek().is_some() {
-        let chunk: Vec<A> = models.by_ref().take(INSERT_CHUNK).collect();
-        A::Entity::insert_many(chunk).exec_without_returning(conn).await?;
-    }
-    Ok(())
-}
-
 /// Apply a plan. Every inserted or updated part gets a search-outbox row in the same
 /// transaction, so the index can never miss a committed change.
 pub async fn apply(
@@ -137,7 +122,7 @@ pub async fn apply(
             Planned::Unchanged(_) => outcome.unchanged += 1,
         }
     }
-    insert_chunked(conn, new_parts).await?;
+    crate::db::insert_chunked(conn, new_parts).await?;
 
     let updated_ids: Vec<PartId> = changed
         .iter()
@@ -186,9 +171,9 @@ pub async fn apply(
         }
         outbox.push(outbox_row(tenant, *id, now));
     }
-    insert_chunked(conn, numbers).await?;
-    insert_chunked(conn, fits).await?;
-    insert_chunked(conn, outbox).await?;
+    crate::db::insert_chunked(conn, numbers).await?;
+    crate::db::insert_chunked(conn, fits).await?;
+    crate::db::insert_chunked(conn, outbox).await?;
     Ok(outcome)
 }
 

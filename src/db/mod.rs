@@ -51,6 +51,27 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Rows per multi-row INSERT: the widest table has 16 columns, and SQLite allows 32,766
+/// variables per statement.
+const INSERT_CHUNK: usize = 1_000;
+
+/// Inserts rows with as few statements as the databases allow (round trips dominate small
+/// inserts on PostgreSQL).
+pub async fn insert_chunked<A, C>(conn: &C, models: Vec<A>) -> Result<(), DbErr>
+where
+    A: sea_orm::ActiveModelTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<A> = models.by_ref().take(INSERT_CHUNK).collect();
+        <A::Entity as sea_orm::EntityTrait>::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }

@@ -17,6 +17,7 @@ pub mod parts;
 pub mod quote_lines;
 pub mod quote_options;
 pub mod quotes;
+pub mod reminders;
 pub mod search_outbox;
 pub mod tenants;
 pub mod users;

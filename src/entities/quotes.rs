@@ -22,6 +22,8 @@ pub struct Model {
     pub sent_at: Option<DateTime<Utc>>,
     /// `usr_…` of the sender, or `auto`.
     pub sent_by: Option<String>,
+    /// Milliseconds from the inquiry's arrival to sending.
+    pub response_ms: Option<i64>,
     /// When the shop first opened the sent quote.
     pub viewed_at: Option<DateTime<Utc>>,
     /// When it was accepted, rejected, expired or cancelled.

@@ -26,6 +26,8 @@ pub enum EventKind {
     QuoteExpired,
     QuoteCancelled,
     OrderCreated,
+    ReminderRaised,
+    ReminderConverted,
 }
 
 impl EventKind {
@@ -46,6 +48,8 @@ impl EventKind {
             Self::QuoteExpired => "quote_expired",
             Self::QuoteCancelled => "quote_cancelled",
             Self::OrderCreated => "order_created",
+            Self::ReminderRaised => "reminder_raised",
+            Self::ReminderConverted => "reminder_converted",
         }
     }
 }

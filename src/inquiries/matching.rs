@@ -228,21 +228,16 @@ fn base_query<'a>(tenant: &'a str, text: &'a str, synonyms: &'a [Vec<String>]) -
     search_index::SearchQuery {
         tenant,
         text,
-        number: None,
-        brand: None,
-        category: None,
-        make: None,
-        model: None,
-        year: None,
-        vehicle: None,
-        in_stock: None,
         synonyms,
         limit: CANDIDATES_PER_LINE,
-        offset: 0,
+        // The matcher keeps the best few; counting and faceting every hit would cost more.
+        top_only: true,
+        ..Default::default()
     }
 }
 
-/// Searches the index for each line. CPU-bound: run it off the async workers.
+/// Searches the index for each line, spread over the available cores (an inquiry's lines are
+/// independent). CPU-bound: run it off the async workers.
 fn search_lines(
     index: &search_index::SearchIndex,
     tenant: TenantId,
@@ -251,68 +246,94 @@ fn search_lines(
     synonyms: &[Vec<String>],
 ) -> Result<Vec<Vec<Found>>> {
     let tenant_key = tenant.to_string();
-    let boost = vehicle.make.clone().map(|make| search_index::Vehicle {
-        make,
-        model: vehicle.model.clone(),
-        year: vehicle.year,
-    });
-    let mut all = Vec::with_capacity(lines.len());
-    for line in lines {
-        let (text, _) = split_quantity(&line.text);
-        let mut found: Vec<Found> = Vec::new();
-        let mut seen = HashSet::new();
-        for number in number_queries(line, &text) {
-            let normalized = numbers::normalize(&number);
-            let query = search_index::SearchQuery {
-                number: Some(&normalized),
-                ..base_query(&tenant_key, &number, synonyms)
-            };
-            let results = index.search(&query).map_err(anyhow::Error::from)?;
-            for hit in results.hits {
-                // A number query falls back to a name search when no number matches; name
-                // matches are searched below with the words, not the number.
-                if hit.matched_on.precision == "text" {
-                    continue;
-                }
-                let Ok(part_id) = hit.part_id.parse() else { continue };
-                if seen.insert(part_id) {
-                    found.push(Found {
-                        part_id,
-                        score: hit.score,
-                        kind: kind_str(hit.matched_on.kind),
-                        value: hit.matched_on.value,
-                        precision: hit.matched_on.precision,
-                        asked: number.clone(),
-                    });
-                }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = lines.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| {
+                let tenant_key = &tenant_key;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|line| search_line(index, tenant_key, line, vehicle, synonyms))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(lines.len());
+        for worker in workers {
+            let found = worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a matching thread panicked"))??;
+            all.extend(found);
+        }
+        Ok(all)
+    })
+}
+
+fn search_line(
+    index: &search_index::SearchIndex,
+    tenant_key: &str,
+    line: &LineQuery,
+    vehicle: &VehicleHint,
+    synonyms: &[Vec<String>],
+) -> Result<Vec<Found>> {
+    let (text, _) = split_quantity(&line.text);
+    let mut found: Vec<Found> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut keep = |hits: Vec<search_index::Hit>, asked: &str, found: &mut Vec<Found>| {
+        for hit in hits {
+            let Ok(part_id) = hit.part_id.parse() else { continue };
+            if seen.insert(part_id) {
+                found.push(Found {
+                    part_id,
+                    score: hit.score,
+                    kind: kind_str(hit.matched_on.kind),
+                    value: hit.matched_on.value,
+                    precision: hit.matched_on.precision,
+                    asked: asked.to_owned(),
+                });
             }
         }
-        let words = name_query(&text);
-        if found.len() < CANDIDATES_PER_LINE && !words.is_empty() {
-            let query = search_index::SearchQuery {
-                vehicle: boost.clone(),
-                // Room for the vehicle ranking to reorder, and for parts the database drops.
-                limit: CANDIDATES_PER_LINE * 2,
-                ..base_query(&tenant_key, &words, synonyms)
-            };
-            let results = index.search(&query).map_err(anyhow::Error::from)?;
-            for hit in results.hits {
-                let Ok(part_id) = hit.part_id.parse() else { continue };
-                if seen.insert(part_id) {
-                    found.push(Found {
-                        part_id,
-                        score: hit.score,
-                        kind: kind_str(hit.matched_on.kind),
-                        value: hit.matched_on.value,
-                        precision: hit.matched_on.precision,
-                        asked: words.clone(),
-                    });
-                }
-            }
-        }
-        all.push(found);
+    };
+    for number in number_queries(line, &text) {
+        let normalized = numbers::normalize(&number);
+        let query = search_index::SearchQuery {
+            number: Some(&normalized),
+            ..base_query(tenant_key, &number, synonyms)
+        };
+        let mut hits = index.search(&query).map_err(anyhow::Error::from)?.hits;
+        // A number query falls back to a name search when no number matches; names are
+        // searched below with the words, not the number.
+        hits.retain(|h| h.matched_on.precision != "text");
+        keep(hits, &number, &mut found);
     }
-    Ok(all)
+    let words = name_query(&text);
+    if found.len() >= CANDIDATES_PER_LINE || words.is_empty() {
+        return Ok(found);
+    }
+    // The vehicle narrows name matches first (a catalog holds thousands of "brake pads"; the
+    // ones for this car are what the shop wants), then names alone fill the rest.
+    if let Some(make) = vehicle.make.as_deref() {
+        let query = search_index::SearchQuery {
+            make: Some(make),
+            model: vehicle.model.as_deref(),
+            year: vehicle.year,
+            ..base_query(tenant_key, &words, synonyms)
+        };
+        let hits = index.search(&query).map_err(anyhow::Error::from)?.hits;
+        keep(hits, &words, &mut found);
+    }
+    if found.len() < CANDIDATES_PER_LINE {
+        let query = search_index::SearchQuery {
+            // Room for parts the database drops (inactive since indexing).
+            limit: CANDIDATES_PER_LINE * 2,
+            ..base_query(tenant_key, &words, synonyms)
+        };
+        let hits = index.search(&query).map_err(anyhow::Error::from)?.hits;
+        keep(hits, &words, &mut found);
+    }
+    Ok(found)
 }
 
 /// The index work alone, without the database (for the benchmark): candidates found.

@@ -357,9 +357,11 @@ pub async fn receive(
         return Ok(Received { stored, replayed: true });
     }
     inquiries::ActiveModel::from(inquiry.clone()).insert(&txn).await?;
-    for line in &lines {
-        inquiry_lines::ActiveModel::from(line.clone()).insert(&txn).await?;
-    }
+    crate::db::insert_chunked(
+        &txn,
+        lines.iter().cloned().map(inquiry_lines::ActiveModel::from).collect(),
+    )
+    .await?;
     let line_ids: Vec<(InquiryLineId, QuoteLineId, &draft::DraftLine)> = lines
         .iter()
         .zip(&drafted.lines)
@@ -379,6 +381,7 @@ pub async fn receive(
             valid_until: Set(None),
             sent_at: Set(None),
             sent_by: Set(None),
+            response_ms: Set(None),
             viewed_at: Set(None),
             decided_at: Set(None),
             rejection_reason: Set(None),

@@ -98,32 +98,34 @@ pub async fn create(
     }
     .insert(txn)
     .await?;
-    let mut lines = Vec::with_capacity(bought.len());
-    for b in bought {
-        let o = b.option;
-        // Units beyond what was in stock when quoted are on backorder.
-        let backorder = (b.quantity - o.quantity).max(0);
-        lines.push(
-            order_lines::ActiveModel {
-                id: Set(OrderLineId::generate()),
-                tenant_id: Set(quote.tenant_id),
-                order_id: Set(id),
-                customer_id: Set(quote.customer_id),
-                quote_line_id: Set(o.quote_line_id),
-                part_id: Set(o.part_id),
-                sku: Set(o.sku.clone()),
-                name: Set(o.name.clone()),
-                brand: Set(o.brand.clone()),
-                quantity: Set(b.quantity),
-                backorder_quantity: Set(backorder),
-                unit_price_minor: Set(o.unit_price_minor),
-                line_total_minor: Set(o.unit_price_minor * i64::from(b.quantity)),
-                ordered_at: Set(now),
+    let lines: Vec<order_lines::Model> = bought
+        .iter()
+        .map(|b| {
+            let o = b.option;
+            order_lines::Model {
+                id: OrderLineId::generate(),
+                tenant_id: quote.tenant_id,
+                order_id: id,
+                customer_id: quote.customer_id,
+                quote_line_id: o.quote_line_id,
+                part_id: o.part_id,
+                sku: o.sku.clone(),
+                name: o.name.clone(),
+                brand: o.brand.clone(),
+                quantity: b.quantity,
+                // Units beyond what was in stock when quoted are on backorder.
+                backorder_quantity: (b.quantity - o.quantity).max(0),
+                unit_price_minor: o.unit_price_minor,
+                line_total_minor: o.unit_price_minor * i64::from(b.quantity),
+                ordered_at: now,
             }
-            .insert(txn)
-            .await?,
-        );
-    }
+        })
+        .collect();
+    crate::db::insert_chunked(txn, lines.iter().cloned().map(order_lines::ActiveModel::from).collect()).await?;
+    // An order that follows a reminder converts it.
+    let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
+    let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
+    crate::reminders::engine::convert_for_order(txn, &tenant, quote.customer_id, &parts, id, now).await?;
     crate::events::record(
         txn,
         NewEvent {

@@ -373,6 +373,10 @@ pub async fn send(
     let sent = transition(txn, quote, QuoteStatus::Sent, now, |u| {
         u.col_expr(quotes::Column::SentAt, Expr::value(now))
             .col_expr(quotes::Column::SentBy, Expr::value(sender.clone()))
+            .col_expr(
+                quotes::Column::ResponseMs,
+                Expr::value((now - received_at).num_milliseconds()),
+            )
             .col_expr(quotes::Column::ValidUntil, Expr::value(valid_until))
             .col_expr(quotes::Column::AutoSent, Expr::value(auto))
     })
@@ -474,26 +478,34 @@ pub async fn insert_draft(
     lines: &[(InquiryLineId, QuoteLineId, &draft::DraftLine)],
 ) -> Result<()> {
     let quote = quote.insert(txn).await?;
-    for (position, (inquiry_line_id, line_id, line)) in lines.iter().enumerate() {
-        quote_lines::ActiveModel {
-            id: Set(*line_id),
-            tenant_id: Set(quote.tenant_id),
-            quote_id: Set(quote.id),
-            inquiry_line_id: Set(*inquiry_line_id),
-            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-            requested_quantity: Set(line.requested_quantity),
-            status: Set(line.status.as_str().to_owned()),
-            confidence: Set(line.confidence.as_str().to_owned()),
-            note: Set(line.note.clone()),
-            changed_by_staff: Set(false),
-        }
-        .insert(txn)
-        .await?;
-        insert_options(txn, quote.tenant_id, quote.id, *line_id, &line.options).await?;
-    }
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(
+            |(position, (inquiry_line_id, line_id, line))| quote_lines::ActiveModel {
+                id: Set(*line_id),
+                tenant_id: Set(quote.tenant_id),
+                quote_id: Set(quote.id),
+                inquiry_line_id: Set(*inquiry_line_id),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                requested_quantity: Set(line.requested_quantity),
+                status: Set(line.status.as_str().to_owned()),
+                confidence: Set(line.confidence.as_str().to_owned()),
+                note: Set(line.note.clone()),
+                changed_by_staff: Set(false),
+            },
+        )
+        .collect();
+    crate::db::insert_chunked(txn, rows).await?;
+    let options = lines
+        .iter()
+        .flat_map(|(_, line_id, line)| option_rows(quote.tenant_id, quote.id, *line_id, &line.options))
+        .collect();
+    crate::db::insert_chunked(txn, options).await?;
     Ok(())
 }
 
+/// Adds options to a line (when replacing, the caller removes the old ones first).
 pub async fn insert_options(
     txn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -501,8 +513,20 @@ pub async fn insert_options(
     line: QuoteLineId,
     options: &[draft::DraftOption],
 ) -> Result<()> {
-    for (rank, option) in options.iter().enumerate() {
-        quote_options::ActiveModel {
+    crate::db::insert_chunked(txn, option_rows(tenant, quote, line, options)).await?;
+    Ok(())
+}
+
+fn option_rows(
+    tenant: TenantId,
+    quote: QuoteId,
+    line: QuoteLineId,
+    options: &[draft::DraftOption],
+) -> Vec<quote_options::ActiveModel> {
+    options
+        .iter()
+        .enumerate()
+        .map(|(rank, option)| quote_options::ActiveModel {
             id: Set(QuoteOptionId::generate()),
             tenant_id: Set(tenant),
             quote_id: Set(quote),
@@ -518,11 +542,8 @@ pub async fn insert_options(
             backorder_quantity: Set(option.backorder_quantity),
             stock: Set(option.candidate.stock),
             reason: Set(Some(option.candidate.reason.clone()).filter(|r| !r.is_empty())),
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(())
+        })
+        .collect()
 }
 
 #[cfg(test)]

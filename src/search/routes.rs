@@ -246,6 +246,7 @@ pub async fn run(
         synonyms: groups.as_slice(),
         limit: v.limit,
         offset: v.offset,
+        top_only: false,
     };
     let results = state.search().search(&query).map_err(anyhow::Error::from)?;
     let mode = if results

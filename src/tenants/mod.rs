@@ -23,6 +23,9 @@ use crate::validate::{NAME_MAX, Validator};
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 pub const DEFAULT_CURRENCY: &str = "CNY";
 pub const DEFAULT_QUOTE_VALIDITY_HOURS: i32 = 72;
+pub const DEFAULT_REMINDER_LEAD_DAYS: i32 = 3;
+pub const DEFAULT_REMINDER_WINDOW_DAYS: i32 = 14;
+pub const DEFAULT_REMINDER_CONTACTS_PER_WEEK: i32 = 2;
 /// Quotes stay valid at most 30 days.
 pub const QUOTE_VALIDITY_HOURS_MAX: i32 = 720;
 
@@ -218,6 +221,9 @@ async fn signup(
         currency: Set(new.currency),
         auto_send: Set(false),
         quote_validity_hours: Set(DEFAULT_QUOTE_VALIDITY_HOURS),
+        reminder_lead_days: Set(DEFAULT_REMINDER_LEAD_DAYS),
+        reminder_window_days: Set(DEFAULT_REMINDER_WINDOW_DAYS),
+        reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -252,6 +258,15 @@ pub struct SettingsResponse {
     pub auto_send: bool,
     /// How long a sent quote can be accepted, 1-720 hours (default 72).
     pub quote_validity_hours: i32,
+    /// Days before a customer's expected purchase that its replenishment reminder is raised,
+    /// 0-60 (default 3).
+    pub reminder_lead_days: i32,
+    /// An order of the part within this many days after its reminder was raised counts as the
+    /// reminder's conversion, 1-90 (default 14).
+    pub reminder_window_days: i32,
+    /// At most this many reminder contacts per customer in 7 days; the call list holds back
+    /// the rest, 1-14 (default 2).
+    pub reminder_contacts_per_week: i32,
     /// IANA time zone of the dealer's reports.
     pub time_zone: String,
     /// ISO 4217 currency of the catalog and quotes.
@@ -263,6 +278,9 @@ impl From<tenants::Model> for SettingsResponse {
         Self {
             auto_send: t.auto_send,
             quote_validity_hours: t.quote_validity_hours,
+            reminder_lead_days: t.reminder_lead_days,
+            reminder_window_days: t.reminder_window_days,
+            reminder_contacts_per_week: t.reminder_contacts_per_week,
             time_zone: t.time_zone,
             currency: t.currency,
         }
@@ -276,6 +294,12 @@ pub struct UpdateSettingsRequest {
     pub auto_send: Option<bool>,
     /// 1-720.
     pub quote_validity_hours: Option<i32>,
+    /// 0-60.
+    pub reminder_lead_days: Option<i32>,
+    /// 1-90.
+    pub reminder_window_days: Option<i32>,
+    /// 1-14.
+    pub reminder_contacts_per_week: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/v1/settings", tag = "settings", summary = "Get the dealer's settings",
@@ -295,15 +319,23 @@ async fn update_settings(
     ApiJson(body): ApiJson<UpdateSettingsRequest>,
 ) -> Result<axum::Json<SettingsResponse>> {
     let mut v = Validator::default();
-    if body
-        .quote_validity_hours
-        .is_some_and(|h| !(1..=QUOTE_VALIDITY_HOURS_MAX).contains(&h))
-    {
-        v.error(
+    for (field, value, range) in [
+        (
             "/quote_validity_hours",
-            "out_of_range",
-            format!("between 1 and {QUOTE_VALIDITY_HOURS_MAX}"),
-        );
+            body.quote_validity_hours,
+            1..=QUOTE_VALIDITY_HOURS_MAX,
+        ),
+        ("/reminder_lead_days", body.reminder_lead_days, 0..=60),
+        ("/reminder_window_days", body.reminder_window_days, 1..=90),
+        ("/reminder_contacts_per_week", body.reminder_contacts_per_week, 1..=14),
+    ] {
+        if value.is_some_and(|n| !range.contains(&n)) {
+            v.error(
+                field,
+                "out_of_range",
+                format!("between {} and {}", range.start(), range.end()),
+            );
+        }
     }
     v.finish()?;
     let txn = crate::db::begin_write(&state.db).await?;
@@ -313,6 +345,15 @@ async fn update_settings(
     }
     if let Some(hours) = body.quote_validity_hours {
         active.quote_validity_hours = Set(hours);
+    }
+    if let Some(days) = body.reminder_lead_days {
+        active.reminder_lead_days = Set(days);
+    }
+    if let Some(days) = body.reminder_window_days {
+        active.reminder_window_days = Set(days);
+    }
+    if let Some(n) = body.reminder_contacts_per_week {
+        active.reminder_contacts_per_week = Set(n);
     }
     active.updated_at = Set(state.clock.now());
     let tenant = active.update(&txn).await?;

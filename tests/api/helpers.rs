@@ -76,6 +76,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         allow_private_webhooks: true,
         // Tests run background work by hand, at the moment they choose.
         worker_interval: None,
+        reminder_interval: Duration::from_secs(3600),
     };
     configure(&mut config);
     let clock = ManualClock::new(Utc::now());

@@ -434,6 +434,27 @@ async fn rejection_and_cancellation() {
         "invalid_transition",
     )
     .await;
+    // A sent quote can be withdrawn too; the shop then cannot accept it.
+    let (_, third) = inquire(&app, &dealer, "k3", &brake_and_filter()).await;
+    post_empty(&app, &format!("/v1/quotes/{third}/send"), &dealer.owner.token).await;
+    expect_json(
+        post_empty(&app, &format!("/v1/quotes/{third}/cancel"), &dealer.owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let problem = expect_problem(
+        app.post(
+            &format!("/v1/shop/quotes/{third}/accept"),
+            Some(&dealer.key),
+            &json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    )
+    .await;
+    assert_eq!(problem["current_status"], "cancelled");
+
     // A cancelled draft never reaches the shop.
     expect_problem(
         app.get(&format!("/v1/shop/quotes/{second}"), &dealer.key).await,
@@ -585,6 +606,13 @@ async fn shops_and_dealers_see_only_their_own() {
         };
         expect_problem(app.get(&path, token).await, StatusCode::NOT_FOUND, "not_found").await;
     }
+    expect_problem(
+        app.post(&format!("/v1/shop/quotes/{quote_id}/accept"), Some(&b.key), &json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     for action in ["send", "cancel"] {
         expect_problem(
             post_empty(&app, &format!("/v1/quotes/{quote_id}/{action}"), &b.owner.token).await,

@@ -1,0 +1,227 @@
+//! Touchpoint metrics: how well the dealer answers its customers, per dealer and per customer,
+//! over any period, bucketed in the dealer's time zone.
+
+pub mod query;
+pub mod routes;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::catalog::part::format_price;
+use crate::error::{Error, FieldError, Result};
+use query::Counts;
+
+/// The definitions, exactly as computed.
+pub const DEFINITIONS: &str = "Definitions, exactly as computed:\n\
+* quote rate (报出率) = inquiry lines that received a price in a sent quote / inquiry lines received;\n\
+* purchase rate (采购率) = quoted lines that were bought / quoted lines;\n\
+* response time = time from inquiry received to quote sent (report p50 and p90, not the mean);\n\
+* auto-match rate = lines whose best match was confident enough to quote without a human change.\n\n\
+A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times \
+and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts \
+there); orders and order value in the period the order was placed; reminders in the period they were raised \
+(converted: those of them an order followed within the window). \"Confident enough\" means the matcher's \
+confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. \
+A rate whose denominator is zero is `null`, never a division error.";
+
+/// Longest period, and most buckets in one response.
+pub const PERIOD_DAYS_MAX: i64 = 731;
+pub const BUCKETS_MAX: usize = 400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    #[default]
+    Day,
+    Week,
+    Month,
+}
+
+/// A period of whole days in the dealer's time zone, `to` included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// The period of equal length just before this one.
+    pub fn previous(&self) -> Self {
+        let days = self.days();
+        Self {
+            from: self.from - Duration::days(days),
+            to: self.from - Duration::days(1),
+        }
+    }
+
+    /// Default: the 30 days ending today.
+    pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>, today: NaiveDate) -> Result<Self> {
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or(to - Duration::days(29));
+        let mut errors = Vec::new();
+        if from > to {
+            errors.push(FieldError::new("query.from", "out_of_range", "`from` is after `to`"));
+        } else if (to - from).num_days() + 1 > PERIOD_DAYS_MAX {
+            errors.push(FieldError::new(
+                "query.from",
+                "out_of_range",
+                format!("a period of at most {PERIOD_DAYS_MAX} days"),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Self { from, to })
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+
+    /// Buckets aligned to the calendar (weeks start on Monday), clipped to the period.
+    pub fn buckets(&self, interval: Interval) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut out = Vec::new();
+        let mut start = self.from;
+        while start <= self.to {
+            let next = match interval {
+                Interval::Day => start + Duration::days(1),
+                Interval::Week => start + Duration::days(7 - i64::from(start.weekday().num_days_from_monday())),
+                Interval::Month => {
+                    let (y, m) = if start.month() == 12 {
+                        (start.year() + 1, 1)
+                    } else {
+                        (start.year(), start.month() + 1)
+                    };
+                    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(start + Duration::days(31))
+                }
+            };
+            let end = next.min(self.to + Duration::days(1));
+            out.push((start, end - Duration::days(1)));
+            start = end;
+        }
+        out
+    }
+}
+
+/// Midnight at the start of `day` in the dealer's zone, as an instant. On a day that starts in
+/// a DST gap, the first instant that exists.
+pub fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    (0..4)
+        .find_map(|h| (midnight + Duration::hours(h)).and_local_timezone(tz).earliest())
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+fn rate(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator > 0).then(|| (numerator as f64 / denominator as f64 * 10_000.0).round() / 10_000.0)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    pub inquiries: i64,
+    pub inquiry_lines: i64,
+    /// Inquiry lines that received a price in a sent quote.
+    pub quoted_lines: i64,
+    /// Quoted lines that were bought.
+    pub bought_lines: i64,
+    /// Quoted lines whose best match was confident enough to quote without a human change.
+    pub auto_matched_lines: i64,
+    /// 报出率: quoted lines / inquiry lines; `null` without inquiry lines.
+    pub quote_rate: Option<f64>,
+    /// 采购率: bought lines / quoted lines; `null` without quoted lines.
+    pub purchase_rate: Option<f64>,
+    /// Auto-matched lines / inquiry lines; `null` without inquiry lines.
+    pub auto_match_rate: Option<f64>,
+    /// Inquiry received to quote sent, seconds, median.
+    pub response_time_p50_seconds: Option<f64>,
+    /// Inquiry received to quote sent, seconds, 90th percentile.
+    pub response_time_p90_seconds: Option<f64>,
+    pub orders: i64,
+    /// Total of the orders, exact decimal.
+    pub order_value: String,
+    pub reminders_raised: i64,
+    pub reminders_converted: i64,
+    /// Converted / raised; `null` when none were raised.
+    pub reminder_conversion_rate: Option<f64>,
+}
+
+impl From<Counts> for Figures {
+    fn from(c: Counts) -> Self {
+        Self {
+            inquiries: c.inquiries,
+            inquiry_lines: c.lines,
+            quoted_lines: c.quoted,
+            bought_lines: c.bought,
+            auto_matched_lines: c.auto,
+            quote_rate: rate(c.quoted, c.lines),
+            purchase_rate: rate(c.bought, c.quoted),
+            auto_match_rate: rate(c.auto, c.lines),
+            response_time_p50_seconds: c.response_ms.map(|(p50, _)| p50 as f64 / 1000.0),
+            response_time_p90_seconds: c.response_ms.map(|(_, p90)| p90 as f64 / 1000.0),
+            orders: c.orders,
+            order_value: format_price(c.order_value_minor),
+            reminders_raised: c.reminders_raised,
+            reminders_converted: c.reminders_converted,
+            reminder_conversion_rate: rate(c.reminders_converted, c.reminders_raised),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn buckets_follow_the_calendar_and_clip_to_the_period() {
+        let period = Period {
+            from: day(2026, 10, 28),
+            to: day(2026, 11, 10),
+        };
+        let weeks = period.buckets(Interval::Week);
+        assert_eq!(weeks.first(), Some(&(day(2026, 10, 28), day(2026, 11, 1))));
+        assert_eq!(weeks.last(), Some(&(day(2026, 11, 9), day(2026, 11, 10))));
+        let months = period.buckets(Interval::Month);
+        assert_eq!(
+            months,
+            vec![
+                (day(2026, 10, 28), day(2026, 10, 31)),
+                (day(2026, 11, 1), day(2026, 11, 10))
+            ]
+        );
+        assert_eq!(period.buckets(Interval::Day).len(), 14);
+        assert_eq!(
+            period.previous(),
+            Period {
+                from: day(2026, 10, 14),
+                to: day(2026, 10, 27)
+            }
+        );
+    }
+
+    #[test]
+    fn days_start_at_local_midnight() {
+        let shanghai: Tz = "Asia/Shanghai".parse().expect("tz");
+        assert_eq!(
+            start_of(day(2026, 11, 22), shanghai).to_rfc3339(),
+            "2026-11-21T16:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn empty_periods_have_null_rates() {
+        let f = Figures::from(Counts::default());
+        assert_eq!(
+            (f.quote_rate, f.purchase_rate, f.response_time_p50_seconds),
+            (None, None, None)
+        );
+        assert_eq!(f.order_value, "0.00");
+        assert_eq!(rate(1, 3), Some(0.3333));
+    }
+}
