@@ -1,4 +1,4 @@
-//! Time is injected so that token expiry, rate-limit windows and (later) reminders can be
+//! Time is injected so that token expiry, rate-limit windows, quote expiry and reminders can be
 //! tested exactly, without sleeping.
 
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,11 @@ impl ManualClock {
 
     pub fn now_ts(&self) -> i64 {
         self.now().timestamp()
+    }
+
+    /// Moves the clock to an exact instant (tests that need calendar edges).
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
     }
 
     pub fn advance(&self, by: Duration) {

@@ -393,15 +393,24 @@ impl SearchIndex {
         Ok(terms)
     }
 
-    /// The text and its synonym variants (`机滤 2个` -> `机油滤清器 2个`, ...).
+    /// The text and its synonym variants (`机滤 2个` -> `机油滤清器 2个`, ...). Only the
+    /// longest words of a group found in the text are replaced: in `空调滤清器`, `空调滤` is part
+    /// of `空调滤清器`, and replacing it would make nonsense (`空调格清器`) that costs a search.
     fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<String> {
         let mut variants = vec![text.to_owned()];
         let lower = text.to_lowercase();
         for group in synonyms {
-            for term in group
+            let found: Vec<&String> = group
                 .iter()
                 .filter(|t| !t.is_empty() && lower.contains(&t.to_lowercase()))
-            {
+                .collect();
+            let longest = found.iter().copied().filter(|t| {
+                let t = t.to_lowercase();
+                !found
+                    .iter()
+                    .any(|other| other.len() > t.len() && other.to_lowercase().contains(&t))
+            });
+            for term in longest {
                 for other in group.iter().filter(|o| *o != term) {
                     let variant = lower.replace(&term.to_lowercase(), other);
                     if !variants.contains(&variant) && variants.len() < 16 {
@@ -644,5 +653,21 @@ mod tests {
         assert!(within_one_edit("0986424735", "0986427435"));
         assert!(!within_one_edit("0986424735", "0986427453"));
         assert!(!within_one_edit("0986424735", "1986424736"));
+    }
+}
+
+#[cfg(test)]
+mod variant_tests {
+    use super::SearchIndex;
+
+    #[test]
+    fn only_the_longest_synonym_in_the_text_is_replaced() {
+        let group = vec![vec!["空调滤".to_owned(), "空调滤清器".to_owned(), "空调格".to_owned()]];
+        let variants = SearchIndex::variants("空调滤清器 2个", &group);
+        assert_eq!(variants, ["空调滤清器 2个", "空调滤 2个", "空调格 2个"]);
+        assert_eq!(
+            SearchIndex::variants("空调滤", &group),
+            ["空调滤", "空调滤清器", "空调格"]
+        );
     }
 }

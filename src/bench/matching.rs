@@ -151,6 +151,7 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
     // The matcher's index work, one line at a time, in-process.
     let synonyms = state.synonyms.get(&state.db, tenant).await?;
     let mut per_line = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     let mut whole_match = Vec::new();
     let mut confidence = [0usize; 4];
     for body in &inquiries {
@@ -172,7 +173,12 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
         for line in &lines {
             let started = Instant::now();
             matching::search_only(state.search(), tenant, std::slice::from_ref(line), &vehicle, &synonyms)?;
-            per_line.push(started.elapsed());
+            let took = started.elapsed();
+            per_line.push(took);
+            slowest.push((
+                took,
+                format!("{} {}", line.text, line.part_number.as_deref().unwrap_or_default()),
+            ));
         }
         let started = Instant::now();
         let matched = matching::match_lines(
@@ -232,6 +238,11 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
         confidence[1] as f64 * 100.0 / lines_total,
         confidence[0] as f64 * 100.0 / lines_total,
     );
+    slowest.sort_by_key(|(took, _)| std::cmp::Reverse(*took));
+    println!("  slowest lines (index search):");
+    for (took, text) in slowest.iter().take(8) {
+        println!("    {:>8.3} ms  {}", took.as_secs_f64() * 1e3, text.trim());
+    }
     println!("  peak RSS {:.0} MiB", peak_rss_mib());
     Ok(())
 }

@@ -150,20 +150,21 @@ fn source(sql: &mut Sql, scope: &Scope, source: Source) {
     sql.push(") ");
 }
 
+/// The grouping key; numbers as BIGINT, which both databases read back as 64-bit.
 fn group_expr(sql: &mut Sql, group: &Group<'_>) {
     match group {
         Group::Total => {
-            sql.push("0");
+            sql.push("CAST(0 AS BIGINT)");
         }
         Group::Customer => {
             sql.push("customer_id");
         }
         Group::Bucket(ends) => {
-            sql.push("CASE");
+            sql.push("CAST(CASE");
             for (i, end) in ends.iter().enumerate() {
                 sql.push(" WHEN at < ").bind(*end).push(&format!(" THEN {i}"));
             }
-            sql.push(" END");
+            sql.push(" END AS BIGINT)");
         }
     }
 }

@@ -138,6 +138,14 @@ impl TestApp {
             .expect("send")
     }
 
+    /// A POST without a body (the action endpoints: send, cancel, done...).
+    pub async fn post_empty(&self, path: &str, token: &str) -> Response {
+        self.request(Method::POST, path, Some(token))
+            .send()
+            .await
+            .expect("send")
+    }
+
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
         self.request(Method::PATCH, path, Some(token))
             .json(body)

@@ -31,10 +31,6 @@ fn brake_and_filter() -> Value {
     })
 }
 
-async fn post_empty(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
-    app.request(Method::POST, path, Some(token)).send().await.expect("send")
-}
-
 async fn kinds(app: &TestApp, dealer: &Dealer) -> Vec<String> {
     let events = expect_json(
         app.get(
@@ -125,7 +121,8 @@ async fn staff_review_and_send_then_the_shop_accepts_part() {
 
     app.clock.advance(Duration::seconds(90));
     let sent = expect_json(
-        post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -146,7 +143,8 @@ async fn staff_review_and_send_then_the_shop_accepts_part() {
     .await;
     assert_eq!(conflict["current_status"], "sent");
     expect_problem(
-        post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token)
+            .await,
         StatusCode::CONFLICT,
         "invalid_transition",
     )
@@ -259,7 +257,8 @@ async fn accepting_twice_or_concurrently_makes_one_order() {
     let app = spawn_app().await;
     let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
     let (_, quote_id) = inquire(&app, &dealer, "k1", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token)
+        .await;
 
     let path = format!("/v1/shop/quotes/{quote_id}/accept");
     let everything = json!({});
@@ -296,7 +295,8 @@ async fn accepting_twice_or_concurrently_makes_one_order() {
 
     // Terminal states stay terminal.
     let problem = expect_problem(
-        post_empty(&app, &format!("/v1/quotes/{quote_id}/cancel"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{quote_id}/cancel"), &dealer.owner.token)
+            .await,
         StatusCode::CONFLICT,
         "invalid_transition",
     )
@@ -331,7 +331,8 @@ async fn a_quote_expires_after_its_validity() {
     .await;
     assert_eq!(settings["quote_validity_hours"], 24);
     let (inquiry_id, quote_id) = inquire(&app, &dealer, "k1", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token)
+        .await;
 
     app.clock.advance(Duration::seconds(24 * 3600 - 1));
     app.run_jobs().await;
@@ -381,7 +382,8 @@ async fn the_background_sweep_expires_quotes_nobody_touches() {
     let app = spawn_app().await;
     let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
     let (_, quote_id) = inquire(&app, &dealer, "k1", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &dealer.owner.token)
+        .await;
     app.clock.advance(Duration::seconds(72 * 3600));
     app.run_jobs().await;
     let token = app.fresh_token("owner@shunda.cn").await;
@@ -395,7 +397,8 @@ async fn rejection_and_cancellation() {
     let app = spawn_app().await;
     let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
     let (_, first) = inquire(&app, &dealer, "k1", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{first}/send"), &dealer.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{first}/send"), &dealer.owner.token)
+        .await;
     let problem = expect_problem(
         app.post(
             &format!("/v1/shop/quotes/{first}/reject"),
@@ -423,22 +426,26 @@ async fn rejection_and_cancellation() {
 
     let (_, second) = inquire(&app, &dealer, "k2", &brake_and_filter()).await;
     let cancelled = expect_json(
-        post_empty(&app, &format!("/v1/quotes/{second}/cancel"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{second}/cancel"), &dealer.owner.token)
+            .await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(cancelled["status"], "cancelled");
     expect_problem(
-        post_empty(&app, &format!("/v1/quotes/{second}/send"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{second}/send"), &dealer.owner.token)
+            .await,
         StatusCode::CONFLICT,
         "invalid_transition",
     )
     .await;
     // A sent quote can be withdrawn too; the shop then cannot accept it.
     let (_, third) = inquire(&app, &dealer, "k3", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{third}/send"), &dealer.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{third}/send"), &dealer.owner.token)
+        .await;
     expect_json(
-        post_empty(&app, &format!("/v1/quotes/{third}/cancel"), &dealer.owner.token).await,
+        app.post_empty(&format!("/v1/quotes/{third}/cancel"), &dealer.owner.token)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -471,7 +478,8 @@ async fn rejection_and_cancellation() {
     )
     .await;
     expect_problem(
-        post_empty(&app, &format!("/v1/quotes/{second}/cancel"), &viewer.token).await,
+        app.post_empty(&format!("/v1/quotes/{second}/cancel"), &viewer.token)
+            .await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -542,7 +550,8 @@ async fn shops_and_dealers_see_only_their_own() {
     let app = spawn_app().await;
     let a = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
     let (inquiry_id, quote_id) = inquire(&app, &a, "k1", &brake_and_filter()).await;
-    post_empty(&app, &format!("/v1/quotes/{quote_id}/send"), &a.owner.token).await;
+    app.post_empty(&format!("/v1/quotes/{quote_id}/send"), &a.owner.token)
+        .await;
 
     // Another shop of the same dealer.
     let y = app.create_customer(&a.owner.token, "城东快修").await;
@@ -615,7 +624,8 @@ async fn shops_and_dealers_see_only_their_own() {
     .await;
     for action in ["send", "cancel"] {
         expect_problem(
-            post_empty(&app, &format!("/v1/quotes/{quote_id}/{action}"), &b.owner.token).await,
+            app.post_empty(&format!("/v1/quotes/{quote_id}/{action}"), &b.owner.token)
+                .await,
             StatusCode::NOT_FOUND,
             "not_found",
         )
