@@ -250,6 +250,15 @@ impl Target {
         })
     }
 
+    pub async fn connect(&self) -> anyhow::Result<sea_orm::DatabaseConnection> {
+        Ok(crate::db::connect(crate::db::DbOptions {
+            url: &self.url,
+            max_connections: 8,
+            schema: self.postgres.as_ref().map(|(_, s)| s.as_str()),
+        })
+        .await?)
+    }
+
     pub fn backend(&self) -> &'static str {
         if self.postgres.is_some() {
             "PostgreSQL"
@@ -281,12 +290,7 @@ pub(crate) struct Prepared {
 /// path, printing rows/s, index size and peak RSS.
 pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed: u64) -> anyhow::Result<Prepared> {
     let dir = target.dir.as_path();
-    let db = crate::db::connect(crate::db::DbOptions {
-        url: &target.url,
-        max_connections: 8,
-        schema: target.postgres.as_ref().map(|(_, s)| s.as_str()),
-    })
-    .await?;
+    let db = target.connect().await?;
     crate::db::migrate(&db).await?;
     let config = Config {
         data_dir: dir.to_owned(),

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod generator;
 pub mod matching;
+pub mod metrics;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Bench {
@@ -10,11 +11,14 @@ pub enum Bench {
     Catalog(catalog::CatalogBenchArgs),
     /// Inquiry matching: 50-line inquiries over HTTP against a large catalog, p50/p99.
     Match(matching::MatchBenchArgs),
+    /// Touchpoint metrics and reminders: query latency and a reminder run on a year of data.
+    Metrics(metrics::MetricsBenchArgs),
 }
 
 pub async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Catalog(args) => catalog::run(args).await,
         Bench::Match(args) => matching::run(args).await,
+        Bench::Metrics(args) => metrics::run(args).await,
     }
 }
