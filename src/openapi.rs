@@ -62,6 +62,8 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | `Idempotency-Key` | 1-255 visible ASCII characters, remembered 24 hours |
 | quote | up to 3 options per line; quantity 1-10,000; validity 1-720 hours (default 72); rejection reason 500 characters |
 | webhooks | 20 endpoints per dealer; URL 2,000 characters, http(s) on public addresses only; 10 s per attempt |
+| metrics | a period of at most 731 days; at most 400 buckets in a series |
+| reminders | snooze up to 90 days ahead; settings: lead 0-60 days, window 1-90 days, 1-14 contacts a week |
 
 Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. Request bodies reject unknown fields.
 "#;

@@ -1,5 +1,4 @@
-//! Replenishment reminders and the dealer settings that shape them; the response time of each
-//! sent quote, kept as a number so period metrics are plain aggregates on both databases.
+//! Replenishment reminders and the dealer settings that shape them.
 
 use sea_orm_migration::prelude::*;
 
@@ -23,7 +22,6 @@ async fn add_column(manager: &SchemaManager<'_>, table: &str, mut column: Column
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add_column(manager, "quotes", col("response_ms").big_integer().null().to_owned()).await?;
         for (name, default) in [
             ("reminder_lead_days", 3),
             ("reminder_window_days", 14),

@@ -40,6 +40,9 @@ pub struct MetricsBenchArgs {
     /// Benchmark on this PostgreSQL (a fresh schema, dropped afterwards) instead of SQLite.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// Keep the SQLite database in this (empty) directory, to inspect or serve it after.
+    #[arg(long)]
+    pub keep: Option<std::path::PathBuf>,
 }
 
 const PARTS: usize = 2_000;
@@ -136,9 +139,10 @@ async fn generate(db: &DatabaseConnection, args: &MetricsBenchArgs, now: DateTim
         .map(|_| (0..FAVOURITES).map(|_| part_ids[rng.random_range(0..PARTS)]).collect())
         .collect();
 
-    // About 4.4 events per inquiry; about 2.2 lines per order.
+    // About 4.4 events per inquiry; an accepted quote buys about 1.9 lines, and 9 in 10
+    // quotes are sent.
     let total_inquiries = (args.events as f64 / 4.4) as usize;
-    let accept_share = (args.order_lines as f64 / 2.2 / total_inquiries as f64).min(0.9);
+    let accept_share = (args.order_lines as f64 / (total_inquiries as f64 * 0.9 * 1.87)).min(0.95);
     let per_customer = total_inquiries.div_ceil(args.customers);
     let mut generated = Generated {
         tenant,
@@ -282,6 +286,7 @@ impl Batch {
                 confidence: confidence.into(),
                 candidates: json!([]),
             });
+            let buy = accepted && offered && (position == 0 || rng.random_bool(0.6));
             self.quote_lines.push(quote_lines::Model {
                 id: quote_line,
                 tenant_id: t,
@@ -293,8 +298,12 @@ impl Batch {
                 confidence: confidence.into(),
                 note: None,
                 changed_by_staff: rng.random_bool(0.1),
+                customer_id: customer,
+                received_at: received,
+                sent: sent_at.is_some(),
+                bought: buy,
             });
-            if accepted && offered && (position == 0 || rng.random_bool(0.6)) {
+            if buy {
                 let quantity = rng.random_range(1..6);
                 let price = rng.random_range(1_000..50_000i64);
                 total += price * i64::from(quantity);
@@ -407,7 +416,7 @@ impl Batch {
 }
 
 pub async fn run(args: MetricsBenchArgs) -> anyhow::Result<()> {
-    let target = Target::open(args.postgres.as_deref(), None).await?;
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref()).await?;
     let result = bench(&args, &target).await;
     target.close().await?;
     result

@@ -1,6 +1,7 @@
+use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
-use crate::ids::{InquiryLineId, QuoteId, QuoteLineId, TenantId};
+use crate::ids::{CustomerId, InquiryLineId, QuoteId, QuoteLineId, TenantId};
 
 /// One line of a quote, answering one inquiry line.
 #[sea_orm::model]
@@ -21,6 +22,13 @@ pub struct Model {
     pub note: Option<String>,
     /// Staff changed what the matcher proposed (feeds the auto-match rate).
     pub changed_by_staff: bool,
+    /// The inquiry's customer and arrival, copied so metrics need no join.
+    pub customer_id: CustomerId,
+    pub received_at: DateTime<Utc>,
+    /// The quote was sent (with this line as it is now).
+    pub sent: bool,
+    /// The shop bought this line.
+    pub bought: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -109,31 +109,34 @@ fn source(sql: &mut Sql, scope: &Scope, source: Source) {
             window(sql, "i", "received_at");
         }
         Source::Lines => {
+            // One covering index: quote lines carry their inquiry's customer and arrival, and
+            // whether they were sent and bought.
             sql.push(
-                "SELECT i.customer_id AS customer_id, i.received_at AS at, \
-                 CASE WHEN q.sent_at IS NOT NULL AND ql.status = 'offered' THEN 1 ELSE 0 END AS quoted, \
-                 CASE WHEN q.sent_at IS NOT NULL AND ql.status = 'offered' AND EXISTS \
-                   (SELECT 1 FROM order_lines ol WHERE ol.quote_line_id = ql.id AND ol.tenant_id = ql.tenant_id) \
-                   THEN 1 ELSE 0 END AS bought, \
-                 CASE WHEN q.sent_at IS NOT NULL AND ql.status = 'offered' \
-                   AND ql.confidence IN ('exact', 'high') AND ql.changed_by_staff = ",
+                "SELECT ql.customer_id AS customer_id, ql.received_at AS at, \
+                 CASE WHEN ql.sent = ",
+            )
+            .bind(true)
+            .push(" AND ql.status = 'offered' THEN 1 ELSE 0 END AS quoted, CASE WHEN ql.sent = ")
+            .bind(true)
+            .push(" AND ql.status = 'offered' AND ql.bought = ")
+            .bind(true)
+            .push(" THEN 1 ELSE 0 END AS bought, CASE WHEN ql.sent = ")
+            .bind(true)
+            .push(
+                " AND ql.status = 'offered' \
+                 AND ql.confidence IN ('exact', 'high') AND ql.changed_by_staff = ",
             )
             .bind(false)
-            .push(
-                " THEN 1 ELSE 0 END AS auto \
-                 FROM inquiries i \
-                 JOIN quotes q ON q.inquiry_id = i.id AND q.tenant_id = i.tenant_id \
-                 JOIN quote_lines ql ON ql.quote_id = q.id AND ql.tenant_id = q.tenant_id WHERE ",
-            );
-            window(sql, "i", "received_at");
+            .push(" THEN 1 ELSE 0 END AS auto FROM quote_lines ql WHERE ");
+            window(sql, "ql", "received_at");
         }
         Source::Responses => {
+            // A quote is created when its inquiry arrives.
             sql.push(
-                "SELECT i.customer_id AS customer_id, i.received_at AS at, q.response_ms AS ms \
-                 FROM inquiries i JOIN quotes q ON q.inquiry_id = i.id AND q.tenant_id = i.tenant_id \
-                 WHERE q.response_ms IS NOT NULL AND ",
+                "SELECT q.customer_id AS customer_id, q.created_at AS at, q.response_ms AS ms \
+                 FROM quotes q WHERE q.response_ms IS NOT NULL AND ",
             );
-            window(sql, "i", "received_at");
+            window(sql, "q", "created_at");
         }
         Source::Orders => {
             sql.push("SELECT o.customer_id AS customer_id, o.created_at AS at, o.total_minor AS total_minor FROM orders o WHERE ");

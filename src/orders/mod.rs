@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
-use crate::entities::{order_lines, orders, quote_options};
+use crate::entities::{order_lines, orders, quote_lines, quote_options};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::http::extract::{ApiPath, ApiQuery};
@@ -122,6 +123,11 @@ pub async fn create(
         })
         .collect();
     crate::db::insert_chunked(txn, lines.iter().cloned().map(order_lines::ActiveModel::from).collect()).await?;
+    quote_lines::Entity::scoped_update(quote.tenant_id)
+        .col_expr(quote_lines::Column::Bought, Expr::value(true))
+        .filter(quote_lines::Column::Id.is_in(lines.iter().map(|l| l.quote_line_id)))
+        .exec(txn)
+        .await?;
     // An order that follows a reminder converts it.
     let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();

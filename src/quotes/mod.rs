@@ -384,6 +384,11 @@ pub async fn send(
     if !sent {
         return Err(wrong_state(quote, "sent"));
     }
+    quote_lines::Entity::scoped_update(quote.tenant_id)
+        .col_expr(quote_lines::Column::Sent, Expr::value(true))
+        .filter(quote_lines::Column::QuoteId.eq(quote.id))
+        .exec(txn)
+        .await?;
     let lines = full.lines.len();
     let quoted = full.offered().count();
     crate::events::record(
@@ -493,6 +498,10 @@ pub async fn insert_draft(
                 confidence: Set(line.confidence.as_str().to_owned()),
                 note: Set(line.note.clone()),
                 changed_by_staff: Set(false),
+                customer_id: Set(quote.customer_id),
+                received_at: Set(quote.created_at),
+                sent: Set(false),
+                bought: Set(false),
             },
         )
         .collect();
