@@ -486,9 +486,7 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
             let started = Instant::now();
             match interval {
                 Some(interval) => {
-                    let bucket_ends = ends(p, interval);
-                    query::counts(&db, &scope(p), &Group::Total).await?;
-                    query::counts(&db, &scope(p), &Group::Bucket(&bucket_ends)).await?;
+                    query::series(&db, &scope(p), &ends(p, interval)).await?;
                 }
                 None => {
                     query::counts(&db, &scope(p), &Group::Customer).await?;

@@ -250,8 +250,47 @@ pub struct Counts {
     pub reminders_converted: i64,
 }
 
+impl Counts {
+    /// Adds the additive figures of `other` (not the percentiles).
+    fn add(&mut self, other: &Self) {
+        self.inquiries += other.inquiries;
+        self.lines += other.lines;
+        self.quoted += other.quoted;
+        self.bought += other.bought;
+        self.auto += other.auto;
+        self.orders += other.orders;
+        self.order_value_minor += other.order_value_minor;
+        self.reminders_raised += other.reminders_raised;
+        self.reminders_converted += other.reminders_converted;
+    }
+}
+
 /// Every figure for every group, in five queries.
 pub async fn counts(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Counts>> {
+    let mut out = additive(db, scope, group).await?;
+    for (key, p) in percentiles(db, scope, group).await? {
+        out.entry(key).or_default().response_ms = Some(p);
+    }
+    Ok(out)
+}
+
+/// Figures per bucket and for the whole period: the whole period's counts are the buckets'
+/// sums; only its percentiles need their own query.
+pub async fn series(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ends: &[DateTime<Utc>],
+) -> Result<(Counts, HashMap<Key, Counts>)> {
+    let buckets = counts(db, scope, &Group::Bucket(ends)).await?;
+    let mut total = Counts::default();
+    for c in buckets.values() {
+        total.add(c);
+    }
+    total.response_ms = percentiles(db, scope, &Group::Total).await?.remove(&Key::Total);
+    Ok((total, buckets))
+}
+
+async fn additive(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Counts>> {
     let mut out: HashMap<Key, Counts> = HashMap::new();
     for (key, v) in aggregate(db, scope, group, Source::Inquiries, &["COUNT(*)"]).await? {
         out.entry(key).or_default().inquiries = v[0];
@@ -267,9 +306,6 @@ pub async fn counts(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>)
     {
         let c = out.entry(key).or_default();
         (c.lines, c.quoted, c.bought, c.auto) = (v[0], v[1], v[2], v[3]);
-    }
-    for (key, p) in percentiles(db, scope, group).await? {
-        out.entry(key).or_default().response_ms = Some(p);
     }
     for (key, v) in aggregate(db, scope, group, Source::Orders, &["COUNT(*)", "SUM(total_minor)"]).await? {
         let c = out.entry(key).or_default();

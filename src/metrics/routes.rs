@@ -111,8 +111,7 @@ async fn series(
         .iter()
         .map(|(_, last)| start_of(*last + chrono::Duration::days(1), tz))
         .collect();
-    let totals = query::counts(&state.db, scope, &Group::Total).await?;
-    let mut by_bucket = query::counts(&state.db, scope, &Group::Bucket(&ends)).await?;
+    let (totals, mut by_bucket) = query::series(&state.db, scope, &ends).await?;
     let series = buckets
         .into_iter()
         .enumerate()
@@ -122,7 +121,7 @@ async fn series(
             figures: by_bucket.remove(&Key::Bucket(i)).unwrap_or_default().into(),
         })
         .collect();
-    Ok((totals.get(&Key::Total).copied().unwrap_or_default().into(), series))
+    Ok((totals.into(), series))
 }
 
 /// The dealer's figures for a period, with a time series.
