@@ -43,8 +43,10 @@ least 3 different days at a fairly regular interval: interval = the median gap b
 the median quantity per purchase day, expected date = last purchase + interval, raised `reminder_lead_days` \
 (default 3) before the expected date. A history whose gaps' median absolute deviation exceeds 35 % of the median \
 gap is irregular and raises none. A purchase of the part, or of a part that interchanges with it or supersedes \
-it, starts a new cycle; each cycle gets at most one reminder. A reminder converts when the customer orders the \
-part (or such an equivalent) within `reminder_window_days` (default 14) after it was raised.";
+it, starts a new cycle; each cycle gets at most one reminder. A cycle whose expected date passed more than \
+`reminder_window_days` ago raises none (the customer has most likely bought elsewhere). A reminder converts when \
+the customer orders the part (or such an equivalent) within `reminder_window_days` (default 14) after it was \
+raised.";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReminderPart {
