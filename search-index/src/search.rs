@@ -62,6 +62,10 @@ pub struct SearchQuery<'a> {
     /// every matching document, which on a large catalog costs far more than finding the top
     /// few; callers that only pick the best (the inquiry matcher) set this.
     pub top_only: bool,
+    /// Match words in part names only, not in categories, descriptions or fitment text: what
+    /// the inquiry matcher wants (a shop names the part), and several times cheaper on common
+    /// words.
+    pub names_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -422,7 +426,7 @@ impl SearchIndex {
         variants
     }
 
-    fn text_query(&self, text: &str, synonyms: &[Vec<String>]) -> Result<Option<TextQuery>> {
+    fn text_query(&self, text: &str, synonyms: &[Vec<String>], names_only: bool) -> Result<Option<TextQuery>> {
         let f = &self.fields;
         let mut variant_queries: Vec<Box<dyn Query>> = Vec::new();
         let mut variant_tokens = Vec::new();
@@ -439,6 +443,7 @@ impl SearchIndex {
                     (f.fit_text, 1.0),
                 ]
                 .into_iter()
+                .take(if names_only { 1 } else { 4 })
                 .map(|(field, boost)| -> (Occur, Box<dyn Query>) {
                     let tq = TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs);
                     (Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost)))
@@ -472,7 +477,7 @@ impl SearchIndex {
 
     fn text_search(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<SearchResults> {
         let f = &self.fields;
-        let (text, variant_tokens) = match self.text_query(q.text, q.synonyms)? {
+        let (text, variant_tokens) = match self.text_query(q.text, q.synonyms, q.names_only)? {
             Some((query, tokens)) => (query, tokens),
             None => (Box::new(tantivy::query::AllQuery) as Box<dyn Query>, Vec::new()),
         };

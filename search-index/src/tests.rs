@@ -338,3 +338,24 @@ fn top_only_finds_the_same_best_hits_without_counting() {
         assert!(top.facets.brand.is_empty() && top.hits.iter().all(|h| h.highlight.is_none()));
     }
 }
+
+#[test]
+fn names_only_ignores_words_found_only_in_categories() {
+    let index = catalog();
+    let everywhere = index.search(&query("刹车系统", None)).expect("search");
+    assert!(!everywhere.hits.is_empty(), "the category matches");
+    let names = index
+        .search(&SearchQuery {
+            names_only: true,
+            ..query("刹车系统", None)
+        })
+        .expect("search");
+    assert!(names.hits.is_empty(), "{:?}", ids(&names));
+    let pads = index
+        .search(&SearchQuery {
+            names_only: true,
+            ..query("前刹车片", None)
+        })
+        .expect("search");
+    assert!(ids(&pads).contains(&"p1"));
+}

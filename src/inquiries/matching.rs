@@ -232,6 +232,9 @@ fn base_query<'a>(tenant: &'a str, text: &'a str, synonyms: &'a [Vec<String>]) -
         limit: CANDIDATES_PER_LINE,
         // The matcher keeps the best few; counting and faceting every hit would cost more.
         top_only: true,
+        // A shop names the part it wants; words that only appear in a description or a
+        // fitment note are not a match worth quoting.
+        names_only: true,
         ..Default::default()
     }
 }

@@ -247,6 +247,7 @@ pub async fn run(
         limit: v.limit,
         offset: v.offset,
         top_only: false,
+        names_only: false,
     };
     let results = state.search().search(&query).map_err(anyhow::Error::from)?;
     let mode = if results
