@@ -4,16 +4,20 @@
 
 use crate::app::AppState;
 
-/// One round of every background task, reminders included.
+/// One round of every background task, the slow ones included.
 pub async fn run_once(state: &AppState) {
     run_frequent(state).await;
-    run_reminders(state).await;
+    run_slow(state).await;
 }
 
-async fn run_reminders(state: &AppState) {
+/// Reminders, and forgetting idempotency keys: nothing here is urgent to the second.
+async fn run_slow(state: &AppState) {
     match crate::reminders::engine::run(&state.db, None, state.clock.now()).await {
         Ok(report) => tracing::info!(?report, "reminder run"),
         Err(err) => tracing::error!(error = ?err, "the reminder run failed"),
+    }
+    if let Err(err) = crate::idempotency::purge_expired(&state.db, state.clock.now()).await {
+        tracing::error!(error = ?err, "purging idempotency keys failed");
     }
 }
 
@@ -24,13 +28,11 @@ async fn run_frequent(state: &AppState) {
     if let Err(err) = crate::webhooks::delivery::deliver_due(state).await {
         tracing::error!(error = ?err, "delivering webhooks failed");
     }
-    if let Err(err) = crate::idempotency::purge_expired(&state.db, state.clock.now()).await {
-        tracing::error!(error = ?err, "purging idempotency keys failed");
-    }
 }
 
 /// Every `worker_interval` (when configured) expires quotes and delivers webhooks; every
-/// `reminder_interval`, runs reminders; for the life of the process.
+/// `reminder_interval`, runs reminders and forgets old idempotency keys; for the life of the
+/// process.
 pub fn spawn(state: AppState) {
     let Some(interval) = state.config.worker_interval else {
         return;
@@ -39,13 +41,13 @@ pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_reminders: Option<std::time::Instant> = None;
+        let mut last_slow: Option<std::time::Instant> = None;
         loop {
             ticker.tick().await;
             run_frequent(&state).await;
-            if last_reminders.is_none_or(|at| at.elapsed() >= reminder_interval) {
-                last_reminders = Some(std::time::Instant::now());
-                run_reminders(&state).await;
+            if last_slow.is_none_or(|at| at.elapsed() >= reminder_interval) {
+                last_slow = Some(std::time::Instant::now());
+                run_slow(&state).await;
             }
         }
     });

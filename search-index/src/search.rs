@@ -177,6 +177,13 @@ impl SearchIndex {
         self.text_search(&searcher, q)
     }
 
+    /// The number search alone, without falling back to names when no number matches (for
+    /// callers that search the words separately).
+    pub fn search_numbers(&self, q: &SearchQuery<'_>, key: &str) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        Ok(rank(self.number_candidates(&searcher, q, key)?, q))
+    }
+
     fn filters(&self, q: &SearchQuery<'_>) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.fields;
         let term = |field, text: String| -> (Occur, Box<dyn Query>) {

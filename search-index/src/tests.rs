@@ -359,3 +359,16 @@ fn names_only_ignores_words_found_only_in_categories() {
         .expect("search");
     assert!(ids(&pads).contains(&"p1"));
 }
+
+#[test]
+fn a_number_search_alone_does_not_fall_back_to_names() {
+    let index = catalog();
+    let found = index
+        .search_numbers(&query("0446502061", None), "0446502061")
+        .expect("search");
+    assert_eq!(ids(&found), ["p1", "p2"]);
+    let none = index
+        .search_numbers(&query("刹车片", None), "99999999")
+        .expect("search");
+    assert!(none.hits.is_empty());
+}

@@ -21,7 +21,7 @@ use crate::catalog::numbers::normalize;
 use crate::catalog::rows::Format;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Secret};
-use crate::entities::{tenants, users};
+use crate::entities::users;
 use crate::ids::{TenantId, UserId};
 use crate::search::routes::SearchParams;
 
@@ -316,20 +316,13 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
     let mut rows = 0u64;
     for t in 0..tenants {
         let now = clock.now();
-        let tenant = tenants::ActiveModel {
-            id: Set(TenantId::generate()),
-            slug: Set(format!("bench-{t}")),
-            name: Set(format!("Bench dealer {t}")),
-            time_zone: Set("Asia/Shanghai".into()),
-            currency: Set("CNY".into()),
-            auto_send: Set(false),
-            quote_validity_hours: Set(crate::tenants::DEFAULT_QUOTE_VALIDITY_HOURS),
-            reminder_lead_days: Set(crate::tenants::DEFAULT_REMINDER_LEAD_DAYS),
-            reminder_window_days: Set(crate::tenants::DEFAULT_REMINDER_WINDOW_DAYS),
-            reminder_contacts_per_week: Set(crate::tenants::DEFAULT_REMINDER_CONTACTS_PER_WEEK),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
+        let tenant = crate::tenants::new_tenant(
+            format!("bench-{t}"),
+            format!("Bench dealer {t}"),
+            crate::tenants::DEFAULT_TIME_ZONE.into(),
+            crate::tenants::DEFAULT_CURRENCY.into(),
+            now,
+        )
         .insert(&db)
         .await?;
         let parts = generator::catalog(parts, seed + t as u64);

@@ -69,20 +69,13 @@ struct Generated {
 /// A year of one dealer's touchpoints, written straight to the tables in bulk.
 async fn generate(db: &DatabaseConnection, args: &MetricsBenchArgs, now: DateTime<Utc>) -> anyhow::Result<Generated> {
     let mut rng = StdRng::seed_from_u64(args.seed);
-    let tenant = tenants::ActiveModel::from(tenants::Model {
-        id: TenantId::generate(),
-        slug: "bench-metrics".into(),
-        name: "Bench dealer".into(),
-        time_zone: crate::tenants::DEFAULT_TIME_ZONE.into(),
-        currency: "CNY".into(),
-        auto_send: false,
-        quote_validity_hours: crate::tenants::DEFAULT_QUOTE_VALIDITY_HOURS,
-        reminder_lead_days: crate::tenants::DEFAULT_REMINDER_LEAD_DAYS,
-        reminder_window_days: crate::tenants::DEFAULT_REMINDER_WINDOW_DAYS,
-        reminder_contacts_per_week: crate::tenants::DEFAULT_REMINDER_CONTACTS_PER_WEEK,
-        created_at: now,
-        updated_at: now,
-    })
+    let tenant = crate::tenants::new_tenant(
+        "bench-metrics".into(),
+        "Bench dealer".into(),
+        crate::tenants::DEFAULT_TIME_ZONE.into(),
+        crate::tenants::DEFAULT_CURRENCY.into(),
+        now,
+    )
     .insert(db)
     .await?;
     let t = tenant.id;

@@ -301,14 +301,10 @@ fn search_line(
     };
     for number in number_queries(line, &text) {
         let normalized = numbers::normalize(&number);
-        let query = search_index::SearchQuery {
-            number: Some(&normalized),
-            ..base_query(tenant_key, &number, synonyms)
-        };
-        let mut hits = index.search(&query).map_err(anyhow::Error::from)?.hits;
-        // A number query falls back to a name search when no number matches; names are
-        // searched below with the words, not the number.
-        hits.retain(|h| h.matched_on.precision != "text");
+        let hits = index
+            .search_numbers(&base_query(tenant_key, &number, synonyms), &normalized)
+            .map_err(anyhow::Error::from)?
+            .hits;
         keep(hits, &number, &mut found);
     }
     let words = name_query(&text);

@@ -449,7 +449,7 @@ pub async fn receive(
     .await?;
     if auto_send {
         let full = crate::quotes::load(&txn, shop.tenant, quote_id).await?;
-        crate::quotes::send(&txn, &full, tenant.quote_validity_hours, None, now, now).await?;
+        crate::quotes::send(&txn, &full, tenant.quote_validity_hours, None, now).await?;
     }
     txn.commit().await?;
     Ok(Received {

@@ -62,8 +62,8 @@ impl Period {
 
     /// Default: the 30 days ending today.
     pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>, today: NaiveDate) -> Result<Self> {
-        let to = to.unwrap_or(today);
-        let from = from.unwrap_or(to - Duration::days(29));
+        let to = checked_day("query.to", to.unwrap_or(today))?;
+        let from = checked_day("query.from", from.unwrap_or(to - Duration::days(29)))?;
         let mut errors = Vec::new();
         if from > to {
             errors.push(FieldError::new("query.from", "out_of_range", "`from` is after `to`"));
@@ -103,6 +103,23 @@ impl Period {
             start = end;
         }
         out
+    }
+}
+
+/// Days a query may name: far enough from chrono's limits that period arithmetic (the
+/// previous period, bucket ends) cannot overflow.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// `day`, or a 422 on `field` when it is outside [`YEARS`].
+pub fn checked_day(field: &str, day: NaiveDate) -> Result<NaiveDate> {
+    if YEARS.contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(Error::field(
+            field,
+            "out_of_range",
+            format!("a day in the years {} to {}", YEARS.start(), YEARS.end()),
+        ))
     }
 }
 
@@ -223,5 +240,14 @@ mod tests {
         );
         assert_eq!(f.order_value, "0.00");
         assert_eq!(rate(1, 3), Some(0.3333));
+    }
+
+    #[test]
+    fn days_far_from_today_are_refused_before_any_arithmetic() {
+        let today = day(2026, 11, 22);
+        let min = NaiveDate::MIN;
+        assert!(Period::parse(None, Some(min), today).is_err());
+        assert!(Period::parse(Some(min), None, today).is_err());
+        assert!(Period::parse(Some(NaiveDate::MAX), Some(NaiveDate::MAX), today).is_err());
     }
 }

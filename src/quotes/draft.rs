@@ -58,7 +58,7 @@ pub fn split_stock(requested: i32, stock: i64) -> (i32, i32) {
     (now, requested - now)
 }
 
-pub fn price_option(candidate: &Candidate, requested: i32, price_level_bp: i32) -> Option<DraftOption> {
+fn price_option(candidate: &Candidate, requested: i32, price_level_bp: i32) -> Option<DraftOption> {
     let list = candidate.list_price_minor?;
     let (quantity, backorder_quantity) = split_stock(requested, candidate.stock);
     Some(DraftOption {

@@ -358,15 +358,17 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
 
 /// Sends a draft: it becomes visible to the shop, valid for the dealer's validity period, and
 /// the shop's callbacks are queued. `sent_by` is a user id, or `None` when sent automatically.
+/// Returns the quote as sent.
 pub async fn send(
     txn: &impl ConnectionTrait,
     full: &FullQuote,
     validity_hours: i32,
     sent_by: Option<String>,
-    received_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<FullQuote> {
     let quote = &full.quote;
+    // A quote is drafted the moment its inquiry arrives.
+    let received_at = quote.created_at;
     let valid_until = now + Duration::hours(i64::from(validity_hours));
     let auto = sent_by.is_none();
     let sender = sent_by.clone().unwrap_or_else(|| "auto".to_owned());
@@ -422,7 +424,7 @@ pub async fn send(
         now,
     )
     .await?;
-    Ok(())
+    Ok(reloaded)
 }
 
 /// Marks the quote expired if its validity has passed; the event is dated at the expiry, not

@@ -18,13 +18,14 @@ use crate::app::AppState;
 use crate::auth::{AnyStaff, SalesStaff, Shop};
 use crate::catalog::part::{PRICE_MAX_MINOR, parse_price};
 use crate::db::TenantScoped;
-use crate::entities::{customers, inquiries, parts, quote_lines, quote_options, quotes};
+use crate::entities::{customers, parts, quote_lines, quote_options, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::ids::{PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId};
 use crate::inquiries::matching::{Candidate, Confidence};
 use crate::orders::{Bought, OrderResponse};
+use crate::search::routes::discounted;
 use crate::validate::{NOTES_MAX, Validator, patch_field};
 
 pub const QUANTITY_MAX: i32 = 10_000;
@@ -248,18 +249,14 @@ async fn update_quote(
                         });
                     candidate.stock = part.stock;
                     candidate.list_price_minor = Some(list_price);
-                    let mut option =
-                        draft::price_option(&candidate, quantity.clamp(1, QUANTITY_MAX), customer.price_level_bp)
-                            .unwrap_or(DraftOption {
-                                candidate: candidate.clone(),
-                                list_price_minor: list_price,
-                                unit_price_minor: list_price,
-                                quantity: 0,
-                                backorder_quantity: 0,
-                            });
-                    if let Some(price) = unit_price {
-                        option.unit_price_minor = price;
-                    }
+                    let (ships, backorder) = draft::split_stock(quantity.clamp(1, QUANTITY_MAX), part.stock);
+                    let option = DraftOption {
+                        candidate,
+                        list_price_minor: list_price,
+                        unit_price_minor: unit_price.unwrap_or_else(|| discounted(list_price, customer.price_level_bp)),
+                        quantity: ships,
+                        backorder_quantity: backorder,
+                    };
                     built.push(option);
                 }
                 Some((LineStatus::Offered, built))
@@ -314,16 +311,6 @@ async fn update_quote(
     Ok(axum::Json(respond(&full, View::Staff)))
 }
 
-async fn received_at(db: &impl ConnectionTrait, full: &FullQuote) -> Result<chrono::DateTime<chrono::Utc>> {
-    Ok(
-        inquiries::Entity::scoped_by_id(full.quote.tenant_id, full.quote.inquiry_id)
-            .one(db)
-            .await?
-            .ok_or(Error::not_found("inquiry"))?
-            .received_at,
-    )
-}
-
 /// Send the quote to the shop: it becomes visible to the shop and valid for the dealer's
 /// validity period (`quote_validity_hours`, default 72); the shop's callback is notified.
 #[utoipa::path(post, path = "/v1/quotes/{id}/send", tag = "quotes", summary = "Send a quote",
@@ -339,17 +326,14 @@ async fn send_quote(
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     let txn = crate::db::begin_write(&state.db).await?;
     let full = load(&txn, caller.tenant, id).await?;
-    let received = received_at(&txn, &full).await?;
-    super::send(
+    let full = super::send(
         &txn,
         &full,
         tenant.quote_validity_hours,
         Some(caller.user_id.to_string()),
-        received,
         now,
     )
     .await?;
-    let full = load(&txn, caller.tenant, id).await?;
     txn.commit().await?;
     Ok(axum::Json(respond(&full, View::Staff)))
 }

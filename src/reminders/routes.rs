@@ -288,7 +288,10 @@ async fn call_list(
     ApiQuery(params): ApiQuery<CallListParams>,
 ) -> Result<axum::Json<CallListResponse>> {
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    let date = params.date.unwrap_or_else(|| engine::today(&tenant, state.clock.now()));
+    let date = match params.date {
+        Some(date) => crate::metrics::checked_day("query.date", date)?,
+        None => engine::today(&tenant, state.clock.now()),
+    };
     let due = reminders::Entity::scoped(caller.tenant)
         .filter(due_on(date))
         .filter(reminders::Column::RemindOn.lte(date))
@@ -312,12 +315,7 @@ async fn build_call_list(
         .into_iter()
         .collect();
     // Contacts in the 7 days ending on `date`, counted as distinct days per customer.
-    let since = date - Duration::days(6);
-    let start = since
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or_else(|| Error::field("query.date", "out_of_range", "not a day in the dealer's time zone"))?;
+    let start = crate::metrics::start_of(date - Duration::days(6), tz);
     let mut contact_days: HashMap<CustomerId, HashSet<NaiveDate>> = HashMap::new();
     let mut customers_by_id: HashMap<CustomerId, customers::Model> = HashMap::new();
     for chunk in customer_ids.chunks(500) {

@@ -213,22 +213,9 @@ async fn signup(
             field: Some("/email".into()),
         });
     }
-    let tenant = tenants::ActiveModel {
-        id: Set(TenantId::generate()),
-        slug: Set(slug),
-        name: Set(new.dealer_name),
-        time_zone: Set(new.time_zone),
-        currency: Set(new.currency),
-        auto_send: Set(false),
-        quote_validity_hours: Set(DEFAULT_QUOTE_VALIDITY_HOURS),
-        reminder_lead_days: Set(DEFAULT_REMINDER_LEAD_DAYS),
-        reminder_window_days: Set(DEFAULT_REMINDER_WINDOW_DAYS),
-        reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let tenant = new_tenant(slug, new.dealer_name, new.time_zone, new.currency, now)
+        .insert(&txn)
+        .await?;
     let owner = users::ActiveModel {
         id: Set(UserId::generate()),
         tenant_id: Set(tenant.id),
@@ -359,6 +346,30 @@ async fn update_settings(
     let tenant = active.update(&txn).await?;
     txn.commit().await?;
     Ok(axum::Json(tenant.into()))
+}
+
+/// A new dealer with the default settings.
+pub fn new_tenant(
+    slug: String,
+    name: String,
+    time_zone: String,
+    currency: String,
+    now: DateTime<Utc>,
+) -> tenants::ActiveModel {
+    tenants::ActiveModel {
+        id: Set(TenantId::generate()),
+        slug: Set(slug),
+        name: Set(name),
+        time_zone: Set(time_zone),
+        currency: Set(currency),
+        auto_send: Set(false),
+        quote_validity_hours: Set(DEFAULT_QUOTE_VALIDITY_HOURS),
+        reminder_lead_days: Set(DEFAULT_REMINDER_LEAD_DAYS),
+        reminder_window_days: Set(DEFAULT_REMINDER_WINDOW_DAYS),
+        reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
 }
 
 pub async fn find(db: &impl sea_orm::ConnectionTrait, id: TenantId) -> Result<tenants::Model> {

@@ -10,6 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::app::AppState;
+use crate::db::TenantScoped;
 use crate::entities::{api_keys, webhook_deliveries, webhooks};
 use crate::error::Result;
 
@@ -50,7 +51,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize> {
     let mut claimed = Vec::new();
     for message in due {
         let lease = now + chrono::Duration::seconds(LEASE_SECS);
-        let result = webhook_deliveries::Entity::update_many()
+        let result = webhook_deliveries::Entity::scoped_update(message.tenant_id)
             .col_expr(webhook_deliveries::Column::NextAttemptAt, Expr::value(lease))
             .filter(webhook_deliveries::Column::Id.eq(message.id))
             .filter(webhook_deliveries::Column::State.eq(PENDING))
@@ -76,14 +77,12 @@ pub async fn deliver_due(state: &AppState) -> Result<usize> {
 
 async fn secret_for(db: &DatabaseConnection, message: &webhook_deliveries::Model) -> Result<Option<String>> {
     Ok(if let Some(id) = message.webhook_id {
-        webhooks::Entity::find_by_id(id)
-            .filter(webhooks::Column::TenantId.eq(message.tenant_id))
+        webhooks::Entity::scoped_by_id(message.tenant_id, id)
             .one(db)
             .await?
             .map(|w| w.secret)
     } else if let Some(id) = message.api_key_id {
-        api_keys::Entity::find_by_id(id)
-            .filter(api_keys::Column::TenantId.eq(message.tenant_id))
+        api_keys::Entity::scoped_by_id(message.tenant_id, id)
             .filter(api_keys::Column::RevokedAt.is_null())
             .one(db)
             .await?
@@ -133,7 +132,7 @@ async fn attempt(
             }
         },
     };
-    let mut update = webhook_deliveries::Entity::update_many()
+    let mut update = webhook_deliveries::Entity::scoped_update(message.tenant_id)
         .col_expr(webhook_deliveries::Column::Attempts, Expr::value(attempts))
         .col_expr(webhook_deliveries::Column::LastAttemptAt, Expr::value(now))
         .filter(webhook_deliveries::Column::Id.eq(message.id));
