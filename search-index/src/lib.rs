@@ -105,6 +105,9 @@ pub(crate) struct Fields {
     key: Field,
     tenant: Field,
     part_id: Field,
+    /// Name, category, description and fitment words in one field: which parts match is
+    /// decided here, one posting list per word, and counted without scoring.
+    text_all: Field,
     num: Field,
     num_own: Field,
     numbers_json: Field,
@@ -135,10 +138,28 @@ fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analyzer::KEYWORD)
             .set_index_option(IndexRecordOption::Basic),
     );
+    // A filter term that scores the same for every document that has it (one occurrence, no
+    // length norm): such a term can join a pure term intersection, which tantivy ranks with
+    // block-max pruning, and its constant score is subtracted again afterwards.
+    let scored_filter = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::KEYWORD)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
-        tenant: b.add_text_field("tenant", STRING),
+        tenant: b.add_text_field("tenant", scored_filter.clone()),
         part_id: b.add_text_field("part_id", STRING | STORED),
+        text_all: b.add_text_field(
+            "text_all",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::TEXT)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
         num: b.add_text_field("num", keyword.clone()),
         num_own: b.add_text_field("num_own", keyword),
         numbers_json: b.add_text_field("numbers", STORED),
@@ -150,7 +171,7 @@ fn build_schema() -> (Schema, Fields) {
         category: b.add_text_field("category", STRING | STORED),
         brand_facet: b.add_facet_field("brand_facet", FacetOptions::default()),
         category_facet: b.add_facet_field("category_facet", FacetOptions::default()),
-        fit: b.add_text_field("fit", STRING),
+        fit: b.add_text_field("fit", scored_filter),
         in_stock: b.add_u64_field("in_stock", INDEXED | FAST),
     };
     (b.build(), fields)
@@ -191,10 +212,21 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     /// Open the index in `dir`, creating it if missing.
+    /// An index written with another schema (an older version of this crate) is deleted
+    /// and created empty: it is a projection of the database, and an index that has never
+    /// been committed to is rebuilt from there.
     pub fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         let (schema, _) = build_schema();
-        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
+            Err(tantivy::TantivyError::SchemaError(reason)) => {
+                tracing::warn!(%reason, dir = %dir.display(), "search index has an older layout: starting it afresh");
+                std::fs::remove_dir_all(dir)?;
+                std::fs::create_dir_all(dir)?;
+                Index::create(MmapDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
+            }
+            other => other?,
+        };
         Self::from_index(index)
     }
 
@@ -225,7 +257,8 @@ impl SearchIndex {
     /// Number of documents of one tenant.
     pub fn count(&self, tenant: &str) -> Result<usize> {
         let searcher = self.reader.searcher();
-        let query = tenant_scoped(&self.fields, tenant, Box::new(tantivy::query::AllQuery));
+        let all: Box<dyn tantivy::query::Query> = Box::new(tantivy::query::AllQuery);
+        let query = tenant_scoped(&self.fields, tenant, vec![(tantivy::query::Occur::Must, all)]);
         Ok(searcher.search(&query, &tantivy::collector::Count)?)
     }
 
@@ -301,8 +334,10 @@ impl SearchIndex {
         }
         d.add_text(f.numbers_json, serde_json::to_string(&doc.numbers).unwrap_or_default());
         d.add_text(f.name, &doc.name);
+        d.add_text(f.text_all, &doc.name);
         if let Some(desc) = &doc.description {
             d.add_text(f.description, desc);
+            d.add_text(f.text_all, desc);
         }
         if let Some(brand) = &doc.brand {
             d.add_text(f.brand, keyword(brand));
@@ -311,14 +346,19 @@ impl SearchIndex {
         if let Some(category) = &doc.category {
             d.add_text(f.category, category);
             d.add_text(f.category_text, category);
+            d.add_text(f.text_all, category);
             d.add_facet(f.category_facet, Facet::from_path([category.as_str()]));
         }
+        // Once each: a fitment term must score the same in every document that has it.
+        let fit_terms: std::collections::BTreeSet<String> = doc.fitments.iter().flat_map(fitment_terms).collect();
+        for term in fit_terms {
+            d.add_text(f.fit, term);
+        }
         for fit in &doc.fitments {
-            for term in fitment_terms(fit) {
-                d.add_text(f.fit, term);
-            }
             let words = [Some(fit.make.as_str()), fit.model.as_deref(), fit.engine.as_deref()];
-            d.add_text(f.fit_text, words.into_iter().flatten().collect::<Vec<_>>().join(" "));
+            let words = words.into_iter().flatten().collect::<Vec<_>>().join(" ");
+            d.add_text(f.fit_text, &words);
+            d.add_text(f.text_all, &words);
         }
         d.add_u64(f.in_stock, u64::from(doc.in_stock));
         d
@@ -329,17 +369,23 @@ fn doc_key(tenant: &str, part_id: &str) -> String {
     format!("{tenant}/{part_id}")
 }
 
-/// The one place a tenant filter is added: every search runs through here.
+/// The one place a tenant filter is added: every search runs through here. The tenant is a
+/// required clause beside the caller's own (not around them), so that a query made only of
+/// required terms stays a pure term intersection and keeps tantivy's block-max pruning.
+/// Its score is the same constant for every document of the tenant ([`tenant_term`]).
 pub(crate) fn tenant_scoped(
     fields: &Fields,
     tenant: &str,
-    query: Box<dyn tantivy::query::Query>,
+    mut clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)>,
 ) -> tantivy::query::BooleanQuery {
-    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
-    let tenant_term = TermQuery::new(Term::from_field_text(fields.tenant, tenant), IndexRecordOption::Basic);
-    // Scores nothing, filters everything.
-    let tenant_filter = ConstScoreQuery::new(Box::new(tenant_term), 0.0);
-    BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(tenant_filter))])
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    let filter = TermQuery::new(tenant_term(fields, tenant), IndexRecordOption::WithFreqs);
+    clauses.push((Occur::Must, Box::new(filter)));
+    BooleanQuery::new(clauses)
+}
+
+pub(crate) fn tenant_term(fields: &Fields, tenant: &str) -> Term {
+    Term::from_field_text(fields.tenant, tenant)
 }
 
 #[cfg(test)]

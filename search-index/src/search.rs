@@ -13,7 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::{IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped};
+use crate::{IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, tenant_term};
 
 /// Most candidates a number search considers before ranking.
 const NUMBER_CANDIDATES: usize = 1_000;
@@ -184,7 +184,10 @@ impl SearchIndex {
         Ok(rank(self.number_candidates(&searcher, q, key)?, q))
     }
 
-    fn filters(&self, q: &SearchQuery<'_>) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The query's filters as required clauses. Brand, category and stock filter without
+    /// scoring; the fitment filter is a term that scores the same for every part it fits,
+    /// returned beside the clauses so that its constant can be taken off again.
+    fn filters(&self, q: &SearchQuery<'_>) -> (Vec<Clause>, Option<Term>) {
         let f = &self.fields;
         let term = |field, text: String| -> (Occur, Box<dyn Query>) {
             let tq = TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::Basic);
@@ -207,8 +210,12 @@ impl SearchIndex {
             (None, _, Some(year)) => Some(format!("y:{year}")),
             (None, _, None) => None,
         };
-        if let Some(fit) = fit {
-            out.push(term(f.fit, fit));
+        let fit = fit.map(|fit| Term::from_field_text(f.fit, &fit));
+        if let Some(fit) = &fit {
+            out.push((
+                Occur::Must,
+                Box::new(TermQuery::new(fit.clone(), IndexRecordOption::WithFreqs)),
+            ));
         }
         if let Some(in_stock) = q.in_stock {
             let tq = TermQuery::new(
@@ -217,14 +224,20 @@ impl SearchIndex {
             );
             out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
         }
-        out
+        (out, fit)
     }
 
-    fn scoped(&self, q: &SearchQuery<'_>, query: Box<dyn Query>, should: Vec<(Occur, Box<dyn Query>)>) -> BooleanQuery {
-        let mut clauses = vec![(Occur::Must, query)];
-        clauses.extend(self.filters(q));
-        clauses.extend(should);
-        tenant_scoped(&self.fields, q.tenant, Box::new(BooleanQuery::new(clauses)))
+    /// `clauses` with the query's filters, scoped to its tenant, and the terms among them
+    /// whose constant score every hit carries.
+    fn scoped(&self, q: &SearchQuery<'_>, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Scoped {
+        let (filters, fit) = self.filters(q);
+        clauses.extend(filters);
+        let mut constant = vec![tenant_term(&self.fields, q.tenant)];
+        constant.extend(fit);
+        Scoped {
+            query: tenant_scoped(&self.fields, q.tenant, clauses),
+            constant,
+        }
     }
 
     fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredPart> {
@@ -246,7 +259,7 @@ impl SearchIndex {
     }
 
     fn collect(&self, searcher: &Searcher, q: &SearchQuery<'_>, query: Box<dyn Query>) -> Result<Vec<StoredPart>> {
-        let scoped = self.scoped(q, query, Vec::new());
+        let scoped = self.scoped(q, vec![(Occur::Must, query)]).query;
         let found = searcher.search(&scoped, &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score())?;
         found
             .into_iter()
@@ -378,7 +391,7 @@ impl SearchIndex {
     /// Terms of a query, each with whether it counts towards the words that must match: a
     /// single Chinese character inside a longer run only adds score, or `机滤` would match
     /// everything with `机` and `滤` in it.
-    fn query_terms(&self, text: &str) -> Result<Vec<(String, bool)>> {
+    pub(crate) fn query_terms(&self, text: &str) -> Result<Vec<(String, bool)>> {
         let mut analyzer = self
             .index
             .tokenizers()
@@ -433,104 +446,210 @@ impl SearchIndex {
         variants
     }
 
-    fn text_query(&self, text: &str, synonyms: &[Vec<String>], names_only: bool) -> Result<Option<TextQuery>> {
-        let f = &self.fields;
-        let mut variant_queries: Vec<Box<dyn Query>> = Vec::new();
-        let mut variant_tokens = Vec::new();
+    /// The text and each synonym variant, analyzed.
+    fn plan(&self, text: &str, synonyms: &[Vec<String>]) -> Result<Vec<Variant>> {
+        let mut out = Vec::new();
         for variant in Self::variants(text, synonyms) {
             let terms = self.query_terms(&variant)?;
             if terms.is_empty() {
                 continue;
             }
-            let clause = |t: &String| -> Box<dyn Query> {
-                let fields: Vec<(Occur, Box<dyn Query>)> = [
-                    (f.name, 3.0),
-                    (f.category_text, 1.5),
-                    (f.description, 1.0),
-                    (f.fit_text, 1.0),
-                ]
-                .into_iter()
-                .take(if names_only { 1 } else { 4 })
-                .map(|(field, boost)| -> (Occur, Box<dyn Query>) {
+            out.push(Variant {
+                required: terms.iter().filter(|(_, r)| *r).map(|(t, _)| t.clone()).collect(),
+                optional: terms.iter().filter(|(_, r)| !*r).map(|(t, _)| t.clone()).collect(),
+                text: variant,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Which parts match: for some variant, most of its words (in any text field). Counted
+    /// without scoring, one posting list per word.
+    fn match_query(&self, variants: &[Variant]) -> Box<dyn Query> {
+        let f = self.fields.text_all;
+        let per_variant = variants
+            .iter()
+            .map(|v| {
+                let words = v
+                    .required
+                    .iter()
+                    .map(|t| -> Box<dyn Query> {
+                        Box::new(TermQuery::new(Term::from_field_text(f, t), IndexRecordOption::Basic))
+                    })
+                    .collect();
+                (Occur::Should, most_of(words))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_variant))
+    }
+
+    /// The parts with every word of a variant in their name, best first. Made only of
+    /// required terms (the tenant and fitment included), so tantivy ranks it with block-max
+    /// pruning and stops early instead of scoring every part named "filter".
+    fn whole_name_hits(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery<'_>,
+        variants: &[Variant],
+        want: usize,
+    ) -> Result<HashMap<DocAddress, f32>> {
+        let f = &self.fields;
+        let hint = q.vehicle.as_ref().map(|v| {
+            let terms = vehicle_terms(v);
+            let levels = terms.len() as f32;
+            let most_specific = terms.into_iter().last().unwrap_or_default();
+            (Term::from_field_text(f.fit, &most_specific), levels)
+        });
+        let mut best: HashMap<DocAddress, f32> = HashMap::new();
+        for v in variants.iter().filter(|v| !v.required.is_empty()) {
+            let words: Vec<(Occur, Box<dyn Query>)> = v
+                .required
+                .iter()
+                .map(|t| -> (Occur, Box<dyn Query>) {
+                    let term = Term::from_field_text(f.name, t);
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    )
+                })
+                .collect();
+            // With a vehicle hint, the parts that fit it first, then the rest.
+            let passes = hint
+                .iter()
+                .map(|(term, levels)| (Some(term.clone()), score::VEHICLE * levels))
+                .chain([(None, 0.0)]);
+            for (fit, bonus) in passes {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                    words.iter().map(|(o, c)| (*o, c.box_clone())).collect();
+                if let Some(fit) = &fit {
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(TermQuery::new(fit.clone(), IndexRecordOption::WithFreqs)),
+                    ));
+                }
+                let mut scoped = self.scoped(q, clauses);
+                scoped.constant.extend(fit);
+                let constant = constant_score(searcher, &scoped.constant)?;
+                let top = searcher.search(&scoped.query, &TopDocs::with_limit(want).order_by_score())?;
+                for (score, address) in top {
+                    let score = score - constant + bonus;
+                    let entry = best.entry(address).or_insert(score);
+                    *entry = entry.max(score);
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Every match ranked: most of the words of a variant, in the name (weighted most),
+    /// category, description or fitment text; single Chinese characters and a vehicle hint
+    /// add score. Scores every matching part, so it runs only when whole-name matches do
+    /// not fill the page.
+    fn broad_query(&self, q: &SearchQuery<'_>, variants: &[Variant]) -> Box<dyn Query> {
+        let f = &self.fields;
+        let fields: &[(tantivy::schema::Field, f32)] = if q.names_only {
+            &[(f.name, 3.0)]
+        } else {
+            &[
+                (f.name, 3.0),
+                (f.category_text, 1.5),
+                (f.description, 1.0),
+                (f.fit_text, 1.0),
+            ]
+        };
+        let clause = |t: &String| -> Box<dyn Query> {
+            let per_field = fields
+                .iter()
+                .map(|&(field, boost)| -> (Occur, Box<dyn Query>) {
                     let tq = TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs);
                     (Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost)))
                 })
                 .collect();
-                Box::new(BooleanQuery::new(fields))
-            };
-            let required: Vec<(Occur, Box<dyn Query>)> = terms
-                .iter()
-                .filter(|(_, r)| *r)
-                .map(|(t, _)| (Occur::Should, clause(t)))
-                .collect();
-            // Most, not all, words must match: `前刹车片` still finds `刹车片(前)`.
-            let min = (required.len() * 3).div_ceil(5).max(1);
-            let must = BooleanQuery::with_minimum_required_clauses(required, min);
-            let mut scored: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(must))];
-            scored.extend(
-                terms
-                    .iter()
-                    .filter(|(_, r)| !*r)
-                    .map(|(t, _)| (Occur::Should, clause(t))),
-            );
-            variant_queries.push(Box::new(BooleanQuery::new(scored)));
-            variant_tokens.push((variant, terms.into_iter().map(|(t, _)| t).collect::<Vec<_>>()));
-        }
-        if variant_queries.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some((Box::new(BooleanQuery::union(variant_queries)), variant_tokens)))
+            Box::new(BooleanQuery::new(per_field))
+        };
+        let per_variant = variants
+            .iter()
+            .map(|v| -> (Occur, Box<dyn Query>) {
+                let mut scored: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Must, most_of(v.required.iter().map(clause).collect()))];
+                scored.extend(v.optional.iter().map(|t| (Occur::Should, clause(t))));
+                (Occur::Should, Box::new(BooleanQuery::new(scored)))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_variant))
     }
 
     fn text_search(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<SearchResults> {
         let f = &self.fields;
-        let (text, variant_tokens) = match self.text_query(q.text, q.synonyms, q.names_only)? {
-            Some((query, tokens)) => (query, tokens),
-            None => (Box::new(tantivy::query::AllQuery) as Box<dyn Query>, Vec::new()),
-        };
-        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(v) = &q.vehicle {
-            let make = keyword(&v.make);
-            // Strong enough to put fitting parts first among name matches (a name score
-            // rarely passes 50), far below any number match.
-            let mut terms = vec![format!("m:{make}")];
-            if let Some(model) = v.model.as_deref().map(keyword) {
-                terms.push(format!("mm:{make}|{model}"));
-                if let Some(year) = v.year {
-                    terms.push(format!("mmy:{make}|{model}|{year}"));
-                }
-            } else if let Some(year) = v.year {
-                terms.push(format!("my:{make}|{year}"));
-            }
-            for term in terms {
-                let tq = TermQuery::new(Term::from_field_text(f.fit, &term), IndexRecordOption::Basic);
-                boosts.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(Box::new(tq), score::VEHICLE)),
-                ));
-            }
+        let variants: Vec<Variant> = self
+            .plan(q.text, q.synonyms)?
+            .into_iter()
+            .filter(|v| !v.required.is_empty())
+            .collect();
+        let want = q.offset + q.limit.max(1);
+
+        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+        if !variants.is_empty() {
+            let mut whole: Vec<(f32, DocAddress)> = self
+                .whole_name_hits(searcher, q, &variants, want)?
+                .into_iter()
+                .map(|(address, score)| (score, address))
+                .collect();
+            whole.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            ranked = whole;
         }
-        let query = self.scoped(q, text, boosts);
-        let top = TopDocs::with_limit(q.limit.max(1))
-            .and_offset(q.offset)
-            .order_by_score();
-        let (top, total, facets) = if q.top_only {
-            let top = searcher.search(&query, &top)?;
-            let total = q.offset + top.len();
-            (top, total, None)
+        let broad: Box<dyn Query> = if variants.is_empty() {
+            Box::new(tantivy::query::AllQuery)
         } else {
+            self.broad_query(q, &variants)
+        };
+        if ranked.len() < want {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, broad.box_clone())];
+            if let Some(v) = &q.vehicle {
+                // Strong enough to put fitting parts first among name matches (a name
+                // score rarely passes 50), far below any number match.
+                for term in vehicle_terms(v) {
+                    let tq = TermQuery::new(Term::from_field_text(f.fit, &term), IndexRecordOption::Basic);
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(tq), score::VEHICLE)),
+                    ));
+                }
+            }
+            let scoped = self.scoped(q, clauses);
+            let constant = constant_score(searcher, &scoped.constant)?;
+            let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
+            let mut rest: Vec<(f32, DocAddress)> = searcher
+                .search(&scoped.query, &TopDocs::with_limit(want).order_by_score())?
+                .into_iter()
+                .filter(|(_, address)| !seen.contains(address))
+                .map(|(score, address)| (score - constant, address))
+                .collect();
+            rest.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            ranked.extend(rest);
+        }
+        let top: Vec<(f32, DocAddress)> = ranked.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
+
+        let (total, facets) = if q.top_only {
+            (q.offset + top.len(), None)
+        } else {
+            let matching: Box<dyn Query> = if variants.is_empty() {
+                Box::new(tantivy::query::AllQuery)
+            } else {
+                self.match_query(&variants)
+            };
+            let query = self.scoped(q, vec![(Occur::Must, matching)]).query;
             let mut brands = FacetCollector::for_field("brand_facet");
             brands.add_facet("/");
             let mut categories = FacetCollector::for_field("category_facet");
             categories.add_facet("/");
-            let (top, total, brand_counts, category_counts) =
-                searcher.search(&query, &(top, Count, brands, categories))?;
-            (top, total, Some((brand_counts, category_counts)))
+            let (total, brand_counts, category_counts) = searcher.search(&query, &(Count, brands, categories))?;
+            (total, Some((brand_counts, category_counts)))
         };
         let snippets = if q.top_only {
             None
         } else {
-            Some(SnippetGenerator::create(searcher, &query, f.name)?)
+            Some(SnippetGenerator::create(searcher, &*broad, f.name)?)
         };
 
         let mut hits = Vec::with_capacity(top.len());
@@ -538,13 +657,17 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher.doc(address)?;
             let part = self.read_stored(&doc);
             let name_tokens: HashSet<String> = self.analyze(&part.name)?.into_iter().collect();
-            let best = variant_tokens
-                .iter()
-                .max_by_key(|(_, tokens)| tokens.iter().filter(|t| name_tokens.contains(*t)).count());
+            let best = variants.iter().max_by_key(|v| {
+                v.required
+                    .iter()
+                    .chain(&v.optional)
+                    .filter(|t| name_tokens.contains(*t))
+                    .count()
+            });
             let matched_on = match best {
-                Some((variant, tokens)) if tokens.iter().any(|t| name_tokens.contains(t)) => MatchedOn {
+                Some(v) if v.required.iter().chain(&v.optional).any(|t| name_tokens.contains(t)) => MatchedOn {
                     kind: MatchKind::Name,
-                    value: variant.clone(),
+                    value: v.text.clone(),
                     precision: "text",
                 },
                 Some(_) => MatchedOn {
@@ -601,8 +724,109 @@ impl SearchIndex {
     }
 }
 
-/// The name query and each synonym variant with its terms (to tell which one matched).
-type TextQuery = (Box<dyn Query>, Vec<(String, Vec<String>)>);
+type Clause = (Occur, Box<dyn Query>);
+
+/// A query, its tenant scope and filters included, and the terms whose constant score each
+/// of its hits carries.
+struct Scoped {
+    query: BooleanQuery,
+    constant: Vec<Term>,
+}
+
+/// The score `terms` add to every hit: each such term occurs once in a document and has no
+/// length norm, so it scores the same wherever it matches, and its best single-term hit
+/// (found at once with block-max pruning) tells how much.
+fn constant_score(searcher: &Searcher, terms: &[Term]) -> Result<f32> {
+    let mut total = 0.0;
+    for term in terms {
+        let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        total += top.first().map_or(0.0, |(score, _)| *score);
+    }
+    Ok(total)
+}
+
+/// Fitment terms a vehicle hint boosts, least specific first.
+fn vehicle_terms(v: &Vehicle) -> Vec<String> {
+    let make = keyword(&v.make);
+    let mut terms = vec![format!("m:{make}")];
+    if let Some(model) = v.model.as_deref().map(keyword) {
+        terms.push(format!("mm:{make}|{model}"));
+        if let Some(year) = v.year {
+            terms.push(format!("mmy:{make}|{model}|{year}"));
+        }
+    } else if let Some(year) = v.year {
+        terms.push(format!("my:{make}|{year}"));
+    }
+    terms
+}
+
+/// Unions of intersections past this many are left to tantivy's minimum-match scorer.
+const MAX_COMBINATIONS: usize = 10;
+
+/// Most, not all, of `clauses` must match (`前刹车片` still finds `刹车片(前)`): three in
+/// five, rounded up. Small cases become an intersection, or a union of a few intersections,
+/// which tantivy walks several times faster than its general minimum-match scorer.
+fn most_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let n = clauses.len();
+    let min = (n * 3).div_ceil(5).max(1);
+    if min == n {
+        return Box::new(BooleanQuery::new(
+            clauses.into_iter().map(|c| (Occur::Must, c)).collect(),
+        ));
+    }
+    if min == 1 {
+        return Box::new(BooleanQuery::new(
+            clauses.into_iter().map(|c| (Occur::Should, c)).collect(),
+        ));
+    }
+    let subsets = combinations(n, min);
+    if subsets.len() > MAX_COMBINATIONS {
+        let should = clauses.into_iter().map(|c| (Occur::Should, c)).collect();
+        return Box::new(BooleanQuery::with_minimum_required_clauses(should, min));
+    }
+    let union = subsets
+        .into_iter()
+        .map(|subset| -> (Occur, Box<dyn Query>) {
+            let all = subset
+                .into_iter()
+                .map(|i| (Occur::Must, clauses[i].box_clone()))
+                .collect();
+            (Occur::Should, Box::new(BooleanQuery::new(all)))
+        })
+        .collect();
+    Box::new(BooleanQuery::new(union))
+}
+
+/// The `k`-element subsets of `0..n`, in order.
+pub(crate) fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    fn extend(start: usize, n: usize, k: usize, current: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if current.len() == k {
+            out.push(current.clone());
+            return;
+        }
+        for i in start..n {
+            if out.len() > MAX_COMBINATIONS {
+                return;
+            }
+            current.push(i);
+            extend(i + 1, n, k, current, out);
+            current.pop();
+        }
+    }
+    let mut out = Vec::new();
+    extend(0, n, k, &mut Vec::with_capacity(k), &mut out);
+    out
+}
+
+/// One spelling of the query (the text itself or a synonym variant), analyzed.
+struct Variant {
+    text: String,
+    /// Words of which most must match.
+    required: Vec<String>,
+    /// Single Chinese characters inside longer runs: they only add score.
+    optional: Vec<String>,
+}
 
 struct StoredPart {
     part_id: String,

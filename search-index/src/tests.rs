@@ -372,3 +372,54 @@ fn a_number_search_alone_does_not_fall_back_to_names() {
         .expect("search");
     assert!(none.hits.is_empty());
 }
+
+#[test]
+fn whole_name_matches_rank_before_partial_ones_and_all_are_counted() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut partial = part("ten_a", "partial", "TRW", "Brake pads", "刹车系统", Vec::new());
+    partial.description = Some("front axle".into());
+    let whole = part("ten_a", "whole", "BOSCH", "Front brake pads", "刹车系统", Vec::new());
+    let unrelated = part("ten_a", "other", "NGK", "Spark plug", "点火系统", Vec::new());
+    index
+        .apply([partial, whole, unrelated].into_iter().map(Change::Upsert), 3)
+        .expect("apply");
+    let r = index.search(&query("front brake pads", None)).expect("search");
+    assert_eq!(ids(&r), ["whole", "partial"]);
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets.brand, [("BOSCH".to_owned(), 1), ("TRW".to_owned(), 1)]);
+    // The matcher's cheaper form finds the same best part.
+    let top = index
+        .search(&SearchQuery {
+            top_only: true,
+            names_only: true,
+            ..query("front brake pads", None)
+        })
+        .expect("search");
+    assert_eq!(top.hits[0].part_id, "whole");
+}
+
+#[test]
+fn a_filter_does_not_change_a_parts_score() {
+    let index = catalog();
+    let score_of = |make: Option<&str>| {
+        let r = index
+            .search(&SearchQuery {
+                make,
+                ..query("刹车片", None)
+            })
+            .expect("search");
+        r.hits.iter().find(|h| h.part_id == "p1").expect("p1 found").score
+    };
+    let (plain, filtered) = (score_of(None), score_of(Some("toyota")));
+    assert!((plain - filtered).abs() < 1e-4, "{plain} vs {filtered}");
+    // Other dealers' parts add no score either: the tenant term is taken off too.
+    assert!(plain < 50.0, "{plain}");
+}
+
+#[test]
+fn most_words_is_three_in_five() {
+    use crate::search::combinations;
+    assert_eq!(combinations(3, 2), [vec![0, 1], vec![0, 2], vec![1, 2]]);
+    assert_eq!(combinations(5, 3).len(), 10);
+    assert_eq!(combinations(1, 1), [vec![0]]);
+}

@@ -42,6 +42,8 @@ pub struct CatalogBenchArgs {
     #[arg(long)]
     pub postgres: Option<String>,
     /// Keep the SQLite database and index in this directory (to `serve --data-dir` it after).
+    /// A directory kept by an earlier run with the same `--parts`, `--tenants` and `--seed` is
+    /// reused: the import is skipped and only the searches run.
     #[arg(long)]
     pub keep: Option<std::path::PathBuf>,
 }
@@ -212,17 +214,21 @@ pub(crate) struct Target {
     pub dir: std::path::PathBuf,
     url: String,
     postgres: Option<(String, String)>,
+    /// The directory holds an earlier run's data.
+    reused: bool,
 }
 
 impl Target {
     pub async fn open(postgres: Option<&str>, keep: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let temp = tempfile::tempdir()?;
+        let mut reused = false;
         let dir = match keep {
             Some(keep) => {
                 std::fs::create_dir_all(keep)?;
+                reused = postgres.is_none() && keep.join("partsdesk.db").exists();
                 anyhow::ensure!(
-                    std::fs::read_dir(keep)?.next().is_none(),
-                    "{} is not empty: --keep needs an empty directory",
+                    reused || std::fs::read_dir(keep)?.next().is_none(),
+                    "{} is neither empty nor an earlier benchmark's data",
                     keep.display()
                 );
                 keep.to_owned()
@@ -247,6 +253,7 @@ impl Target {
             dir,
             url,
             postgres,
+            reused,
         })
     }
 
@@ -310,6 +317,9 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
     // As in the server: the indexer runs beside the import, nudged after every batch.
     state.indexer.spawn();
 
+    if target.reused {
+        return reuse(target, state, clock, tenants, parts, seed).await;
+    }
     let mut tenant_ids = Vec::new();
     let mut catalogs = Vec::new();
     let (mut check, mut write) = (Duration::ZERO, Duration::ZERO);
@@ -390,6 +400,41 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
     })
 }
 
+/// A kept directory: the same seed regenerates the same catalogs, so only the dealers' ids
+/// need reading back.
+async fn reuse(
+    target: &Target,
+    state: AppState,
+    clock: Arc<dyn Clock>,
+    tenants: usize,
+    parts: usize,
+    seed: u64,
+) -> anyhow::Result<Prepared> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut tenant_ids = Vec::new();
+    let mut catalogs = Vec::new();
+    for t in 0..tenants {
+        let tenant = crate::entities::tenants::Entity::find()
+            .filter(crate::entities::tenants::Column::Slug.eq(format!("bench-{t}")))
+            .one(&state.db)
+            .await?
+            .with_context(|| format!("{} holds no dealer bench-{t}", target.dir.display()))?;
+        tenant_ids.push(tenant.id);
+        catalogs.push(generator::catalog(parts, seed + t as u64));
+    }
+    println!("\nreusing the catalogs kept in {}", target.dir.display());
+    // As `serve` does: an index of an older layout was set aside and is rebuilt here.
+    let started = Instant::now();
+    state.indexer.rebuild_if_missing().await?;
+    println!("  index ready in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(Prepared {
+        state,
+        clock,
+        tenant_ids,
+        catalogs,
+    })
+}
+
 pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
     let target = Target::open(args.postgres.as_deref(), args.keep.as_deref()).await?;
     let result = bench(&args, &target).await;
@@ -461,10 +506,12 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
     tokio::spawn(crate::app::serve(listener, state.clone(), std::future::pending()));
     let mut tokens = Vec::new();
     for (i, tenant) in tenant_ids.iter().enumerate() {
+        let id = UserId::generate();
         let user = users::ActiveModel {
-            id: Set(UserId::generate()),
+            id: Set(id),
             tenant_id: Set(*tenant),
-            email: Set(format!("bench{i}@partsdesk.test")),
+            // Unique across reruns on a kept directory.
+            email: Set(format!("bench{i}-{}@partsdesk.test", id.to_string().to_lowercase())),
             name: Set("bench".into()),
             role: Set(Role::Owner),
             password_hash: Set("!".into()),

@@ -330,7 +330,8 @@ const SEARCH_DESCRIPTION: &str = "A query with digits that looks like a part num
 exact match on the normalized number (letters and digits only, any case or spacing), including OE numbers, \
 interchange numbers in both directions and supersession chains; then prefix (5+ characters), then one typo (8+). \
 An exact number match always ranks above a name match. Otherwise, or when no number matches, the query is searched \
-in names (Chinese and English, with the dealer's synonyms), categories, descriptions and fitment. \
+in names (Chinese and English, with the dealer's synonyms), categories, descriptions and fitment: a part matches \
+when most of the words (three in five, rounded up) are found; parts with every word in the name rank first. \
 `make`/`model`/`year` filter by fitment; `vin` only ranks fitting parts first. Every hit says why it was offered \
 (`matched_on`).";
 
