@@ -33,7 +33,12 @@ pub async fn connect(options: DbOptions<'_>) -> Result<DatabaseConnection, DbErr
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
-        });
+        })
+        // Statements are prepared once per connection, and after five runs PostgreSQL may
+        // settle on a generic plan made while a table was still empty: during a large import
+        // the `sku IN (...)` lookups then scan every part of the dealer, and the import slows
+        // down quadratically. Plan each run for its own values instead.
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     if let Some(schema) = options.schema {
         opts.set_schema_search_path(schema.to_owned());
     }
