@@ -219,13 +219,14 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    pub async fn open(postgres: Option<&str>, keep: Option<&std::path::Path>) -> anyhow::Result<Self> {
+    /// `reusable`: a kept directory holding an earlier run's database may be opened again.
+    pub async fn open(postgres: Option<&str>, keep: Option<&std::path::Path>, reusable: bool) -> anyhow::Result<Self> {
         let temp = tempfile::tempdir()?;
         let mut reused = false;
         let dir = match keep {
             Some(keep) => {
                 std::fs::create_dir_all(keep)?;
-                reused = postgres.is_none() && keep.join("partsdesk.db").exists();
+                reused = reusable && postgres.is_none() && keep.join("partsdesk.db").exists();
                 anyhow::ensure!(
                     reused || std::fs::read_dir(keep)?.next().is_none(),
                     "{} is neither empty nor an earlier benchmark's data",
@@ -436,7 +437,7 @@ async fn reuse(
 }
 
 pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
-    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref()).await?;
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), true).await?;
     let result = bench(&args, &target).await;
     target.close().await?;
     result

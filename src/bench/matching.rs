@@ -118,7 +118,7 @@ async fn shop_key(state: &crate::app::AppState, tenant: TenantId) -> anyhow::Res
 
 pub async fn run(args: MatchBenchArgs) -> anyhow::Result<()> {
     anyhow::ensure!((1..=200).contains(&args.lines), "--lines must be 1-200");
-    let target = Target::open(args.postgres.as_deref(), None).await?;
+    let target = Target::open(args.postgres.as_deref(), None, false).await?;
     let result = bench(&args, &target).await;
     target.close().await?;
     result

@@ -409,7 +409,7 @@ impl Batch {
 }
 
 pub async fn run(args: MetricsBenchArgs) -> anyhow::Result<()> {
-    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref()).await?;
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), false).await?;
     let result = bench(&args, &target).await;
     target.close().await?;
     result

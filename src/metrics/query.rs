@@ -265,10 +265,11 @@ impl Counts {
     }
 }
 
-/// Every figure for every group, in five queries.
+/// Every figure for every group, in five queries run side by side (each on its own
+/// connection: on a year of data each takes a few hundred milliseconds).
 pub async fn counts(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Counts>> {
-    let mut out = additive(db, scope, group).await?;
-    for (key, p) in percentiles(db, scope, group).await? {
+    let (mut out, percentiles) = tokio::try_join!(additive(db, scope, group), percentiles(db, scope, group))?;
+    for (key, p) in percentiles {
         out.entry(key).or_default().response_ms = Some(p);
     }
     Ok(out)
@@ -281,37 +282,42 @@ pub async fn series(
     scope: &Scope,
     ends: &[DateTime<Utc>],
 ) -> Result<(Counts, HashMap<Key, Counts>)> {
-    let buckets = counts(db, scope, &Group::Bucket(ends)).await?;
+    let by_bucket = Group::Bucket(ends);
+    let (buckets, mut whole) = tokio::try_join!(counts(db, scope, &by_bucket), percentiles(db, scope, &Group::Total))?;
     let mut total = Counts::default();
     for c in buckets.values() {
         total.add(c);
     }
-    total.response_ms = percentiles(db, scope, &Group::Total).await?.remove(&Key::Total);
+    total.response_ms = whole.remove(&Key::Total);
     Ok((total, buckets))
 }
 
 async fn additive(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Counts>> {
+    let (inquiries, lines, orders, reminders) = tokio::try_join!(
+        aggregate(db, scope, group, Source::Inquiries, &["COUNT(*)"]),
+        aggregate(
+            db,
+            scope,
+            group,
+            Source::Lines,
+            &["COUNT(*)", "SUM(quoted)", "SUM(bought)", "SUM(auto)"],
+        ),
+        aggregate(db, scope, group, Source::Orders, &["COUNT(*)", "SUM(total_minor)"]),
+        aggregate(db, scope, group, Source::Reminders, &["COUNT(*)", "SUM(converted)"]),
+    )?;
     let mut out: HashMap<Key, Counts> = HashMap::new();
-    for (key, v) in aggregate(db, scope, group, Source::Inquiries, &["COUNT(*)"]).await? {
+    for (key, v) in inquiries {
         out.entry(key).or_default().inquiries = v[0];
     }
-    for (key, v) in aggregate(
-        db,
-        scope,
-        group,
-        Source::Lines,
-        &["COUNT(*)", "SUM(quoted)", "SUM(bought)", "SUM(auto)"],
-    )
-    .await?
-    {
+    for (key, v) in lines {
         let c = out.entry(key).or_default();
         (c.lines, c.quoted, c.bought, c.auto) = (v[0], v[1], v[2], v[3]);
     }
-    for (key, v) in aggregate(db, scope, group, Source::Orders, &["COUNT(*)", "SUM(total_minor)"]).await? {
+    for (key, v) in orders {
         let c = out.entry(key).or_default();
         (c.orders, c.order_value_minor) = (v[0], v[1]);
     }
-    for (key, v) in aggregate(db, scope, group, Source::Reminders, &["COUNT(*)", "SUM(converted)"]).await? {
+    for (key, v) in reminders {
         let c = out.entry(key).or_default();
         (c.reminders_raised, c.reminders_converted) = (v[0], v[1]);
     }
