@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<HttpMetrics>,
     pub indexer: Arc<Indexer>,
     pub synonyms: Arc<SynonymCache>,
+    /// Staff accounts recently checked (see [`crate::auth::sessions`]).
+    pub accounts: Arc<crate::auth::sessions::AccountCache>,
     /// The client for webhooks and shop callbacks (refuses private addresses).
     pub webhook_client: reqwest::Client,
 }
@@ -67,6 +69,7 @@ impl AppState {
             throttle: Arc::default(),
             metrics: Arc::default(),
             synonyms: Arc::default(),
+            accounts: Arc::default(),
         })
     }
 

@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::auth::jwt::TokenError;
+use crate::auth::sessions::Account;
 use crate::db::TenantScoped;
 use crate::entities::{customers, users};
 use crate::error::Error;
@@ -39,7 +40,7 @@ pub struct Staff<R: RoleRequirement> {
     pub tenant: TenantId,
     pub user_id: UserId,
     /// The role as stored now, not as it was when the token was issued: a demotion takes
-    /// effect on the next request.
+    /// effect on the next request (served by this process; within seconds on another).
     pub role: Role,
     _requirement: PhantomData<R>,
 }
@@ -84,25 +85,33 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
             TokenError::Expired => EXPIRED_TOKEN,
             TokenError::Invalid(_) => INVALID_TOKEN,
         })?;
-        let user = users::Entity::scoped_by_id(claims.tid, claims.sub)
-            .one(&state.db)
-            .await?
-            .ok_or(INVALID_TOKEN)?;
-        if claims.iat < user.credentials_changed_at.timestamp() {
+        let account = match state.accounts.get(claims.sub).filter(|a| a.tenant == claims.tid) {
+            Some(account) => account,
+            None => {
+                let user = users::Entity::scoped_by_id(claims.tid, claims.sub)
+                    .one(&state.db)
+                    .await?
+                    .ok_or(INVALID_TOKEN)?;
+                let account = Account::from(&user);
+                state.accounts.put(user.id, account);
+                account
+            }
+        };
+        if claims.iat < account.credentials_changed_at.timestamp() {
             return Err(INVALID_TOKEN);
         }
-        record_tenant(user.tenant_id);
-        if user.role < R::MIN {
+        record_tenant(account.tenant);
+        if account.role < R::MIN {
             return Err(Error::forbidden(format!(
                 "this action needs the {} role or higher; you are {}",
                 R::MIN.as_str(),
-                user.role.as_str()
+                account.role.as_str()
             )));
         }
         Ok(Self {
-            tenant: user.tenant_id,
-            user_id: user.id,
-            role: user.role,
+            tenant: account.tenant,
+            user_id: claims.sub,
+            role: account.role,
             _requirement: PhantomData,
         })
     }

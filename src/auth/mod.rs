@@ -18,6 +18,7 @@ pub mod extract;
 pub mod jwt;
 pub mod password;
 pub mod routes;
+pub mod sessions;
 pub mod throttle;
 
 use sea_orm::entity::prelude::*;

@@ -169,6 +169,7 @@ async fn update_me(
     }
     active.updated_at = Set(now);
     let user = active.update(&state.db).await?;
+    state.accounts.forget(user.id);
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
 }
@@ -347,6 +348,7 @@ async fn update_user(
     }
     active.updated_at = Set(now);
     let user = active.update(&state.db).await?;
+    state.accounts.forget(user.id);
     Ok(axum::Json(user.into()))
 }
 
@@ -375,5 +377,6 @@ async fn delete_user(
         .filter(users::Column::Id.eq(target.id))
         .exec(&state.db)
         .await?;
+    state.accounts.forget(target.id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,85 @@
+//! Staff accounts as the token check needs them, kept for a few seconds so that a request
+//! does not cost a database round trip before any work starts. Every change to an account
+//! made through this process forgets it at once; the short lifetime bounds how long a
+//! change made elsewhere (another process on the same database) takes to apply.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::Role;
+use crate::entities::users;
+use crate::ids::{TenantId, UserId};
+
+const TTL: Duration = Duration::from_secs(5);
+/// Accounts kept at most; past this the cache starts afresh (a burst of logins must not grow
+/// memory without bound).
+const CAPACITY: usize = 100_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Account {
+    pub tenant: TenantId,
+    pub role: Role,
+    pub credentials_changed_at: DateTime<Utc>,
+}
+
+impl From<&users::Model> for Account {
+    fn from(user: &users::Model) -> Self {
+        Self {
+            tenant: user.tenant_id,
+            role: user.role,
+            credentials_changed_at: user.credentials_changed_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct AccountCache {
+    entries: RwLock<HashMap<UserId, (Instant, Account)>>,
+}
+
+impl AccountCache {
+    pub fn get(&self, user: UserId) -> Option<Account> {
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&user)
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, account)| *account)
+    }
+
+    pub fn put(&self, user: UserId, account: Account) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+        entries.insert(user, (Instant::now(), account));
+    }
+
+    /// After a change to the account (role, password, removal).
+    pub fn forget(&self, user: UserId) {
+        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&user);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_until_forgotten() {
+        let cache = AccountCache::default();
+        let user = UserId::generate();
+        let account = Account {
+            tenant: TenantId::generate(),
+            role: Role::Sales,
+            credentials_changed_at: Utc::now(),
+        };
+        assert!(cache.get(user).is_none());
+        cache.put(user, account);
+        assert_eq!(cache.get(user).map(|a| a.role), Some(Role::Sales));
+        cache.forget(user);
+        assert!(cache.get(user).is_none());
+    }
+}
