@@ -1,6 +1,7 @@
 //! `GET /v1/search` for staff and `GET /v1/shop/search` for shops (with their own prices).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use chrono::Datelike;
@@ -226,30 +227,50 @@ pub async fn run(
     let groups = state.synonyms.get(&state.db, tenant).await?;
     let number = numbers::looks_like_number(&v.q).then(|| numbers::normalize(&v.q));
     let tenant_key = tenant.to_string();
-    let query = search_index::SearchQuery {
-        tenant: &tenant_key,
-        text: &v.q,
-        number: number.as_deref(),
-        brand: params.brand.as_deref().filter(|b| !b.trim().is_empty()),
-        category: params.category.as_deref().filter(|c| !c.trim().is_empty()),
-        make: params.make.as_deref().filter(|m| !m.trim().is_empty()),
-        model: params.model.as_deref().filter(|m| !m.trim().is_empty()),
-        year: params.year,
-        vehicle: v.vehicle.as_ref().and_then(|d| {
-            Some(search_index::Vehicle {
-                make: d.make.clone()?,
-                model: None,
-                year: d.model_year,
-            })
-        }),
-        in_stock: params.in_stock,
-        synonyms: groups.as_slice(),
-        limit: v.limit,
-        offset: v.offset,
-        top_only: false,
-        names_only: false,
+    let vehicle = v.vehicle.as_ref().and_then(|d| {
+        Some(search_index::Vehicle {
+            make: d.make.clone()?,
+            model: None,
+            year: d.model_year,
+        })
+    });
+    let filter = |value: &Option<String>| value.clone().filter(|s| !s.trim().is_empty());
+    let (brand, category, make, model) = (
+        filter(&params.brand),
+        filter(&params.category),
+        filter(&params.make),
+        filter(&params.model),
+    );
+    let (year, in_stock, limit, offset) = (params.year, params.in_stock, v.limit, v.offset);
+    let (text, index) = (v.q.clone(), Arc::clone(state.indexer.index()));
+    let number_key = number.clone();
+    let run = move || {
+        index.search(&search_index::SearchQuery {
+            tenant: &tenant_key,
+            text: &text,
+            number: number_key.as_deref(),
+            brand: brand.as_deref(),
+            category: category.as_deref(),
+            make: make.as_deref(),
+            model: model.as_deref(),
+            year,
+            vehicle,
+            in_stock,
+            synonyms: groups.as_slice(),
+            limit,
+            offset,
+            top_only: false,
+            names_only: false,
+        })
     };
-    let results = state.search().search(&query).map_err(anyhow::Error::from)?;
+    // A number lookup takes tens of microseconds, less than handing it to another thread; a
+    // name search over a large catalog takes milliseconds of CPU, kept off the async workers.
+    let results = if number.is_some() {
+        run()
+    } else {
+        tokio::task::spawn_blocking(run).await.map_err(anyhow::Error::from)?
+    }
+    .map_err(anyhow::Error::from)?;
     let mode = if results
         .hits
         .first()
