@@ -7,6 +7,7 @@
 mod analyzer;
 pub mod baseline;
 mod search;
+mod term_counts;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -14,8 +15,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -117,8 +117,6 @@ pub(crate) struct Fields {
     fit_text: Field,
     brand: Field,
     category: Field,
-    brand_facet: Field,
-    category_facet: Field,
     fit: Field,
     in_stock: Field,
 }
@@ -138,18 +136,19 @@ fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analyzer::KEYWORD)
             .set_index_option(IndexRecordOption::Basic),
     );
-    // A filter term that scores the same for every document that has it (one occurrence, no
-    // length norm): such a term can join a pure term intersection, which tantivy ranks with
-    // block-max pruning, and its constant score is subtracted again afterwards.
-    let scored_filter = TextOptions::default().set_indexing_options(
+    // The tenant term scores: every document holds it once in a one-token field, so it adds
+    // the same constant to every hit of the tenant (taken off again), and a query made of it
+    // and required words stays a pure term intersection that tantivy ranks with block-max
+    // pruning. Field norms stay on: without them tantivy records no block maxima, and the
+    // pruning would skip blocks it must not.
+    let tenant = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analyzer::KEYWORD)
-            .set_index_option(IndexRecordOption::WithFreqs)
-            .set_fieldnorms(false),
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
-        tenant: b.add_text_field("tenant", scored_filter.clone()),
+        tenant: b.add_text_field("tenant", tenant),
         part_id: b.add_text_field("part_id", STRING | STORED),
         text_all: b.add_text_field(
             "text_all",
@@ -167,11 +166,10 @@ fn build_schema() -> (Schema, Fields) {
         description: b.add_text_field("description", text(false)),
         category_text: b.add_text_field("category_text", text(false)),
         fit_text: b.add_text_field("fit_text", text(false)),
-        brand: b.add_text_field("brand", STRING | STORED),
-        category: b.add_text_field("category", STRING | STORED),
-        brand_facet: b.add_facet_field("brand_facet", FacetOptions::default()),
-        category_facet: b.add_facet_field("category_facet", FacetOptions::default()),
-        fit: b.add_text_field("fit", scored_filter),
+        // Fast as well: facet counts read them per matching document.
+        brand: b.add_text_field("brand", STRING | STORED | FAST),
+        category: b.add_text_field("category", STRING | STORED | FAST),
+        fit: b.add_text_field("fit", STRING),
         in_stock: b.add_u64_field("in_stock", INDEXED | FAST),
     };
     (b.build(), fields)
@@ -221,6 +219,10 @@ impl SearchIndex {
         let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
             Err(tantivy::TantivyError::SchemaError(reason)) => {
                 tracing::warn!(%reason, dir = %dir.display(), "search index has an older layout: starting it afresh");
+                // Only if no other process is writing to it (taking its writer fails then).
+                let old = Index::open(MmapDirectory::open(dir)?)?;
+                drop(old.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?);
+                drop(old);
                 std::fs::remove_dir_all(dir)?;
                 std::fs::create_dir_all(dir)?;
                 Index::create(MmapDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
@@ -341,15 +343,12 @@ impl SearchIndex {
         }
         if let Some(brand) = &doc.brand {
             d.add_text(f.brand, keyword(brand));
-            d.add_facet(f.brand_facet, Facet::from_path([keyword(brand)]));
         }
         if let Some(category) = &doc.category {
             d.add_text(f.category, category);
             d.add_text(f.category_text, category);
             d.add_text(f.text_all, category);
-            d.add_facet(f.category_facet, Facet::from_path([category.as_str()]));
         }
-        // Once each: a fitment term must score the same in every document that has it.
         let fit_terms: std::collections::BTreeSet<String> = doc.fitments.iter().flat_map(fitment_terms).collect();
         for term in fit_terms {
             d.add_text(f.fit, term);
@@ -379,6 +378,10 @@ pub(crate) fn tenant_scoped(
     mut clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)>,
 ) -> tantivy::query::BooleanQuery {
     use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    debug_assert!(
+        clauses.iter().any(|(occur, _)| *occur == Occur::Must),
+        "a query of optional clauses alone would match every part of the tenant"
+    );
     let filter = TermQuery::new(tenant_term(fields, tenant), IndexRecordOption::WithFreqs);
     clauses.push((Occur::Must, Box::new(filter)));
     BooleanQuery::new(clauses)

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
 };
@@ -13,6 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::term_counts::TermCounts;
 use crate::{IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, tenant_term};
 
 /// Most candidates a number search considers before ranking.
@@ -184,12 +185,10 @@ impl SearchIndex {
         Ok(rank(self.number_candidates(&searcher, q, key)?, q))
     }
 
-    /// The query's filters as required clauses. Brand, category and stock filter without
-    /// scoring; the fitment filter is a term that scores the same for every part it fits,
-    /// returned beside the clauses so that its constant can be taken off again.
-    fn filters(&self, q: &SearchQuery<'_>) -> (Vec<Clause>, Option<Term>) {
+    /// The query's filters as required clauses that score nothing.
+    fn filters(&self, q: &SearchQuery<'_>) -> Vec<Clause> {
         let f = &self.fields;
-        let term = |field, text: String| -> (Occur, Box<dyn Query>) {
+        let term = |field, text: String| -> Clause {
             let tq = TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::Basic);
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0)))
         };
@@ -210,12 +209,8 @@ impl SearchIndex {
             (None, _, Some(year)) => Some(format!("y:{year}")),
             (None, _, None) => None,
         };
-        let fit = fit.map(|fit| Term::from_field_text(f.fit, &fit));
-        if let Some(fit) = &fit {
-            out.push((
-                Occur::Must,
-                Box::new(TermQuery::new(fit.clone(), IndexRecordOption::WithFreqs)),
-            ));
+        if let Some(fit) = fit {
+            out.push(term(f.fit, fit));
         }
         if let Some(in_stock) = q.in_stock {
             let tq = TermQuery::new(
@@ -224,20 +219,18 @@ impl SearchIndex {
             );
             out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
         }
-        (out, fit)
+        out
     }
 
-    /// `clauses` with the query's filters, scoped to its tenant, and the terms among them
-    /// whose constant score every hit carries.
-    fn scoped(&self, q: &SearchQuery<'_>, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Scoped {
-        let (filters, fit) = self.filters(q);
-        clauses.extend(filters);
-        let mut constant = vec![tenant_term(&self.fields, q.tenant)];
-        constant.extend(fit);
-        Scoped {
-            query: tenant_scoped(&self.fields, q.tenant, clauses),
-            constant,
-        }
+    /// `clauses` with the query's filters, scoped to its tenant.
+    fn scoped(&self, q: &SearchQuery<'_>, mut clauses: Vec<Clause>) -> BooleanQuery {
+        clauses.extend(self.filters(q));
+        tenant_scoped(&self.fields, q.tenant, clauses)
+    }
+
+    /// The score the tenant clause adds to every hit of `q`'s tenant.
+    fn tenant_constant(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<f32> {
+        constant_score(searcher, &tenant_term(&self.fields, q.tenant))
     }
 
     fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredPart> {
@@ -259,7 +252,7 @@ impl SearchIndex {
     }
 
     fn collect(&self, searcher: &Searcher, q: &SearchQuery<'_>, query: Box<dyn Query>) -> Result<Vec<StoredPart>> {
-        let scoped = self.scoped(q, vec![(Occur::Must, query)]).query;
+        let scoped = self.scoped(q, vec![(Occur::Must, query)]);
         let found = searcher.search(&scoped, &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score())?;
         found
             .into_iter()
@@ -484,8 +477,8 @@ impl SearchIndex {
     }
 
     /// The parts with every word of a variant in their name, best first. Made only of
-    /// required terms (the tenant and fitment included), so tantivy ranks it with block-max
-    /// pruning and stops early instead of scoring every part named "filter".
+    /// required terms (the tenant included), so tantivy ranks it with block-max pruning and
+    /// stops early instead of scoring every part named "filter".
     fn whole_name_hits(
         &self,
         searcher: &Searcher,
@@ -500,6 +493,7 @@ impl SearchIndex {
             let most_specific = terms.into_iter().last().unwrap_or_default();
             (Term::from_field_text(f.fit, &most_specific), levels)
         });
+        let constant = self.tenant_constant(searcher, q)?;
         let mut best: HashMap<DocAddress, f32> = HashMap::new();
         for v in variants.iter().filter(|v| !v.required.is_empty()) {
             let words: Vec<(Occur, Box<dyn Query>)> = v
@@ -521,18 +515,17 @@ impl SearchIndex {
             for (fit, bonus) in passes {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> =
                     words.iter().map(|(o, c)| (*o, c.box_clone())).collect();
-                if let Some(fit) = &fit {
-                    clauses.push((
-                        Occur::Must,
-                        Box::new(TermQuery::new(fit.clone(), IndexRecordOption::WithFreqs)),
-                    ));
+                if let Some(fit) = fit {
+                    // A filter, not part of the pure intersection: a fitment term's score
+                    // varies with how many fitments a part has.
+                    let tq = TermQuery::new(fit, IndexRecordOption::Basic);
+                    clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
                 }
-                let mut scoped = self.scoped(q, clauses);
-                scoped.constant.extend(fit);
-                let constant = constant_score(searcher, &scoped.constant)?;
-                let top = searcher.search(&scoped.query, &TopDocs::with_limit(want).order_by_score())?;
+                let query = self.scoped(q, clauses);
+                let top = searcher.search(&query, &TopDocs::with_limit(want).order_by_score())?;
                 for (score, address) in top {
-                    let score = score - constant + bonus;
+                    // On the scale of the broad query, where the name weighs three times.
+                    let score = (score - constant) * NAME_BOOST + bonus;
                     let entry = best.entry(address).or_insert(score);
                     *entry = entry.max(score);
                 }
@@ -616,11 +609,11 @@ impl SearchIndex {
                     ));
                 }
             }
-            let scoped = self.scoped(q, clauses);
-            let constant = constant_score(searcher, &scoped.constant)?;
+            let query = self.scoped(q, clauses);
+            let constant = self.tenant_constant(searcher, q)?;
             let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
             let mut rest: Vec<(f32, DocAddress)> = searcher
-                .search(&scoped.query, &TopDocs::with_limit(want).order_by_score())?
+                .search(&query, &TopDocs::with_limit(want).order_by_score())?
                 .into_iter()
                 .filter(|(_, address)| !seen.contains(address))
                 .map(|(score, address)| (score - constant, address))
@@ -638,11 +631,8 @@ impl SearchIndex {
             } else {
                 self.match_query(&variants)
             };
-            let query = self.scoped(q, vec![(Occur::Must, matching)]).query;
-            let mut brands = FacetCollector::for_field("brand_facet");
-            brands.add_facet("/");
-            let mut categories = FacetCollector::for_field("category_facet");
-            categories.add_facet("/");
+            let query = self.scoped(q, vec![(Occur::Must, matching)]);
+            let (brands, categories) = (TermCounts::new("brand"), TermCounts::new("category"));
             let (total, brand_counts, category_counts) = searcher.search(&query, &(Count, brands, categories))?;
             (total, Some((brand_counts, category_counts)))
         };
@@ -700,16 +690,8 @@ impl SearchIndex {
                 highlight,
             });
         }
-        let facet_list = |counts: tantivy::collector::FacetCounts| {
-            let mut list: Vec<(String, u64)> = counts
-                .get("/")
-                .map(|(facet, count)| {
-                    (
-                        facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default(),
-                        count,
-                    )
-                })
-                .collect();
+        let facet_list = |counts: HashMap<String, u64>| {
+            let mut list: Vec<(String, u64)> = counts.into_iter().collect();
             list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list
         };
@@ -726,24 +708,15 @@ impl SearchIndex {
 
 type Clause = (Occur, Box<dyn Query>);
 
-/// A query, its tenant scope and filters included, and the terms whose constant score each
-/// of its hits carries.
-struct Scoped {
-    query: BooleanQuery,
-    constant: Vec<Term>,
-}
+/// How much more a word in the name weighs than one in the description.
+const NAME_BOOST: f32 = 3.0;
 
-/// The score `terms` add to every hit: each such term occurs once in a document and has no
-/// length norm, so it scores the same wherever it matches, and its best single-term hit
-/// (found at once with block-max pruning) tells how much.
-fn constant_score(searcher: &Searcher, terms: &[Term]) -> Result<f32> {
-    let mut total = 0.0;
-    for term in terms {
-        let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        total += top.first().map_or(0.0, |(score, _)| *score);
-    }
-    Ok(total)
+/// The score a term adds to every document that has it, where it occurs once in a one-token
+/// field: its best single-term hit (found at once with block-max pruning) tells how much.
+fn constant_score(searcher: &Searcher, term: &Term) -> Result<f32> {
+    let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    Ok(top.first().map_or(0.0, |(score, _)| *score))
 }
 
 /// Fitment terms a vehicle hint boosts, least specific first.

@@ -423,3 +423,37 @@ fn most_words_is_three_in_five() {
     assert_eq!(combinations(5, 3).len(), 10);
     assert_eq!(combinations(1, 1), [vec![0]]);
 }
+
+#[test]
+fn pruned_top_hits_score_as_the_full_ranking() {
+    // Several 128-document blocks per term, two dealers interleaved, names of many lengths:
+    // block-max pruning must never skip a block that holds a better hit.
+    let index = SearchIndex::in_memory().expect("index");
+    let docs = (0..1_200).map(|i| {
+        let tenant = if i % 3 == 0 { "ten_a" } else { "ten_b" };
+        let padding = "x ".repeat(i % 29);
+        part(
+            tenant,
+            &format!("p{i}"),
+            "TRW",
+            &format!("{padding}front brake pads"),
+            "刹车系统",
+            Vec::new(),
+        )
+    });
+    index.apply(docs.map(Change::Upsert), 1).expect("apply");
+    let scores = |limit: usize| -> Vec<f32> {
+        let q = SearchQuery {
+            top_only: true,
+            names_only: true,
+            limit,
+            ..query("front brake pads", None)
+        };
+        index.search(&q).expect("search").hits.iter().map(|h| h.score).collect()
+    };
+    let full = scores(400);
+    assert_eq!(full.len(), 400);
+    for limit in [1, 5, 20, 100] {
+        assert_eq!(scores(limit), full[..limit], "top {limit}");
+    }
+}

@@ -88,12 +88,13 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
         let account = match state.accounts.get(claims.sub).filter(|a| a.tenant == claims.tid) {
             Some(account) => account,
             None => {
+                let read = state.accounts.mark();
                 let user = users::Entity::scoped_by_id(claims.tid, claims.sub)
                     .one(&state.db)
                     .await?
                     .ok_or(INVALID_TOKEN)?;
                 let account = Account::from(&user);
-                state.accounts.put(user.id, account);
+                state.accounts.put(user.id, account, read);
                 account
             }
         };

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -38,7 +39,14 @@ impl From<&users::Model> for Account {
 #[derive(Default)]
 pub struct AccountCache {
     entries: RwLock<HashMap<UserId, (Instant, Account)>>,
+    /// Bumped by every [`Self::forget`]: an account read before a change must not be put
+    /// back after it.
+    changes: AtomicU64,
 }
+
+/// When an account was read, to tell whether a change happened since.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadMark(u64);
 
 impl AccountCache {
     pub fn get(&self, user: UserId) -> Option<Account> {
@@ -49,8 +57,17 @@ impl AccountCache {
             .map(|(_, account)| *account)
     }
 
-    pub fn put(&self, user: UserId, account: Account) {
+    /// Take before reading an account from the database, and hand to [`Self::put`].
+    pub fn mark(&self) -> ReadMark {
+        ReadMark(self.changes.load(Ordering::SeqCst))
+    }
+
+    /// Keeps `account` unless some account changed since `read` (it may be this one).
+    pub fn put(&self, user: UserId, account: Account, read: ReadMark) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if self.changes.load(Ordering::SeqCst) != read.0 {
+            return;
+        }
         if entries.len() >= CAPACITY {
             entries.clear();
         }
@@ -59,7 +76,9 @@ impl AccountCache {
 
     /// After a change to the account (role, password, removal).
     pub fn forget(&self, user: UserId) {
-        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&user);
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        entries.remove(&user);
     }
 }
 
@@ -77,9 +96,24 @@ mod tests {
             credentials_changed_at: Utc::now(),
         };
         assert!(cache.get(user).is_none());
-        cache.put(user, account);
+        cache.put(user, account, cache.mark());
         assert_eq!(cache.get(user).map(|a| a.role), Some(Role::Sales));
         cache.forget(user);
+        assert!(cache.get(user).is_none());
+    }
+
+    #[test]
+    fn an_account_read_before_a_change_is_not_kept() {
+        let cache = AccountCache::default();
+        let user = UserId::generate();
+        let read = cache.mark();
+        cache.forget(user);
+        let account = Account {
+            tenant: TenantId::generate(),
+            role: Role::Owner,
+            credentials_changed_at: Utc::now(),
+        };
+        cache.put(user, account, read);
         assert!(cache.get(user).is_none());
     }
 }

@@ -10,6 +10,15 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use crate::error::Result;
 use crate::ids::{CustomerId, TenantId};
 
+/// Metric queries running at once across all requests: each holds a database connection
+/// for up to a few hundred milliseconds, and a few dashboards opened together must not take
+/// the whole pool from the requests that write.
+static QUERY_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+async fn query_slot() -> Result<tokio::sync::SemaphorePermit<'static>> {
+    Ok(QUERY_SLOTS.acquire().await.map_err(anyhow::Error::from)?)
+}
+
 /// SQL text with its bound values; `?` placeholders, numbered for PostgreSQL at execution.
 #[derive(Default)]
 struct Sql {
@@ -198,6 +207,7 @@ async fn aggregate(
     sql.push(" FROM (SELECT ");
     group_expr(&mut sql, group);
     sql.push(" AS g, src.* FROM src) grouped GROUP BY g");
+    let _slot = query_slot().await?;
     let rows = db.query_all_raw(sql.statement(db.get_database_backend())).await?;
     let mut out = HashMap::new();
     for row in rows {
@@ -223,6 +233,7 @@ async fn percentiles(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>
     );
     group_expr(&mut sql, group);
     sql.push(" AS g, ms FROM src) keyed) ranked GROUP BY g");
+    let _slot = query_slot().await?;
     let rows = db.query_all_raw(sql.statement(db.get_database_backend())).await?;
     let mut out = HashMap::new();
     for row in rows {

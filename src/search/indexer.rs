@@ -95,6 +95,12 @@ impl Indexer {
     /// deleted only after the commit that contains them.
     pub async fn drain(&self) -> Result<u64> {
         let _one_at_a_time = self.draining.lock().await;
+        // A lost index (or one of an older layout, set aside on open) is rebuilt whole first:
+        // applying only the pending changes would commit an index that looks complete.
+        if self.needs_rebuild().await? {
+            tracing::warn!("search index missing or empty: rebuilding from the database");
+            return self.rebuild_locked().await;
+        }
         self.drain_locked().await
     }
 
@@ -164,6 +170,10 @@ impl Indexer {
     pub async fn rebuild(&self) -> Result<u64> {
         // No drain may commit between the clear and the rebuilt commit.
         let _one_at_a_time = self.draining.lock().await;
+        self.rebuild_locked().await
+    }
+
+    async fn rebuild_locked(&self) -> Result<u64> {
         let index = Arc::clone(&self.index);
         blocking(move || index.clear()).await?;
         let tenants: Vec<TenantId> = crate::entities::tenants::Entity::find()
@@ -193,14 +203,19 @@ impl Indexer {
     }
 
     /// An index that has never been committed to, next to a database that has parts, was
-    /// lost or never built: rebuild it before serving.
-    pub async fn rebuild_if_missing(&self) -> Result<()> {
+    /// lost or never built.
+    async fn needs_rebuild(&self) -> Result<bool> {
         let never_built = self.index.last_applied().map_err(anyhow::Error::from)?.is_none();
         // Across all dealers on purpose: the index serves them all.
-        let has_parts = parts::Entity::find().one(&self.db).await?.is_some();
-        if never_built && has_parts {
+        Ok(never_built && parts::Entity::find().one(&self.db).await?.is_some())
+    }
+
+    /// Rebuild a lost index before serving (see [`Self::needs_rebuild`]).
+    pub async fn rebuild_if_missing(&self) -> Result<()> {
+        let _one_at_a_time = self.draining.lock().await;
+        if self.needs_rebuild().await? {
             tracing::warn!("search index missing or empty: rebuilding from the database");
-            let n = self.rebuild().await?;
+            let n = self.rebuild_locked().await?;
             tracing::info!(parts = n, "search index rebuilt");
         }
         Ok(())

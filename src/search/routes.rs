@@ -215,6 +215,49 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
     })
 }
 
+/// A search's parameters, owned so that the search can run on another thread.
+struct IndexRequest {
+    tenant: String,
+    text: String,
+    brand: Option<String>,
+    category: Option<String>,
+    make: Option<String>,
+    model: Option<String>,
+    year: Option<i32>,
+    vehicle: Option<search_index::Vehicle>,
+    in_stock: Option<bool>,
+    synonyms: crate::catalog::synonyms::Groups,
+    limit: usize,
+    offset: usize,
+}
+
+impl IndexRequest {
+    /// The name search (numbers are looked up with [`search_index::SearchIndex::search_numbers`]).
+    fn query(&self) -> search_index::SearchQuery<'_> {
+        search_index::SearchQuery {
+            tenant: &self.tenant,
+            text: &self.text,
+            number: None,
+            brand: self.brand.as_deref(),
+            category: self.category.as_deref(),
+            make: self.make.as_deref(),
+            model: self.model.as_deref(),
+            year: self.year,
+            vehicle: self.vehicle.clone(),
+            in_stock: self.in_stock,
+            synonyms: self.synonyms.as_slice(),
+            limit: self.limit,
+            offset: self.offset,
+            top_only: false,
+            names_only: false,
+        }
+    }
+}
+
+fn non_blank(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|s| !s.trim().is_empty())
+}
+
 /// Run a search for one dealer: the index finds and ranks, the database supplies current
 /// prices and stock (and drops anything not the dealer's).
 pub async fn run(
@@ -226,51 +269,48 @@ pub async fn run(
     let v = validate(params, state.clock.now().year())?;
     let groups = state.synonyms.get(&state.db, tenant).await?;
     let number = numbers::looks_like_number(&v.q).then(|| numbers::normalize(&v.q));
-    let tenant_key = tenant.to_string();
-    let vehicle = v.vehicle.as_ref().and_then(|d| {
-        Some(search_index::Vehicle {
-            make: d.make.clone()?,
-            model: None,
-            year: d.model_year,
-        })
+    let request = Arc::new(IndexRequest {
+        tenant: tenant.to_string(),
+        text: v.q.clone(),
+        brand: non_blank(&params.brand),
+        category: non_blank(&params.category),
+        make: non_blank(&params.make),
+        model: non_blank(&params.model),
+        year: params.year,
+        vehicle: v.vehicle.as_ref().and_then(|d| {
+            Some(search_index::Vehicle {
+                make: d.make.clone()?,
+                model: None,
+                year: d.model_year,
+            })
+        }),
+        in_stock: params.in_stock,
+        synonyms: groups,
+        limit: v.limit,
+        offset: v.offset,
     });
-    let filter = |value: &Option<String>| value.clone().filter(|s| !s.trim().is_empty());
-    let (brand, category, make, model) = (
-        filter(&params.brand),
-        filter(&params.category),
-        filter(&params.make),
-        filter(&params.model),
-    );
-    let (year, in_stock, limit, offset) = (params.year, params.in_stock, v.limit, v.offset);
-    let (text, index) = (v.q.clone(), Arc::clone(state.indexer.index()));
-    let number_key = number.clone();
-    let run = move || {
-        index.search(&search_index::SearchQuery {
-            tenant: &tenant_key,
-            text: &text,
-            number: number_key.as_deref(),
-            brand: brand.as_deref(),
-            category: category.as_deref(),
-            make: make.as_deref(),
-            model: model.as_deref(),
-            year,
-            vehicle,
-            in_stock,
-            synonyms: groups.as_slice(),
-            limit,
-            offset,
-            top_only: false,
-            names_only: false,
-        })
-    };
+    let index = Arc::clone(state.indexer.index());
     // A number lookup takes tens of microseconds, less than handing it to another thread; a
     // name search over a large catalog takes milliseconds of CPU, kept off the async workers.
-    let results = if number.is_some() {
-        run()
-    } else {
-        tokio::task::spawn_blocking(run).await.map_err(anyhow::Error::from)?
-    }
-    .map_err(anyhow::Error::from)?;
+    let by_number = match number.as_deref() {
+        Some(key) => Some(
+            index
+                .search_numbers(&request.query(), key)
+                .map_err(anyhow::Error::from)?,
+        )
+        .filter(|found| found.total > 0),
+        None => None,
+    };
+    let results = match by_number {
+        Some(found) => found,
+        None => {
+            let request = Arc::clone(&request);
+            tokio::task::spawn_blocking(move || index.search(&request.query()))
+                .await
+                .map_err(anyhow::Error::from)?
+                .map_err(anyhow::Error::from)?
+        }
+    };
     let mode = if results
         .hits
         .first()
