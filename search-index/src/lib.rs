@@ -136,19 +136,17 @@ fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analyzer::KEYWORD)
             .set_index_option(IndexRecordOption::Basic),
     );
-    // The tenant term scores: every document holds it once in a one-token field, so it adds
-    // the same constant to every hit of the tenant (taken off again), and a query made of it
-    // and required words stays a pure term intersection that tantivy ranks with block-max
-    // pruning. Field norms stay on: without them tantivy records no block maxima, and the
-    // pruning would skip blocks it must not.
-    let tenant = TextOptions::default().set_indexing_options(
+    // Filter terms read with frequencies: a term query on them is a plain term scorer, so a
+    // query of filters and required words stays a pure term intersection, which tantivy
+    // ranks with block-max pruning (see [`zero_score_term`]).
+    let filter = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analyzer::KEYWORD)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
-        tenant: b.add_text_field("tenant", tenant),
+        tenant: b.add_text_field("tenant", filter.clone()),
         part_id: b.add_text_field("part_id", STRING | STORED),
         text_all: b.add_text_field(
             "text_all",
@@ -169,7 +167,7 @@ fn build_schema() -> (Schema, Fields) {
         // Fast as well: facet counts read them per matching document.
         brand: b.add_text_field("brand", STRING | STORED | FAST),
         category: b.add_text_field("category", STRING | STORED | FAST),
-        fit: b.add_text_field("fit", STRING),
+        fit: b.add_text_field("fit", filter),
         in_stock: b.add_u64_field("in_stock", INDEXED | FAST),
     };
     (b.build(), fields)
@@ -371,24 +369,31 @@ fn doc_key(tenant: &str, part_id: &str) -> String {
 /// The one place a tenant filter is added: every search runs through here. The tenant is a
 /// required clause beside the caller's own (not around them), so that a query made only of
 /// required terms stays a pure term intersection and keeps tantivy's block-max pruning.
-/// Its score is the same constant for every document of the tenant ([`tenant_term`]).
+/// It adds nothing to the score.
 pub(crate) fn tenant_scoped(
     fields: &Fields,
     tenant: &str,
     mut clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)>,
 ) -> tantivy::query::BooleanQuery {
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::query::{BooleanQuery, Occur};
     debug_assert!(
         clauses.iter().any(|(occur, _)| *occur == Occur::Must),
         "a query of optional clauses alone would match every part of the tenant"
     );
-    let filter = TermQuery::new(tenant_term(fields, tenant), IndexRecordOption::WithFreqs);
-    clauses.push((Occur::Must, Box::new(filter)));
+    let filter = zero_score_term(Term::from_field_text(fields.tenant, tenant));
+    clauses.push((Occur::Must, filter));
     BooleanQuery::new(clauses)
 }
 
-pub(crate) fn tenant_term(fields: &Fields, tenant: &str) -> Term {
-    Term::from_field_text(fields.tenant, tenant)
+/// A required term that filters without scoring. Unlike a constant-score wrapper it remains a
+/// plain term scorer (tantivy passes the zero boost into the term's weight), so block-max
+/// pruning still applies, and its block maxima (zero) are exact.
+pub(crate) fn zero_score_term(term: Term) -> Box<dyn tantivy::query::Query> {
+    use tantivy::query::{BoostQuery, TermQuery};
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        0.0,
+    ))
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::term_counts::TermCounts;
-use crate::{IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, tenant_term};
+use crate::{
+    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, zero_score_term,
+};
 
 /// Most candidates a number search considers before ranking.
 const NUMBER_CANDIDATES: usize = 1_000;
@@ -210,7 +212,7 @@ impl SearchIndex {
             (None, _, None) => None,
         };
         if let Some(fit) = fit {
-            out.push(term(f.fit, fit));
+            out.push((Occur::Must, zero_score_term(Term::from_field_text(f.fit, &fit))));
         }
         if let Some(in_stock) = q.in_stock {
             let tq = TermQuery::new(
@@ -226,11 +228,6 @@ impl SearchIndex {
     fn scoped(&self, q: &SearchQuery<'_>, mut clauses: Vec<Clause>) -> BooleanQuery {
         clauses.extend(self.filters(q));
         tenant_scoped(&self.fields, q.tenant, clauses)
-    }
-
-    /// The score the tenant clause adds to every hit of `q`'s tenant.
-    fn tenant_constant(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<f32> {
-        constant_score(searcher, &tenant_term(&self.fields, q.tenant))
     }
 
     fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredPart> {
@@ -493,7 +490,6 @@ impl SearchIndex {
             let most_specific = terms.into_iter().last().unwrap_or_default();
             (Term::from_field_text(f.fit, &most_specific), levels)
         });
-        let constant = self.tenant_constant(searcher, q)?;
         let mut best: HashMap<DocAddress, f32> = HashMap::new();
         for v in variants.iter().filter(|v| !v.required.is_empty()) {
             let words: Vec<(Occur, Box<dyn Query>)> = v
@@ -516,16 +512,13 @@ impl SearchIndex {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> =
                     words.iter().map(|(o, c)| (*o, c.box_clone())).collect();
                 if let Some(fit) = fit {
-                    // A filter, not part of the pure intersection: a fitment term's score
-                    // varies with how many fitments a part has.
-                    let tq = TermQuery::new(fit, IndexRecordOption::Basic);
-                    clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
+                    clauses.push((Occur::Must, zero_score_term(fit)));
                 }
                 let query = self.scoped(q, clauses);
                 let top = searcher.search(&query, &TopDocs::with_limit(want).order_by_score())?;
                 for (score, address) in top {
                     // On the scale of the broad query, where the name weighs three times.
-                    let score = (score - constant) * NAME_BOOST + bonus;
+                    let score = score * NAME_BOOST + bonus;
                     let entry = best.entry(address).or_insert(score);
                     *entry = entry.max(score);
                 }
@@ -610,13 +603,11 @@ impl SearchIndex {
                 }
             }
             let query = self.scoped(q, clauses);
-            let constant = self.tenant_constant(searcher, q)?;
             let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
             let mut rest: Vec<(f32, DocAddress)> = searcher
                 .search(&query, &TopDocs::with_limit(want).order_by_score())?
                 .into_iter()
                 .filter(|(_, address)| !seen.contains(address))
-                .map(|(score, address)| (score - constant, address))
                 .collect();
             rest.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             ranked.extend(rest);
@@ -710,14 +701,6 @@ type Clause = (Occur, Box<dyn Query>);
 
 /// How much more a word in the name weighs than one in the description.
 const NAME_BOOST: f32 = 3.0;
-
-/// The score a term adds to every document that has it, where it occurs once in a one-token
-/// field: its best single-term hit (found at once with block-max pruning) tells how much.
-fn constant_score(searcher: &Searcher, term: &Term) -> Result<f32> {
-    let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    Ok(top.first().map_or(0.0, |(score, _)| *score))
-}
 
 /// Fitment terms a vehicle hint boosts, least specific first.
 fn vehicle_terms(v: &Vehicle) -> Vec<String> {

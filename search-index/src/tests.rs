@@ -432,28 +432,38 @@ fn pruned_top_hits_score_as_the_full_ranking() {
     let docs = (0..1_200).map(|i| {
         let tenant = if i % 3 == 0 { "ten_a" } else { "ten_b" };
         let padding = "x ".repeat(i % 29);
-        part(
+        let mut p = part(
             tenant,
             &format!("p{i}"),
             "TRW",
             &format!("{padding}front brake pads"),
             "刹车系统",
             Vec::new(),
-        )
+        );
+        if i % 2 == 0 {
+            p.fitments = vec![FitmentEntry {
+                make: "Toyota".into(),
+                ..Default::default()
+            }];
+        }
+        p
     });
     index.apply(docs.map(Change::Upsert), 1).expect("apply");
-    let scores = |limit: usize| -> Vec<f32> {
-        let q = SearchQuery {
-            top_only: true,
-            names_only: true,
-            limit,
-            ..query("front brake pads", None)
+    for make in [None, Some("toyota")] {
+        let scores = |limit: usize| -> Vec<f32> {
+            let q = SearchQuery {
+                top_only: true,
+                names_only: true,
+                limit,
+                make,
+                ..query("front brake pads", None)
+            };
+            index.search(&q).expect("search").hits.iter().map(|h| h.score).collect()
         };
-        index.search(&q).expect("search").hits.iter().map(|h| h.score).collect()
-    };
-    let full = scores(400);
-    assert_eq!(full.len(), 400);
-    for limit in [1, 5, 20, 100] {
-        assert_eq!(scores(limit), full[..limit], "top {limit}");
+        let full = scores(1_000);
+        assert_eq!(full.len(), if make.is_some() { 200 } else { 400 });
+        for limit in [1, 5, 20, 100] {
+            assert_eq!(scores(limit), full[..limit], "top {limit} of {make:?}");
+        }
     }
 }
