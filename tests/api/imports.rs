@@ -384,3 +384,22 @@ async fn concurrent_imports_and_indexing_do_not_lock_each_other_out() {
     assert_eq!(search_total(&app, &a.token, "A-00042").await, 1);
     assert_eq!(search_total(&app, &b.token, "A-00042").await, 0);
 }
+
+#[tokio::test]
+async fn a_lost_index_is_rebuilt_whole_by_the_next_drain() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    for part in crate::catalog::sample_parts() {
+        expect_json(
+            app.post("/v1/parts", Some(&owner.token), &part).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    // Every change is applied and its outbox row gone; then the index is lost (a new, empty
+    // one, as after deleting the directory or a change of layout).
+    let lost = std::sync::Arc::new(search_index::SearchIndex::in_memory().expect("index"));
+    let indexer = partsdesk::search::indexer::Indexer::new(app.state.db.clone(), std::sync::Arc::clone(&lost));
+    indexer.drain().await.expect("drain");
+    assert_eq!(lost.count(&owner.tenant_id).expect("count"), 7);
+}
