@@ -92,6 +92,9 @@ pub struct PartDoc {
     pub numbers: Vec<NumberEntry>,
     pub fitments: Vec<FitmentEntry>,
     pub in_stock: bool,
+    /// What a hit shows, stored as given and returned with the hit ([`Hit::display`]), so a
+    /// search needs no second read elsewhere. Opaque to the index.
+    pub display: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +114,7 @@ pub(crate) struct Fields {
     num: Field,
     num_own: Field,
     numbers_json: Field,
+    display: Field,
     name: Field,
     description: Field,
     category_text: Field,
@@ -160,6 +164,7 @@ fn build_schema() -> (Schema, Fields) {
         num: b.add_text_field("num", keyword.clone()),
         num_own: b.add_text_field("num_own", keyword),
         numbers_json: b.add_text_field("numbers", STORED),
+        display: b.add_text_field("display", STORED),
         name: b.add_text_field("name", text(true)),
         description: b.add_text_field("description", text(false)),
         category_text: b.add_text_field("category_text", text(false)),
@@ -333,6 +338,9 @@ impl SearchIndex {
             }
         }
         d.add_text(f.numbers_json, serde_json::to_string(&doc.numbers).unwrap_or_default());
+        if let Some(display) = &doc.display {
+            d.add_text(f.display, display);
+        }
         d.add_text(f.name, &doc.name);
         d.add_text(f.text_all, &doc.name);
         if let Some(desc) = &doc.description {

@@ -117,6 +117,9 @@ pub struct Hit {
     pub matched_on: MatchedOn,
     /// The name with matched words in `<b>…</b>`, for name matches.
     pub highlight: Option<String>,
+    /// The part's [`crate::PartDoc::display`] as indexed.
+    #[serde(skip)]
+    pub display: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -137,6 +140,7 @@ struct Candidate {
     matched_on: MatchedOn,
     brand: Option<String>,
     category: Option<String>,
+    display: Option<String>,
 }
 
 /// Keep the best-scoring reason for each part.
@@ -149,6 +153,7 @@ fn offer(out: &mut HashMap<String, Candidate>, part: &StoredPart, score: f32, ma
                 matched_on,
                 brand: part.brand.clone(),
                 category: part.category.clone(),
+                display: part.display.clone(),
             },
         );
     }
@@ -245,6 +250,7 @@ impl SearchIndex {
             brand: text(self.fields.brand),
             category: text(self.fields.category),
             name: text(self.fields.name).unwrap_or_default(),
+            display: text(self.fields.display),
         }
     }
 
@@ -679,6 +685,7 @@ impl SearchIndex {
                 score,
                 matched_on,
                 highlight,
+                display: part.display,
             });
         }
         let facet_list = |counts: HashMap<String, u64>| {
@@ -790,6 +797,7 @@ struct StoredPart {
     brand: Option<String>,
     category: Option<String>,
     name: String,
+    display: Option<String>,
 }
 
 fn rank(candidates: HashMap<String, Candidate>, q: &SearchQuery<'_>) -> SearchResults {
@@ -814,6 +822,7 @@ fn rank(candidates: HashMap<String, Candidate>, q: &SearchQuery<'_>) -> SearchRe
             score: c.score,
             matched_on: c.matched_on,
             highlight: None,
+            display: c.display,
         })
         .collect();
     let to_list = |m: HashMap<String, u64>| {

@@ -23,6 +23,7 @@ fn part(tenant: &str, id: &str, brand: &str, name: &str, category: &str, numbers
         numbers,
         fitments: Vec::new(),
         in_stock: true,
+        display: None,
     }
 }
 

@@ -286,5 +286,6 @@ pub fn to_doc(p: &FullPart) -> PartDoc {
             })
             .collect(),
         in_stock: p.part.stock > 0,
+        display: Some(crate::search::display::Display::encode(&p.part)),
     }
 }

@@ -1,4 +1,5 @@
 //! Catalog search for staff and shops, and the indexer that keeps the index current.
 
+pub mod display;
 pub mod indexer;
 pub mod routes;

@@ -20,6 +20,7 @@ use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
 use crate::http::extract::ApiQuery;
 use crate::ids::{PartId, TenantId};
+use crate::search::display::Display;
 use crate::vehicles::{self, DecodedVin};
 
 pub const DEFAULT_LIMIT: usize = 20;
@@ -258,8 +259,9 @@ fn non_blank(value: &Option<String>) -> Option<String> {
     value.clone().filter(|s| !s.trim().is_empty())
 }
 
-/// Run a search for one dealer: the index finds and ranks, the database supplies current
-/// prices and stock (and drops anything not the dealer's).
+/// Run a search for one dealer: the index finds and ranks, and each hit carries its part's
+/// price and stock as of the change the index last applied (a write through the API returns
+/// once its change is searchable, so a dealer never sees an older price after changing it).
 pub async fn run(
     state: &AppState,
     tenant: TenantId,
@@ -321,22 +323,38 @@ pub async fn run(
         "name"
     };
 
-    let ids: Vec<PartId> = results.hits.iter().filter_map(|h| h.part_id.parse().ok()).collect();
-    let found: HashMap<PartId, parts::Model> = parts::Entity::scoped(tenant)
-        .filter(parts::Column::Id.is_in(ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    // Each hit carries what it shows, as indexed; only a part indexed without it (none, once
+    // an index is built by this version) is read from the database.
+    let mut shown: HashMap<PartId, Display> = HashMap::new();
+    let mut unshown: Vec<PartId> = Vec::new();
+    for hit in &results.hits {
+        let Ok(id) = hit.part_id.parse::<PartId>() else {
+            continue;
+        };
+        match Display::decode(hit.display.as_deref()) {
+            Some(display) => {
+                shown.insert(id, display);
+            }
+            None => unshown.push(id),
+        }
+    }
+    if !unshown.is_empty() {
+        let found = parts::Entity::scoped(tenant)
+            .filter(parts::Column::Id.is_in(unshown))
+            .filter(parts::Column::Active.eq(true))
+            .all(&state.db)
+            .await?;
+        shown.extend(found.into_iter().map(|p| (p.id, Display::from(p))));
+    }
     let hits: Vec<SearchHit> = results
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let part = found.get(&hit.part_id.parse().ok()?)?;
+            let id: PartId = hit.part_id.parse().ok()?;
+            let part = shown.get(&id)?;
             Some(SearchHit {
                 part: PartSummary {
-                    id: part.id,
+                    id,
                     sku: part.sku.clone(),
                     name: part.name.clone(),
                     brand: part.brand.clone(),

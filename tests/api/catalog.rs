@@ -264,6 +264,10 @@ async fn writes_are_searchable_when_they_return() {
     let r = search(&app, &owner.token, &q("铱金")).await;
     assert_eq!(skus(&r), ["NGK-BKR6E"]);
     assert_eq!(r["hits"][0]["part"]["in_stock"], false);
+    // A hit shows the part as just written, price and stock included.
+    assert_eq!(r["hits"][0]["part"]["name"], "铱金火花塞");
+    assert_eq!(r["hits"][0]["part"]["price"], "31.50");
+    assert_eq!(r["hits"][0]["part"]["stock"], 0);
 
     expect_json(
         app.patch(&path, &owner.token, &json!({ "active": false })).await,
