@@ -321,6 +321,7 @@ impl Job {
         let issues_changed = !batch.issues.is_empty() && issues.len() < MAX_ISSUES;
         issues.extend(batch.issues.into_iter().take(MAX_ISSUES.saturating_sub(issues.len())));
         let txn = crate::db::begin_write(&self.db).await?;
+        crate::db::plan_each_run(&txn).await?;
         let planned = store::plan_by_sku(&txn, self.tenant, batch.inputs).await?;
         let BatchOutcome {
             inserted,

@@ -33,12 +33,7 @@ pub async fn connect(options: DbOptions<'_>) -> Result<DatabaseConnection, DbErr
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
-        })
-        // Statements are prepared once per connection, and after five runs PostgreSQL may
-        // settle on a generic plan made while a table was still empty: during a large import
-        // the `sku IN (...)` lookups then scan every part of the dealer, and the import slows
-        // down quadratically. Plan each run for its own values instead.
-        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+        });
     if let Some(schema) = options.schema {
         opts.set_schema_search_path(schema.to_owned());
     }
@@ -54,6 +49,21 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// PostgreSQL only: within this transaction, plan every statement for its own values.
+/// Statements are prepared once per connection, and after five runs PostgreSQL may settle on a
+/// generic plan made while a table was still nearly empty; work that grows a table as it
+/// goes (an import, and the indexer reading behind it) then scans the dealer's whole catalog
+/// for each `sku IN (...)`, and slows down quadratically. Scoped to the transaction so that
+/// ordinary requests keep their cached plans and connection poolers see no startup option.
+pub async fn plan_each_run(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
+    }
+    Ok(())
 }
 
 /// Rows per multi-row INSERT: the widest table has 16 columns, and SQLite allows 32,766

@@ -231,14 +231,19 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> search_index::Result<T>
 }
 
 async fn load_full(db: &DatabaseConnection, tenant: TenantId, ids: &[PartId]) -> Result<Vec<FullPart>> {
+    use sea_orm::TransactionTrait;
+    // Read behind an import that is growing the tables: see `db::plan_each_run`.
+    let txn = db.begin().await?;
+    crate::db::plan_each_run(&txn).await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let found = parts::Entity::scoped(tenant)
             .filter(parts::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
+            .all(&txn)
             .await?;
-        out.extend(store::attach(db, tenant, found).await?);
+        out.extend(store::attach(&txn, tenant, found).await?);
     }
+    txn.commit().await?;
     Ok(out)
 }
 
