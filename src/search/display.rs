@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::entities::parts;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Display {
+pub struct PartView {
     pub sku: String,
     pub name: String,
     pub brand: Option<String>,
@@ -18,7 +18,7 @@ pub struct Display {
     pub stock: i64,
 }
 
-impl Display {
+impl PartView {
     pub fn encode(part: &parts::Model) -> String {
         serde_json::to_string(&Self::from(part.clone())).unwrap_or_default()
     }
@@ -28,7 +28,7 @@ impl Display {
     }
 }
 
-impl From<parts::Model> for Display {
+impl From<parts::Model> for PartView {
     fn from(part: parts::Model) -> Self {
         Self {
             sku: part.sku,

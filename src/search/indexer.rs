@@ -38,6 +38,10 @@ pub struct Indexer {
     rounds_done: watch::Sender<u64>,
     /// One drain at a time: two would stage and commit the same rows.
     draining: tokio::sync::Mutex<()>,
+    /// Writes announced (every nudge counts one), and how many of them a finished drain has
+    /// made searchable: equal means the index holds every change this process knows of.
+    announced: AtomicU64,
+    applied: AtomicU64,
 }
 
 impl Indexer {
@@ -49,6 +53,9 @@ impl Indexer {
             rounds_started: AtomicU64::new(0),
             rounds_done: watch::Sender::new(0),
             draining: tokio::sync::Mutex::new(()),
+            // Changes left by an earlier process may be waiting until the first drain.
+            announced: AtomicU64::new(1),
+            applied: AtomicU64::new(0),
         })
     }
 
@@ -73,7 +80,14 @@ impl Indexer {
 
     /// Ask for a drain soon, without waiting for it.
     pub fn nudge(&self) {
+        self.announced.fetch_add(1, Ordering::SeqCst);
         self.nudge.notify_one();
+    }
+
+    /// Every change announced so far is searchable (a drain that began after the last
+    /// announcement has committed). While not, what a hit shows is read from the database.
+    pub fn caught_up(&self) -> bool {
+        self.applied.load(Ordering::SeqCst) >= self.announced.load(Ordering::SeqCst)
     }
 
     /// Wait until everything committed before this call is searchable (bounded by
@@ -81,7 +95,7 @@ impl Indexer {
     pub async fn wait_visible(&self) {
         // A round that starts after now reads every row committed before now.
         let target = self.rounds_started.load(Ordering::SeqCst) + 1;
-        self.nudge.notify_one();
+        self.nudge();
         let mut done = self.rounds_done.subscribe();
         if tokio::time::timeout(VISIBILITY_WAIT, done.wait_for(|r| *r >= target))
             .await
@@ -95,6 +109,14 @@ impl Indexer {
     /// deleted only after the commit that contains them.
     pub async fn drain(&self) -> Result<u64> {
         let _one_at_a_time = self.draining.lock().await;
+        // Everything announced before this point is committed before it returns.
+        let announced = self.announced.load(Ordering::SeqCst);
+        let applied = self.drain_or_rebuild().await?;
+        self.applied.fetch_max(announced, Ordering::SeqCst);
+        Ok(applied)
+    }
+
+    async fn drain_or_rebuild(&self) -> Result<u64> {
         // A lost index (or one of an older layout, set aside on open) is rebuilt whole first:
         // applying only the pending changes would commit an index that looks complete.
         if self.needs_rebuild().await? {
@@ -291,6 +313,6 @@ pub fn to_doc(p: &FullPart) -> PartDoc {
             })
             .collect(),
         in_stock: p.part.stock > 0,
-        display: Some(crate::search::display::Display::encode(&p.part)),
+        display: Some(crate::search::display::PartView::encode(&p.part)),
     }
 }

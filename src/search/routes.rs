@@ -20,7 +20,7 @@ use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
 use crate::http::extract::ApiQuery;
 use crate::ids::{PartId, TenantId};
-use crate::search::display::Display;
+use crate::search::display::PartView;
 use crate::vehicles::{self, DecodedVin};
 
 pub const DEFAULT_LIMIT: usize = 20;
@@ -292,6 +292,9 @@ pub async fn run(
         offset: v.offset,
     });
     let index = Arc::clone(state.indexer.index());
+    // Taken before searching: if every announced change is searchable now, the hits show what
+    // the database holds.
+    let index_current = state.indexer.caught_up();
     // A number lookup takes tens of microseconds, less than handing it to another thread; a
     // name search over a large catalog takes milliseconds of CPU, kept off the async workers.
     let by_number = match number.as_deref() {
@@ -323,15 +326,16 @@ pub async fn run(
         "name"
     };
 
-    // Each hit carries what it shows, as indexed; only a part indexed without it (none, once
-    // an index is built by this version) is read from the database.
-    let mut shown: HashMap<PartId, Display> = HashMap::new();
+    // Each hit carries what it shows, as indexed. While the index is behind a write (a large
+    // import in progress, or a failing indexer), or for a part indexed without it, what a hit
+    // shows is read from the database instead.
+    let mut shown: HashMap<PartId, PartView> = HashMap::new();
     let mut unshown: Vec<PartId> = Vec::new();
     for hit in &results.hits {
         let Ok(id) = hit.part_id.parse::<PartId>() else {
             continue;
         };
-        match Display::decode(hit.display.as_deref()) {
+        match PartView::decode(hit.display.as_deref()).filter(|_| index_current) {
             Some(display) => {
                 shown.insert(id, display);
             }
@@ -344,7 +348,7 @@ pub async fn run(
             .filter(parts::Column::Active.eq(true))
             .all(&state.db)
             .await?;
-        shown.extend(found.into_iter().map(|p| (p.id, Display::from(p))));
+        shown.extend(found.into_iter().map(|p| (p.id, PartView::from(p))));
     }
     let hits: Vec<SearchHit> = results
         .hits

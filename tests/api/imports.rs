@@ -403,3 +403,18 @@ async fn a_lost_index_is_rebuilt_whole_by_the_next_drain() {
     indexer.drain().await.expect("drain");
     assert_eq!(lost.count(&owner.tenant_id).expect("count"), 7);
 }
+
+#[tokio::test]
+async fn the_index_counts_as_current_only_after_a_drain_following_every_write() {
+    let app = spawn_app().await;
+    let lost = std::sync::Arc::new(search_index::SearchIndex::in_memory().expect("index"));
+    let indexer = partsdesk::search::indexer::Indexer::new(app.state.db.clone(), lost);
+    // Changes of an earlier process may be waiting.
+    assert!(!indexer.caught_up());
+    indexer.drain().await.expect("drain");
+    assert!(indexer.caught_up());
+    indexer.nudge();
+    assert!(!indexer.caught_up(), "a write was announced");
+    indexer.drain().await.expect("drain");
+    assert!(indexer.caught_up());
+}
