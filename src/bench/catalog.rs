@@ -411,15 +411,12 @@ async fn reuse(
     parts: usize,
     seed: u64,
 ) -> anyhow::Result<Prepared> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut tenant_ids = Vec::new();
     let mut catalogs = Vec::new();
     for t in 0..tenants {
-        let tenant = crate::entities::tenants::Entity::find()
-            .filter(crate::entities::tenants::Column::Slug.eq(format!("bench-{t}")))
-            .one(&state.db)
-            .await?
-            .with_context(|| format!("{} holds no dealer bench-{t}", target.dir.display()))?;
+        let tenant = crate::catalog::cli::find_tenant(&state.db, &format!("bench-{t}"))
+            .await
+            .with_context(|| format!("{} was kept with fewer dealers", target.dir.display()))?;
         tenant_ids.push(tenant.id);
         catalogs.push(generator::catalog(parts, seed + t as u64));
     }

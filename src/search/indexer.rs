@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -42,6 +42,10 @@ pub struct Indexer {
     /// made searchable: equal means the index holds every change this process knows of.
     announced: AtomicU64,
     applied: AtomicU64,
+    /// The index has been committed to. It stays so (a rebuild empties it only while holding
+    /// the drain lock, and commits before letting go), so drains stop reading the commit
+    /// metadata from disk once they have seen it.
+    built: AtomicBool,
 }
 
 impl Indexer {
@@ -56,6 +60,7 @@ impl Indexer {
             // Changes left by an earlier process may be waiting until the first drain.
             announced: AtomicU64::new(1),
             applied: AtomicU64::new(0),
+            built: AtomicBool::new(false),
         })
     }
 
@@ -227,7 +232,11 @@ impl Indexer {
     /// An index that has never been committed to, next to a database that has parts, was
     /// lost or never built.
     async fn needs_rebuild(&self) -> Result<bool> {
+        if self.built.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
         let never_built = self.index.last_applied().map_err(anyhow::Error::from)?.is_none();
+        self.built.store(!never_built, Ordering::SeqCst);
         // Across all dealers on purpose: the index serves them all.
         Ok(never_built && parts::Entity::find().one(&self.db).await?.is_some())
     }

@@ -389,13 +389,7 @@ async fn concurrent_imports_and_indexing_do_not_lock_each_other_out() {
 async fn a_lost_index_is_rebuilt_whole_by_the_next_drain() {
     let app = spawn_app().await;
     let owner = app.signup("Shunda", "owner@shunda.cn").await;
-    for part in crate::catalog::sample_parts() {
-        expect_json(
-            app.post("/v1/parts", Some(&owner.token), &part).await,
-            StatusCode::CREATED,
-        )
-        .await;
-    }
+    crate::catalog::load_catalog(&app, &owner.token).await;
     // Every change is applied and its outbox row gone; then the index is lost (a new, empty
     // one, as after deleting the directory or a change of layout).
     let lost = std::sync::Arc::new(search_index::SearchIndex::in_memory().expect("index"));
