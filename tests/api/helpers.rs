@@ -106,6 +106,17 @@ impl Drop for TestApp {
             };
             rt.block_on(async {
                 if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                    // The test's runtime is gone: a task it dropped mid-transaction (the
+                    // indexer between reads) leaves its connection idle in that transaction,
+                    // holding locks the DROP would wait on for ever.
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l \
+                             JOIN pg_class c ON c.oid = l.relation \
+                             JOIN pg_namespace n ON n.oid = c.relnamespace \
+                             WHERE n.nspname = '{schema}' AND l.pid <> pg_backend_pid()"
+                        ))
+                        .await;
                     let _ = admin
                         .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                         .await;
