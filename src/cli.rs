@@ -9,6 +9,7 @@ use crate::app::{self, AppState};
 use crate::clock::SystemClock;
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::db;
+use sea_orm::EntityTrait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +38,13 @@ pub enum Command {
     Reindex,
     /// Run the replenishment reminder scheduler once (for cron); safe beside a running server.
     Remind {
+        /// Only this dealer (slug or id); default every dealer.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Rebuild the metric rollups from the inquiries, quotes, orders and reminders; safe beside
+    /// a running server (its writes wait for each dealer's rebuild).
+    RebuildMetrics {
         /// Only this dealer (slug or id); default every dealer.
         #[arg(long)]
         tenant: Option<String>,
@@ -131,6 +139,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "reminders raised {}, reopened {}, converted {}",
                 report.raised, report.reopened, report.converted
             );
+            Ok(())
+        }
+        Command::RebuildMetrics { tenant } => {
+            init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await.context("applying migrations")?;
+            let dealers = match tenant {
+                Some(key) => vec![crate::catalog::cli::find_tenant(&db, &key).await?],
+                None => crate::entities::tenants::Entity::find().all(&db).await?,
+            };
+            for dealer in dealers {
+                let rebuilt = crate::metrics::rollup::rebuild(&db, &dealer)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("rebuilding {}'s metrics failed: {e}", dealer.slug))?;
+                println!("{}: {} rollup rows", dealer.slug, rebuilt.rows);
+            }
             Ok(())
         }
         Command::Bench(bench) => {

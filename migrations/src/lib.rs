@@ -6,6 +6,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_catalog;
 mod m20261122_000003_touchpoints;
 mod m20261122_000004_reminders;
+mod m20261123_000005_metric_rollups;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_catalog::Migration),
             Box::new(m20261122_000003_touchpoints::Migration),
             Box::new(m20261122_000004_reminders::Migration),
+            Box::new(m20261123_000005_metric_rollups::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod fitments;
 pub mod idempotency_keys;
 pub mod inquiries;
 pub mod inquiry_lines;
+pub mod metric_rollups;
 pub mod order_lines;
 pub mod orders;
 pub mod part_numbers;

@@ -431,6 +431,19 @@ pub async fn receive(
         )
         .await?;
     }
+    crate::metrics::rollup::add(
+        &txn,
+        shop.tenant,
+        crate::reminders::engine::time_zone(&tenant),
+        customer,
+        inquiry.received_at,
+        &crate::metrics::rollup::Delta {
+            inquiries: 1,
+            lines: i64::try_from(lines.len()).unwrap_or(i64::MAX),
+            ..Default::default()
+        },
+    )
+    .await?;
     crate::webhooks::enqueue(
         &txn,
         shop.tenant,

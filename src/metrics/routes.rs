@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::query::{self, Group, Key, Scope};
-use super::{DEFINITIONS, Figures, Interval, Period, start_of};
+use super::{DEFINITIONS, Figures, Interval, Period};
 use crate::app::AppState;
 use crate::auth::AnyStaff;
 use crate::db::TenantScoped;
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::CustomerId;
 use crate::inquiries::CustomerRef;
-use crate::reminders::engine::{time_zone, today};
+use crate::reminders::engine::today;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -76,28 +76,16 @@ async fn resolve(
 ) -> Result<Resolved> {
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     let period = Period::parse(from, to, today(&tenant, state.clock.now()))?;
-    let scope = scope_of(&tenant, period, customer);
+    let scope = Scope {
+        tenant: tenant.id,
+        customer,
+        period,
+    };
     Ok(Resolved { tenant, period, scope })
 }
 
-fn scope_of(tenant: &tenants::Model, period: Period, customer: Option<CustomerId>) -> Scope {
-    let tz = time_zone(tenant);
-    Scope {
-        tenant: tenant.id,
-        customer,
-        from: start_of(period.from, tz),
-        to: start_of(period.to + chrono::Duration::days(1), tz),
-    }
-}
-
 /// Totals and the time series of one scope.
-async fn series(
-    state: &AppState,
-    tenant: &tenants::Model,
-    period: Period,
-    scope: &Scope,
-    interval: Interval,
-) -> Result<(Figures, Vec<Bucket>)> {
+async fn series(state: &AppState, period: Period, scope: &Scope, interval: Interval) -> Result<(Figures, Vec<Bucket>)> {
     let buckets = period.buckets(interval);
     if buckets.len() > super::BUCKETS_MAX {
         return Err(Error::field(
@@ -106,12 +94,7 @@ async fn series(
             format!("at most {} buckets: choose a longer interval", super::BUCKETS_MAX),
         ));
     }
-    let tz = time_zone(tenant);
-    let ends: Vec<_> = buckets
-        .iter()
-        .map(|(_, last)| start_of(*last + chrono::Duration::days(1), tz))
-        .collect();
-    let (totals, mut by_bucket) = query::series(&state.db, scope, &ends).await?;
+    let (totals, mut by_bucket) = query::series(&state.db, scope, &buckets).await?;
     let series = buckets
         .into_iter()
         .enumerate()
@@ -136,7 +119,7 @@ async fn summary(
 ) -> Result<axum::Json<SummaryResponse>> {
     let r = resolve(&state, &caller, params.from, params.to, None).await?;
     let interval = params.interval.unwrap_or_default();
-    let (totals, series) = series(&state, &r.tenant, r.period, &r.scope, interval).await?;
+    let (totals, series) = series(&state, r.period, &r.scope, interval).await?;
     Ok(axum::Json(SummaryResponse {
         from: r.period.from,
         to: r.period.to,
@@ -434,9 +417,12 @@ async fn customer_detail(
         .ok_or(Error::not_found("customer"))?;
     let r = resolve(&state, &caller, params.from, params.to, Some(id)).await?;
     let interval = params.interval.unwrap_or_default();
-    let (figures, series) = series(&state, &r.tenant, r.period, &r.scope, interval).await?;
+    let (figures, series) = series(&state, r.period, &r.scope, interval).await?;
     let previous_period = r.period.previous();
-    let previous_scope = scope_of(&r.tenant, previous_period, Some(id));
+    let previous_scope = Scope {
+        period: previous_period,
+        ..r.scope
+    };
     let previous: Figures = query::counts(&state.db, &previous_scope, &Group::Total)
         .await?
         .get(&Key::Total)

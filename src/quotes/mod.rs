@@ -393,6 +393,21 @@ pub async fn send(
         .await?;
     let lines = full.lines.len();
     let quoted = full.offered().count();
+    let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
+    crate::metrics::rollup::add(
+        txn,
+        quote.tenant_id,
+        crate::reminders::engine::time_zone(&tenant),
+        quote.customer_id,
+        received_at,
+        &crate::metrics::rollup::Delta {
+            quoted: i64::try_from(quoted).unwrap_or(i64::MAX),
+            auto_matched: i64::try_from(full.auto_matched()).unwrap_or(i64::MAX),
+            response_ms: vec![(now - received_at).num_milliseconds()],
+            ..Default::default()
+        },
+    )
+    .await?;
     crate::events::record(
         txn,
         NewEvent {

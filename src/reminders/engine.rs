@@ -130,7 +130,7 @@ pub async fn convert_for_order(
         let matches = same
             .get(&reminder.part_id)
             .is_some_and(|eq| eq.iter().any(|p| bought.contains(p)));
-        if matches && mark_converted(txn, &reminder, order, at).await? {
+        if matches && mark_converted(txn, time_zone(tenant), &reminder, order, at).await? {
             converted += 1;
         }
     }
@@ -139,6 +139,7 @@ pub async fn convert_for_order(
 
 async fn mark_converted(
     txn: &impl ConnectionTrait,
+    tz: Tz,
     reminder: &reminders::Model,
     order: OrderId,
     at: DateTime<Utc>,
@@ -155,6 +156,19 @@ async fn mark_converted(
         .rows_affected
         == 1;
     if done {
+        // Conversions count where their reminder was raised.
+        crate::metrics::rollup::add(
+            txn,
+            reminder.tenant_id,
+            tz,
+            reminder.customer_id,
+            reminder.raised_at,
+            &crate::metrics::rollup::Delta {
+                reminders_converted: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
         crate::events::record(
             txn,
             NewEvent {
@@ -300,7 +314,7 @@ pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: D
             });
             if let Some((order, at)) = order {
                 let txn = crate::db::begin_write(db).await?;
-                if mark_converted(&txn, &reminder, order, at).await? {
+                if mark_converted(&txn, time_zone(tenant), &reminder, order, at).await? {
                     report.converted += 1;
                 }
                 txn.commit().await?;
@@ -362,6 +376,18 @@ async fn raise(
     if inserted == 0 {
         return Ok(false);
     }
+    crate::metrics::rollup::add(
+        &txn,
+        tenant.id,
+        time_zone(tenant),
+        customer,
+        now,
+        &crate::metrics::rollup::Delta {
+            reminders_raised: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
     let data = json!({
         "reminder_id": id,
         "customer_id": customer,

@@ -318,6 +318,35 @@ impl TestApp {
         login["access_token"].as_str().expect("token").to_owned()
     }
 
+    /// The metric rollups the writes kept equal the ones rebuilt from the history itself.
+    pub async fn assert_rollups_rebuild_identically(&self, tenant_id: &str) {
+        use partsdesk::entities::metric_rollups;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let tenant = partsdesk::tenants::find(&self.state.db, tenant_id.parse().expect("tenant id"))
+            .await
+            .expect("tenant");
+        let snapshot = || async {
+            let mut rows = metric_rollups::Entity::find()
+                .filter(metric_rollups::Column::TenantId.eq(tenant.id))
+                .all(&self.state.db)
+                .await
+                .expect("rollups");
+            for row in &mut rows {
+                let mut ms: Vec<i64> = partsdesk::metrics::rollup::split_ms(&row.response_ms).collect();
+                ms.sort_unstable();
+                row.response_ms = format!("{ms:?}");
+            }
+            rows.sort_by(|a, b| (a.customer_id, &a.span, a.start).cmp(&(b.customer_id, &b.span, b.start)));
+            rows
+        };
+        let kept = snapshot().await;
+        assert!(!kept.is_empty(), "the history wrote no rollups");
+        partsdesk::metrics::rollup::rebuild(&self.state.db, &tenant)
+            .await
+            .expect("rebuild");
+        assert_eq!(kept, snapshot().await);
+    }
+
     /// Runs the background work (quote expiry, webhook delivery) once, as `serve` does.
     pub async fn run_jobs(&self) {
         partsdesk::jobs::run_once(&self.state).await;

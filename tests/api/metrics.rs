@@ -243,6 +243,34 @@ async fn figures_equal_the_hand_computed_ones() {
     assert_eq!(detail["trend"]["inquiries"], 2);
     assert_eq!(detail["trend"]["quote_rate"], Value::Null);
     assert_eq!(detail["figures"]["quote_rate"], 0.8);
+    app.assert_rollups_rebuild_identically(&dealer.owner.tenant_id).await;
+}
+
+/// Inquiries arriving together (and one retried) count once each: the rollup increments of
+/// concurrent transactions add up.
+#[tokio::test]
+async fn concurrent_inquiries_count_exactly_once_each() {
+    let app = spawn_app().await;
+    app.clock.set(at("2026-03-01T04:00:00Z"));
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let body = json!({ "lines": [{ "text": "04465-02061", "quantity": 2 }, { "text": "机滤" }] });
+    let sends = (0..12).map(|i| {
+        let idem = format!("burst-{}", i % 10);
+        let (app, key, body) = (&app, dealer.key.clone(), body.clone());
+        async move { app.send_inquiry(&key, &idem, &body).await.status() }
+    });
+    for status in futures_util::future::join_all(sends).await {
+        assert!(status.is_success(), "{status}");
+    }
+    let token = app.fresh_token("owner@shunda.cn").await;
+    let summary = expect_json(
+        app.get("/v1/metrics/summary?from=2026-03-01&to=2026-03-01", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_figures(&summary["totals"], json!({ "inquiries": 10, "inquiry_lines": 20 }));
+    app.assert_rollups_rebuild_identically(&dealer.owner.tenant_id).await;
 }
 
 #[tokio::test]

@@ -278,6 +278,7 @@ async fn snooze_done_dismiss_conversion_and_the_contact_cap() {
     assert_eq!(summary["totals"]["reminders_raised"], 2);
     assert_eq!(summary["totals"]["reminders_converted"], 1);
     assert_eq!(summary["totals"]["reminder_conversion_rate"], 0.5);
+    app.assert_rollups_rebuild_identically(&dealer.owner.tenant_id).await;
 
     // Another dealer reaches none of it.
     let other = app.signup("Other", "owner@other.cn").await;

@@ -1,0 +1,367 @@
+//! Metric rollups: each customer's figures per day and per month of the dealer's calendar.
+//!
+//! Every transaction that changes a figure adds its change here ([`add`]), to the rows of the
+//! day and the month the figure counts in, with an atomic `INSERT … ON CONFLICT DO UPDATE`
+//! increment: concurrent writers add up exactly, and a rollback takes its change with it.
+//! [`rebuild`] derives the same rows from the inquiries, quotes, orders and reminders
+//! themselves; a test holds the two equal.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
+
+use crate::db::TenantScoped;
+use crate::entities::{inquiries, metric_rollups, orders, quote_lines, quotes, reminders, tenants};
+use crate::error::Result;
+use crate::ids::{CustomerId, TenantId};
+use crate::inquiries::matching::Confidence;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Span {
+    Day,
+    Month,
+}
+
+impl Span {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "day" => Some(Self::Day),
+            "month" => Some(Self::Month),
+            _ => None,
+        }
+    }
+}
+
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// A change to one customer's figures at one instant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub inquiries: i64,
+    pub lines: i64,
+    pub quoted: i64,
+    pub bought: i64,
+    pub auto_matched: i64,
+    pub orders: i64,
+    pub order_value_minor: i64,
+    pub reminders_raised: i64,
+    pub reminders_converted: i64,
+    pub response_ms: Vec<i64>,
+}
+
+impl Delta {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    pub fn add(&mut self, other: &Self) {
+        self.inquiries += other.inquiries;
+        self.lines += other.lines;
+        self.quoted += other.quoted;
+        self.bought += other.bought;
+        self.auto_matched += other.auto_matched;
+        self.orders += other.orders;
+        self.order_value_minor += other.order_value_minor;
+        self.reminders_raised += other.reminders_raised;
+        self.reminders_converted += other.reminders_converted;
+        self.response_ms.extend_from_slice(&other.response_ms);
+    }
+
+    fn row(&self, tenant: TenantId, customer: CustomerId, span: Span, start: NaiveDate) -> metric_rollups::ActiveModel {
+        metric_rollups::ActiveModel {
+            tenant_id: Set(tenant),
+            customer_id: Set(customer),
+            span: Set(span.as_str().to_owned()),
+            start: Set(start),
+            inquiries: Set(self.inquiries),
+            lines: Set(self.lines),
+            quoted: Set(self.quoted),
+            bought: Set(self.bought),
+            auto_matched: Set(self.auto_matched),
+            orders: Set(self.orders),
+            order_value_minor: Set(self.order_value_minor),
+            reminders_raised: Set(self.reminders_raised),
+            reminders_converted: Set(self.reminders_converted),
+            response_ms: Set(join_ms(&self.response_ms)),
+        }
+    }
+}
+
+impl From<&metric_rollups::Model> for Delta {
+    fn from(row: &metric_rollups::Model) -> Self {
+        Self {
+            inquiries: row.inquiries,
+            lines: row.lines,
+            quoted: row.quoted,
+            bought: row.bought,
+            auto_matched: row.auto_matched,
+            orders: row.orders,
+            order_value_minor: row.order_value_minor,
+            reminders_raised: row.reminders_raised,
+            reminders_converted: row.reminders_converted,
+            response_ms: split_ms(&row.response_ms).collect(),
+        }
+    }
+}
+
+fn join_ms(values: &[i64]) -> String {
+    let mut out = String::with_capacity(values.len() * 6);
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&v.to_string());
+    }
+    out
+}
+
+/// The response times of a rollup row; a value that does not parse (never written by this
+/// module) is skipped rather than failing the dealer's dashboard.
+pub fn split_ms(text: &str) -> impl Iterator<Item = i64> + '_ {
+    text.split(',').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok())
+}
+
+/// What a quote line contributes once its state is known, by the definitions in
+/// [`super::DEFINITIONS`]: every line counts; a line counts as quoted when it was sent with a
+/// price, as bought when the shop then bought it, and as auto-matched when it was quoted from
+/// a confident match that staff left unchanged.
+pub fn line_delta(sent: bool, status: &str, confidence: &str, changed_by_staff: bool, bought: bool) -> Delta {
+    let quoted = sent && status == crate::quotes::draft::LineStatus::Offered.as_str();
+    Delta {
+        lines: 1,
+        quoted: i64::from(quoted),
+        bought: i64::from(quoted && bought),
+        auto_matched: i64::from(quoted && Confidence::parse(confidence).is_confident() && !changed_by_staff),
+        ..Delta::default()
+    }
+}
+
+/// Adds `delta` to the customer's day and month that contain `at` in the dealer's zone.
+pub async fn add(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    tz: Tz,
+    customer: CustomerId,
+    at: DateTime<Utc>,
+    delta: &Delta,
+) -> Result<()> {
+    if delta.is_empty() {
+        return Ok(());
+    }
+    let day = at.with_timezone(&tz).date_naive();
+    use metric_rollups::Column as C;
+    let table = Alias::new("metric_rollups");
+    let excluded = Alias::new("excluded");
+    let mut on_conflict = OnConflict::columns([C::TenantId, C::CustomerId, C::Span, C::Start]);
+    for column in [
+        C::Inquiries,
+        C::Lines,
+        C::Quoted,
+        C::Bought,
+        C::AutoMatched,
+        C::Orders,
+        C::OrderValueMinor,
+        C::RemindersRaised,
+        C::RemindersConverted,
+    ] {
+        on_conflict.value(
+            column,
+            Expr::col((table.clone(), column)).add(Expr::col((excluded.clone(), column))),
+        );
+    }
+    // Both databases concatenate text with `||`.
+    on_conflict.value(
+        C::ResponseMs,
+        Expr::cust(
+            "CASE WHEN excluded.response_ms = '' THEN metric_rollups.response_ms \
+             WHEN metric_rollups.response_ms = '' THEN excluded.response_ms \
+             ELSE metric_rollups.response_ms || ',' || excluded.response_ms END",
+        ),
+    );
+    metric_rollups::Entity::insert_many([
+        delta.row(tenant, customer, Span::Day, day),
+        delta.row(tenant, customer, Span::Month, month_of(day)),
+    ])
+    .on_conflict(on_conflict.to_owned())
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// Rows rebuilt for one dealer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub rows: usize,
+}
+
+/// Replaces the dealer's rollups with rows derived from its inquiries, quotes, orders and
+/// reminders. Writers wait for it: on PostgreSQL the rollup table is locked against writes
+/// before the first read, so a change either committed before the rebuild read it or adds
+/// itself after the rebuild commits; SQLite has one writer at a time.
+pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Rebuilt> {
+    let tz = crate::reminders::engine::time_zone(tenant);
+    let txn = crate::db::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE metric_rollups IN EXCLUSIVE MODE")
+            .await?;
+    }
+    metric_rollups::Entity::scoped_delete(tenant.id).exec(&txn).await?;
+
+    let mut rows: HashMap<(CustomerId, Span, NaiveDate), Delta> = HashMap::new();
+    let mut put = |customer: CustomerId, at: DateTime<Utc>, delta: &Delta| {
+        let day = at.with_timezone(&tz).date_naive();
+        for (span, start) in [(Span::Day, day), (Span::Month, month_of(day))] {
+            rows.entry((customer, span, start)).or_default().add(delta);
+        }
+    };
+
+    let received: Vec<(CustomerId, DateTime<Utc>)> = inquiries::Entity::scoped(tenant.id)
+        .select_only()
+        .columns([inquiries::Column::CustomerId, inquiries::Column::ReceivedAt])
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let one_inquiry = Delta {
+        inquiries: 1,
+        ..Delta::default()
+    };
+    for (customer, at) in received {
+        put(customer, at, &one_inquiry);
+    }
+
+    type LineRow = (CustomerId, DateTime<Utc>, bool, String, String, bool, bool);
+    let lines: Vec<LineRow> = quote_lines::Entity::scoped(tenant.id)
+        .select_only()
+        .columns([
+            quote_lines::Column::CustomerId,
+            quote_lines::Column::ReceivedAt,
+            quote_lines::Column::Sent,
+            quote_lines::Column::Status,
+            quote_lines::Column::Confidence,
+            quote_lines::Column::ChangedByStaff,
+            quote_lines::Column::Bought,
+        ])
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (customer, at, sent, status, confidence, changed, bought) in lines {
+        put(customer, at, &line_delta(sent, &status, &confidence, changed, bought));
+    }
+
+    let responses: Vec<(CustomerId, DateTime<Utc>, i64)> = quotes::Entity::scoped(tenant.id)
+        .select_only()
+        .columns([
+            quotes::Column::CustomerId,
+            quotes::Column::CreatedAt,
+            quotes::Column::ResponseMs,
+        ])
+        .filter(quotes::Column::ResponseMs.is_not_null())
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (customer, at, ms) in responses {
+        put(
+            customer,
+            at,
+            &Delta {
+                response_ms: vec![ms],
+                ..Delta::default()
+            },
+        );
+    }
+
+    let placed: Vec<(CustomerId, DateTime<Utc>, i64)> = orders::Entity::scoped(tenant.id)
+        .select_only()
+        .columns([
+            orders::Column::CustomerId,
+            orders::Column::CreatedAt,
+            orders::Column::TotalMinor,
+        ])
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (customer, at, total) in placed {
+        put(
+            customer,
+            at,
+            &Delta {
+                orders: 1,
+                order_value_minor: total,
+                ..Delta::default()
+            },
+        );
+    }
+
+    let raised: Vec<(CustomerId, DateTime<Utc>, String)> = reminders::Entity::scoped(tenant.id)
+        .select_only()
+        .columns([
+            reminders::Column::CustomerId,
+            reminders::Column::RaisedAt,
+            reminders::Column::Status,
+        ])
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (customer, at, status) in raised {
+        put(
+            customer,
+            at,
+            &Delta {
+                reminders_raised: 1,
+                reminders_converted: i64::from(status == crate::reminders::status::CONVERTED),
+                ..Delta::default()
+            },
+        );
+    }
+
+    let count = rows.len();
+    crate::db::insert_chunked(
+        &txn,
+        rows.into_iter()
+            .map(|((customer, span, start), delta)| delta.row(tenant.id, customer, span, start))
+            .collect(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Rebuilt { rows: count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_times_round_trip_through_text() {
+        assert_eq!(join_ms(&[]), "");
+        assert_eq!(join_ms(&[5, 1200, 0]), "5,1200,0");
+        assert_eq!(split_ms("5,1200,0").collect::<Vec<_>>(), vec![5, 1200, 0]);
+        assert_eq!(split_ms("").count(), 0);
+    }
+
+    #[test]
+    fn a_line_counts_by_what_happened_to_it() {
+        let offered = crate::quotes::draft::LineStatus::Offered.as_str();
+        let unsent = line_delta(false, offered, "exact", false, false);
+        assert_eq!((unsent.lines, unsent.quoted, unsent.auto_matched), (1, 0, 0));
+        let auto = line_delta(true, offered, "exact", false, true);
+        assert_eq!((auto.quoted, auto.bought, auto.auto_matched), (1, 1, 1));
+        let edited = line_delta(true, offered, "exact", true, false);
+        assert_eq!((edited.quoted, edited.auto_matched), (1, 0));
+        let unsure = line_delta(true, offered, "low", false, false);
+        assert_eq!((unsure.quoted, unsure.auto_matched), (1, 0));
+        let no_offer = line_delta(true, "no_offer", "none", false, false);
+        assert_eq!((no_offer.lines, no_offer.quoted), (1, 0));
+    }
+}
