@@ -160,6 +160,17 @@ pub async fn add(
     if delta.is_empty() {
         return Ok(());
     }
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // One writer per customer at a time: a transaction that adds to two days (an order
+        // for last week's quote) would otherwise take row locks in the opposite order of one
+        // adding to them the other way round, and deadlock.
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [customer.to_string().into()],
+        ))
+        .await?;
+    }
     let day = at.with_timezone(&tz).date_naive();
     use metric_rollups::Column as C;
     let table = Alias::new("metric_rollups");
