@@ -215,7 +215,7 @@ pub(crate) struct Target {
     url: String,
     postgres: Option<(String, String)>,
     /// The directory holds an earlier run's data.
-    reused: bool,
+    pub reused: bool,
 }
 
 impl Target {

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::Period;
-use super::rollup::{Delta, Span, month_of};
+use super::rollup::{Delta, Span, month_of, split_ms};
 use crate::db::TenantScoped;
 use crate::entities::metric_rollups;
 use crate::error::Result;
@@ -98,30 +98,21 @@ fn next_month(day: NaiveDate) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Rows of `span` starting on any of `starts`, as few ranges as the starts allow.
-fn covering(span: Span, starts: &mut [NaiveDate]) -> Condition {
+/// The contiguous ranges of `span` rows starting on `starts`, as (first, last) start.
+fn runs(span: Span, starts: &mut [NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     starts.sort_unstable();
     let step = |d: NaiveDate| match span {
         Span::Day => d + Duration::days(1),
         Span::Month => next_month(d),
     };
-    let mut condition = Condition::any();
-    let mut i = 0;
-    while i < starts.len() {
-        let lo = starts[i];
-        let mut hi = lo;
-        while i + 1 < starts.len() && starts[i + 1] == step(hi) {
-            i += 1;
-            hi = starts[i];
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for &start in starts.iter() {
+        match out.last_mut() {
+            Some((_, last)) if step(*last) == start => *last = start,
+            _ => out.push((start, start)),
         }
-        condition = condition.add(
-            Condition::all()
-                .add(metric_rollups::Column::Span.eq(span.as_str()))
-                .add(metric_rollups::Column::Start.between(lo, hi)),
-        );
-        i += 1;
     }
-    condition
+    out
 }
 
 /// Sums per group over the bucket ranges, and over all of them when `with_total`.
@@ -151,37 +142,85 @@ async fn sums(
             Span::Month => months.push(*start),
         }
     }
-    let mut wanted = Condition::any();
-    for (span, starts) in [(Span::Day, &mut days), (Span::Month, &mut months)] {
-        if !starts.is_empty() {
-            wanted = wanted.add(covering(span, starts));
-        }
-    }
-    let mut select = metric_rollups::Entity::scoped(scope.tenant).filter(wanted);
-    if let Some(customer) = scope.customer {
-        select = select.filter(metric_rollups::Column::CustomerId.eq(customer));
-    }
-    let rows = select.all(db).await?;
-
+    // Summed in the database, grouped as far as the figures allow; one range scan per run of
+    // rows, as a disjunction of ranges would make SQLite scan the table.
+    use metric_rollups::Column as C;
+    let backend = db.get_database_backend();
+    let concat = match backend {
+        sea_orm::DatabaseBackend::Postgres => "string_agg(response_ms, ',')",
+        _ => "group_concat(response_ms, ',')",
+    };
     let mut groups: HashMap<Key, Delta> = HashMap::new();
     let mut total = Delta::default();
-    for row in &rows {
-        let Some(span) = Span::parse(&row.span) else { continue };
-        let Some(&bucket) = owner.get(&(span, row.start)) else {
-            continue;
-        };
-        let key = match group {
-            Group::Total => Key::Total,
-            Group::Customer => Key::Customer(row.customer_id),
-            Group::Bucket(_) => Key::Bucket(bucket),
-        };
-        let delta = Delta::from(row);
-        if with_total {
-            total.add(&delta);
+    for (span, starts) in [(Span::Day, &mut days), (Span::Month, &mut months)] {
+        for (first, last) in runs(span, starts) {
+            let mut select = metric_rollups::Entity::scoped(scope.tenant)
+                .select_only()
+                .filter(C::Span.eq(span.as_str()))
+                .filter(C::Start.between(first, last));
+            if let Some(customer) = scope.customer {
+                select = select.filter(C::CustomerId.eq(customer));
+            }
+            match group {
+                Group::Total => {}
+                Group::Customer => select = select.column(C::CustomerId).group_by(C::CustomerId),
+                Group::Bucket(_) => select = select.column(C::Start).group_by(C::Start),
+            }
+            for name in SUMMED {
+                select = select.column_as(Expr::cust(format!("CAST(SUM(\"{name}\") AS BIGINT)")), name);
+            }
+            select = select.column_as(Expr::cust(concat), "response_ms");
+            for row in db.query_all_raw(select.build(backend)).await? {
+                let key = match group {
+                    Group::Total => Key::Total,
+                    Group::Customer => Key::Customer(row.try_get("", "customer_id")?),
+                    Group::Bucket(_) => {
+                        let start: NaiveDate = row.try_get("", "start")?;
+                        let Some(&bucket) = owner.get(&(span, start)) else {
+                            continue;
+                        };
+                        Key::Bucket(bucket)
+                    }
+                };
+                let delta = summed(&row)?;
+                if with_total {
+                    total.add(&delta);
+                }
+                groups.entry(key).or_default().add(&delta);
+            }
         }
-        groups.entry(key).or_default().add(&delta);
     }
     Ok((groups, total))
+}
+
+/// The summed columns, by name.
+const SUMMED: [&str; 9] = [
+    "inquiries",
+    "lines",
+    "quoted",
+    "bought",
+    "auto_matched",
+    "orders",
+    "order_value_minor",
+    "reminders_raised",
+    "reminders_converted",
+];
+
+fn summed(row: &sea_orm::QueryResult) -> Result<Delta> {
+    let sum = |name: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", name)?.unwrap_or(0)) };
+    let response_ms: Option<String> = row.try_get("", "response_ms")?;
+    Ok(Delta {
+        inquiries: sum("inquiries")?,
+        lines: sum("lines")?,
+        quoted: sum("quoted")?,
+        bought: sum("bought")?,
+        auto_matched: sum("auto_matched")?,
+        orders: sum("orders")?,
+        order_value_minor: sum("order_value_minor")?,
+        reminders_raised: sum("reminders_raised")?,
+        reminders_converted: sum("reminders_converted")?,
+        response_ms: split_ms(response_ms.as_deref().unwrap_or_default()).collect(),
+    })
 }
 
 /// Every figure for every group that has any.

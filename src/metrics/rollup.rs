@@ -99,23 +99,6 @@ impl Delta {
     }
 }
 
-impl From<&metric_rollups::Model> for Delta {
-    fn from(row: &metric_rollups::Model) -> Self {
-        Self {
-            inquiries: row.inquiries,
-            lines: row.lines,
-            quoted: row.quoted,
-            bought: row.bought,
-            auto_matched: row.auto_matched,
-            orders: row.orders,
-            order_value_minor: row.order_value_minor,
-            reminders_raised: row.reminders_raised,
-            reminders_converted: row.reminders_converted,
-            response_ms: split_ms(&row.response_ms).collect(),
-        }
-    }
-}
-
 fn join_ms(values: &[i64]) -> String {
     let mut out = String::with_capacity(values.len() * 6);
     for (i, v) in values.iter().enumerate() {
