@@ -2,7 +2,9 @@
 //! acceptance, an expired quote, no-offer lines, a line staff changed, an unsent draft, and
 //! inquiries on both sides of midnight in the dealer's time zone (Asia/Shanghai, UTC+8).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -370,4 +372,152 @@ async fn empty_periods_and_bad_parameters() {
     )
     .await;
     assert_eq!(table["items"], json!([]));
+}
+
+/// One inquiry of the generated history: its local day, customer, lines and response time.
+struct Asked {
+    day: NaiveDate,
+    customer: usize,
+    lines: i64,
+    response_ms: Option<i64>,
+}
+
+fn nearest_rank(values: &mut [i64], numerator: usize, denominator: usize) -> Option<f64> {
+    values.sort_unstable();
+    let n = values.len();
+    (n > 0).then(|| values[(n * numerator).div_ceil(denominator) - 1] as f64 / 1000.0)
+}
+
+/// Figures over any period, read from whole months and the days around them, equal a count
+/// of the history itself: four months of seeded random inquiries from two shops, half of them
+/// answered after a random delay, against periods that start and end anywhere.
+#[tokio::test]
+async fn any_period_equals_a_count_of_the_history() {
+    let app = spawn_app_with(|c| c.token_ttl = std::time::Duration::from_secs(400 * 86_400)).await;
+    let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().expect("tz");
+    let mut now = at("2026-01-10T00:00:00Z");
+    app.clock.set(now);
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let token = dealer.owner.token.clone();
+    let second = app.create_customer(&token, "城东快修").await;
+    let second_id = second["id"].as_str().expect("id").to_owned();
+    let (_, second_key) = app.issue_key(&token, &second_id).await;
+    let shops = [
+        (dealer.customer_id.clone(), dealer.key.clone()),
+        (second_id, second_key),
+    ];
+
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut asked: Vec<Asked> = Vec::new();
+    let texts = ["04465-02061", "W 712/75", "机滤", "GDB3287", "BKR6E"];
+    while now < at("2026-05-10T00:00:00Z") {
+        now += Duration::minutes(rng.random_range(1..=60 * 60));
+        app.clock.set(now);
+        let customer = rng.random_range(0..shops.len());
+        let received = now.with_timezone(&shanghai).date_naive();
+        let lines: Vec<Value> = (0..rng.random_range(1..=3))
+            .map(|i| json!({ "text": texts[(asked.len() + i) % texts.len()] }))
+            .collect();
+        let created = expect_json(
+            app.send_inquiry(
+                &shops[customer].1,
+                &format!("h{}", asked.len()),
+                &json!({ "lines": lines }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let mut response_ms = None;
+        if rng.random_bool(0.5) {
+            let id = created["id"].as_str().expect("id");
+            let inquiry = expect_json(app.get(&format!("/v1/inquiries/{id}"), &token).await, StatusCode::OK).await;
+            let quote = inquiry["quote"]["id"].as_str().expect("quote").to_owned();
+            let delay = rng.random_range(1_000..=6 * 3_600_000);
+            now += Duration::milliseconds(delay);
+            app.clock.set(now);
+            expect_json(
+                app.post_empty(&format!("/v1/quotes/{quote}/send"), &token).await,
+                StatusCode::OK,
+            )
+            .await;
+            response_ms = Some(delay);
+        }
+        asked.push(Asked {
+            day: received,
+            customer,
+            lines: lines.len() as i64,
+            response_ms,
+        });
+    }
+    assert!(asked.len() > 80, "{} inquiries", asked.len());
+
+    let day = |s: &str| s.parse::<NaiveDate>().expect("day");
+    let mut periods = vec![
+        (day("2026-01-01"), day("2026-05-31")),
+        (day("2026-02-01"), day("2026-02-28")),
+        (day("2026-01-31"), day("2026-03-01")),
+        (day("2026-03-15"), day("2026-03-15")),
+        (day("2026-01-12"), day("2026-04-30")),
+    ];
+    for _ in 0..6 {
+        let from = day("2026-01-05") + Duration::days(rng.random_range(0..120));
+        periods.push((from, from + Duration::days(rng.random_range(0..90))));
+    }
+    for (from, to) in periods {
+        let inside: Vec<&Asked> = asked.iter().filter(|a| a.day >= from && a.day <= to).collect();
+        for interval in ["day", "week", "month"] {
+            let summary = expect_json(
+                app.get(
+                    &format!("/v1/metrics/summary?from={from}&to={to}&interval={interval}"),
+                    &token,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            let totals = &summary["totals"];
+            let mut ms: Vec<i64> = inside.iter().filter_map(|a| a.response_ms).collect();
+            assert_eq!(totals["inquiries"], inside.len(), "{from}..{to}");
+            assert_eq!(totals["inquiry_lines"], inside.iter().map(|a| a.lines).sum::<i64>());
+            assert_eq!(totals["response_time_p50_seconds"], json!(nearest_rank(&mut ms, 1, 2)));
+            assert_eq!(totals["response_time_p90_seconds"], json!(nearest_rank(&mut ms, 9, 10)));
+            let series = summary["series"].as_array().expect("series");
+            for bucket in series {
+                let (first, last) = (
+                    day(bucket["from"].as_str().expect("from")),
+                    day(bucket["to"].as_str().expect("to")),
+                );
+                let count = inside.iter().filter(|a| a.day >= first && a.day <= last).count();
+                assert_eq!(
+                    bucket["figures"]["inquiries"], count,
+                    "{interval} bucket {first}..{last}"
+                );
+            }
+        }
+        let table = expect_json(
+            app.get(&format!("/v1/metrics/customers?from={from}&to={to}"), &token)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        for row in table["items"].as_array().expect("items") {
+            let customer = shops
+                .iter()
+                .position(|(id, _)| row["customer"]["id"] == id.as_str())
+                .expect("a known customer");
+            let mut ms: Vec<i64> = inside
+                .iter()
+                .filter(|a| a.customer == customer)
+                .filter_map(|a| a.response_ms)
+                .collect();
+            let count = inside.iter().filter(|a| a.customer == customer).count();
+            assert_eq!(row["figures"]["inquiries"], count, "{from}..{to}");
+            assert_eq!(
+                row["figures"]["response_time_p50_seconds"],
+                json!(nearest_rank(&mut ms, 1, 2))
+            );
+        }
+    }
+    app.assert_rollups_rebuild_identically(&dealer.owner.tenant_id).await;
 }
