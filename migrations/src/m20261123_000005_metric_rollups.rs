@@ -44,12 +44,14 @@ impl MigrationTrait for Migration {
         }
         table
             .col(col("response_ms").text().not_null().default(""))
+            // In the order a dealer's period is read: every customer's rows of a few days,
+            // weeks or months lie together (on SQLite the table is stored in this order).
             .primary_key(
                 Index::create()
                     .col(a("tenant_id"))
-                    .col(a("customer_id"))
                     .col(a("span"))
-                    .col(a("start")),
+                    .col(a("start"))
+                    .col(a("customer_id")),
             )
             .foreign_key(
                 ForeignKey::create()
@@ -65,14 +67,18 @@ impl MigrationTrait for Migration {
                     .to_col(a("id"))
                     .on_delete(ForeignKeyAction::Cascade),
             );
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Sqlite {
+            table.extra("WITHOUT ROWID");
+        }
         manager.create_table(table.to_owned()).await?;
-        // The dealer-wide figures read every customer's rows of a few days or months.
+        // One customer's figures.
         manager
             .create_index(
                 Index::create()
-                    .name("ix_metric_rollups_period")
+                    .name("ix_metric_rollups_customer")
                     .table(a("metric_rollups"))
                     .col(a("tenant_id"))
+                    .col(a("customer_id"))
                     .col(a("span"))
                     .col(a("start"))
                     .to_owned(),

@@ -480,6 +480,11 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
             period(365),
             Some(crate::metrics::Interval::Month),
         ),
+        (
+            "summary, 365 days by week",
+            period(365),
+            Some(crate::metrics::Interval::Week),
+        ),
         ("per-customer table, 30 days", period(30), None),
         ("per-customer table, 365 days", period(365), None),
     ];

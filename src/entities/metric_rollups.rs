@@ -11,14 +11,14 @@ use crate::ids::{CustomerId, TenantId};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub tenant_id: TenantId,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub customer_id: CustomerId,
-    /// `day` or `month`.
+    /// `day`, `week` (from Monday) or `month`.
     #[sea_orm(primary_key, auto_increment = false)]
     pub span: String,
     /// The first day of the span.
     #[sea_orm(primary_key, auto_increment = false)]
     pub start: NaiveDate,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub customer_id: CustomerId,
     pub inquiries: i64,
     pub lines: i64,
     pub quoted: i64,

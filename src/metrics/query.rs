@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::Period;
-use super::rollup::{Delta, Span, month_of, split_ms};
+use super::rollup::{Delta, Span, split_ms};
 use crate::db::TenantScoped;
 use crate::entities::metric_rollups;
 use crate::error::Result;
@@ -76,39 +76,32 @@ fn finish(mut sum: Delta) -> Counts {
     }
 }
 
-/// The rollup rows that make up `first..=last`: whole months as month rows, the rest as days.
+/// The rollup rows that make up `first..=last`, each day in exactly one: whole months as month
+/// rows, whole weeks as week rows unless they would cut into a whole month, the rest as days.
 fn pieces(first: NaiveDate, last: NaiveDate, out: &mut Vec<(Span, NaiveDate)>) {
+    let fits = |span: Span, day: NaiveDate| span.start_of(day) == day && span.next(day) - Duration::days(1) <= last;
     let mut day = first;
     while day <= last {
-        let next_month = next_month(day);
-        if day.day() == 1 && next_month - Duration::days(1) <= last {
-            out.push((Span::Month, day));
-            day = next_month;
+        let month_ahead = Span::Month.next(Span::Month.start_of(day));
+        let span = if fits(Span::Month, day) {
+            Span::Month
+        } else if fits(Span::Week, day) && !(month_ahead < Span::Week.next(day) && fits(Span::Month, month_ahead)) {
+            Span::Week
         } else {
-            out.push((Span::Day, day));
-            day += Duration::days(1);
-        }
+            Span::Day
+        };
+        out.push((span, day));
+        day = span.next(day);
     }
-}
-
-fn next_month(day: NaiveDate) -> NaiveDate {
-    let first = month_of(day);
-    first
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(NaiveDate::MAX)
 }
 
 /// The contiguous ranges of `span` rows starting on `starts`, as (first, last) start.
 fn runs(span: Span, starts: &mut [NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     starts.sort_unstable();
-    let step = |d: NaiveDate| match span {
-        Span::Day => d + Duration::days(1),
-        Span::Month => next_month(d),
-    };
     let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for &start in starts.iter() {
         match out.last_mut() {
-            Some((_, last)) if step(*last) == start => *last = start,
+            Some((_, last)) if span.next(*last) == start => *last = start,
             _ => out.push((start, start)),
         }
     }
@@ -134,13 +127,9 @@ async fn sums(
         pieces(*first, *last, &mut list);
         owner.extend(list.iter().map(|piece| (*piece, i)));
     }
-    let mut days: Vec<NaiveDate> = Vec::new();
-    let mut months: Vec<NaiveDate> = Vec::new();
+    let mut starts: HashMap<Span, Vec<NaiveDate>> = HashMap::new();
     for (span, start) in owner.keys() {
-        match span {
-            Span::Day => days.push(*start),
-            Span::Month => months.push(*start),
-        }
+        starts.entry(*span).or_default().push(*start);
     }
     // Summed in the database, grouped as far as the figures allow; one range scan per run of
     // rows, as a disjunction of ranges would make SQLite scan the table.
@@ -152,7 +141,8 @@ async fn sums(
     };
     let mut groups: HashMap<Key, Delta> = HashMap::new();
     let mut total = Delta::default();
-    for (span, starts) in [(Span::Day, &mut days), (Span::Month, &mut months)] {
+    for (span, starts) in &mut starts {
+        let span = *span;
         for (first, last) in runs(span, starts) {
             let mut select = metric_rollups::Entity::scoped(scope.tenant)
                 .select_only()
@@ -251,21 +241,49 @@ mod tests {
     }
 
     #[test]
-    fn a_period_reads_whole_months_and_the_days_around_them() {
+    fn a_period_reads_whole_months_then_whole_weeks_then_days() {
         let mut out = Vec::new();
+        // Monday 24 November 2025 to Monday 23 November 2026.
         pieces(day(2025, 11, 24), day(2026, 11, 23), &mut out);
-        let months: Vec<_> = out.iter().filter(|(s, _)| *s == Span::Month).collect();
-        assert_eq!(months.len(), 11);
-        assert_eq!(months[0].1, day(2025, 12, 1));
-        assert_eq!(months[10].1, day(2026, 10, 1));
-        assert_eq!(out.len(), 11 + 7 + 23);
+        let count = |span: Span| out.iter().filter(|(s, _)| *s == span).count();
+        assert_eq!((count(Span::Month), count(Span::Week), count(Span::Day)), (11, 4, 2));
+        assert_eq!(out[0], (Span::Week, day(2025, 11, 24)));
+        assert_eq!(out[1], (Span::Month, day(2025, 12, 1)));
         let mut within = Vec::new();
         pieces(day(2026, 2, 1), day(2026, 2, 28), &mut within);
         assert_eq!(within, vec![(Span::Month, day(2026, 2, 1))]);
+        // Sunday 1 February: a day, three weeks, five days.
         let mut short = Vec::new();
         pieces(day(2026, 2, 1), day(2026, 2, 27), &mut short);
-        assert_eq!(short.len(), 27);
-        assert!(short.iter().all(|(s, _)| *s == Span::Day));
+        assert_eq!(short.len(), 1 + 3 + 5);
+        // Monday 26 January: the week would cut into February, which is whole.
+        let mut around = Vec::new();
+        pieces(day(2026, 1, 26), day(2026, 2, 28), &mut around);
+        assert_eq!(around.len(), 6 + 1);
+    }
+
+    #[test]
+    fn pieces_cover_every_day_of_any_period_once() {
+        let mut first = day(2025, 12, 1);
+        while first < day(2026, 4, 1) {
+            for length in (0..120).step_by(7) {
+                let last = first + Duration::days(length);
+                let mut out = Vec::new();
+                pieces(first, last, &mut out);
+                let mut covered = Vec::new();
+                for (span, start) in out {
+                    assert_eq!(span.start_of(start), start);
+                    let mut d = start;
+                    while d < span.next(start) {
+                        covered.push(d);
+                        d += Duration::days(1);
+                    }
+                }
+                let expected: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
+                assert_eq!(covered, expected, "{first}..{last}");
+            }
+            first += Duration::days(1);
+        }
     }
 
     #[test]

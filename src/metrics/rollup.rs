@@ -19,31 +19,45 @@ use crate::error::Result;
 use crate::ids::{CustomerId, TenantId};
 use crate::inquiries::matching::Confidence;
 
+/// The spans each change is added to: a period reads the longest spans that fit in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Span {
     Day,
+    /// Monday to Sunday, as the metrics' weekly buckets.
+    Week,
     Month,
 }
 
 impl Span {
+    pub const ALL: [Self; 3] = [Self::Day, Self::Week, Self::Month];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Day => "day",
+            Self::Week => "week",
             Self::Month => "month",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "day" => Some(Self::Day),
-            "month" => Some(Self::Month),
-            _ => None,
+    /// The first day of the span holding `day`.
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Day => day,
+            Self::Week => day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Self::Month => day.with_day(1).unwrap_or(day),
         }
     }
-}
 
-pub fn month_of(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
+    /// The first day of the span after the one starting on `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Day => start + chrono::Duration::days(1),
+            Self::Week => start + chrono::Duration::days(7),
+            Self::Month => start
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
 }
 
 /// A change to one customer's figures at one instant.
@@ -131,7 +145,7 @@ pub fn line_delta(sent: bool, status: &str, confidence: &str, changed_by_staff: 
     }
 }
 
-/// Adds `delta` to the customer's day and month that contain `at` in the dealer's zone.
+/// Adds `delta` to the customer's day, week and month that contain `at` in the dealer's zone.
 pub async fn add(
     txn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -158,7 +172,7 @@ pub async fn add(
     use metric_rollups::Column as C;
     let table = Alias::new("metric_rollups");
     let excluded = Alias::new("excluded");
-    let mut on_conflict = OnConflict::columns([C::TenantId, C::CustomerId, C::Span, C::Start]);
+    let mut on_conflict = OnConflict::columns([C::TenantId, C::Span, C::Start, C::CustomerId]);
     for column in [
         C::Inquiries,
         C::Lines,
@@ -184,13 +198,10 @@ pub async fn add(
              ELSE metric_rollups.response_ms || ',' || excluded.response_ms END",
         ),
     );
-    metric_rollups::Entity::insert_many([
-        delta.row(tenant, customer, Span::Day, day),
-        delta.row(tenant, customer, Span::Month, month_of(day)),
-    ])
-    .on_conflict(on_conflict.to_owned())
-    .exec_without_returning(txn)
-    .await?;
+    metric_rollups::Entity::insert_many(Span::ALL.map(|span| delta.row(tenant, customer, span, span.start_of(day))))
+        .on_conflict(on_conflict.to_owned())
+        .exec_without_returning(txn)
+        .await?;
     Ok(())
 }
 
@@ -216,8 +227,8 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
     let mut rows: HashMap<(CustomerId, Span, NaiveDate), Delta> = HashMap::new();
     let mut put = |customer: CustomerId, at: DateTime<Utc>, delta: &Delta| {
         let day = at.with_timezone(&tz).date_naive();
-        for (span, start) in [(Span::Day, day), (Span::Month, month_of(day))] {
-            rows.entry((customer, span, start)).or_default().add(delta);
+        for span in Span::ALL {
+            rows.entry((customer, span, span.start_of(day))).or_default().add(delta);
         }
     };
 
