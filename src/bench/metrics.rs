@@ -485,6 +485,11 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
             period(365),
             Some(crate::metrics::Interval::Week),
         ),
+        (
+            "summary, 365 days by day",
+            period(365),
+            Some(crate::metrics::Interval::Day),
+        ),
         ("per-customer table, 30 days", period(30), None),
         ("per-customer table, 365 days", period(365), None),
     ];
