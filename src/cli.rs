@@ -42,8 +42,9 @@ pub enum Command {
         #[arg(long)]
         tenant: Option<String>,
     },
-    /// Rebuild the metric rollups from the inquiries, quotes, orders and reminders; safe beside
-    /// a running server (its writes wait for each dealer's rebuild).
+    /// Rebuild the metric rollups from the inquiries, quotes, orders and reminders. Safe beside
+    /// a running server: its writes for a dealer wait for that dealer's rebuild (on SQLite every
+    /// write waits, up to the busy timeout, so rebuild a very large dealer with the server stopped).
     RebuildMetrics {
         /// Only this dealer (slug or id); default every dealer.
         #[arg(long)]

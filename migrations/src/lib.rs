@@ -8,10 +8,6 @@ mod m20261122_000003_touchpoints;
 mod m20261122_000004_reminders;
 mod m20261123_000005_metric_rollups;
 
-/// The migration that adds the metric rollups: the application derives them from the history
-/// after applying it.
-pub const METRIC_ROLLUPS: &str = "m20261123_000005_metric_rollups";
-
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {

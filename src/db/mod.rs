@@ -173,19 +173,11 @@ fn json_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let pending = Migrator::get_pending_migrations(db).await?;
     Migrator::up(db, None).await?;
-    // A database that had history before the rollups existed gets them derived once.
-    if pending.iter().any(|m| m.name() == migrations::METRIC_ROLLUPS) {
-        for tenant in <crate::entities::tenants::Entity as sea_orm::EntityTrait>::find()
-            .all(db)
-            .await?
-        {
-            crate::metrics::rollup::rebuild(db, &tenant)
-                .await
-                .map_err(|e| DbErr::Custom(format!("deriving metric rollups: {e}")))?;
-        }
-    }
+    // A database that had history before the rollups existed gets them derived.
+    crate::metrics::rollup::derive_missing(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("deriving metric rollups: {e}")))?;
     Ok(())
 }
 

@@ -145,6 +145,26 @@ pub fn line_delta(sent: bool, status: &str, confidence: &str, changed_by_staff: 
     }
 }
 
+/// On PostgreSQL, makes this transaction the customer's only rollup writer until it ends, and
+/// holds off a rebuild of the dealer's rollups. Called by [`add`]; a transaction that locks
+/// other rows of the customer before adding (a reminder it converts) calls it first, so that
+/// every writer takes its locks in one order: the dealer (shared), the customer, then rows.
+/// Without it, a transaction adding to two days (an order for last week's quote) could take
+/// row locks in the opposite order of another and deadlock. SQLite has one writer at a time.
+pub async fn lock(txn: &impl ConnectionTrait, tenant: TenantId, customer: CustomerId) -> Result<()> {
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // The subquery runs first: the dealer's lock is always taken before the customer's.
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) \
+             FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))) AS dealer_first",
+            [tenant.to_string().into(), customer.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Adds `delta` to the customer's day, week and month that contain `at` in the dealer's zone.
 pub async fn add(
     txn: &impl ConnectionTrait,
@@ -157,17 +177,7 @@ pub async fn add(
     if delta.is_empty() {
         return Ok(());
     }
-    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        // One writer per customer at a time: a transaction that adds to two days (an order
-        // for last week's quote) would otherwise take row locks in the opposite order of one
-        // adding to them the other way round, and deadlock.
-        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-            sea_orm::DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            [customer.to_string().into()],
-        ))
-        .await?;
-    }
+    lock(txn, tenant, customer).await?;
     let day = at.with_timezone(&tz).date_naive();
     use metric_rollups::Column as C;
     let table = Alias::new("metric_rollups");
@@ -205,6 +215,25 @@ pub async fn add(
     Ok(())
 }
 
+/// Derives the rollups of every dealer that has inquiries but no rollups: a database from
+/// before the rollups existed. Each dealer's rebuild commits on its own, so an interrupted
+/// start picks up where it stopped.
+pub async fn derive_missing(db: &DatabaseConnection) -> Result<usize> {
+    let missing = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT t.id FROM tenants t \
+             WHERE EXISTS (SELECT 1 FROM inquiries i WHERE i.tenant_id = t.id) \
+             AND NOT EXISTS (SELECT 1 FROM metric_rollups r WHERE r.tenant_id = t.id)",
+        ))
+        .await?;
+    for row in &missing {
+        let tenant = crate::tenants::find(db, row.try_get("", "id")?).await?;
+        rebuild(db, &tenant).await?;
+    }
+    Ok(missing.len())
+}
+
 /// Rows rebuilt for one dealer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rebuilt {
@@ -212,15 +241,20 @@ pub struct Rebuilt {
 }
 
 /// Replaces the dealer's rollups with rows derived from its inquiries, quotes, orders and
-/// reminders. Writers wait for it: on PostgreSQL the rollup table is locked against writes
-/// before the first read, so a change either committed before the rebuild read it or adds
-/// itself after the rebuild commits; SQLite has one writer at a time.
+/// reminders. The dealer's writers wait for it: on PostgreSQL it holds the dealer's lock
+/// (exclusive; writers take it shared, see [`lock`]) before its first read, so a change either
+/// committed before the rebuild read it or adds itself after the rebuild commits; other
+/// dealers are not held up. SQLite has one writer at a time, so there every write waits.
 pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Rebuilt> {
     let tz = crate::reminders::engine::time_zone(tenant);
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        txn.execute_unprepared("LOCK TABLE metric_rollups IN EXCLUSIVE MODE")
-            .await?;
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [tenant.id.to_string().into()],
+        ))
+        .await?;
     }
     metric_rollups::Entity::scoped_delete(tenant.id).exec(&txn).await?;
 

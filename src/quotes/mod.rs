@@ -391,8 +391,12 @@ pub async fn send(
         .filter(quote_lines::Column::QuoteId.eq(quote.id))
         .exec(txn)
         .await?;
-    let lines = full.lines.len();
-    let quoted = full.offered().count();
+    // The lines as they are now the quote is ours to send: an edit that committed while
+    // `full` was read counts as edited.
+    let reloaded = load(txn, quote.tenant_id, quote.id).await?;
+    let lines = reloaded.lines.len();
+    let quoted = reloaded.offered().count();
+    let auto_matched = reloaded.auto_matched();
     let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
     crate::metrics::rollup::add(
         txn,
@@ -402,7 +406,7 @@ pub async fn send(
         received_at,
         &crate::metrics::rollup::Delta {
             quoted: i64::try_from(quoted).unwrap_or(i64::MAX),
-            auto_matched: i64::try_from(full.auto_matched()).unwrap_or(i64::MAX),
+            auto_matched: i64::try_from(auto_matched).unwrap_or(i64::MAX),
             response_ms: vec![(now - received_at).num_milliseconds()],
             ..Default::default()
         },
@@ -423,13 +427,12 @@ pub async fn send(
                 "auto": auto,
                 "lines": lines,
                 "lines_quoted": quoted,
-                "lines_auto_matched": full.auto_matched(),
+                "lines_auto_matched": auto_matched,
                 "response_ms": (now - received_at).num_milliseconds(),
             }),
         },
     )
     .await?;
-    let reloaded = load(txn, quote.tenant_id, quote.id).await?;
     crate::webhooks::enqueue_for_shop(
         txn,
         quote.tenant_id,

@@ -120,8 +120,18 @@ async fn update_quote(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let full = load(&txn, caller.tenant, id).await?;
-    if full.quote.status != QuoteStatus::Draft.as_str() {
-        return Err(wrong_state(&full.quote, "edited"));
+    // Claim the draft before changing it: a send that commits first makes this fail instead
+    // of letting the edit rewrite lines already sent (and counted in the metrics).
+    let claimed = quotes::Entity::scoped_update(caller.tenant)
+        .col_expr(quotes::Column::UpdatedAt, Expr::value(now))
+        .filter(quotes::Column::Id.eq(id))
+        .filter(quotes::Column::Status.eq(QuoteStatus::Draft.as_str()))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !claimed {
+        return Err(wrong_state(&load(&txn, caller.tenant, id).await?.quote, "edited"));
     }
     let customer = customers::Entity::scoped_by_id(caller.tenant, full.quote.customer_id)
         .one(&txn)

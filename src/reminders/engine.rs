@@ -144,6 +144,8 @@ async fn mark_converted(
     order: OrderId,
     at: DateTime<Utc>,
 ) -> Result<bool> {
+    // The customer's rollups are written below: lock in the writers' order before the reminder.
+    crate::metrics::rollup::lock(txn, reminder.tenant_id, reminder.customer_id).await?;
     let done = reminders::Entity::scoped_update(reminder.tenant_id)
         .col_expr(reminders::Column::Status, Expr::value(status::CONVERTED))
         .col_expr(reminders::Column::ConvertedAt, Expr::value(at))

@@ -265,6 +265,42 @@ async fn an_upgraded_database_derives_its_rollups() {
     assert_eq!(before, after);
 }
 
+/// Staff editing a draft while it is being sent: whichever commits first, the rollups count
+/// the lines as they were sent (an edit after the send is refused).
+#[tokio::test]
+async fn edits_racing_sends_leave_the_rollups_exact() {
+    let app = spawn_app().await;
+    app.clock.set(at("2026-03-01T04:00:00Z"));
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let token = dealer.owner.token.clone();
+    for i in 0..8 {
+        let (quote, drafted) = send_at(
+            &app,
+            &dealer.key,
+            &format!("race-{i}"),
+            json!([{ "text": "04465-02061", "quantity": 1 }, { "text": "W 712/75" }]),
+        )
+        .await;
+        let line = drafted["lines"][0]["id"].as_str().expect("line").to_owned();
+        let part = drafted["lines"][0]["options"][0]["part_id"]
+            .as_str()
+            .expect("part")
+            .to_owned();
+        let (edit_path, send_path) = (format!("/v1/quotes/{quote}"), format!("/v1/quotes/{quote}/send"));
+        let change = json!({ "lines": [{ "id": line, "options": [{ "part_id": part, "unit_price": "150.00" }] }] });
+        let edit = app.patch(&edit_path, &token, &change);
+        let send = app.post_empty(&send_path, &token);
+        let (edited, sent) = futures_util::future::join(edit, send).await;
+        assert!(
+            [StatusCode::OK, StatusCode::CONFLICT].contains(&edited.status()),
+            "{}",
+            edited.status()
+        );
+        assert_eq!(sent.status(), StatusCode::OK);
+    }
+    app.assert_rollups_rebuild_identically(&dealer.owner.tenant_id).await;
+}
+
 /// Inquiries arriving together (and one retried) count once each: the rollup increments of
 /// concurrent transactions add up.
 #[tokio::test]
