@@ -433,8 +433,7 @@ pub async fn receive(
     }
     crate::metrics::rollup::add(
         &txn,
-        shop.tenant,
-        crate::reminders::engine::time_zone(&tenant),
+        &tenant,
         customer,
         inquiry.received_at,
         &crate::metrics::rollup::Delta {
@@ -462,7 +461,7 @@ pub async fn receive(
     .await?;
     if auto_send {
         let full = crate::quotes::load(&txn, shop.tenant, quote_id).await?;
-        crate::quotes::send(&txn, &full, tenant.quote_validity_hours, None, now).await?;
+        crate::quotes::send(&txn, &tenant, &full, None, now).await?;
     }
     txn.commit().await?;
     Ok(Received {

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use chrono_tz::Tz;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 
@@ -168,8 +167,7 @@ pub async fn lock(txn: &impl ConnectionTrait, tenant: TenantId, customer: Custom
 /// Adds `delta` to the customer's day, week and month that contain `at` in the dealer's zone.
 pub async fn add(
     txn: &impl ConnectionTrait,
-    tenant: TenantId,
-    tz: Tz,
+    tenant: &tenants::Model,
     customer: CustomerId,
     at: DateTime<Utc>,
     delta: &Delta,
@@ -177,8 +175,10 @@ pub async fn add(
     if delta.is_empty() {
         return Ok(());
     }
-    lock(txn, tenant, customer).await?;
-    let day = at.with_timezone(&tz).date_naive();
+    lock(txn, tenant.id, customer).await?;
+    let day = at
+        .with_timezone(&crate::reminders::engine::time_zone(tenant))
+        .date_naive();
     use metric_rollups::Column as C;
     let table = Alias::new("metric_rollups");
     let excluded = Alias::new("excluded");
@@ -208,7 +208,7 @@ pub async fn add(
              ELSE metric_rollups.response_ms || ',' || excluded.response_ms END",
         ),
     );
-    metric_rollups::Entity::insert_many(Span::ALL.map(|span| delta.row(tenant, customer, span, span.start_of(day))))
+    metric_rollups::Entity::insert_many(Span::ALL.map(|span| delta.row(tenant.id, customer, span, span.start_of(day))))
         .on_conflict(on_conflict.to_owned())
         .exec_without_returning(txn)
         .await?;

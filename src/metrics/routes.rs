@@ -63,7 +63,6 @@ pub struct SummaryResponse {
 
 struct Resolved {
     tenant: tenants::Model,
-    period: Period,
     scope: Scope,
 }
 
@@ -81,12 +80,12 @@ async fn resolve(
         customer,
         period,
     };
-    Ok(Resolved { tenant, period, scope })
+    Ok(Resolved { tenant, scope })
 }
 
 /// Totals and the time series of one scope.
-async fn series(state: &AppState, period: Period, scope: &Scope, interval: Interval) -> Result<(Figures, Vec<Bucket>)> {
-    let buckets = period.buckets(interval);
+async fn series(state: &AppState, scope: &Scope, interval: Interval) -> Result<(Figures, Vec<Bucket>)> {
+    let buckets = scope.period.buckets(interval);
     if buckets.len() > super::BUCKETS_MAX {
         return Err(Error::field(
             "query.interval",
@@ -119,10 +118,10 @@ async fn summary(
 ) -> Result<axum::Json<SummaryResponse>> {
     let r = resolve(&state, &caller, params.from, params.to, None).await?;
     let interval = params.interval.unwrap_or_default();
-    let (totals, series) = series(&state, r.period, &r.scope, interval).await?;
+    let (totals, series) = series(&state, &r.scope, interval).await?;
     Ok(axum::Json(SummaryResponse {
-        from: r.period.from,
-        to: r.period.to,
+        from: r.scope.period.from,
+        to: r.scope.period.to,
         interval,
         time_zone: r.tenant.time_zone,
         currency: r.tenant.currency,
@@ -344,7 +343,7 @@ async fn customer_table(
             header::CONTENT_DISPOSITION,
             HeaderValue::from_str(&format!(
                 "attachment; filename=\"customer-metrics-{}-{}.csv\"",
-                r.period.from, r.period.to
+                r.scope.period.from, r.scope.period.to
             ))
             .map_err(anyhow::Error::from)?,
         );
@@ -354,8 +353,8 @@ async fn customer_table(
     let items: Vec<CustomerRow> = rows.into_iter().skip(offset).take(limit).collect();
     let next = offset + items.len();
     Ok(axum::Json(CustomerTable {
-        from: r.period.from,
-        to: r.period.to,
+        from: r.scope.period.from,
+        to: r.scope.period.to,
         items,
         next_cursor: (next < total).then(|| next.to_string()),
     })
@@ -417,8 +416,8 @@ async fn customer_detail(
         .ok_or(Error::not_found("customer"))?;
     let r = resolve(&state, &caller, params.from, params.to, Some(id)).await?;
     let interval = params.interval.unwrap_or_default();
-    let (figures, series) = series(&state, r.period, &r.scope, interval).await?;
-    let previous_period = r.period.previous();
+    let (figures, series) = series(&state, &r.scope, interval).await?;
+    let previous_period = r.scope.period.previous();
     let previous_scope = Scope {
         period: previous_period,
         ..r.scope
@@ -442,8 +441,8 @@ async fn customer_detail(
             id: customer.id,
             name: customer.name,
         },
-        from: r.period.from,
-        to: r.period.to,
+        from: r.scope.period.from,
+        to: r.scope.period.to,
         interval,
         figures,
         previous: PreviousPeriod {

@@ -130,7 +130,6 @@ pub async fn create(
         .await?;
     // An order that follows a reminder converts it.
     let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
-    let tz = crate::reminders::engine::time_zone(&tenant);
     let bought_lines: std::collections::HashSet<_> = lines.iter().map(|l| l.quote_line_id).collect();
     // Lines count where their inquiry arrived (the quote was drafted then), orders where placed.
     for (at, delta) in [
@@ -150,7 +149,7 @@ pub async fn create(
             },
         ),
     ] {
-        crate::metrics::rollup::add(txn, quote.tenant_id, tz, quote.customer_id, at, &delta).await?;
+        crate::metrics::rollup::add(txn, &tenant, quote.customer_id, at, &delta).await?;
     }
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
     crate::reminders::engine::convert_for_order(txn, &tenant, quote.customer_id, &parts, id, now).await?;

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
-use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes};
+use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
@@ -361,15 +361,16 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
 /// Returns the quote as sent.
 pub async fn send(
     txn: &impl ConnectionTrait,
+    tenant: &tenants::Model,
     full: &FullQuote,
-    validity_hours: i32,
     sent_by: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<FullQuote> {
     let quote = &full.quote;
+    debug_assert_eq!(tenant.id, quote.tenant_id, "a quote is sent by its own dealer");
     // A quote is drafted the moment its inquiry arrives.
     let received_at = quote.created_at;
-    let valid_until = now + Duration::hours(i64::from(validity_hours));
+    let valid_until = now + Duration::hours(i64::from(tenant.quote_validity_hours));
     let auto = sent_by.is_none();
     let sender = sent_by.clone().unwrap_or_else(|| "auto".to_owned());
     let sent = transition(txn, quote, QuoteStatus::Sent, now, |u| {
@@ -397,11 +398,9 @@ pub async fn send(
     let lines = reloaded.lines.len();
     let quoted = reloaded.offered().count();
     let auto_matched = reloaded.auto_matched();
-    let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
     crate::metrics::rollup::add(
         txn,
-        quote.tenant_id,
-        crate::reminders::engine::time_zone(&tenant),
+        tenant,
         quote.customer_id,
         received_at,
         &crate::metrics::rollup::Delta {

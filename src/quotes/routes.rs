@@ -336,14 +336,7 @@ async fn send_quote(
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     let txn = crate::db::begin_write(&state.db).await?;
     let full = load(&txn, caller.tenant, id).await?;
-    let full = super::send(
-        &txn,
-        &full,
-        tenant.quote_validity_hours,
-        Some(caller.user_id.to_string()),
-        now,
-    )
-    .await?;
+    let full = super::send(&txn, &tenant, &full, Some(caller.user_id.to_string()), now).await?;
     txn.commit().await?;
     Ok(axum::Json(respond(&full, View::Staff)))
 }

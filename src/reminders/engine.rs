@@ -130,7 +130,7 @@ pub async fn convert_for_order(
         let matches = same
             .get(&reminder.part_id)
             .is_some_and(|eq| eq.iter().any(|p| bought.contains(p)));
-        if matches && mark_converted(txn, time_zone(tenant), &reminder, order, at).await? {
+        if matches && mark_converted(txn, tenant, &reminder, order, at).await? {
             converted += 1;
         }
     }
@@ -139,7 +139,7 @@ pub async fn convert_for_order(
 
 async fn mark_converted(
     txn: &impl ConnectionTrait,
-    tz: Tz,
+    tenant: &tenants::Model,
     reminder: &reminders::Model,
     order: OrderId,
     at: DateTime<Utc>,
@@ -161,8 +161,7 @@ async fn mark_converted(
         // Conversions count where their reminder was raised.
         crate::metrics::rollup::add(
             txn,
-            reminder.tenant_id,
-            tz,
+            tenant,
             reminder.customer_id,
             reminder.raised_at,
             &crate::metrics::rollup::Delta {
@@ -316,7 +315,7 @@ pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: D
             });
             if let Some((order, at)) = order {
                 let txn = crate::db::begin_write(db).await?;
-                if mark_converted(&txn, time_zone(tenant), &reminder, order, at).await? {
+                if mark_converted(&txn, tenant, &reminder, order, at).await? {
                     report.converted += 1;
                 }
                 txn.commit().await?;
@@ -380,8 +379,7 @@ async fn raise(
     }
     crate::metrics::rollup::add(
         &txn,
-        tenant.id,
-        time_zone(tenant),
+        tenant,
         customer,
         now,
         &crate::metrics::rollup::Delta {
