@@ -468,3 +468,45 @@ fn pruned_top_hits_score_as_the_full_ranking() {
         }
     }
 }
+
+#[test]
+fn merging_a_fragmented_index_keeps_every_answer_and_the_last_change_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = SearchIndex::open(dir.path()).expect("open");
+    // One commit per part, as many small writes leave it.
+    for i in 0..12 {
+        let doc = part(
+            "ten_a",
+            &format!("p{i}"),
+            "NGK",
+            "火花塞",
+            "点火系统",
+            vec![num(NumberKind::Article, &format!("BKR{i}E"))],
+        );
+        index.apply([Change::Upsert(doc)], i).expect("apply");
+    }
+    // A deletion committed before the merge stays deleted after it.
+    index
+        .apply(
+            [Change::Delete {
+                tenant: "ten_a".into(),
+                part_id: "p3".into(),
+            }],
+            12,
+        )
+        .expect("delete");
+    // The writer's own merge policy may already have merged some of them.
+    assert!(index.segment_count().expect("segments") > MERGE_ABOVE_SEGMENTS);
+    let before = index.search(&query("火花塞", None)).expect("search");
+    assert!(index.merge_if_fragmented().expect("merge"));
+    assert_eq!(index.segment_count().expect("segments"), 1);
+    assert!(!index.merge_if_fragmented().expect("nothing to merge"));
+    let after = index.search(&query("火花塞", None)).expect("search");
+    assert_eq!((ids(&after), after.total), (ids(&before), before.total));
+    assert_eq!(after.total, 11);
+    assert_eq!(
+        ids(&index.search(&query("BKR7E", Some("BKR7E"))).expect("search")),
+        ["p7"]
+    );
+    assert_eq!(index.last_applied().expect("meta"), Some(12));
+}

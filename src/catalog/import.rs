@@ -327,6 +327,7 @@ impl Job {
             inserted,
             updated,
             unchanged,
+            written,
         } = store::apply(&txn, self.tenant, planned, self.clock.now()).await?;
         let add = |col: catalog_imports::Column, n: u64| Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX));
         let mut update = catalog_imports::Entity::scoped_update(self.tenant)
@@ -359,7 +360,7 @@ impl Job {
         txn.commit().await?;
         self.progress.fetch_add(batch.rows, Ordering::Relaxed);
         if let Some(indexer) = &self.indexer {
-            indexer.nudge();
+            indexer.hand_over(written).await;
         }
         Ok(())
     }

@@ -23,11 +23,22 @@ pub enum Planned {
     Unchanged(PartId),
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct BatchOutcome {
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Each inserted or updated part as written, with the id of the change that announces it
+    /// to the indexer.
+    pub written: Vec<Written>,
+}
+
+/// A part as one transaction wrote it.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub change_id: i64,
+    pub part: PartId,
+    pub input: PartInput,
 }
 
 /// Decide, by SKU, which inputs are new, changed or unchanged. Later inputs with the same
@@ -103,6 +114,7 @@ pub async fn apply(
     let mut outcome = BatchOutcome::default();
     let mut new_parts = Vec::new();
     let mut changed: Vec<(PartId, PartInput)> = Vec::new();
+    let mut updated_ids: Vec<PartId> = Vec::new();
     for p in planned {
         match p {
             Planned::Insert(id, input) => {
@@ -117,6 +129,7 @@ pub async fn apply(
                     .exec(conn)
                     .await?;
                 changed.push((id, input));
+                updated_ids.push(id);
                 outcome.updated += 1;
             }
             Planned::Unchanged(_) => outcome.unchanged += 1,
@@ -124,11 +137,6 @@ pub async fn apply(
     }
     crate::db::insert_chunked(conn, new_parts).await?;
 
-    let updated_ids: Vec<PartId> = changed
-        .iter()
-        .skip(outcome.inserted as usize)
-        .map(|(id, _)| *id)
-        .collect();
     for chunk in updated_ids.chunks(IN_CHUNK) {
         part_numbers::Entity::scoped_delete(tenant)
             .filter(part_numbers::Column::PartId.is_in(chunk.iter().copied()))
@@ -173,7 +181,20 @@ pub async fn apply(
     }
     crate::db::insert_chunked(conn, numbers).await?;
     crate::db::insert_chunked(conn, fits).await?;
-    crate::db::insert_chunked(conn, outbox).await?;
+    let mut change_ids: HashMap<PartId, i64> = HashMap::with_capacity(changed.len());
+    for row in crate::db::insert_returning(conn, outbox, "id, part_id").await? {
+        change_ids.insert(row.try_get("", "part_id")?, row.try_get("", "id")?);
+    }
+    outcome.written = changed
+        .into_iter()
+        .filter_map(|(part, input)| {
+            Some(Written {
+                change_id: *change_ids.get(&part)?,
+                part,
+                input,
+            })
+        })
+        .collect();
     Ok(outcome)
 }
 

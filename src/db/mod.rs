@@ -66,27 +66,32 @@ pub async fn plan_each_run(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Rows per multi-row INSERT: the widest table has 16 columns, and SQLite allows 32,766
-/// variables per statement.
+/// Rows per multi-row `VALUES` insert (the fallback for values without a JSON form): the
+/// widest table has 16 columns, and SQLite allows 32,766 variables per statement.
 const INSERT_CHUNK: usize = 1_000;
-/// Rows per PostgreSQL insert from JSON (bounds the size of one parameter).
+/// Rows per insert from JSON (bounds the size of one parameter).
 const JSON_INSERT_CHUNK: usize = 10_000;
 
-/// Inserts rows with as few statements as the databases allow (round trips dominate small
-/// inserts on PostgreSQL).
+/// Inserts rows with as few and as small statements as the databases allow: all rows of a
+/// chunk travel as one JSON parameter that the database turns back into rows. A multi-row
+/// `VALUES` list binds one parameter per cell, and both databases spend longer parsing a
+/// thousand-row statement (and the driver longer binding it) than inserting the rows; this
+/// statement is short, the same for any number of rows, and so prepared once.
 pub async fn insert_chunked<A, C>(conn: &C, models: Vec<A>) -> Result<(), DbErr>
 where
     A: sea_orm::ActiveModelTrait,
     C: sea_orm::ConnectionTrait,
 {
-    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        let statements: Option<Vec<sea_orm::Statement>> = models.chunks(JSON_INSERT_CHUNK).map(rows_as_json).collect();
-        if let Some(statements) = statements {
-            for statement in statements {
-                conn.execute_raw(statement).await?;
-            }
-            return Ok(());
+    let backend = conn.get_database_backend();
+    let statements: Option<Vec<sea_orm::Statement>> = models
+        .chunks(JSON_INSERT_CHUNK)
+        .map(|chunk| rows_as_json(chunk, backend))
+        .collect();
+    if let Some(statements) = statements {
+        for statement in statements {
+            conn.execute_raw(statement).await?;
         }
+        return Ok(());
     }
     let mut models = models.into_iter().peekable();
     while models.peek().is_some() {
@@ -98,13 +103,37 @@ where
     Ok(())
 }
 
-/// PostgreSQL: all rows as one JSON parameter that the server turns back into rows of the
-/// table. A multi-row `VALUES` list binds one parameter per cell, and PostgreSQL spends
-/// longer parsing and planning a thousand-row statement than inserting it; this statement
-/// is small whatever the number of rows. `None` when a value has no JSON form here (the
-/// caller then uses plain `VALUES`).
-fn rows_as_json<A: sea_orm::ActiveModelTrait>(models: &[A]) -> Option<sea_orm::Statement> {
-    use sea_orm::{EntityName, EntityTrait, IdenStatic, Iterable};
+/// Inserts rows and returns `returning` (a column list) of each, in no particular order.
+pub async fn insert_returning<A, C>(
+    conn: &C,
+    models: Vec<A>,
+    returning: &str,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr>
+where
+    A: sea_orm::ActiveModelTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    let backend = conn.get_database_backend();
+    let mut out = Vec::with_capacity(models.len());
+    for chunk in models.chunks(JSON_INSERT_CHUNK) {
+        let mut statement = rows_as_json(chunk, backend)
+            .ok_or_else(|| DbErr::Custom("these rows have no JSON form to insert from".into()))?;
+        statement.sql.push_str(" RETURNING ");
+        statement.sql.push_str(returning);
+        out.extend(conn.query_all_raw(statement).await?);
+    }
+    Ok(out)
+}
+
+/// One statement inserting `models` from a single JSON parameter: on PostgreSQL an array of
+/// objects read by `json_populate_recordset`, on SQLite an array of arrays read by
+/// `json_each`, each cell in the form the driver itself would have stored. `None` when a
+/// value has no JSON form here (the caller then uses plain `VALUES`).
+fn rows_as_json<A: sea_orm::ActiveModelTrait>(
+    models: &[A],
+    backend: sea_orm::DatabaseBackend,
+) -> Option<sea_orm::Statement> {
+    use sea_orm::{DatabaseBackend, EntityName, EntityTrait, IdenStatic, Iterable};
     let first = models.first()?;
     // Set or unchanged (a model turned into an active model): either has a value to insert.
     let has_value = |model: &A, c| !model.is_not_set(c);
@@ -116,33 +145,99 @@ fn rows_as_json<A: sea_orm::ActiveModelTrait>(models: &[A]) -> Option<sea_orm::S
     if !models.iter().all(same_columns) {
         return None;
     }
-    let mut rows = Vec::with_capacity(models.len());
-    for model in models {
-        let mut row = serde_json::Map::with_capacity(columns.len());
-        for column in &columns {
-            let value = match model.get(*column) {
-                sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v,
-                sea_orm::ActiveValue::NotSet => return None,
-            };
-            row.insert(column.as_str().to_owned(), json_cell(value)?);
-        }
-        rows.push(serde_json::Value::Object(row));
-    }
+    let value = |model: &A, column| match model.get(column) {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => Some(v),
+        sea_orm::ActiveValue::NotSet => None,
+    };
     let table = A::Entity::default().table_name().to_owned();
     let names: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.as_str())).collect();
     let names = names.join(", ");
-    let sql = format!(
-        "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
-    );
+    let mut rows = Vec::with_capacity(models.len());
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            for model in models {
+                let mut row = serde_json::Map::with_capacity(columns.len());
+                for column in &columns {
+                    row.insert(column.as_str().to_owned(), postgres_cell(value(model, *column)?)?);
+                }
+                rows.push(serde_json::Value::Object(row));
+            }
+            format!(
+                "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+            )
+        }
+        DatabaseBackend::Sqlite => {
+            for model in models {
+                let mut row = Vec::with_capacity(columns.len());
+                for column in &columns {
+                    row.push(sqlite_cell(value(model, *column)?)?);
+                }
+                rows.push(serde_json::Value::Array(row));
+            }
+            // The driver stores a UUID as its 16 bytes; everything else reads back as is.
+            let cells: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, column)| match value(first, *column) {
+                    Some(sea_orm::Value::Uuid(_)) => format!("unhex(value ->> {i})"),
+                    _ => format!("value ->> {i}"),
+                })
+                .collect();
+            format!(
+                "INSERT INTO \"{table}\" ({names}) SELECT {} FROM jsonb_each(?1)",
+                cells.join(", ")
+            )
+        }
+        _ => return None,
+    };
     Some(sea_orm::Statement::from_sql_and_values(
-        sea_orm::DatabaseBackend::Postgres,
+        backend,
         sql,
         [sea_orm::Value::from(serde_json::Value::Array(rows).to_string())],
     ))
 }
 
 /// A cell in the text form PostgreSQL reads back for the column's type.
-fn json_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
+fn postgres_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
+    use sea_orm::Value as V;
+    use serde_json::Value as J;
+    Some(match value {
+        V::Uuid(v) => v.map_or(J::Null, |u| J::from(u.to_string())),
+        // A JSON string or number would be read as the text of a JSON document.
+        V::Json(Some(j)) if !(j.is_object() || j.is_array()) => return None,
+        V::Json(v) => v.map_or(J::Null, |j| *j),
+        // Microseconds, cut as the binary protocol cuts them (the text form would round).
+        V::ChronoDateTimeUtc(v) => v.map_or(J::Null, |t| {
+            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        }),
+        V::ChronoDateTimeWithTimeZone(v) => v.map_or(J::Null, |t| {
+            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        }),
+        other => scalar_cell(other)?,
+    })
+}
+
+/// A cell as SQLite's driver would bind it: booleans as 0/1, JSON documents and times as
+/// their text, UUIDs as hex (turned into bytes by the statement).
+fn sqlite_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
+    use sea_orm::Value as V;
+    use serde_json::Value as J;
+    Some(match value {
+        V::Bool(v) => v.map_or(J::Null, |b| J::from(u8::from(b))),
+        V::Uuid(v) => v.map_or(J::Null, |u| J::from(u.simple().to_string())),
+        V::Json(v) => v.map_or(J::Null, |j| J::from(j.to_string())),
+        V::ChronoDateTimeUtc(v) => v.map_or(J::Null, |t| {
+            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }),
+        V::ChronoDateTimeWithTimeZone(v) => v.map_or(J::Null, |t| {
+            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }),
+        other => scalar_cell(other)?,
+    })
+}
+
+/// Numbers, text and dates, which both databases read back from their JSON form.
+fn scalar_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
     use sea_orm::Value as V;
     use serde_json::Value as J;
     Some(match value {
@@ -156,17 +251,6 @@ fn json_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
         V::Unsigned(v) => v.map_or(J::Null, J::from),
         V::BigUnsigned(v) => v.map_or(J::Null, J::from),
         V::String(v) => v.map_or(J::Null, J::from),
-        V::Uuid(v) => v.map_or(J::Null, |u| J::from(u.to_string())),
-        // A JSON string or number would be read as the text of a JSON document.
-        V::Json(Some(j)) if !(j.is_object() || j.is_array()) => return None,
-        V::Json(v) => v.map_or(J::Null, |j| *j),
-        // Microseconds, cut as the binary protocol cuts them (the text form would round).
-        V::ChronoDateTimeUtc(v) => v.map_or(J::Null, |t| {
-            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        }),
-        V::ChronoDateTimeWithTimeZone(v) => v.map_or(J::Null, |t| {
-            J::from(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        }),
         V::ChronoDate(v) => v.map_or(J::Null, |d| J::from(d.to_string())),
         _ => return None,
     })

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::part::PartInput;
 use crate::entities::parts;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -19,8 +20,8 @@ pub struct PartView {
 }
 
 impl PartView {
-    pub fn encode(part: &parts::Model) -> String {
-        serde_json::to_string(&Self::from(part.clone())).unwrap_or_default()
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     pub fn decode(stored: Option<&str>) -> Option<Self> {
@@ -38,6 +39,21 @@ impl From<parts::Model> for PartView {
             unit: part.unit,
             price_minor: part.price_minor,
             currency: part.currency,
+            stock: part.stock,
+        }
+    }
+}
+
+impl From<&PartInput> for PartView {
+    fn from(part: &PartInput) -> Self {
+        Self {
+            sku: part.sku.clone(),
+            name: part.name.clone(),
+            brand: part.brand.clone(),
+            category: part.category.clone(),
+            unit: part.unit.clone(),
+            price_minor: part.price_minor,
+            currency: part.currency.clone(),
             stock: part.stock,
         }
     }

@@ -3,19 +3,23 @@
 //! applies it to the index, commits with the highest change id applied, and only then
 //! deletes the outbox rows. A crash in between re-applies the same rows, which is harmless.
 //!
+//! A writer that holds the parts it wrote (an import) hands them over after its commit, so
+//! the drain need not read them back; see [`Indexer::hand_over`].
+//!
 //! One indexer drains one database's outbox; run one `serve` process per database (several
 //! would each delete rows the others still need).
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use search_index::{Change, FitmentEntry, NumberEntry, NumberKind as IndexKind, PartDoc, SearchIndex};
 use tokio::sync::{Notify, watch};
 
-use crate::catalog::store::{self, FullPart};
+use crate::catalog::part::{NumberKind, PartInput};
+use crate::catalog::store::{self, FullPart, Written};
 use crate::db::TenantScoped;
 use crate::entities::{parts, search_outbox};
 use crate::error::Result;
@@ -29,6 +33,13 @@ const COMMIT_EVERY: usize = 200_000;
 pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
 /// Safety net: drain the outbox this often even without a nudge.
 const IDLE_POLL: Duration = Duration::from_secs(5);
+/// Quiet time after the last change before a fragmented index is merged (see
+/// [`SearchIndex::merge_if_fragmented`]), so that a bulk load is not merged halfway through.
+const MERGE_WHEN_IDLE_FOR: Duration = Duration::from_secs(10);
+/// Most parts held for the drain (about 1 KB each); a writer that would exceed it waits.
+const HANDED_MAX: usize = 20_000;
+/// How long a writer waits for room before leaving its parts to be read back instead.
+const HAND_OVER_WAIT: Duration = Duration::from_secs(10);
 
 pub struct Indexer {
     db: DatabaseConnection,
@@ -46,6 +57,9 @@ pub struct Indexer {
     /// the drain lock, and commits before letting go), so drains stop reading the commit
     /// metadata from disk once they have seen it.
     built: AtomicBool,
+    /// Parts as their writers wrote them, by the change that announced each: see
+    /// [`Self::hand_over`].
+    handed: Mutex<HashMap<i64, (PartId, PartInput)>>,
 }
 
 impl Indexer {
@@ -61,6 +75,7 @@ impl Indexer {
             announced: AtomicU64::new(1),
             applied: AtomicU64::new(0),
             built: AtomicBool::new(false),
+            handed: Mutex::default(),
         })
     }
 
@@ -72,14 +87,42 @@ impl Indexer {
     pub fn spawn(self: &Arc<Self>) {
         let this = Arc::clone(self);
         tokio::spawn(async move {
+            let mut last_change: Option<tokio::time::Instant> = None;
+            let merging = Arc::new(AtomicBool::new(false));
             loop {
                 let round = this.rounds_started.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Err(err) = this.drain().await {
-                    tracing::error!(error = %err, "search indexing failed; will retry");
+                match this.drain().await {
+                    Ok(0) => {}
+                    Ok(_) => last_change = Some(tokio::time::Instant::now()),
+                    Err(err) => tracing::error!(error = %err, "search indexing failed; will retry"),
                 }
                 this.rounds_done.send_replace(round);
+                if last_change.is_some_and(|at| at.elapsed() >= MERGE_WHEN_IDLE_FOR)
+                    && !merging.swap(true, Ordering::SeqCst)
+                {
+                    last_change = None;
+                    this.merge_in_background(Arc::clone(&merging));
+                }
                 let _ = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await;
             }
+        });
+    }
+
+    /// Merge a fragmented index off the drain loop: writes stay searchable meanwhile.
+    fn merge_in_background(&self, merging: Arc<AtomicBool>) {
+        let index = Arc::clone(&self.index);
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            match index.merge_if_fragmented() {
+                Ok(true) => tracing::info!(
+                    seconds = started.elapsed().as_secs_f64(),
+                    "search index segments merged"
+                ),
+                Ok(false) => {}
+                // A segment the writer's own policy is merging right now: next time.
+                Err(err) => tracing::warn!(error = %err, "search index segments not merged"),
+            }
+            merging.store(false, Ordering::SeqCst);
         });
     }
 
@@ -87,6 +130,36 @@ impl Indexer {
     pub fn nudge(&self) {
         self.announced.fetch_add(1, Ordering::SeqCst);
         self.nudge.notify_one();
+    }
+
+    /// Give the drain the parts a transaction wrote, after it committed, so that it indexes
+    /// them without reading them back. Only a shortcut, never a second source: a drain uses a
+    /// handed part only for the change it was handed with, and only when that is the latest
+    /// change of that part it applies; anything else is read from the database. A writer
+    /// serialises its changes to a part with the part's own row, so a part's changes are
+    /// numbered in commit order and the handed part of its latest change is its current state.
+    /// Waits while the drain is behind by [`HANDED_MAX`] parts (bounding memory, and keeping a
+    /// bulk import from outrunning the index), and after [`HAND_OVER_WAIT`] leaves the parts
+    /// to be read back.
+    pub async fn hand_over(&self, written: Vec<Written>) {
+        let deadline = tokio::time::Instant::now() + HAND_OVER_WAIT;
+        let mut written = Some(written);
+        while let Some(parts) = written.take() {
+            {
+                let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+                if handed.len() < HANDED_MAX {
+                    handed.extend(parts.into_iter().map(|w| (w.change_id, (w.part, w.input))));
+                    break;
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
+            self.nudge.notify_one();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            written = Some(parts);
+        }
+        self.nudge();
     }
 
     /// Every change announced so far is searchable (a drain that began after the last
@@ -147,21 +220,31 @@ impl Indexer {
                 break;
             };
             after = last;
-            let mut by_tenant: HashMap<TenantId, BTreeSet<PartId>> = HashMap::new();
+            // Each part's latest change in this batch.
+            let mut by_tenant: HashMap<TenantId, BTreeMap<PartId, i64>> = HashMap::new();
             for row in &rows {
-                by_tenant.entry(row.tenant_id).or_default().insert(row.part_id);
+                by_tenant.entry(row.tenant_id).or_default().insert(row.part_id, row.id);
             }
+            let mut handed = self.take_handed(&rows);
             let mut changes = Vec::new();
-            for (tenant, ids) in by_tenant {
-                let ids: Vec<PartId> = ids.into_iter().collect();
-                let current = load_full(&self.db, tenant, &ids).await?;
+            for (tenant, parts) in by_tenant {
+                let mut unread = Vec::new();
+                for (part, change_id) in parts {
+                    match handed.remove(&change_id) {
+                        Some((handed_part, input)) if handed_part == part => {
+                            changes.push(change_for(tenant, part, &input));
+                        }
+                        _ => unread.push(part),
+                    }
+                }
+                let current = load_full(&self.db, tenant, &unread).await?;
                 let mut present: HashMap<PartId, FullPart> = current.into_iter().map(|p| (p.part.id, p)).collect();
-                for id in ids {
-                    match present.remove(&id).filter(|p| p.part.active) {
-                        Some(part) => changes.push(Change::Upsert(to_doc(&part))),
+                for part in unread {
+                    match present.remove(&part) {
+                        Some(full) => changes.push(change_for(tenant, part, &full.to_input())),
                         None => changes.push(Change::Delete {
                             tenant: tenant.to_string(),
-                            part_id: id.to_string(),
+                            part_id: part.to_string(),
                         }),
                     }
                 }
@@ -176,7 +259,25 @@ impl Indexer {
         if let Some(&last) = staged.last() {
             applied += self.commit(&mut staged, last).await?;
         }
+        // Parts handed over after their changes were drained (read back meanwhile) are of no
+        // further use: no change at or below the highest one drained is still to come, except
+        // on PostgreSQL one committed out of order, which is then read back.
+        if after > 0 {
+            let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+            handed.retain(|change_id, _| *change_id > after);
+        }
         Ok(applied)
+    }
+
+    /// The handed-over parts of these changes, leaving none of them behind.
+    fn take_handed(&self, rows: &[search_outbox::Model]) -> HashMap<i64, (PartId, PartInput)> {
+        let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+        if handed.is_empty() {
+            return HashMap::new();
+        }
+        rows.iter()
+            .filter_map(|row| Some((row.id, handed.remove(&row.id)?)))
+            .collect()
     }
 
     async fn commit(&self, staged: &mut Vec<i64>, up_to: i64) -> Result<u64> {
@@ -217,7 +318,10 @@ impl Indexer {
                 .paginate(&self.db, BATCH);
             while let Some(page) = pages.fetch_and_next().await? {
                 let full = store::attach(&self.db, tenant, page).await?;
-                let changes: Vec<Change> = full.iter().map(|p| Change::Upsert(to_doc(p))).collect();
+                let changes: Vec<Change> = full
+                    .iter()
+                    .map(|p| change_for(tenant, p.part.id, &p.to_input()))
+                    .collect();
                 total += changes.len() as u64;
                 let index = Arc::clone(&self.index);
                 blocking(move || index.stage(changes)).await?;
@@ -278,37 +382,46 @@ async fn load_full(db: &DatabaseConnection, tenant: TenantId, ids: &[PartId]) ->
     Ok(out)
 }
 
-fn index_kind(kind: &str) -> Option<IndexKind> {
-    Some(match kind {
-        "article" => IndexKind::Article,
-        "oe" => IndexKind::Oe,
-        "interchange" => IndexKind::Interchange,
-        "supersedes" => IndexKind::Supersedes,
-        "superseded_by" => IndexKind::SupersededBy,
-        _ => return None,
-    })
+fn index_kind(kind: NumberKind) -> IndexKind {
+    match kind {
+        NumberKind::Article => IndexKind::Article,
+        NumberKind::Oe => IndexKind::Oe,
+        NumberKind::Interchange => IndexKind::Interchange,
+        NumberKind::Supersedes => IndexKind::Supersedes,
+        NumberKind::SupersededBy => IndexKind::SupersededBy,
+    }
 }
 
-pub fn to_doc(p: &FullPart) -> PartDoc {
+/// What the index should hold for a part in this state: its document, or none if inactive.
+fn change_for(tenant: TenantId, part: PartId, input: &PartInput) -> Change {
+    if input.active {
+        Change::Upsert(to_doc(tenant, part, input))
+    } else {
+        Change::Delete {
+            tenant: tenant.to_string(),
+            part_id: part.to_string(),
+        }
+    }
+}
+
+pub fn to_doc(tenant: TenantId, part: PartId, p: &PartInput) -> PartDoc {
     let mut numbers = vec![NumberEntry {
         kind: IndexKind::Sku,
-        normalized: crate::catalog::numbers::normalize(&p.part.sku),
-        raw: p.part.sku.clone(),
+        normalized: crate::catalog::numbers::normalize(&p.sku),
+        raw: p.sku.clone(),
     }];
-    numbers.extend(p.numbers.iter().filter_map(|n| {
-        Some(NumberEntry {
-            kind: index_kind(&n.kind)?,
-            normalized: n.normalized.clone(),
-            raw: n.raw.clone(),
-        })
+    numbers.extend(p.numbers.iter().map(|n| NumberEntry {
+        kind: index_kind(n.kind),
+        normalized: n.normalized.clone(),
+        raw: n.raw.clone(),
     }));
     PartDoc {
-        tenant: p.part.tenant_id.to_string(),
-        part_id: p.part.id.to_string(),
-        brand: p.part.brand.clone(),
-        category: p.part.category.clone(),
-        name: p.part.name.clone(),
-        description: p.part.description.clone(),
+        tenant: tenant.to_string(),
+        part_id: part.to_string(),
+        brand: p.brand.clone(),
+        category: p.category.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
         numbers,
         fitments: p
             .fitments
@@ -321,7 +434,7 @@ pub fn to_doc(p: &FullPart) -> PartDoc {
                 engine: f.engine.clone(),
             })
             .collect(),
-        in_stock: p.part.stock > 0,
-        display: Some(crate::search::display::PartView::encode(&p.part)),
+        in_stock: p.stock > 0,
+        display: Some(crate::search::display::PartView::from(p).encode()),
     }
 }

@@ -412,3 +412,55 @@ async fn the_index_counts_as_current_only_after_a_drain_following_every_write() 
     indexer.drain().await.expect("drain");
     assert!(indexer.caught_up());
 }
+
+#[tokio::test]
+async fn a_reimport_mixing_changed_and_new_parts_replaces_the_changed_numbers() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    import_csv(
+        &app,
+        &owner.token,
+        "sku,name,oe_numbers,fitment\nA-1,前刹车片,TOYOTA:04465-02061,TOYOTA|COROLLA|2003-2008\nB-1,机滤,06J115403,\n",
+    )
+    .await;
+    // A changed part listed before a new one, in one batch.
+    let again = import_csv(
+        &app,
+        &owner.token,
+        "sku,name,oe_numbers,fitment\nA-1,前刹车片,TOYOTA:04465-0K290,HONDA|CIVIC|2016-2021\nC-1,火花塞,90919-01253,\n",
+    )
+    .await;
+    assert_eq!(
+        (again["inserted"].as_i64(), again["updated"].as_i64()),
+        (Some(1), Some(1)),
+        "{again}"
+    );
+    let parts = expect_json(app.get("/v1/parts?sku_prefix=A-", &owner.token).await, StatusCode::OK).await;
+    let numbers: Vec<&str> = parts["items"][0]["numbers"]
+        .as_array()
+        .expect("numbers")
+        .iter()
+        .filter_map(|n| n["normalized"].as_str())
+        .collect();
+    assert_eq!(numbers, ["A1", "044650K290"], "{parts}");
+    assert_eq!(parts["items"][0]["fitment"].as_array().map(Vec::len), Some(1));
+    assert_eq!(search_total(&app, &owner.token, "04465-02061").await, 0);
+    assert_eq!(search_total(&app, &owner.token, "04465-0K290").await, 1);
+
+    // What the import handed to the index equals what a rebuild reads from the database.
+    let queries = ["04465-0K290", "06J115403", "90919-01253", "刹车片", "机滤", "A-1"];
+    let mut handed = Vec::new();
+    for q in queries {
+        handed.push(search_hits(&app, &owner.token, q).await);
+    }
+    app.state.indexer.rebuild().await.expect("rebuild");
+    for (q, expected) in queries.iter().zip(handed) {
+        assert_eq!(search_hits(&app, &owner.token, q).await, expected, "{q}");
+    }
+}
+
+async fn search_hits(app: &TestApp, token: &str, q: &str) -> Value {
+    let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let mut r = expect_json(app.get(&format!("/v1/search?q={q}"), token).await, StatusCode::OK).await;
+    json!({ "hits": r["hits"].take(), "total": r["total"].take(), "facets": r["facets"].take() })
+}
