@@ -23,8 +23,6 @@ pub use search::{Facets, Hit, MatchKind, MatchedOn, SearchQuery, SearchResults, 
 
 /// Memory for the single index writer, shared by all tenants.
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
-/// Segments above which [`SearchIndex::merge_if_fragmented`] merges them into one.
-const MERGE_ABOVE_SEGMENTS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -310,26 +308,9 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Committed segments. A lookup probes each one's term dictionary, so a bulk load that
-    /// left many makes every search slower until they are merged.
+    /// Committed segments (each one costs a lookup a probe of its term dictionary).
     pub fn segment_count(&self) -> Result<usize> {
         Ok(self.index.searchable_segment_ids()?.len())
-    }
-
-    /// Merge every committed segment into one when there are more than a few (as a bulk load
-    /// leaves them: the writer's merge policy keeps segments of similar size apart). Blocks
-    /// until the merge is done, but changes can be staged and committed meanwhile: the merged
-    /// segment replaces the ones it read, with their later deletions applied, and the commit's
-    /// record of the last change applied is kept. Returns whether it merged.
-    pub fn merge_if_fragmented(&self) -> Result<bool> {
-        let segments = self.index.searchable_segment_ids()?;
-        if segments.len() <= MERGE_ABOVE_SEGMENTS {
-            return Ok(false);
-        }
-        let merge = self.writer.lock().unwrap_or_else(|p| p.into_inner()).merge(&segments);
-        merge.wait()?;
-        self.reader.reload()?;
-        Ok(true)
     }
 
     /// Remove every document (before a rebuild); commits with no recorded change.

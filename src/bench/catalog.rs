@@ -389,11 +389,11 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         per_sec(total)
     );
     println!(
-        "  index size {:.1} MiB; peak RSS so far {:.0} MiB",
+        "  index size {:.1} MiB in {} segments; peak RSS so far {:.0} MiB",
         SearchIndex::size_on_disk(&dir.join("index")) as f64 / 1048576.0,
+        state.indexer.index().segment_count()?,
         peak_rss_mib()
     );
-    merge_segments(&state)?;
     Ok(Prepared {
         state,
         clock,
@@ -426,27 +426,12 @@ async fn reuse(
     let started = Instant::now();
     state.indexer.rebuild_if_missing().await?;
     println!("  index ready in {:.1} s", started.elapsed().as_secs_f64());
-    merge_segments(&state)?;
     Ok(Prepared {
         state,
         clock,
         tenant_ids,
         catalogs,
     })
-}
-
-/// As a server does once the writes stop: searches are measured on a merged index.
-fn merge_segments(state: &AppState) -> anyhow::Result<()> {
-    let index = state.indexer.index();
-    let segments = index.segment_count()?;
-    let started = Instant::now();
-    if index.merge_if_fragmented()? {
-        println!(
-            "  {segments} index segments merged into one in {:.1} s (the server does this once writes pause)",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
 }
 
 pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {

@@ -33,9 +33,6 @@ const COMMIT_EVERY: usize = 200_000;
 pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
 /// Safety net: drain the outbox this often even without a nudge.
 const IDLE_POLL: Duration = Duration::from_secs(5);
-/// Quiet time after the last change before a fragmented index is merged (see
-/// [`SearchIndex::merge_if_fragmented`]), so that a bulk load is not merged halfway through.
-const MERGE_WHEN_IDLE_FOR: Duration = Duration::from_secs(10);
 /// Most parts held for the drain (about 1 KB each); a writer that would exceed it waits.
 const HANDED_MAX: usize = 20_000;
 /// How long a writer waits for room before leaving its parts to be read back instead.
@@ -87,42 +84,14 @@ impl Indexer {
     pub fn spawn(self: &Arc<Self>) {
         let this = Arc::clone(self);
         tokio::spawn(async move {
-            let mut last_change: Option<tokio::time::Instant> = None;
-            let merging = Arc::new(AtomicBool::new(false));
             loop {
                 let round = this.rounds_started.fetch_add(1, Ordering::SeqCst) + 1;
-                match this.drain().await {
-                    Ok(0) => {}
-                    Ok(_) => last_change = Some(tokio::time::Instant::now()),
-                    Err(err) => tracing::error!(error = %err, "search indexing failed; will retry"),
+                if let Err(err) = this.drain().await {
+                    tracing::error!(error = %err, "search indexing failed; will retry");
                 }
                 this.rounds_done.send_replace(round);
-                if last_change.is_some_and(|at| at.elapsed() >= MERGE_WHEN_IDLE_FOR)
-                    && !merging.swap(true, Ordering::SeqCst)
-                {
-                    last_change = None;
-                    this.merge_in_background(Arc::clone(&merging));
-                }
                 let _ = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await;
             }
-        });
-    }
-
-    /// Merge a fragmented index off the drain loop: writes stay searchable meanwhile.
-    fn merge_in_background(&self, merging: Arc<AtomicBool>) {
-        let index = Arc::clone(&self.index);
-        tokio::task::spawn_blocking(move || {
-            let started = std::time::Instant::now();
-            match index.merge_if_fragmented() {
-                Ok(true) => tracing::info!(
-                    seconds = started.elapsed().as_secs_f64(),
-                    "search index segments merged"
-                ),
-                Ok(false) => {}
-                // A segment the writer's own policy is merging right now: next time.
-                Err(err) => tracing::warn!(error = %err, "search index segments not merged"),
-            }
-            merging.store(false, Ordering::SeqCst);
         });
     }
 
@@ -339,10 +308,21 @@ impl Indexer {
         if self.built.load(Ordering::SeqCst) {
             return Ok(false);
         }
-        let never_built = self.index.last_applied().map_err(anyhow::Error::from)?.is_none();
-        self.built.store(!never_built, Ordering::SeqCst);
+        if self.index.last_applied().map_err(anyhow::Error::from)?.is_some() {
+            self.built.store(true, Ordering::SeqCst);
+            return Ok(false);
+        }
         // Across all dealers on purpose: the index serves them all.
-        Ok(never_built && parts::Entity::find().one(&self.db).await?.is_some())
+        if parts::Entity::find().one(&self.db).await?.is_some() {
+            return Ok(true);
+        }
+        // A new installation: its index is complete while empty. Say so in a commit, or the
+        // first import would count as a lost index and be read back whole by a rebuild. A part
+        // written meanwhile is in the outbox, which the drain applies next.
+        let index = Arc::clone(&self.index);
+        blocking(move || index.commit(0)).await?;
+        self.built.store(true, Ordering::SeqCst);
+        Ok(false)
     }
 
     /// Rebuild a lost index before serving (see [`Self::needs_rebuild`]).

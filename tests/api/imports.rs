@@ -464,3 +464,17 @@ async fn search_hits(app: &TestApp, token: &str, q: &str) -> Value {
     let mut r = expect_json(app.get(&format!("/v1/search?q={q}"), token).await, StatusCode::OK).await;
     json!({ "hits": r["hits"].take(), "total": r["total"].take(), "facets": r["facets"].take() })
 }
+
+#[tokio::test]
+async fn a_new_installation_counts_its_empty_index_as_built() {
+    let app = spawn_app().await;
+    // Before any part exists the first drain records the empty index as complete, so the
+    // first import is applied change by change (as handed over), not as a lost index rebuilt.
+    assert_eq!(app.state.indexer.drain().await.expect("drain"), 0);
+    assert_eq!(app.state.indexer.index().last_applied().expect("meta"), Some(0));
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    crate::catalog::load_catalog(&app, &owner.token).await;
+    app.state.indexer.drain().await.expect("drain");
+    assert_eq!(app.state.indexer.index().count(&owner.tenant_id).expect("count"), 7);
+    assert!(app.state.indexer.index().last_applied().expect("meta") > Some(0));
+}
