@@ -34,7 +34,7 @@ pub struct BatchOutcome {
 }
 
 /// A part as one transaction wrote it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Written {
     pub change_id: i64,
     pub part: PartId,

@@ -33,9 +33,9 @@ const COMMIT_EVERY: usize = 200_000;
 pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
 /// Safety net: drain the outbox this often even without a nudge.
 const IDLE_POLL: Duration = Duration::from_secs(5);
-/// Most parts held for the drain (about 1 KB each); a writer that would exceed it waits.
+/// Most parts held for the drain (about 1 KB each); a writer that finds it full waits.
 const HANDED_MAX: usize = 20_000;
-/// How long a writer waits for room before leaving its parts to be read back instead.
+/// How long a writer waits for a drain to make room before leaving its parts to be read back.
 const HAND_OVER_WAIT: Duration = Duration::from_secs(10);
 
 pub struct Indexer {
@@ -107,28 +107,24 @@ impl Indexer {
     /// change of that part it applies; anything else is read from the database. A writer
     /// serialises its changes to a part with the part's own row, so a part's changes are
     /// numbered in commit order and the handed part of its latest change is its current state.
-    /// Waits while the drain is behind by [`HANDED_MAX`] parts (bounding memory, and keeping a
-    /// bulk import from outrunning the index), and after [`HAND_OVER_WAIT`] leaves the parts
-    /// to be read back.
+    /// When [`HANDED_MAX`] parts are already waiting (bounding memory, and keeping a bulk
+    /// import from outrunning the index), first waits for one drain; if that drain did not
+    /// make room (an index that keeps failing), the parts are left to be read back.
     pub async fn hand_over(&self, written: Vec<Written>) {
-        let deadline = tokio::time::Instant::now() + HAND_OVER_WAIT;
-        let mut written = Some(written);
-        while let Some(parts) = written.take() {
-            {
-                let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
-                if handed.len() < HANDED_MAX {
-                    handed.extend(parts.into_iter().map(|w| (w.change_id, (w.part, w.input))));
-                    break;
-                }
+        if self.handed_count() >= HANDED_MAX {
+            self.wait_for_drain(HAND_OVER_WAIT).await;
+        }
+        {
+            let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+            if handed.len() < HANDED_MAX {
+                handed.extend(written.into_iter().map(|w| (w.change_id, (w.part, w.input))));
             }
-            if tokio::time::Instant::now() >= deadline {
-                break;
-            }
-            self.nudge.notify_one();
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            written = Some(parts);
         }
         self.nudge();
+    }
+
+    fn handed_count(&self) -> usize {
+        self.handed.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     /// Every change announced so far is searchable (a drain that began after the last
@@ -140,16 +136,20 @@ impl Indexer {
     /// Wait until everything committed before this call is searchable (bounded by
     /// [`VISIBILITY_WAIT`]; past that the change still lands, just later).
     pub async fn wait_visible(&self) {
-        // A round that starts after now reads every row committed before now.
+        if !self.wait_for_drain(VISIBILITY_WAIT).await {
+            tracing::warn!("search index did not catch up within the visibility wait");
+        }
+    }
+
+    /// Wait (at most `limit`) for a drain that starts after now to finish; it reads every row
+    /// committed before now. Whether it finished in time.
+    async fn wait_for_drain(&self, limit: Duration) -> bool {
         let target = self.rounds_started.load(Ordering::SeqCst) + 1;
         self.nudge();
         let mut done = self.rounds_done.subscribe();
-        if tokio::time::timeout(VISIBILITY_WAIT, done.wait_for(|r| *r >= target))
+        tokio::time::timeout(limit, done.wait_for(|r| *r >= target))
             .await
-            .is_err()
-        {
-            tracing::warn!("search index did not catch up within the visibility wait");
-        }
+            .is_ok()
     }
 
     /// Apply every pending outbox row; returns how many were applied. Outbox rows are
@@ -384,7 +384,7 @@ fn change_for(tenant: TenantId, part: PartId, input: &PartInput) -> Change {
     }
 }
 
-pub fn to_doc(tenant: TenantId, part: PartId, p: &PartInput) -> PartDoc {
+fn to_doc(tenant: TenantId, part: PartId, p: &PartInput) -> PartDoc {
     let mut numbers = vec![NumberEntry {
         kind: IndexKind::Sku,
         normalized: crate::catalog::numbers::normalize(&p.sku),
