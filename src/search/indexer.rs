@@ -57,6 +57,8 @@ pub struct Indexer {
     /// Parts as their writers wrote them, by the change that announced each: see
     /// [`Self::hand_over`].
     handed: Mutex<HashMap<i64, (PartId, PartInput)>>,
+    /// Signalled whenever a drain takes handed parts.
+    taken: Notify,
 }
 
 impl Indexer {
@@ -73,6 +75,7 @@ impl Indexer {
             applied: AtomicU64::new(0),
             built: AtomicBool::new(false),
             handed: Mutex::default(),
+            taken: Notify::new(),
         })
     }
 
@@ -108,11 +111,15 @@ impl Indexer {
     /// serialises its changes to a part with the part's own row, so a part's changes are
     /// numbered in commit order and the handed part of its latest change is its current state.
     /// When [`HANDED_MAX`] parts are already waiting (bounding memory, and keeping a bulk
-    /// import from outrunning the index), first waits for one drain; if that drain did not
-    /// make room (an index that keeps failing), the parts are left to be read back.
+    /// import from outrunning the index), first waits until the drain takes some, or one
+    /// drain has finished without making room (an index that keeps failing): the parts are
+    /// then left to be read back.
     pub async fn hand_over(&self, written: Vec<Written>) {
         if self.handed_count() >= HANDED_MAX {
-            self.wait_for_drain(HAND_OVER_WAIT).await;
+            tokio::select! {
+                () = self.room_for_more() => {}
+                _ = self.wait_for_drain(HAND_OVER_WAIT) => {}
+            }
         }
         {
             let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
@@ -125,6 +132,19 @@ impl Indexer {
 
     fn handed_count(&self) -> usize {
         self.handed.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    async fn room_for_more(&self) {
+        loop {
+            let taken = self.taken.notified();
+            tokio::pin!(taken);
+            // Registered before the check, so a drain taking parts in between still wakes us.
+            taken.as_mut().enable();
+            if self.handed_count() < HANDED_MAX {
+                return;
+            }
+            taken.await;
+        }
     }
 
     /// Every change announced so far is searchable (a drain that began after the last
@@ -234,6 +254,8 @@ impl Indexer {
         if after > 0 {
             let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
             handed.retain(|change_id, _| *change_id > after);
+            drop(handed);
+            self.taken.notify_waiters();
         }
         Ok(applied)
     }
@@ -244,9 +266,13 @@ impl Indexer {
         if handed.is_empty() {
             return HashMap::new();
         }
-        rows.iter()
+        let taken = rows
+            .iter()
             .filter_map(|row| Some((row.id, handed.remove(&row.id)?)))
-            .collect()
+            .collect();
+        drop(handed);
+        self.taken.notify_waiters();
+        taken
     }
 
     async fn commit(&self, staged: &mut Vec<i64>, up_to: i64) -> Result<u64> {
