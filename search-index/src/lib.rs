@@ -6,11 +6,13 @@
 
 mod analyzer;
 pub mod baseline;
+mod merge;
 mod search;
 mod term_counts;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
@@ -209,6 +211,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Writes have paused: merge into one segment if worth it (see [`merge`]).
+    settle: Arc<AtomicBool>,
 }
 
 impl SearchIndex {
@@ -245,12 +249,20 @@ impl SearchIndex {
         analyzer::register(index.tokenizers());
         let (_, fields) = build_schema();
         let writer = index.writer(WRITER_MEMORY_BYTES)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let settle = Arc::new(AtomicBool::new(false));
+        writer.set_merge_policy(Box::new(merge::SettlingMergePolicy::new(Arc::clone(&settle))));
+        // Commits reload the reader themselves, so that a write is searchable when `commit`
+        // returns; the watch picks up merges, which finish in the background.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
         Ok(Self {
             index,
             reader,
             writer: Mutex::new(writer),
             fields,
+            settle,
         })
     }
 
@@ -279,6 +291,7 @@ impl SearchIndex {
     /// [`Self::commit`].
     pub fn stage(&self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
         let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.settle.store(false, Ordering::SeqCst);
         for change in changes {
             match change {
                 Change::Upsert(doc) => {
@@ -311,6 +324,35 @@ impl SearchIndex {
     /// Committed segments (each one costs a lookup a probe of its term dictionary).
     pub fn segment_count(&self) -> Result<usize> {
         Ok(self.index.searchable_segment_ids()?.len())
+    }
+
+    /// Writes have paused: merge the index into one segment in the background, if that is
+    /// worth it, until the next write. Whether a merge was asked for.
+    pub fn settle(&self) -> Result<bool> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if !merge::worth_merging(&self.index.searchable_segment_metas()?) {
+            return Ok(false);
+        }
+        self.settle.store(true, Ordering::SeqCst);
+        // tantivy consults the merge policy after a commit; this one changes nothing else.
+        let payload = self.index.load_metas()?.payload;
+        let mut commit = writer.prepare_commit()?;
+        if let Some(payload) = payload {
+            commit.set_payload(&payload);
+        }
+        commit.commit()?;
+        Ok(true)
+    }
+
+    /// A merge asked for by [`Self::settle`] has yet to finish.
+    pub fn settling(&self) -> Result<bool> {
+        Ok(self.settle.load(Ordering::SeqCst) && merge::worth_merging(&self.index.searchable_segment_metas()?))
+    }
+
+    /// Show searches the segments as they are now (a merge's result is otherwise picked up
+    /// by a watch, a moment after it is written).
+    pub fn refresh(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
     }
 
     /// Remove every document (before a rebuild); commits with no recorded change.

@@ -122,7 +122,7 @@ pub struct Hit {
     pub display: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Facets {
     pub brand: Vec<(String, u64)>,
     pub category: Vec<(String, u64)>,

@@ -468,3 +468,97 @@ fn pruned_top_hits_score_as_the_full_ranking() {
         }
     }
 }
+
+fn filter_part(i: usize) -> PartDoc {
+    part(
+        "ten_a",
+        &format!("f{i}"),
+        "MANN",
+        "机油滤清器 Oil Filter",
+        "滤清器",
+        vec![num(NumberKind::Sku, &format!("MF-{i:05}"))],
+    )
+}
+
+/// Waits for a merge asked for by `settle`, as a server would by doing nothing.
+fn wait_settled(index: &SearchIndex) {
+    let started = std::time::Instant::now();
+    while index.settling().expect("metas") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "merge did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    index.refresh().expect("reload");
+}
+
+#[test]
+fn a_fragmented_index_settles_into_one_segment_with_the_same_results_and_change_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = SearchIndex::open(dir.path()).expect("open");
+    // Below the log policy's eight segments of a size, so nothing merges while writing.
+    for round in 0..3 {
+        index
+            .apply(
+                (round * 40..round * 40 + 40).map(|i| Change::Upsert(filter_part(i))),
+                round as i64 + 1,
+            )
+            .expect("apply");
+    }
+    // At least one segment per commit (the writer's threads may each add one).
+    assert!(index.segment_count().expect("segments") >= 3);
+    let everything = SearchQuery {
+        limit: 200,
+        ..query("oil filter", None)
+    };
+    let sorted_ids = |r: &SearchResults| {
+        let mut ids: Vec<String> = r.hits.iter().map(|h| h.part_id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let before = index.search(&everything).expect("search");
+    assert_eq!(before.total, 120);
+
+    assert!(index.settle().expect("settle"), "a merge was worth asking for");
+    wait_settled(&index);
+    assert_eq!(index.segment_count().expect("segments"), 1);
+    assert_eq!(index.last_applied().expect("meta"), Some(3));
+    let after = index.search(&everything).expect("search");
+    assert_eq!(after.total, 120);
+    // Equal scores tie-break on where a document sits, which a merge changes.
+    assert_eq!(sorted_ids(&after), sorted_ids(&before));
+    assert_eq!(after.facets, before.facets);
+    assert_eq!(
+        ids(&index.search(&query("MF-00042", Some("MF00042"))).expect("search")),
+        ["f42"]
+    );
+    assert!(!index.settle().expect("settle"), "one segment has nothing to merge");
+}
+
+#[test]
+fn a_small_write_after_a_settled_bulk_load_does_not_rewrite_the_index() {
+    let index = SearchIndex::in_memory().expect("index");
+    index
+        .apply((0..200).map(|i| Change::Upsert(filter_part(i))), 1)
+        .expect("apply");
+    index.settle().expect("settle");
+    wait_settled(&index);
+    assert_eq!(index.segment_count().expect("segments"), 1);
+    index.apply([Change::Upsert(filter_part(200))], 2).expect("apply");
+    assert_eq!(index.segment_count().expect("segments"), 2);
+    assert!(
+        !index.settle().expect("settle"),
+        "1 document in 201 is not worth a full merge"
+    );
+    assert_eq!(index.segment_count().expect("segments"), 2);
+
+    // Deleted documents count: replacing a quarter of the parts makes the merge worth it.
+    index
+        .apply((0..50).map(|i| Change::Upsert(filter_part(i))), 3)
+        .expect("apply");
+    assert!(index.settle().expect("settle"));
+    wait_settled(&index);
+    assert_eq!(index.segment_count().expect("segments"), 1);
+    assert_eq!(index.count("ten_a").expect("count"), 201);
+}

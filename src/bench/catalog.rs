@@ -434,6 +434,29 @@ async fn reuse(
     })
 }
 
+/// Longest wait for the index to merge after the import.
+const SETTLE_LIMIT: Duration = Duration::from_secs(300);
+
+/// As a server does once writes pause: merge the index into one segment, and wait for it so
+/// that the merge does not run during the measurements.
+pub(crate) async fn settle(state: &AppState) -> anyhow::Result<()> {
+    let index = state.indexer.index();
+    let started = Instant::now();
+    if state.indexer.settle().await? {
+        while index.settling()? && started.elapsed() < SETTLE_LIMIT {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        index.refresh()?;
+    }
+    println!(
+        "  index settled into {} segment(s) in {:.1} s; peak RSS so far {:.0} MiB",
+        index.segment_count()?,
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib()
+    );
+    Ok(())
+}
+
 pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
     let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), true).await?;
     let result = bench(&args, &target).await;
@@ -457,6 +480,7 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         catalogs,
     } = prepare(target, args.tenants, args.parts, args.seed).await?;
     let db = state.db.clone();
+    settle(&state).await?;
 
     let started = Instant::now();
     let raw = RawIndex::build(

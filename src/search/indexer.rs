@@ -83,19 +83,37 @@ impl Indexer {
         &self.index
     }
 
-    /// Drain the outbox whenever nudged (and every few seconds), until the process ends.
+    /// Drain the outbox whenever nudged (and every few seconds), until the process ends;
+    /// once writes pause, let the index settle into one segment.
     pub fn spawn(self: &Arc<Self>) {
         let this = Arc::clone(self);
         tokio::spawn(async move {
+            // An earlier process may have left the index fragmented.
+            let mut unsettled = true;
             loop {
                 let round = this.rounds_started.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Err(err) = this.drain().await {
-                    tracing::error!(error = %err, "search indexing failed; will retry");
+                match this.drain().await {
+                    Ok(applied) => unsettled |= applied > 0,
+                    Err(err) => tracing::error!(error = %err, "search indexing failed; will retry"),
                 }
                 this.rounds_done.send_replace(round);
-                let _ = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await;
+                let nudged = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await.is_ok();
+                if !nudged && unsettled {
+                    unsettled = false;
+                    if let Err(err) = this.settle().await {
+                        tracing::warn!(error = %err, "could not merge the search index's segments");
+                    }
+                }
             }
         });
+    }
+
+    /// Merge the index into one segment in the background, if worth it; a drain that
+    /// starts meanwhile stops new merges of this kind.
+    pub async fn settle(&self) -> Result<bool> {
+        let _no_drain_meanwhile = self.draining.lock().await;
+        let index = Arc::clone(&self.index);
+        blocking(move || index.settle()).await
     }
 
     /// Ask for a drain soon, without waiting for it.
