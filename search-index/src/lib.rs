@@ -102,7 +102,13 @@ pub struct PartDoc {
 #[derive(Debug, Clone)]
 pub enum Change {
     Upsert(PartDoc),
-    Delete { tenant: String, part_id: String },
+    /// A part the index cannot hold yet (its first change, or a rebuild after a clear):
+    /// added without first deleting it, which spares looking its key up in every segment.
+    Add(PartDoc),
+    Delete {
+        tenant: String,
+        part_id: String,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -151,9 +157,10 @@ fn build_schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
-        key: b.add_text_field("key", STRING | STORED),
+        // Only ever deleted by; part_id is only ever read back from a hit.
+        key: b.add_text_field("key", STRING),
         tenant: b.add_text_field("tenant", filter.clone()),
-        part_id: b.add_text_field("part_id", STRING | STORED),
+        part_id: b.add_text_field("part_id", STORED),
         text_all: b.add_text_field(
             "text_all",
             TextOptions::default().set_indexing_options(
@@ -299,6 +306,9 @@ impl SearchIndex {
                         self.fields.key,
                         &doc_key(&doc.tenant, &doc.part_id),
                     ));
+                    writer.add_document(self.document(&doc))?;
+                }
+                Change::Add(doc) => {
                     writer.add_document(self.document(&doc))?;
                 }
                 Change::Delete { tenant, part_id } => {

@@ -1,7 +1,7 @@
 //! Writing parts: in batches, each part with its numbers, fitments and a search-outbox row,
 //! all in the caller's transaction. Reading parts back with everything attached.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -39,6 +39,8 @@ pub struct Written {
     pub change_id: i64,
     pub part: PartId,
     pub input: PartInput,
+    /// Inserted by this change (its first).
+    pub new: bool,
 }
 
 /// Decide, by SKU, which inputs are new, changed or unchanged. Later inputs with the same
@@ -115,10 +117,12 @@ pub async fn apply(
     let mut new_parts = Vec::new();
     let mut changed: Vec<(PartId, PartInput)> = Vec::new();
     let mut updated_ids: Vec<PartId> = Vec::new();
+    let mut inserted_ids: HashSet<PartId> = HashSet::new();
     for p in planned {
         match p {
             Planned::Insert(id, input) => {
                 new_parts.push(part_model(id, tenant, &input, now, true));
+                inserted_ids.insert(id);
                 changed.push((id, input));
                 outcome.inserted += 1;
             }
@@ -190,6 +194,7 @@ pub async fn apply(
         .filter_map(|(part, input)| {
             Some(Written {
                 change_id: *change_ids.get(&part)?,
+                new: inserted_ids.contains(&part),
                 part,
                 input,
             })

@@ -35,6 +35,9 @@ pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
 const IDLE_POLL: Duration = Duration::from_secs(5);
 /// Most parts held for the drain (about 1 KB each); a writer that finds it full waits.
 const HANDED_MAX: usize = 20_000;
+/// Handed parts that start a drain. Fewer, larger drains make fewer, larger index commits:
+/// each commit writes a segment (building its term dictionary) that merges then rewrite.
+const HANDED_DRAIN: usize = HANDED_MAX / 2;
 /// How long a writer waits for a drain to make room before leaving its parts to be read back.
 const HAND_OVER_WAIT: Duration = Duration::from_secs(10);
 
@@ -56,7 +59,7 @@ pub struct Indexer {
     built: AtomicBool,
     /// Parts as their writers wrote them, by the change that announced each: see
     /// [`Self::hand_over`].
-    handed: Mutex<HashMap<i64, (PartId, PartInput)>>,
+    handed: Mutex<HashMap<i64, Written>>,
     /// Signalled whenever a drain takes handed parts.
     taken: Notify,
 }
@@ -98,7 +101,8 @@ impl Indexer {
                 }
                 this.rounds_done.send_replace(round);
                 let nudged = tokio::time::timeout(IDLE_POLL, this.nudge.notified()).await.is_ok();
-                if !nudged && unsettled {
+                // Settle only after a quiet spell: an import hands parts over without nudging.
+                if !nudged && unsettled && this.caught_up() {
                     unsettled = false;
                     if let Err(err) = this.settle().await {
                         tracing::warn!(error = %err, "could not merge the search index's segments");
@@ -139,13 +143,19 @@ impl Indexer {
                 _ = self.wait_for_drain(HAND_OVER_WAIT) => {}
             }
         }
-        {
+        let waiting = {
             let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
             if handed.len() < HANDED_MAX {
-                handed.extend(written.into_iter().map(|w| (w.change_id, (w.part, w.input))));
+                handed.extend(written.into_iter().map(|w| (w.change_id, w)));
             }
+            handed.len()
+        };
+        // Searchable by the time the writer waits for it (which starts a drain), or with the
+        // next drain started by enough parts waiting, a wait, or the idle poll.
+        self.announced.fetch_add(1, Ordering::SeqCst);
+        if waiting >= HANDED_DRAIN {
+            self.nudge.notify_one();
         }
-        self.nudge();
     }
 
     fn handed_count(&self) -> usize {
@@ -238,8 +248,11 @@ impl Indexer {
                 let mut unread = Vec::new();
                 for (part, change_id) in parts {
                     match handed.remove(&change_id) {
-                        Some((handed_part, input)) if handed_part == part => {
-                            changes.push(change_for(tenant, part, &input));
+                        Some(handed) if handed.part == part && handed.new => {
+                            changes.push(first_change_for(tenant, part, &handed.input));
+                        }
+                        Some(handed) if handed.part == part => {
+                            changes.push(change_for(tenant, part, &handed.input));
                         }
                         _ => unread.push(part),
                     }
@@ -279,7 +292,7 @@ impl Indexer {
     }
 
     /// The handed-over parts of these changes, leaving none of them behind.
-    fn take_handed(&self, rows: &[search_outbox::Model]) -> HashMap<i64, (PartId, PartInput)> {
+    fn take_handed(&self, rows: &[search_outbox::Model]) -> HashMap<i64, Written> {
         let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
         if handed.is_empty() {
             return HashMap::new();
@@ -331,9 +344,10 @@ impl Indexer {
                 .paginate(&self.db, BATCH);
             while let Some(page) = pages.fetch_and_next().await? {
                 let full = store::attach(&self.db, tenant, page).await?;
+                // The index was cleared: every part is new to it.
                 let changes: Vec<Change> = full
                     .iter()
-                    .map(|p| change_for(tenant, p.part.id, &p.to_input()))
+                    .map(|p| first_change_for(tenant, p.part.id, &p.to_input()))
                     .collect();
                 total += changes.len() as u64;
                 let index = Arc::clone(&self.index);
@@ -425,6 +439,14 @@ fn change_for(tenant: TenantId, part: PartId, input: &PartInput) -> Change {
             tenant: tenant.to_string(),
             part_id: part.to_string(),
         }
+    }
+}
+
+/// The change for a part's first version, applied once: the index cannot hold it yet.
+fn first_change_for(tenant: TenantId, part: PartId, input: &PartInput) -> Change {
+    match change_for(tenant, part, input) {
+        Change::Upsert(doc) => Change::Add(doc),
+        other => other,
     }
 }
 
