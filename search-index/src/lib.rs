@@ -220,6 +220,10 @@ pub struct SearchIndex {
     fields: Fields,
     /// Writes have paused: merge into one segment if worth it (see [`merge`]).
     settle: Arc<AtomicBool>,
+    /// Threads that count a text query's matches, and how many ranges of a segment they
+    /// count at once (see [`term_counts::count_matches`]).
+    counting: tantivy::Executor,
+    counting_ways: u32,
 }
 
 impl SearchIndex {
@@ -264,12 +268,20 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
+        let counting_ways = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u32;
+        let counting = if counting_ways > 1 {
+            tantivy::Executor::multi_thread(counting_ways as usize, "search-count-")?
+        } else {
+            tantivy::Executor::single_thread()
+        };
         Ok(Self {
             index,
             reader,
             writer: Mutex::new(writer),
             fields,
             settle,
+            counting,
+            counting_ways,
         })
     }
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
 };
@@ -13,7 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::term_counts::TermCounts;
+use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
 use crate::{
     IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, zero_score_term,
 };
@@ -629,9 +629,8 @@ impl SearchIndex {
                 self.match_query(&variants)
             };
             let query = self.scoped(q, vec![(Occur::Must, matching)]);
-            let (brands, categories) = (TermCounts::new("brand"), TermCounts::new("category"));
-            let (total, brand_counts, category_counts) = searcher.search(&query, &(Count, brands, categories))?;
-            (total, Some((brand_counts, category_counts)))
+            let counted = count_matches(searcher, &query, &self.counting, self.counting_ways, SPLIT_MIN_DOCS)?;
+            (counted.total, Some((counted.brands, counted.categories)))
         };
         let snippets = if q.top_only {
             None

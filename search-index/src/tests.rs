@@ -562,3 +562,58 @@ fn a_small_write_after_a_settled_bulk_load_does_not_rewrite_the_index() {
     assert_eq!(index.segment_count().expect("segments"), 1);
     assert_eq!(index.count("ten_a").expect("count"), 201);
 }
+
+#[test]
+fn counting_in_ranges_on_several_threads_equals_counting_in_one_pass() {
+    use tantivy::collector::Count;
+
+    use crate::term_counts::{TermCounts, count_matches};
+
+    let index = SearchIndex::in_memory().expect("index");
+    let brands = ["MANN", "BOSCH", "MAHLE", "HENGST"];
+    let docs = (0..300).map(|i| {
+        let mut doc = filter_part(i);
+        doc.brand = Some(brands[i % brands.len()].into());
+        doc.category = (i % 3 != 0).then(|| "滤清器".to_owned());
+        Change::Upsert(doc)
+    });
+    index.apply(docs.clone().take(150), 1).expect("apply");
+    index.apply(docs.skip(150), 2).expect("apply");
+    // Deleted documents stay in their segment until a merge; they must not be counted.
+    index
+        .apply(
+            (0..300).step_by(7).map(|i| Change::Delete {
+                tenant: "ten_a".into(),
+                part_id: format!("f{i}"),
+            }),
+            3,
+        )
+        .expect("delete");
+    let searcher = index.reader.searcher();
+    let executor = tantivy::Executor::multi_thread(3, "test-count-").expect("threads");
+    let term = |field, text: &str| -> Box<dyn tantivy::query::Query> {
+        Box::new(tantivy::query::TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let cases: [(&str, Box<dyn tantivy::query::Query>, usize); 4] = [
+        ("every part", Box::new(tantivy::query::AllQuery), 300 - 43),
+        ("a word", term(index.fields.text_all, "filter"), 300 - 43),
+        ("a brand", term(index.fields.brand, "MANN"), 75 - 11),
+        ("nothing", term(index.fields.text_all, "pump"), 0),
+    ];
+    for (text, matching, expected) in cases {
+        let query = tenant_scoped(&index.fields, "ten_a", vec![(tantivy::query::Occur::Must, matching)]);
+        let (total, brand_counts, category_counts) = searcher
+            .search(&query, &(Count, TermCounts::new("brand"), TermCounts::new("category")))
+            .expect("one pass");
+        for ways in [1, 2, 3, 7] {
+            let counted = count_matches(&searcher, &query, &executor, ways, 1).expect("ranges");
+            assert_eq!(counted.total, total, "{text}, {ways} ways");
+            assert_eq!(counted.brands, brand_counts, "{text}, {ways} ways");
+            assert_eq!(counted.categories, category_counts, "{text}, {ways} ways");
+        }
+        assert_eq!(total, expected, "{text}");
+    }
+}
