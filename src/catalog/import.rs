@@ -45,7 +45,13 @@ pub const MAX_ROWS: u64 = 2_000_000;
 pub const WAIT_MAX_ROWS: u64 = 100_000;
 /// Row problems kept on the job.
 pub const MAX_ISSUES: usize = 1_000;
-const BATCH_ROWS: usize = 1_000;
+/// Parts written per transaction. Each batch costs a fixed number of statements, and on
+/// PostgreSQL each large statement can wait up to 40 ms for a delayed TCP acknowledgement
+/// (sqlx 0.9.0 leaves Nagle's algorithm on), so batches are large: 100,000 parts imported at
+/// 9,100 rows/s on PostgreSQL with 10,000-part batches against 4,900 with 1,000 (SQLite: 26-28k
+/// against 21k at 200,000). The price is that on SQLite other writers wait for a batch's
+/// commit, about 0.4 s.
+const BATCH_ROWS: usize = 10_000;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -278,7 +284,8 @@ impl Job {
             .col_expr(catalog_imports::Column::StartedAt, Expr::value(self.clock.now()))
             .exec(&self.db)
             .await?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        // Two batches read ahead: enough to keep the writer busy, few at 10,000 parts each.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
         let parser = {
             let job = self.parse_handle();
             tokio::task::spawn_blocking(move || parse(&job, tx))
