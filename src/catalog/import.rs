@@ -292,9 +292,13 @@ impl Job {
         };
         let mut issues: Vec<RowIssue> = Vec::new();
         let mut skus = None;
+        let mut statistics = crate::db::GrowthStatistics::new(&["parts", "part_numbers", "fitments"]);
         while let Some(message) = rx.recv().await {
             match message {
-                Message::Batch(batch) => self.write_batch(batch, &mut issues).await?,
+                Message::Batch(batch) => {
+                    let inserted = self.write_batch(batch, &mut issues).await?;
+                    statistics.grown(&self.db, inserted).await?;
+                }
                 Message::Done(all) => skus = Some(all),
                 Message::Failed(reason) => return Err(Error::Internal(anyhow::anyhow!(reason))),
             }
@@ -324,7 +328,8 @@ impl Job {
         }
     }
 
-    async fn write_batch(&self, batch: Batch, issues: &mut Vec<RowIssue>) -> Result<()> {
+    /// Returns how many parts the batch inserted.
+    async fn write_batch(&self, batch: Batch, issues: &mut Vec<RowIssue>) -> Result<u64> {
         let issues_changed = !batch.issues.is_empty() && issues.len() < MAX_ISSUES;
         issues.extend(batch.issues.into_iter().take(MAX_ISSUES.saturating_sub(issues.len())));
         let txn = crate::db::begin_write(&self.db).await?;
@@ -369,7 +374,7 @@ impl Job {
         if let Some(indexer) = &self.indexer {
             indexer.hand_over(written).await;
         }
-        Ok(())
+        Ok(inserted)
     }
 
     async fn deactivate_missing(&self, keep: &HashSet<String>) -> Result<()> {
