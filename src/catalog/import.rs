@@ -297,7 +297,10 @@ impl Job {
             match message {
                 Message::Batch(batch) => {
                     let inserted = self.write_batch(batch, &mut issues).await?;
-                    statistics.grown(&self.db, inserted).await?;
+                    // Only a speed-up: the batches it follows are committed either way.
+                    if let Err(err) = statistics.grown(&self.db, inserted).await {
+                        tracing::warn!(import_id = %self.id, error = %err, "could not refresh table statistics");
+                    }
                 }
                 Message::Done(all) => skus = Some(all),
                 Message::Failed(reason) => return Err(Error::Internal(anyhow::anyhow!(reason))),

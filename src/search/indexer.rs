@@ -10,11 +10,11 @@
 //! would each delete rows the others still need).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use search_index::{Change, FitmentEntry, NumberEntry, NumberKind as IndexKind, PartDoc, SearchIndex};
 use tokio::sync::{Notify, watch};
 
@@ -57,6 +57,10 @@ pub struct Indexer {
     /// the drain lock, and commits before letting go), so drains stop reading the commit
     /// metadata from disk once they have seen it.
     built: AtomicBool,
+    /// The highest change any drain has staged. A drain that fails after staging leaves its
+    /// changes to the next one, so a part new to the index is added without a delete only
+    /// when its change lies above this: no earlier drain can have staged it.
+    staged_up_to: AtomicI64,
     /// Parts as their writers wrote them, by the change that announced each: see
     /// [`Self::hand_over`].
     handed: Mutex<HashMap<i64, Written>>,
@@ -77,6 +81,7 @@ impl Indexer {
             announced: AtomicU64::new(1),
             applied: AtomicU64::new(0),
             built: AtomicBool::new(false),
+            staged_up_to: AtomicI64::new(0),
             handed: Mutex::default(),
             taken: Notify::new(),
         })
@@ -225,6 +230,7 @@ impl Indexer {
         let mut applied = 0;
         let mut staged: Vec<i64> = Vec::new();
         let mut after = 0i64;
+        let staged_before = self.staged_up_to.load(Ordering::SeqCst);
         loop {
             // The outbox is the indexer's own queue across all dealers, not dealer data.
             let rows = search_outbox::Entity::find()
@@ -248,7 +254,7 @@ impl Indexer {
                 let mut unread = Vec::new();
                 for (part, change_id) in parts {
                     match handed.remove(&change_id) {
-                        Some(handed) if handed.part == part && handed.new => {
+                        Some(handed) if handed.part == part && handed.new && change_id > staged_before => {
                             changes.push(first_change_for(tenant, part, &handed.input));
                         }
                         Some(handed) if handed.part == part => {
@@ -271,6 +277,7 @@ impl Indexer {
             }
             let index = Arc::clone(&self.index);
             blocking(move || index.stage(changes)).await?;
+            self.staged_up_to.fetch_max(last, Ordering::SeqCst);
             staged.extend(rows.iter().map(|r| r.id));
             if staged.len() >= COMMIT_EVERY {
                 applied += self.commit(&mut staged, last).await?;
@@ -338,11 +345,17 @@ impl Indexer {
             .await?;
         let mut total = 0;
         for tenant in tenants {
-            let mut pages = parts::Entity::scoped(tenant)
-                .filter(parts::Column::Active.eq(true))
-                .order_by_asc(parts::Column::Id)
-                .paginate(&self.db, BATCH);
-            while let Some(page) = pages.fetch_and_next().await? {
+            // By key, not by offset: a part (re)activated meanwhile would shift an offset's
+            // pages and read a part twice, adding it twice.
+            let mut after: Option<PartId> = None;
+            loop {
+                let mut page = parts::Entity::scoped(tenant).filter(parts::Column::Active.eq(true));
+                if let Some(after) = after {
+                    page = page.filter(parts::Column::Id.gt(after));
+                }
+                let page = page.order_by_asc(parts::Column::Id).limit(BATCH).all(&self.db).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id);
                 let full = store::attach(&self.db, tenant, page).await?;
                 // The index was cleared: every part is new to it.
                 let changes: Vec<Change> = full
