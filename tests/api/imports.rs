@@ -459,10 +459,18 @@ async fn a_reimport_mixing_changed_and_new_parts_replaces_the_changed_numbers() 
     }
 }
 
+/// A search's hits in order (without their scores), total and facets. Text scores depend on
+/// the index's history: a replaced document still counts in its words' statistics until a
+/// merge drops it, so a rebuilt index scores the same hits, in the same order, a little
+/// differently.
 async fn search_hits(app: &TestApp, token: &str, q: &str) -> Value {
     let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
     let mut r = expect_json(app.get(&format!("/v1/search?q={q}"), token).await, StatusCode::OK).await;
-    json!({ "hits": r["hits"].take(), "total": r["total"].take(), "facets": r["facets"].take() })
+    let mut hits = r["hits"].take();
+    for hit in hits.as_array_mut().into_iter().flatten() {
+        hit.as_object_mut().map(|h| h.remove("score"));
+    }
+    json!({ "hits": hits, "total": r["total"].take(), "facets": r["facets"].take() })
 }
 
 #[tokio::test]
