@@ -29,7 +29,7 @@ const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
 /// indexes some 100,000 documents/s per thread) and leaves the other cores to the database
 /// writer; each extra thread also adds a segment per commit for merges to rewrite. On 2 cores,
 /// alternating runs: 200k parts 28,453 / 28,429 rows/s against 25,147 / 25,953 with two
-/// threads, 1M 24,337 / 24,473 against 23,752 / 22,738.
+/// threads, 1M 24,337 / 24,473 against 23,752 / 22,738 (`partsdesk bench catalog --parts N`).
 const WRITER_THREADS: usize = 1;
 
 #[derive(Debug, thiserror::Error)]

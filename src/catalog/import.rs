@@ -49,7 +49,7 @@ pub const MAX_ISSUES: usize = 1_000;
 /// PostgreSQL each large statement can wait up to 40 ms for a delayed TCP acknowledgement
 /// (sqlx 0.9.0 leaves Nagle's algorithm on), so batches are large: 100,000 parts imported at
 /// 9,100 rows/s on PostgreSQL with 10,000-part batches against 4,900 with 1,000 (SQLite: 26-28k
-/// against 21k at 200,000). The price is that on SQLite other writers wait for a batch's
+/// against 21k at 200,000; `partsdesk bench catalog --parts N [--postgres URL]`). The price is that on SQLite other writers wait for a batch's
 /// commit, about 0.4 s.
 const BATCH_ROWS: usize = 10_000;
 

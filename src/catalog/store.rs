@@ -1,7 +1,7 @@
 //! Writing parts: in batches, each part with its numbers, fitments and a search-outbox row,
 //! all in the caller's transaction. Reading parts back with everything attached.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -115,15 +115,13 @@ pub async fn apply(
 ) -> Result<BatchOutcome> {
     let mut outcome = BatchOutcome::default();
     let mut new_parts = Vec::new();
-    let mut changed: Vec<(PartId, PartInput)> = Vec::new();
-    let mut updated_ids: Vec<PartId> = Vec::new();
-    let mut inserted_ids: HashSet<PartId> = HashSet::new();
+    // Each inserted (true) or updated (false) part.
+    let mut changed: Vec<(PartId, PartInput, bool)> = Vec::new();
     for p in planned {
         match p {
             Planned::Insert(id, input) => {
                 new_parts.push(part_model(id, tenant, &input, now, true));
-                inserted_ids.insert(id);
-                changed.push((id, input));
+                changed.push((id, input, true));
                 outcome.inserted += 1;
             }
             Planned::Update(id, input) => {
@@ -132,8 +130,7 @@ pub async fn apply(
                     .filter(parts::Column::Id.eq(id))
                     .exec(conn)
                     .await?;
-                changed.push((id, input));
-                updated_ids.push(id);
+                changed.push((id, input, false));
                 outcome.updated += 1;
             }
             Planned::Unchanged(_) => outcome.unchanged += 1,
@@ -141,6 +138,11 @@ pub async fn apply(
     }
     crate::db::insert_chunked(conn, new_parts).await?;
 
+    let updated_ids: Vec<PartId> = changed
+        .iter()
+        .filter(|(_, _, new)| !new)
+        .map(|(id, _, _)| *id)
+        .collect();
     for chunk in updated_ids.chunks(IN_CHUNK) {
         part_numbers::Entity::scoped_delete(tenant)
             .filter(part_numbers::Column::PartId.is_in(chunk.iter().copied()))
@@ -155,7 +157,7 @@ pub async fn apply(
     let mut numbers = Vec::new();
     let mut fits = Vec::new();
     let mut outbox = Vec::with_capacity(changed.len());
-    for (id, input) in &changed {
+    for (id, input, _) in &changed {
         for n in &input.numbers {
             numbers.push(part_numbers::ActiveModel {
                 id: NotSet,
@@ -191,12 +193,12 @@ pub async fn apply(
     }
     outcome.written = changed
         .into_iter()
-        .filter_map(|(part, input)| {
+        .filter_map(|(part, input, new)| {
             Some(Written {
                 change_id: *change_ids.get(&part)?,
-                new: inserted_ids.contains(&part),
                 part,
                 input,
+                new,
             })
         })
         .collect();

@@ -254,11 +254,12 @@ impl Indexer {
                 let mut unread = Vec::new();
                 for (part, change_id) in parts {
                     match handed.remove(&change_id) {
-                        Some(handed) if handed.part == part && handed.new && change_id > staged_before => {
-                            changes.push(first_change_for(tenant, part, &handed.input));
-                        }
                         Some(handed) if handed.part == part => {
-                            changes.push(change_for(tenant, part, &handed.input));
+                            changes.push(if handed.new && change_id > staged_before {
+                                first_change_for(tenant, part, &handed.input)
+                            } else {
+                                change_for(tenant, part, &handed.input)
+                            });
                         }
                         _ => unread.push(part),
                     }
@@ -268,10 +269,7 @@ impl Indexer {
                 for part in unread {
                     match present.remove(&part) {
                         Some(full) => changes.push(change_for(tenant, part, &full.to_input())),
-                        None => changes.push(Change::Delete {
-                            tenant: tenant.to_string(),
-                            part_id: part.to_string(),
-                        }),
+                        None => changes.push(removal(tenant, part)),
                     }
                 }
             }
@@ -448,10 +446,14 @@ fn change_for(tenant: TenantId, part: PartId, input: &PartInput) -> Change {
     if input.active {
         Change::Upsert(to_doc(tenant, part, input))
     } else {
-        Change::Delete {
-            tenant: tenant.to_string(),
-            part_id: part.to_string(),
-        }
+        removal(tenant, part)
+    }
+}
+
+fn removal(tenant: TenantId, part: PartId) -> Change {
+    Change::Delete {
+        tenant: tenant.to_string(),
+        part_id: part.to_string(),
     }
 }
 
