@@ -141,11 +141,12 @@ pub(crate) struct Fields {
 
 fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Frequencies for BM25, no positions: no query asks where in a text a word stands.
     let text = |stored: bool| {
         let options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer::TEXT)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         );
         if stored { options.set_stored() } else { options }
     };
@@ -199,24 +200,31 @@ pub fn keyword(value: &str) -> String {
 }
 
 /// Fitment terms: make, make+model, with and without year, so that each filter is one term.
-fn fitment_terms(f: &FitmentEntry) -> Vec<String> {
+/// Built by appending rather than `format!`: a part has some twenty of them, and formatting
+/// them was half the instructions of building its document.
+fn fitment_terms(f: &FitmentEntry, terms: &mut Vec<String>) {
+    let term = |parts: &[&str]| {
+        let mut term = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        parts.iter().for_each(|p| term.push_str(p));
+        term
+    };
     let make = keyword(&f.make);
     let model = f.model.as_deref().map(keyword);
-    let mut terms = vec![format!("m:{make}")];
+    terms.push(term(&["m:", &make]));
     if let Some(model) = &model {
-        terms.push(format!("mm:{make}|{model}"));
+        terms.push(term(&["mm:", &make, "|", model]));
     }
     if let (Some(from), Some(to)) = (f.year_from.or(f.year_to), f.year_to.or(f.year_from)) {
         // A fitment spans at most a vehicle generation or two; cap to keep terms bounded.
         for year in from..=to.min(from + 40) {
-            terms.push(format!("y:{year}"));
-            terms.push(format!("my:{make}|{year}"));
+            let year = year.to_string();
+            terms.push(term(&["y:", &year]));
+            terms.push(term(&["my:", &make, "|", &year]));
             if let Some(model) = &model {
-                terms.push(format!("mmy:{make}|{model}|{year}"));
+                terms.push(term(&["mmy:", &make, "|", model, "|", &year]));
             }
         }
     }
-    terms
 }
 
 pub struct SearchIndex {
@@ -430,7 +438,13 @@ impl SearchIndex {
             d.add_text(f.category_text, category);
             d.add_text(f.text_all, category);
         }
-        let fit_terms: std::collections::BTreeSet<String> = doc.fitments.iter().flat_map(fitment_terms).collect();
+        let mut fit_terms = Vec::new();
+        for fit in &doc.fitments {
+            fitment_terms(fit, &mut fit_terms);
+        }
+        // Once each: two fitments of one make share its terms.
+        fit_terms.sort_unstable();
+        fit_terms.dedup();
         for term in fit_terms {
             d.add_text(f.fit, term);
         }
