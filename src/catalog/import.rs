@@ -26,9 +26,9 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::AdminStaff;
-use crate::catalog::part::{Extra, PartInput};
+use crate::catalog::part::Extra;
 use crate::catalog::rows::{Encoding, FileError, Format, RowIssue, Rows, resolve_encoding};
-use crate::catalog::store::{self, BatchOutcome};
+use crate::catalog::store::{self, Existing, Hashed};
 use crate::clock::Clock;
 use crate::db::TenantScoped;
 use crate::entities::{catalog_imports, parts, search_outbox};
@@ -160,10 +160,24 @@ pub struct Job {
 }
 
 struct Batch {
-    inputs: Vec<PartInput>,
+    inputs: Vec<Hashed>,
+    /// A SKU of this batch was also in an earlier one, so is in the catalog by now.
+    repeats_earlier: bool,
     issues: Vec<RowIssue>,
     rejected: u64,
     rows: u64,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Self {
+            inputs: Vec::with_capacity(BATCH_ROWS),
+            repeats_earlier: false,
+            issues: Vec::new(),
+            rejected: 0,
+            rows: 0,
+        }
+    }
 }
 
 enum Message {
@@ -181,13 +195,10 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
             return;
         }
     };
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut batch = Batch {
-        inputs: Vec::with_capacity(BATCH_ROWS),
-        issues: Vec::new(),
-        rejected: 0,
-        rows: 0,
-    };
+    // Each SKU's line, and the batch it was in.
+    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
+    let mut batch_number = 0u64;
+    let mut batch = Batch::new();
     for (line, row) in rows {
         batch.rows += 1;
         let validated = row.and_then(|(request, names)| {
@@ -212,7 +223,8 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
         });
         match validated {
             Ok(input) => {
-                if let Some(previous) = seen.insert(input.sku.clone(), line) {
+                if let Some((previous, in_batch)) = seen.insert(input.sku.clone(), (line, batch_number)) {
+                    batch.repeats_earlier |= in_batch < batch_number;
                     batch.issues.push(RowIssue {
                         severity: "warning".into(),
                         ..RowIssue::error(
@@ -223,7 +235,7 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
                         )
                     });
                 }
-                batch.inputs.push(input);
+                batch.inputs.push(Hashed::new(input));
             }
             Err(issues) => {
                 batch.rejected += 1;
@@ -231,15 +243,8 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
             }
         }
         if batch.inputs.len() >= BATCH_ROWS || batch.rows >= 4 * BATCH_ROWS as u64 {
-            let full = std::mem::replace(
-                &mut batch,
-                Batch {
-                    inputs: Vec::with_capacity(BATCH_ROWS),
-                    issues: Vec::new(),
-                    rejected: 0,
-                    rows: 0,
-                },
-            );
+            let full = std::mem::replace(&mut batch, Batch::new());
+            batch_number += 1;
             if tx.blocking_send(Message::Batch(full)).is_err() {
                 return;
             }
@@ -292,11 +297,18 @@ impl Job {
         };
         let mut issues: Vec<RowIssue> = Vec::new();
         let mut skus = None;
+        // A first import into an empty catalog need not look up the SKUs it brings.
+        let catalog_was_empty = parts::Entity::scoped(self.tenant).one(&self.db).await?.is_none();
         let mut statistics = crate::db::GrowthStatistics::new(&["parts", "part_numbers", "fitments"]);
         while let Some(message) = rx.recv().await {
             match message {
                 Message::Batch(batch) => {
-                    let inserted = self.write_batch(batch, &mut issues).await?;
+                    let existing = if catalog_was_empty && !batch.repeats_earlier {
+                        Existing::None
+                    } else {
+                        Existing::LookUp
+                    };
+                    let inserted = self.write_batch(batch, existing, &mut issues).await?;
                     // Only a speed-up: the batches it follows are committed either way.
                     if let Err(err) = statistics.grown(&self.db, inserted).await {
                         tracing::warn!(import_id = %self.id, error = %err, "could not refresh table statistics");
@@ -332,52 +344,81 @@ impl Job {
     }
 
     /// Returns how many parts the batch inserted.
-    async fn write_batch(&self, batch: Batch, issues: &mut Vec<RowIssue>) -> Result<u64> {
+    async fn write_batch(&self, batch: Batch, existing: Existing, issues: &mut Vec<RowIssue>) -> Result<u64> {
         let issues_changed = !batch.issues.is_empty() && issues.len() < MAX_ISSUES;
         issues.extend(batch.issues.into_iter().take(MAX_ISSUES.saturating_sub(issues.len())));
-        let txn = crate::db::begin_write(&self.db).await?;
-        crate::db::plan_each_run(&txn).await?;
-        let planned = store::plan_by_sku(&txn, self.tenant, batch.inputs).await?;
-        let BatchOutcome {
-            inserted,
-            updated,
-            unchanged,
-            written,
-        } = store::apply(&txn, self.tenant, planned, self.clock.now()).await?;
+        let mut inputs = batch.inputs;
+        let mut existing = existing;
+        loop {
+            let txn = crate::db::begin_write(&self.db).await?;
+            crate::db::plan_each_run(&txn).await?;
+            let planned = store::plan_by_sku(&txn, self.tenant, inputs, existing).await?;
+            let applied = match store::apply(&txn, self.tenant, &planned, self.clock.now()).await {
+                // A part written meanwhile took one of the SKUs planned as new: look them up.
+                Err(Error::Conflict { code: "sku_taken", .. }) if existing == Existing::None => {
+                    drop(txn);
+                    inputs = store::replan(planned);
+                    existing = Existing::LookUp;
+                    continue;
+                }
+                other => other?,
+            };
+            self.record_progress(
+                &txn,
+                batch.rows,
+                batch.rejected,
+                &applied,
+                issues_changed.then_some(&*issues),
+            )
+            .await?;
+            txn.commit().await?;
+            self.progress.fetch_add(batch.rows, Ordering::Relaxed);
+            if let Some(indexer) = &self.indexer {
+                indexer.hand_over(store::written(planned, &applied)).await;
+            }
+            return Ok(applied.inserted);
+        }
+    }
+
+    /// Adds a batch's counts (and the row problems so far, when they changed) to the job, in
+    /// the batch's transaction.
+    async fn record_progress(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        rows: u64,
+        rejected: u64,
+        applied: &store::Applied,
+        issues: Option<&[RowIssue]>,
+    ) -> Result<()> {
         let add = |col: catalog_imports::Column, n: u64| Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX));
         let mut update = catalog_imports::Entity::scoped_update(self.tenant)
             .filter(catalog_imports::Column::Id.eq(self.id))
             .col_expr(
                 catalog_imports::Column::RowsRead,
-                add(catalog_imports::Column::RowsRead, batch.rows),
+                add(catalog_imports::Column::RowsRead, rows),
             )
             .col_expr(
                 catalog_imports::Column::Inserted,
-                add(catalog_imports::Column::Inserted, inserted),
+                add(catalog_imports::Column::Inserted, applied.inserted),
             )
             .col_expr(
                 catalog_imports::Column::Updated,
-                add(catalog_imports::Column::Updated, updated),
+                add(catalog_imports::Column::Updated, applied.updated),
             )
             .col_expr(
                 catalog_imports::Column::Unchanged,
-                add(catalog_imports::Column::Unchanged, unchanged),
+                add(catalog_imports::Column::Unchanged, applied.unchanged),
             )
             .col_expr(
                 catalog_imports::Column::Rejected,
-                add(catalog_imports::Column::Rejected, batch.rejected),
+                add(catalog_imports::Column::Rejected, rejected),
             );
-        if issues_changed {
-            let json = serde_json::to_value(&*issues).map_err(anyhow::Error::from)?;
+        if let Some(issues) = issues {
+            let json = serde_json::to_value(issues).map_err(anyhow::Error::from)?;
             update = update.col_expr(catalog_imports::Column::Errors, Expr::value(json));
         }
-        update.exec(&txn).await?;
-        txn.commit().await?;
-        self.progress.fetch_add(batch.rows, Ordering::Relaxed);
-        if let Some(indexer) = &self.indexer {
-            indexer.hand_over(written).await;
-        }
-        Ok(inserted)
+        update.exec(txn).await?;
+        Ok(())
     }
 
     async fn deactivate_missing(&self, keep: &HashSet<String>) -> Result<()> {

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff};
 use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest, format_price};
-use crate::catalog::store::{self, FullPart, Planned};
+use crate::catalog::store::{self, FullPart, Hashed, Planned};
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, Result};
@@ -197,7 +197,13 @@ async fn create_part(
     let id = PartId::generate();
     let txn = crate::db::begin_write(&state.db).await?;
     // A taken SKU fails on the unique index, answered as 409 `sku_taken`.
-    store::apply(&txn, caller.tenant, vec![Planned::Insert(id, input)], state.clock.now()).await?;
+    store::apply(
+        &txn,
+        caller.tenant,
+        &[Planned::Insert(id, Hashed::new(input))],
+        state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     state.indexer.wait_visible().await;
     let full = find_full(&state.db, caller.tenant, id).await?;
@@ -272,7 +278,13 @@ async fn update_part(
     let request: PartRequest =
         crate::http::extract::parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
     let input = validate(request, &currency)?;
-    store::apply(&txn, caller.tenant, vec![Planned::Update(id, input)], state.clock.now()).await?;
+    store::apply(
+        &txn,
+        caller.tenant,
+        &[Planned::Update(id, Hashed::new(input))],
+        state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     state.indexer.wait_visible().await;
     Ok(axum::Json(find_full(&state.db, caller.tenant, id).await?.into()))

@@ -17,20 +17,45 @@ use crate::ids::{PartId, TenantId};
 /// Ids per `IN (...)` list.
 const IN_CHUNK: usize = 500;
 
+/// A part to write, with the hash of its content (see [`PartInput::content_hash`]). An import
+/// hashes on its file reader's thread, beside the database writer rather than in its way.
+#[derive(Debug)]
+pub struct Hashed {
+    pub input: PartInput,
+    pub hash: String,
+}
+
+impl Hashed {
+    pub fn new(input: PartInput) -> Self {
+        let hash = input.content_hash();
+        Self { input, hash }
+    }
+}
+
 pub enum Planned {
-    Insert(PartId, PartInput),
-    Update(PartId, PartInput),
+    Insert(PartId, Hashed),
+    Update(PartId, Hashed),
     Unchanged(PartId),
 }
 
+impl Planned {
+    /// The part to write again, to plan afresh.
+    fn into_hashed(self) -> Option<Hashed> {
+        match self {
+            Self::Insert(_, hashed) | Self::Update(_, hashed) => Some(hashed),
+            Self::Unchanged(_) => None,
+        }
+    }
+}
+
+/// What a plan applied: counts, and the id of the change that announces each written part
+/// to the indexer.
 #[derive(Debug, Default)]
-pub struct BatchOutcome {
+pub struct Applied {
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// Each inserted or updated part as written, with the id of the change that announces it
-    /// to the indexer.
-    pub written: Vec<Written>,
+    change_ids: HashMap<PartId, i64>,
 }
 
 /// A part as one transaction wrote it.
@@ -43,48 +68,64 @@ pub struct Written {
     pub new: bool,
 }
 
+/// Where the catalog's current parts come from when planning a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Looked up by SKU.
+    LookUp,
+    /// Known to hold none of the batch's SKUs (a first import into an empty catalog), so
+    /// every part is new and nothing is read. Should a concurrent write have added one, the
+    /// insert fails on the unique SKU index and the batch can be planned again with
+    /// [`Existing::LookUp`].
+    None,
+}
+
 /// Decide, by SKU, which inputs are new, changed or unchanged. Later inputs with the same
 /// SKU as an earlier one in the batch win.
 pub async fn plan_by_sku(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
-    inputs: Vec<PartInput>,
+    inputs: Vec<Hashed>,
+    existing: Existing,
 ) -> Result<Vec<Planned>> {
     let mut latest: HashMap<String, usize> = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        latest.insert(input.sku.clone(), i);
+    for (i, hashed) in inputs.iter().enumerate() {
+        latest.insert(hashed.input.sku.clone(), i);
     }
-    let mut existing: HashMap<String, (PartId, String)> = HashMap::with_capacity(inputs.len());
-    let skus: Vec<&String> = latest.keys().collect();
-    for chunk in skus.chunks(IN_CHUNK) {
-        let rows: Vec<(PartId, String, String)> = parts::Entity::scoped(tenant)
-            .select_only()
-            .columns([parts::Column::Id, parts::Column::Sku, parts::Column::ContentHash])
-            .filter(parts::Column::Sku.is_in(chunk.iter().map(|s| s.as_str())))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        existing.extend(rows.into_iter().map(|(id, sku, hash)| (sku, (id, hash))));
+    let mut current: HashMap<String, (PartId, String)> = HashMap::new();
+    if existing == Existing::LookUp {
+        let skus: Vec<&String> = latest.keys().collect();
+        for chunk in skus.chunks(IN_CHUNK) {
+            let rows: Vec<(PartId, String, String)> = parts::Entity::scoped(tenant)
+                .select_only()
+                .columns([parts::Column::Id, parts::Column::Sku, parts::Column::ContentHash])
+                .filter(parts::Column::Sku.is_in(chunk.iter().map(|s| s.as_str())))
+                .into_tuple()
+                .all(conn)
+                .await?;
+            current.extend(rows.into_iter().map(|(id, sku, hash)| (sku, (id, hash))));
+        }
     }
     Ok(inputs
         .into_iter()
         .enumerate()
-        .filter(|(i, input)| latest.get(&input.sku) == Some(i))
-        .map(|(_, input)| match existing.get(&input.sku) {
-            Some((id, hash)) if *hash == input.content_hash() => Planned::Unchanged(*id),
-            Some((id, _)) => Planned::Update(*id, input),
-            None => Planned::Insert(PartId::generate(), input),
+        .filter(|(i, hashed)| latest.get(&hashed.input.sku) == Some(i))
+        .map(|(_, hashed)| match current.get(&hashed.input.sku) {
+            Some((id, hash)) if *hash == hashed.hash => Planned::Unchanged(*id),
+            Some((id, _)) => Planned::Update(*id, hashed),
+            None => Planned::Insert(PartId::generate(), hashed),
         })
         .collect())
 }
 
-fn part_model(
-    id: PartId,
-    tenant: TenantId,
-    input: &PartInput,
-    now: DateTime<Utc>,
-    created: bool,
-) -> parts::ActiveModel {
+/// The parts of a plan that failed, to plan again (a plan made with [`Existing::None`] holds
+/// only inserts, so none is lost).
+pub fn replan(planned: Vec<Planned>) -> Vec<Hashed> {
+    planned.into_iter().filter_map(Planned::into_hashed).collect()
+}
+
+fn part_model(id: PartId, tenant: TenantId, hashed: &Hashed, now: DateTime<Utc>, created: bool) -> parts::ActiveModel {
+    let input = &hashed.input;
     parts::ActiveModel {
         id: Set(id),
         tenant_id: Set(tenant),
@@ -99,50 +140,48 @@ fn part_model(
         stock: Set(input.stock),
         active: Set(input.active),
         attributes: Set(Value::Object(input.attributes.clone())),
-        content_hash: Set(input.content_hash()),
+        content_hash: Set(hashed.hash.clone()),
         created_at: if created { Set(now) } else { NotSet },
         updated_at: Set(now),
     }
 }
 
 /// Apply a plan. Every inserted or updated part gets a search-outbox row in the same
-/// transaction, so the index can never miss a committed change.
+/// transaction, so the index can never miss a committed change. The plan is only read, so
+/// that a batch that fails can be planned again.
 pub async fn apply(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
-    planned: Vec<Planned>,
+    planned: &[Planned],
     now: DateTime<Utc>,
-) -> Result<BatchOutcome> {
-    let mut outcome = BatchOutcome::default();
+) -> Result<Applied> {
+    let mut applied = Applied::default();
     let mut new_parts = Vec::new();
-    // Each inserted (true) or updated (false) part.
-    let mut changed: Vec<(PartId, PartInput, bool)> = Vec::new();
+    // Each inserted or updated part.
+    let mut changed: Vec<(PartId, &PartInput)> = Vec::new();
+    let mut updated_ids: Vec<PartId> = Vec::new();
     for p in planned {
         match p {
-            Planned::Insert(id, input) => {
-                new_parts.push(part_model(id, tenant, &input, now, true));
-                changed.push((id, input, true));
-                outcome.inserted += 1;
+            Planned::Insert(id, hashed) => {
+                new_parts.push(part_model(*id, tenant, hashed, now, true));
+                changed.push((*id, &hashed.input));
+                applied.inserted += 1;
             }
-            Planned::Update(id, input) => {
+            Planned::Update(id, hashed) => {
                 parts::Entity::scoped_update(tenant)
-                    .set(part_model(id, tenant, &input, now, false))
-                    .filter(parts::Column::Id.eq(id))
+                    .set(part_model(*id, tenant, hashed, now, false))
+                    .filter(parts::Column::Id.eq(*id))
                     .exec(conn)
                     .await?;
-                changed.push((id, input, false));
-                outcome.updated += 1;
+                changed.push((*id, &hashed.input));
+                updated_ids.push(*id);
+                applied.updated += 1;
             }
-            Planned::Unchanged(_) => outcome.unchanged += 1,
+            Planned::Unchanged(_) => applied.unchanged += 1,
         }
     }
     crate::db::insert_chunked(conn, new_parts).await?;
 
-    let updated_ids: Vec<PartId> = changed
-        .iter()
-        .filter(|(_, _, new)| !new)
-        .map(|(id, _, _)| *id)
-        .collect();
     for chunk in updated_ids.chunks(IN_CHUNK) {
         part_numbers::Entity::scoped_delete(tenant)
             .filter(part_numbers::Column::PartId.is_in(chunk.iter().copied()))
@@ -157,7 +196,7 @@ pub async fn apply(
     let mut numbers = Vec::new();
     let mut fits = Vec::new();
     let mut outbox = Vec::with_capacity(changed.len());
-    for (id, input, _) in &changed {
+    for (id, input) in &changed {
         for n in &input.numbers {
             numbers.push(part_numbers::ActiveModel {
                 id: NotSet,
@@ -187,22 +226,33 @@ pub async fn apply(
     }
     crate::db::insert_chunked(conn, numbers).await?;
     crate::db::insert_chunked(conn, fits).await?;
-    let mut change_ids: HashMap<PartId, i64> = HashMap::with_capacity(changed.len());
+    applied.change_ids.reserve(changed.len());
     for row in crate::db::insert_returning(conn, outbox, "id, part_id").await? {
-        change_ids.insert(row.try_get("", "part_id")?, row.try_get("", "id")?);
+        applied
+            .change_ids
+            .insert(row.try_get("", "part_id")?, row.try_get("", "id")?);
     }
-    outcome.written = changed
+    Ok(applied)
+}
+
+/// The parts a committed plan wrote, each with the change that announces it.
+pub fn written(planned: Vec<Planned>, applied: &Applied) -> Vec<Written> {
+    planned
         .into_iter()
-        .filter_map(|(part, input, new)| {
+        .filter_map(|p| {
+            let (part, hashed, new) = match p {
+                Planned::Insert(id, hashed) => (id, hashed, true),
+                Planned::Update(id, hashed) => (id, hashed, false),
+                Planned::Unchanged(_) => return None,
+            };
             Some(Written {
-                change_id: *change_ids.get(&part)?,
+                change_id: *applied.change_ids.get(&part)?,
                 part,
-                input,
+                input: hashed.input,
                 new,
             })
         })
-        .collect();
-    Ok(outcome)
+        .collect()
 }
 
 pub fn outbox_row(tenant: TenantId, part: PartId, now: DateTime<Utc>) -> search_outbox::ActiveModel {

@@ -486,3 +486,92 @@ async fn a_new_installation_counts_its_empty_index_as_built() {
     assert_eq!(app.state.indexer.index().count(&owner.tenant_id).expect("count"), 7);
     assert!(app.state.indexer.index().last_applied().expect("meta") > Some(0));
 }
+
+#[tokio::test]
+async fn a_first_import_repeating_a_sku_in_a_later_batch_updates_it() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    // More rows than one batch writes (10,000): the last row repeats the first SKU, which the
+    // first batch put in the catalog before the last one is written.
+    let mut csv = String::from("sku,name,price\n");
+    for i in 0..10_050 {
+        csv.push_str(&format!("BP-{i:05},刹车片(前),{}.00\n", 100 + i % 50));
+    }
+    csv.push_str("BP-00000,刹车片(后),99.50\n");
+    let job = import_csv(&app, &owner.token, &csv).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        (
+            job["inserted"].as_i64(),
+            job["updated"].as_i64(),
+            job["rows_read"].as_i64()
+        ),
+        (Some(10_050), Some(1), Some(10_051)),
+        "{job}"
+    );
+    let parts = expect_json(
+        app.get("/v1/parts?sku_prefix=BP-00000", &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(parts["items"].as_array().map(Vec::len), Some(1), "{parts}");
+    assert_eq!(parts["items"][0]["name"], "刹车片(后)", "{parts}");
+    assert_eq!(parts["items"][0]["price"], "99.50", "{parts}");
+}
+
+/// A batch planned without looking its SKUs up (a first import into an empty catalog) finds
+/// one taken by a write meanwhile: its insert fails on the unique SKU index, and the batch,
+/// planned again with lookups, updates that part instead of failing the import.
+#[tokio::test]
+async fn a_batch_planned_as_all_new_is_planned_again_when_a_sku_was_taken_meanwhile() {
+    use partsdesk::catalog::part::{Extra, PartRequest};
+    use partsdesk::catalog::store::{self, Existing, Hashed};
+    use partsdesk::clock::Clock;
+    use partsdesk::ids::TenantId;
+
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let tenant: TenantId = owner.tenant_id.parse().expect("tenant id");
+    // The write meanwhile.
+    import_csv(&app, &owner.token, "sku,name\nBP-1,刹车片\n").await;
+
+    let inputs = || {
+        ["BP-1", "BP-2"]
+            .map(|sku| {
+                let request: PartRequest =
+                    serde_json::from_value(json!({"sku": sku, "name": "刹车片(前)", "price": "268.00"}))
+                        .expect("request");
+                Hashed::new(request.validate("CNY", Extra::Reject).expect("valid"))
+            })
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    let db = &app.state.db;
+    let now = app.clock.now();
+    let txn = partsdesk::db::begin_write(db).await.expect("begin");
+    let planned = store::plan_by_sku(&txn, tenant, inputs(), Existing::None)
+        .await
+        .expect("plan");
+    let failed = store::apply(&txn, tenant, &planned, now).await;
+    assert!(
+        matches!(failed, Err(partsdesk::error::Error::Conflict { code: "sku_taken", .. })),
+        "{failed:?}"
+    );
+    drop(txn);
+
+    let txn = partsdesk::db::begin_write(db).await.expect("begin");
+    let planned = store::plan_by_sku(&txn, tenant, store::replan(planned), Existing::LookUp)
+        .await
+        .expect("plan");
+    let applied = store::apply(&txn, tenant, &planned, now).await.expect("apply");
+    txn.commit().await.expect("commit");
+    assert_eq!((applied.inserted, applied.updated), (1, 1));
+    let parts = expect_json(app.get("/v1/parts?sku_prefix=BP-", &owner.token).await, StatusCode::OK).await;
+    let names: Vec<(&str, &str)> = parts["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|p| Some((p["sku"].as_str()?, p["name"].as_str()?)))
+        .collect();
+    assert_eq!(names, [("BP-1", "刹车片(前)"), ("BP-2", "刹车片(前)")], "{parts}");
+}
