@@ -25,6 +25,14 @@ use crate::entities::{parts, search_outbox};
 use crate::error::Result;
 use crate::ids::{PartId, TenantId};
 
+/// An outbox row as a drain reads it (not when it was written, which only operators read).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Pending {
+    id: i64,
+    tenant_id: TenantId,
+    part_id: PartId,
+}
+
 /// Outbox rows read (and parts loaded) at a time.
 const BATCH: u64 = 5_000;
 /// Most changes staged before a commit (a commit syncs to disk, so bulk loads commit rarely).
@@ -233,10 +241,17 @@ impl Indexer {
         let staged_before = self.staged_up_to.load(Ordering::SeqCst);
         loop {
             // The outbox is the indexer's own queue across all dealers, not dealer data.
-            let rows = search_outbox::Entity::find()
+            let rows: Vec<Pending> = search_outbox::Entity::find()
+                .select_only()
+                .columns([
+                    search_outbox::Column::Id,
+                    search_outbox::Column::TenantId,
+                    search_outbox::Column::PartId,
+                ])
                 .filter(search_outbox::Column::Id.gt(after))
                 .order_by_asc(search_outbox::Column::Id)
                 .limit(BATCH)
+                .into_model()
                 .all(&self.db)
                 .await?;
             let Some(last) = rows.last().map(|r| r.id) else {
@@ -297,7 +312,7 @@ impl Indexer {
     }
 
     /// The handed-over parts of these changes, leaving none of them behind.
-    fn take_handed(&self, rows: &[search_outbox::Model]) -> HashMap<i64, Written> {
+    fn take_handed(&self, rows: &[Pending]) -> HashMap<i64, Written> {
         let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
         if handed.is_empty() {
             return HashMap::new();
