@@ -420,19 +420,30 @@ impl SearchIndex {
         let mut variants = vec![text.to_owned()];
         let lower = text.to_lowercase();
         for group in synonyms {
-            let found: Vec<&String> = group
+            let found: Vec<(&String, Vec<(usize, usize)>)> = group
                 .iter()
-                .filter(|t| !t.is_empty() && lower.contains(&t.to_lowercase()))
+                .filter(|t| !t.is_empty())
+                .filter_map(|t| {
+                    let spans = synonym_spans(&lower, &t.to_lowercase());
+                    (!spans.is_empty()).then_some((t, spans))
+                })
                 .collect();
-            let longest = found.iter().copied().filter(|t| {
+            let longest = found.iter().filter(|(t, _)| {
                 let t = t.to_lowercase();
                 !found
                     .iter()
-                    .any(|other| other.len() > t.len() && other.to_lowercase().contains(&t))
+                    .any(|(other, _)| other.len() > t.len() && other.to_lowercase().contains(&t))
             });
-            for term in longest {
-                for other in group.iter().filter(|o| *o != term) {
-                    let variant = lower.replace(&term.to_lowercase(), other);
+            for (term, spans) in longest {
+                for other in group.iter().filter(|o| o != term) {
+                    let mut variant = String::with_capacity(lower.len() + other.len());
+                    let mut at = 0;
+                    for &(start, end) in spans {
+                        variant.push_str(&lower[at..start]);
+                        variant.push_str(other);
+                        at = end;
+                    }
+                    variant.push_str(&lower[at..]);
                     if !variants.contains(&variant) && variants.len() < 16 {
                         variants.push(variant);
                     }
@@ -856,6 +867,36 @@ mod tests {
     }
 }
 
+/// Where `term` stands in `text` (both lower-case), as whole words where it has Latin letters
+/// or digits at its edges: `pad` is not in `padding` nor in `wiperpad`, but it is in `pads`,
+/// and the inflection goes with it, since the analyzer stems it away anyway (so `brake pads`
+/// becomes `刹车片`, not `刹车片s`). Chinese has no word edges to respect.
+fn synonym_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
+    let latin = |c: char| c.is_alphanumeric() && !analyzer::is_cjk(c);
+    let starts_latin = term.chars().next().is_some_and(latin);
+    let ends_latin = term.chars().next_back().is_some_and(latin);
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(term) {
+        let start = from + found;
+        let mut end = start + term.len();
+        from = end;
+        if starts_latin && text[..start].chars().next_back().is_some_and(latin) {
+            continue;
+        }
+        if ends_latin {
+            let suffix: usize = text[end..].chars().take_while(|c| latin(*c)).map(char::len_utf8).sum();
+            if !matches!(&text[end..end + suffix], "" | "s" | "es") {
+                continue;
+            }
+            end += suffix;
+            from = end;
+        }
+        spans.push((start, end));
+    }
+    spans
+}
+
 #[cfg(test)]
 mod variant_tests {
     use super::SearchIndex;
@@ -869,5 +910,22 @@ mod variant_tests {
             SearchIndex::variants("空调滤", &group),
             ["空调滤", "空调滤清器", "空调格"]
         );
+    }
+
+    #[test]
+    fn latin_synonyms_replace_whole_words_with_their_plural() {
+        let group = vec![vec!["刹车片".to_owned(), "brake pad".to_owned()]];
+        assert_eq!(
+            SearchIndex::variants("Brake Pads x2", &group),
+            ["Brake Pads x2", "刹车片 x2"]
+        );
+        assert_eq!(
+            SearchIndex::variants("rear brake pad", &group),
+            ["rear brake pad", "rear 刹车片"]
+        );
+        // Not a word of its own here.
+        assert_eq!(SearchIndex::variants("brake padding", &group), ["brake padding"]);
+        assert_eq!(SearchIndex::variants("xbrake pad", &group), ["xbrake pad"]);
+        assert_eq!(SearchIndex::variants("前刹车片", &group), ["前刹车片", "前brake pad"]);
     }
 }
