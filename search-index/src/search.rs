@@ -869,8 +869,8 @@ mod tests {
 
 /// Where `term` stands in `text` (both lower-case), as whole words where it has Latin letters
 /// or digits at its edges: `pad` is not in `padding` nor in `wiperpad`, but it is in `pads`,
-/// and the inflection goes with it, since the analyzer stems it away anyway (so `brake pads`
-/// becomes `刹车片`, not `刹车片s`). Chinese has no word edges to respect.
+/// and the plural or possessive goes with it, since the analyzer drops it anyway (so
+/// `brake pads` becomes `刹车片`, not `刹车片s`). Chinese has no word edges to respect.
 fn synonym_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
     let latin = |c: char| c.is_alphanumeric() && !analyzer::is_cjk(c);
     let starts_latin = term.chars().next().is_some_and(latin);
@@ -880,19 +880,23 @@ fn synonym_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
     while let Some(found) = text[from..].find(term) {
         let start = from + found;
         let mut end = start + term.len();
-        from = end;
-        if starts_latin && text[..start].chars().next_back().is_some_and(latin) {
-            continue;
-        }
-        if ends_latin {
-            let suffix: usize = text[end..].chars().take_while(|c| latin(*c)).map(char::len_utf8).sum();
-            if !matches!(&text[end..end + suffix], "" | "s" | "es") {
-                continue;
-            }
-            end += suffix;
+        let whole = if ends_latin {
+            let rest = &text[end..];
+            let suffix = ["'s", "’s", "es", "s", ""]
+                .into_iter()
+                .find(|s| rest.starts_with(s) && !rest[s.len()..].chars().next().is_some_and(latin));
+            end += suffix.map_or(0, str::len);
+            suffix.is_some()
+        } else {
+            true
+        };
+        if whole && !(starts_latin && text[..start].chars().next_back().is_some_and(latin)) {
+            spans.push((start, end));
             from = end;
+        } else {
+            // Not a word of its own here; it may still be one from the next character on.
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
         }
-        spans.push((start, end));
     }
     spans
 }
@@ -927,5 +931,11 @@ mod variant_tests {
         assert_eq!(SearchIndex::variants("brake padding", &group), ["brake padding"]);
         assert_eq!(SearchIndex::variants("xbrake pad", &group), ["xbrake pad"]);
         assert_eq!(SearchIndex::variants("前刹车片", &group), ["前刹车片", "前brake pad"]);
+        assert_eq!(
+            SearchIndex::variants("the brake pad's wear", &group),
+            ["the brake pad's wear", "the 刹车片 wear"]
+        );
+        let words = vec![vec!["a a".to_owned(), "b".to_owned()]];
+        assert_eq!(SearchIndex::variants("ba a a", &words), ["ba a a", "ba b"]);
     }
 }

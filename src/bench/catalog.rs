@@ -326,7 +326,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
     let (mut check, mut write) = (Duration::ZERO, Duration::ZERO);
     // CPU time of every thread of the process while importing: steadier than wall time on a
     // shared machine, and it shows how much of the two cores an import keeps busy.
-    let mut cpu = Duration::ZERO;
+    let (mut cpu, mut cpu_wall) = (Duration::ZERO, Duration::ZERO);
     let mut rows = 0u64;
     for t in 0..tenants {
         let now = clock.now();
@@ -343,7 +343,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         let file = dir.join(format!("catalog-{t}.csv"));
         generator::write_csv(&parts, &file)?;
 
-        let cpu_started = cpu_time::ProcessTime::now();
+        let cpu_started = (cpu_time::ProcessTime::now(), Instant::now());
         let started = Instant::now();
         let path = file.clone();
         let inspected = tokio::task::spawn_blocking(move || import::inspect(&path, Format::Csv, None)).await??;
@@ -369,7 +369,8 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         // Until every row is searchable.
         while state.indexer.drain().await? > 0 {}
         write += started.elapsed();
-        cpu += cpu_started.elapsed();
+        cpu += cpu_started.0.elapsed();
+        cpu_wall += cpu_started.1.elapsed();
         anyhow::ensure!(done.state == "succeeded", "import failed: {:?}", done.failure);
         rows += u64::try_from(done.inserted)?;
         tenant_ids.push(tenant.id);
@@ -397,7 +398,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         "  CPU time (all threads) {:>7.1} s  {:>9.1} us/row, {:.2} cores busy",
         cpu.as_secs_f64(),
         cpu.as_secs_f64() * 1e6 / rows.max(1) as f64,
-        cpu.as_secs_f64() / total.as_secs_f64().max(1e-9)
+        cpu.as_secs_f64() / cpu_wall.as_secs_f64().max(1e-9)
     );
     println!(
         "  index size {:.1} MiB in {} segments; peak RSS so far {:.0} MiB",

@@ -186,6 +186,26 @@ enum Message {
     Failed(String),
 }
 
+/// The SKUs of a file read so far: the line each was last on, and in which batch.
+#[derive(Default)]
+struct SeenSkus {
+    lines: HashMap<String, (u64, u64)>,
+    batch: u64,
+}
+
+impl SeenSkus {
+    /// `sku` is on `line` of the current batch. Returns the line it was on before, if any,
+    /// and whether that was in an earlier batch (so already written when this one is).
+    fn note(&mut self, sku: &str, line: u64) -> Option<(u64, bool)> {
+        let (previous, batch) = self.lines.insert(sku.to_owned(), (line, self.batch))?;
+        Some((previous, batch < self.batch))
+    }
+
+    fn next_batch(&mut self) {
+        self.batch += 1;
+    }
+}
+
 /// Read the file on a blocking thread, validating rows into batches.
 fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
     let rows = match Rows::open(&job.path, job.format, job.encoding) {
@@ -195,9 +215,7 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
             return;
         }
     };
-    // Each SKU's line, and the batch it was in.
-    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
-    let mut batch_number = 0u64;
+    let mut seen = SeenSkus::default();
     let mut batch = Batch::new();
     for (line, row) in rows {
         batch.rows += 1;
@@ -223,8 +241,8 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
         });
         match validated {
             Ok(input) => {
-                if let Some((previous, in_batch)) = seen.insert(input.sku.clone(), (line, batch_number)) {
-                    batch.repeats_earlier |= in_batch < batch_number;
+                if let Some((previous, earlier_batch)) = seen.note(&input.sku, line) {
+                    batch.repeats_earlier |= earlier_batch;
                     batch.issues.push(RowIssue {
                         severity: "warning".into(),
                         ..RowIssue::error(
@@ -244,14 +262,14 @@ fn parse(job: &Job, tx: tokio::sync::mpsc::Sender<Message>) {
         }
         if batch.inputs.len() >= BATCH_ROWS || batch.rows >= 4 * BATCH_ROWS as u64 {
             let full = std::mem::replace(&mut batch, Batch::new());
-            batch_number += 1;
+            seen.next_batch();
             if tx.blocking_send(Message::Batch(full)).is_err() {
                 return;
             }
         }
     }
     let _ = tx.blocking_send(Message::Batch(batch));
-    let _ = tx.blocking_send(Message::Done(seen.into_keys().collect()));
+    let _ = tx.blocking_send(Message::Done(seen.lines.into_keys().collect()));
 }
 
 impl Job {
@@ -356,7 +374,7 @@ impl Job {
             let applied = match store::apply(&txn, self.tenant, &planned, self.clock.now()).await {
                 // A part written meanwhile took one of the SKUs planned as new: look them up.
                 Err(Error::Conflict { code: "sku_taken", .. }) if existing == Existing::None => {
-                    drop(txn);
+                    txn.rollback().await?;
                     inputs = store::replan(planned);
                     existing = Existing::LookUp;
                     continue;
@@ -739,4 +757,20 @@ async fn list_imports(State(state): State<AppState>, caller: AdminStaff) -> Resu
     Ok(axum::Json(ImportList {
         items: rows.into_iter().map(|m| ImportResponse::new(m, now)).collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeenSkus;
+
+    #[test]
+    fn a_sku_seen_in_an_earlier_batch_is_told_from_one_repeated_within_its_batch() {
+        let mut seen = SeenSkus::default();
+        assert_eq!(seen.note("BP-1", 2), None);
+        assert_eq!(seen.note("BP-1", 3), Some((2, false)));
+        seen.next_batch();
+        assert_eq!(seen.note("BP-2", 4), None);
+        assert_eq!(seen.note("BP-1", 5), Some((3, true)));
+        assert_eq!(seen.note("BP-1", 6), Some((5, false)));
+    }
 }
