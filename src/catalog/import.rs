@@ -369,8 +369,11 @@ impl Job {
         let mut existing = existing;
         loop {
             let txn = crate::db::begin_write(&self.db).await?;
+            // Custom plans for the lookups, which read tables this import grows; cached ones for
+            // the inserts' foreign-key checks.
             crate::db::plan_each_run(&txn).await?;
             let planned = store::plan_by_sku(&txn, self.tenant, inputs, existing).await?;
+            crate::db::plan_as_usual(&txn).await?;
             let applied = match store::apply(&txn, self.tenant, &planned, self.clock.now()).await {
                 // A part written meanwhile took one of the SKUs planned as new: look them up.
                 Err(Error::Conflict { code: "sku_taken", .. }) if existing == Existing::None => {
