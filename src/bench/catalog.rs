@@ -41,6 +41,10 @@ pub struct CatalogBenchArgs {
     /// Benchmark on this PostgreSQL (a fresh schema, dropped afterwards) instead of SQLite.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// Import without the search index and stop: the database writes alone, the bound of an
+    /// import (no searches are measured).
+    #[arg(long)]
+    pub database_only: bool,
     /// Keep the SQLite database and index in this directory (to `serve --data-dir` it after).
     /// A directory kept by an earlier run with the same `--parts`, `--tenants` and `--seed` is
     /// reused: the import is skipped and only the searches run.
@@ -294,9 +298,22 @@ pub(crate) struct Prepared {
     pub catalogs: Vec<Vec<GenPart>>,
 }
 
+/// Whether an import also builds the search index, as the server's does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Indexing {
+    On,
+    Off,
+}
+
 /// Imports `parts` generated parts for each of `tenants` dealers through the server's import
 /// path, printing rows/s, index size and peak RSS.
-pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed: u64) -> anyhow::Result<Prepared> {
+pub(crate) async fn prepare(
+    target: &Target,
+    tenants: usize,
+    parts: usize,
+    seed: u64,
+    indexing: Indexing,
+) -> anyhow::Result<Prepared> {
     let dir = target.dir.as_path();
     let db = target.connect().await?;
     crate::db::migrate(&db).await?;
@@ -316,7 +333,9 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
     // As in the server: the indexer runs beside the import, nudged after every batch.
-    state.indexer.spawn();
+    if indexing == Indexing::On {
+        state.indexer.spawn();
+    }
 
     if target.reused {
         return reuse(target, state, clock, tenants, parts, seed).await;
@@ -352,7 +371,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         let started = Instant::now();
         let done = Job {
             db: db.clone(),
-            indexer: Some(Arc::clone(&state.indexer)),
+            indexer: (indexing == Indexing::On).then(|| Arc::clone(&state.indexer)),
             clock: Arc::clone(&clock),
             id: job_row.id,
             tenant: tenant.id,
@@ -367,7 +386,7 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         .run()
         .await?;
         // Until every row is searchable.
-        while state.indexer.drain().await? > 0 {}
+        while indexing == Indexing::On && state.indexer.drain().await? > 0 {}
         write += started.elapsed();
         cpu += cpu_started.0.elapsed();
         cpu_wall += cpu_started.1.elapsed();
@@ -385,7 +404,12 @@ pub(crate) async fn prepare(target: &Target, tenants: usize, parts: usize, seed:
         per_sec(check)
     );
     println!(
-        "  write database+index  {:>8.1} s  {:>9.0} rows/s",
+        "  write {:<15} {:>8.1} s  {:>9.0} rows/s",
+        if indexing == Indexing::On {
+            "database+index"
+        } else {
+            "database only"
+        },
         write.as_secs_f64(),
         per_sec(write)
     );
@@ -470,7 +494,8 @@ pub(crate) async fn settle(state: &AppState) -> anyhow::Result<()> {
 }
 
 pub async fn run(args: CatalogBenchArgs) -> anyhow::Result<()> {
-    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), true).await?;
+    // Measuring the database alone needs an import to measure.
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), !args.database_only).await?;
     let result = bench(&args, &target).await;
     target.close().await?;
     result
@@ -490,7 +515,21 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         clock,
         tenant_ids,
         catalogs,
-    } = prepare(target, args.tenants, args.parts, args.seed).await?;
+    } = prepare(
+        target,
+        args.tenants,
+        args.parts,
+        args.seed,
+        if args.database_only {
+            Indexing::Off
+        } else {
+            Indexing::On
+        },
+    )
+    .await?;
+    if args.database_only {
+        return Ok(());
+    }
     let db = state.db.clone();
     settle(&state).await?;
 

@@ -139,7 +139,7 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
         tenant_ids,
         catalogs,
         ..
-    } = prepare(target, 1, args.parts, args.seed).await?;
+    } = prepare(target, 1, args.parts, args.seed, crate::bench::catalog::Indexing::On).await?;
     let tenant = tenant_ids[0];
     let parts = &catalogs[0];
     let key = shop_key(&state, tenant).await?;

@@ -39,10 +39,11 @@ pub enum Planned {
 }
 
 impl Planned {
-    /// The part to write again, to plan afresh.
-    fn into_hashed(self) -> Option<Hashed> {
+    /// The part this writes, with whether it is new; `None` if unchanged.
+    fn into_write(self) -> Option<(PartId, Hashed, bool)> {
         match self {
-            Self::Insert(_, hashed) | Self::Update(_, hashed) => Some(hashed),
+            Self::Insert(id, hashed) => Some((id, hashed, true)),
+            Self::Update(id, hashed) => Some((id, hashed, false)),
             Self::Unchanged(_) => None,
         }
     }
@@ -121,7 +122,11 @@ pub async fn plan_by_sku(
 /// The parts of a plan that failed, to plan again (a plan made with [`Existing::None`] holds
 /// only inserts, so none is lost).
 pub fn replan(planned: Vec<Planned>) -> Vec<Hashed> {
-    planned.into_iter().filter_map(Planned::into_hashed).collect()
+    planned
+        .into_iter()
+        .filter_map(Planned::into_write)
+        .map(|(_, hashed, _)| hashed)
+        .collect()
 }
 
 fn part_model(id: PartId, tenant: TenantId, hashed: &Hashed, now: DateTime<Utc>, created: bool) -> parts::ActiveModel {
@@ -159,7 +164,6 @@ pub async fn apply(
     let mut new_parts = Vec::new();
     // Each inserted or updated part.
     let mut changed: Vec<(PartId, &PartInput)> = Vec::new();
-    let mut updated_ids: Vec<PartId> = Vec::new();
     for p in planned {
         match p {
             Planned::Insert(id, hashed) => {
@@ -174,7 +178,6 @@ pub async fn apply(
                     .exec(conn)
                     .await?;
                 changed.push((*id, &hashed.input));
-                updated_ids.push(*id);
                 applied.updated += 1;
             }
             Planned::Unchanged(_) => applied.unchanged += 1,
@@ -182,6 +185,13 @@ pub async fn apply(
     }
     crate::db::insert_chunked(conn, new_parts).await?;
 
+    let updated_ids: Vec<PartId> = planned
+        .iter()
+        .filter_map(|p| match p {
+            Planned::Update(id, _) => Some(*id),
+            _ => None,
+        })
+        .collect();
     for chunk in updated_ids.chunks(IN_CHUNK) {
         part_numbers::Entity::scoped_delete(tenant)
             .filter(part_numbers::Column::PartId.is_in(chunk.iter().copied()))
@@ -239,12 +249,8 @@ pub async fn apply(
 pub fn written(planned: Vec<Planned>, applied: &Applied) -> Vec<Written> {
     planned
         .into_iter()
-        .filter_map(|p| {
-            let (part, hashed, new) = match p {
-                Planned::Insert(id, hashed) => (id, hashed, true),
-                Planned::Update(id, hashed) => (id, hashed, false),
-                Planned::Unchanged(_) => return None,
-            };
+        .filter_map(Planned::into_write)
+        .filter_map(|(part, hashed, new)| {
             Some(Written {
                 change_id: *applied.change_ids.get(&part)?,
                 part,

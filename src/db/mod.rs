@@ -68,9 +68,9 @@ pub async fn plan_each_run(txn: &DatabaseTransaction) -> Result<(), DbErr> {
 
 /// PostgreSQL only: back to cached plans after [`plan_each_run`], within the transaction.
 /// Inserts need it: each foreign-key check is a prepared query too, run once per inserted row,
-/// and planning every one of them afresh made an import's inserts take half again as long
-/// (10,000 parts with their numbers: 1.6 s against 0.9 s; `partsdesk bench catalog --parts
-/// 100000 --postgres URL`).
+/// and planning every one of them afresh slowed imports by a third (100,000 parts: 5,193 and
+/// 5,657 rows/s against 7,756 and 7,998; `partsdesk bench catalog --parts 100000 --postgres
+/// URL`).
 pub async fn plan_as_usual(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -130,8 +130,9 @@ const INSERT_CHUNK: usize = 1_000;
 /// Rows per insert from JSON on PostgreSQL (bounds the size of one parameter).
 const JSON_INSERT_CHUNK: usize = 10_000;
 /// Rows per multi-row `VALUES` insert on SQLite. Every full chunk of a table is the same
-/// statement, prepared once per connection and then only bound; a row costs some 60% less
-/// SQLite time than extracting it from a JSON parameter, the way PostgreSQL is fed.
+/// statement, prepared once per connection and then only bound. Extracting every cell from a
+/// JSON parameter instead, the way PostgreSQL is fed, was the largest share of SQLite's time
+/// in an import (profiled under `partsdesk bench catalog --parts 200000`).
 const VALUES_INSERT_ROWS: usize = 200;
 
 /// Inserts rows with as few and as cheap statements as each database allows (see
@@ -177,26 +178,22 @@ fn insert_statements<A: sea_orm::ActiveModelTrait>(
     backend: sea_orm::DatabaseBackend,
 ) -> Vec<sea_orm::Statement> {
     use sea_orm::{DatabaseBackend, EntityTrait, QueryTrait};
-    let Some(columns) = common_columns(&models) else {
-        return models
+    let sea_orm_inserts = |models: &[A]| {
+        models
             .chunks(INSERT_CHUNK)
             .map(|chunk| A::Entity::insert_many(chunk.to_vec()).build(backend))
-            .collect();
+            .collect()
+    };
+    let Some(columns) = common_columns(&models) else {
+        return sea_orm_inserts(&models);
     };
     match backend {
         DatabaseBackend::Sqlite => values_statements(&mut models, &columns),
-        _ => {
-            let json: Option<Vec<sea_orm::Statement>> = models
-                .chunks(JSON_INSERT_CHUNK)
-                .map(|chunk| postgres_json_statement(chunk, &columns))
-                .collect();
-            json.unwrap_or_else(|| {
-                models
-                    .chunks(INSERT_CHUNK)
-                    .map(|chunk| A::Entity::insert_many(chunk.to_vec()).build(backend))
-                    .collect()
-            })
-        }
+        _ => models
+            .chunks(JSON_INSERT_CHUNK)
+            .map(|chunk| postgres_json_statement(chunk, &columns))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_else(|| sea_orm_inserts(&models)),
     }
 }
 
