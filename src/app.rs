@@ -146,6 +146,20 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([HeaderName::from_static(request_id::HEADER), header::RETRY_AFTER])
 }
 
+/// Brings a database up to this version: the migrations, then what an upgrade derives from
+/// the history (the metric rollups of a database that had history before they existed). Every
+/// command runs it before touching the data.
+pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
+    crate::db::migrate(db).await.context("applying migrations")?;
+    let derived = crate::metrics::rollup::derive_missing(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("deriving metric rollups: {e}"))?;
+    if derived > 0 {
+        tracing::info!(dealers = derived, "metric rollups derived from the history");
+    }
+    Ok(())
+}
+
 /// Serve until `shutdown` completes; in-flight requests are allowed to finish. Starts the
 /// search indexer.
 pub async fn serve(

@@ -106,7 +106,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -114,21 +114,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             crate::catalog::cli::import(&config, db, args).await
         }
         Command::Reindex => {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             crate::catalog::cli::reindex(&config, db).await
         }
         Command::Remind { tenant } => {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             let only = match tenant {
                 Some(key) => Some(crate::catalog::cli::find_tenant(&db, &key).await?.id),
                 None => None,
@@ -146,7 +146,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             let dealers = match tenant {
                 Some(key) => vec![crate::catalog::cli::find_tenant(&db, &key).await?],
                 None => crate::entities::tenants::Entity::find().all(&db).await?,
@@ -170,7 +170,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
-            db::migrate(&db).await.context("applying migrations")?;
+            app::prepare_database(&db).await?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;

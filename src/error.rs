@@ -1,15 +1,10 @@
-//! The one error type of the service layer and its single conversion into an RFC 9457
-//! `application/problem+json` response.
+//! The one error type below the HTTP edge. It says what went wrong in the caller's terms
+//! (a field, a missing resource, a state that does not allow the request) and knows nothing
+//! of HTTP: `http::problem` turns it into an RFC 9457 response, in one place.
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-use crate::http::request_id;
-
-pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// One invalid input, named by a JSON pointer into the request (`/lines/0/quantity`) or by
 /// `query.<name>` / `path.<name>` / `header.<name>` for the other parts of a request.
@@ -87,22 +82,6 @@ impl Error {
         Self::Forbidden { detail: detail.into() }
     }
 
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } | Self::WrongState { .. } => StatusCode::CONFLICT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
@@ -120,7 +99,8 @@ impl Error {
         }
     }
 
-    fn field_errors(&self) -> Vec<FieldError> {
+    /// The fields at fault, for the problem body.
+    pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             Self::Validation(errors) => errors.clone(),
             Self::BadRequest {
@@ -135,85 +115,6 @@ impl Error {
             } => vec![FieldError::new(field.clone(), code, detail.clone())],
             _ => Vec::new(),
         }
-    }
-}
-
-/// The body of every error response (RFC 9457).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    /// A URI naming the problem type: `urn:partsdesk:problem:<code>`.
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// Stable machine-readable code; the same as the last segment of `type`.
-    pub code: String,
-    /// Each invalid field; empty when the problem is not about a field.
-    pub errors: Vec<FieldError>,
-    /// The `x-request-id` of the request, to quote when reporting a problem.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// For a request the resource's current state does not allow: that state (e.g. `sent`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<String>,
-}
-
-impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> Self {
-        Self {
-            type_uri: format!("urn:partsdesk:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail,
-            code: code.to_owned(),
-            errors,
-            request_id: request_id::current(),
-            current_status: None,
-        }
-    }
-}
-
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, axum::Json(self)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
-        response
-    }
-}
-
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        let detail = match &self {
-            Self::Internal(err) => {
-                tracing::error!(error = ?err, "internal error");
-                "the server failed to handle this request; quote the request id when reporting it".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let mut problem = Problem::new(status, self.code(), detail, self.field_errors());
-        if let Self::WrongState { current, .. } = &self {
-            problem.current_status = Some(current.clone());
-        }
-        let mut response = problem.into_response();
-        match self {
-            Self::TooManyRequests { retry_after_secs } => {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            }
-            Self::Unauthorized { .. } => {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            _ => {}
-        }
-        response
     }
 }
 

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod inquiries;
 pub mod jobs;
 pub mod metrics;
+pub mod money;
 pub mod openapi;
 pub mod ops;
 pub mod orders;

@@ -10,7 +10,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::AppState;
-use crate::error::{PROBLEM_CONTENT_TYPE, Problem};
+use crate::http::problem::{PROBLEM_CONTENT_TYPE, Problem};
 
 const DESCRIPTION: &str = r#"partsdesk answers repair shops' parts inquiries for auto-parts dealers.
 

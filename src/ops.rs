@@ -35,7 +35,7 @@ async fn healthz() -> axum::Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "operations", summary = "Readiness", security(()),
     responses(
         (status = 200, body = Health),
-        (status = 503, description = "Database unreachable (`unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unreachable (`unavailable`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Health>, Error> {
     crate::db::ping(&state.db).await.map_err(|err| {

@@ -9,6 +9,8 @@ pub const EMAIL_MAX: usize = 254;
 pub const PHONE_MAX: usize = 40;
 pub const ADDRESS_MAX: usize = 500;
 pub const NOTES_MAX: usize = 2000;
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_CHARS: usize = 128;
 
 #[derive(Default)]
 pub struct Validator {
@@ -64,12 +66,11 @@ impl Validator {
     }
 
     pub fn password(&mut self, field: &str, value: &str) {
-        use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
         let chars = value.chars().count();
-        if chars < MIN_PASSWORD_CHARS {
-            self.error(field, "too_short", format!("at least {MIN_PASSWORD_CHARS} characters"));
-        } else if chars > MAX_PASSWORD_CHARS {
-            self.error(field, "too_long", format!("at most {MAX_PASSWORD_CHARS} characters"));
+        if chars < PASSWORD_MIN_CHARS {
+            self.error(field, "too_short", format!("at least {PASSWORD_MIN_CHARS} characters"));
+        } else if chars > PASSWORD_MAX_CHARS {
+            self.error(field, "too_long", format!("at most {PASSWORD_MAX_CHARS} characters"));
         }
     }
 

@@ -9,10 +9,10 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::auth::jwt::TokenError;
 use crate::auth::sessions::Account;
 use crate::db::TenantScoped;
+use crate::entities::Role;
 use crate::entities::{customers, users};
 use crate::error::Error;
 use crate::ids::{ApiKeyId, TenantId, UserId};

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
+use crate::entities::Role;
 use crate::ids::{TenantId, UserId};
 
 pub const ISSUER: &str = "partsdesk";

@@ -7,9 +7,6 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
-pub const MAX_PASSWORD_CHARS: usize = 128;
-
 /// Verified against when the email is unknown, so that a login for a missing account takes
 /// as long as one with a wrong password and does not reveal which emails exist.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("partsdesk-dummy-password").unwrap_or_default());

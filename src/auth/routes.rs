@@ -74,8 +74,8 @@ const BAD_LOGIN: Error = Error::Unauthorized {
     security(()),
     responses(
         (status = 200, description = "Logged in", body = SessionResponse),
-        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json",
+        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`rate_limited`)", body = crate::http::problem::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]

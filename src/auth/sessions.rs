@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::auth::Role;
+use crate::entities::Role;
 use crate::entities::users;
 use crate::ids::{TenantId, UserId};
 

@@ -14,13 +14,13 @@ use search_index::baseline::RawIndex;
 use search_index::{NumberEntry, NumberKind, PartDoc, SearchIndex};
 
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::bench::generator::{self, GenPart, VEHICLES};
 use crate::catalog::import::{self, Job, Mode};
 use crate::catalog::numbers::normalize;
 use crate::catalog::rows::Format;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Secret};
+use crate::entities::Role;
 use crate::entities::users;
 use crate::ids::{TenantId, UserId};
 use crate::search::routes::SearchParams;
@@ -316,7 +316,7 @@ pub(crate) async fn prepare(
 ) -> anyhow::Result<Prepared> {
     let dir = target.dir.as_path();
     let db = target.connect().await?;
-    crate::db::migrate(&db).await?;
+    crate::app::prepare_database(&db).await?;
     let config = Config {
         data_dir: dir.to_owned(),
         database_url: target.url.clone(),
@@ -390,7 +390,11 @@ pub(crate) async fn prepare(
         write += started.elapsed();
         cpu += cpu_started.0.elapsed();
         cpu_wall += cpu_started.1.elapsed();
-        anyhow::ensure!(done.state == "succeeded", "import failed: {:?}", done.failure);
+        anyhow::ensure!(
+            done.state == crate::entities::ImportState::Succeeded,
+            "import failed: {:?}",
+            done.failure
+        );
         rows += u64::try_from(done.inserted)?;
         tenant_ids.push(tenant.id);
         catalogs.push(parts);

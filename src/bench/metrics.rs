@@ -15,7 +15,8 @@ use super::catalog::{Target, peak_rss_mib};
 use crate::clock::{Clock, SystemClock};
 use crate::db::insert_chunked;
 use crate::entities::{
-    customers, events, inquiries, inquiry_lines, order_lines, orders, parts, quote_lines, quotes, tenants,
+    Confidence, LineStatus, QuoteStatus, customers, events, inquiries, inquiry_lines, order_lines, orders, parts,
+    quote_lines, quotes, tenants,
 };
 use crate::ids::{
     CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId,
@@ -220,9 +221,9 @@ impl Batch {
         let sent_at = (sent && received + response < now).then_some(received + response);
         let accepted = sent_at.is_some() && rng.random_bool(accept_share);
         let status = match (sent_at, accepted) {
-            (None, _) => "draft",
-            (Some(_), true) => "accepted",
-            (Some(_), false) => "expired",
+            (None, _) => QuoteStatus::Draft,
+            (Some(_), true) => QuoteStatus::Accepted,
+            (Some(_), false) => QuoteStatus::Expired,
         };
         self.inquiries.push(inquiries::Model {
             id: inquiry,
@@ -232,7 +233,7 @@ impl Batch {
             reference: None,
             vehicle: None,
             warnings: json!([]),
-            status: status.into(),
+            status,
             line_count: lines,
             received_at: received,
             updated_at: received,
@@ -242,7 +243,7 @@ impl Batch {
             tenant_id: t,
             inquiry_id: inquiry,
             customer_id: customer,
-            status: status.into(),
+            status,
             currency: "CNY".into(),
             note: None,
             auto_sent: false,
@@ -265,7 +266,7 @@ impl Batch {
             let line = InquiryLineId::generate();
             let quote_line = QuoteLineId::generate();
             let offered = rng.random_bool(0.85);
-            let confidence = ["exact", "high", "low"][rng.random_range(0..3)];
+            let confidence = [Confidence::Exact, Confidence::High, Confidence::Low][rng.random_range(0..3)];
             self.inquiry_lines.push(inquiry_lines::Model {
                 id: line,
                 tenant_id: t,
@@ -276,7 +277,7 @@ impl Batch {
                 brand: None,
                 quantity: 2,
                 note: None,
-                confidence: confidence.into(),
+                confidence,
                 candidates: json!([]),
             });
             let buy = accepted && offered && (position == 0 || rng.random_bool(0.6));
@@ -287,8 +288,12 @@ impl Batch {
                 inquiry_line_id: line,
                 position,
                 requested_quantity: 2,
-                status: if offered { "offered" } else { "no_offer" }.into(),
-                confidence: confidence.into(),
+                status: if offered {
+                    LineStatus::Offered
+                } else {
+                    LineStatus::NoOffer
+                },
+                confidence,
                 note: None,
                 changed_by_staff: rng.random_bool(0.1),
                 customer_id: customer,
@@ -457,7 +462,7 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
         rebuilt.rows,
         started.elapsed().as_secs_f64()
     );
-    let today = crate::reminders::engine::today(&tenant, now);
+    let today = tenant.today(now);
     let period = |days: i64| crate::metrics::Period {
         from: today - chrono::Duration::days(days - 1),
         to: today,

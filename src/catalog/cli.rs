@@ -127,7 +127,7 @@ pub async fn import(config: &Config, db: DatabaseConnection, args: ImportArgs) -
     eprintln!(
         "import {}: {} | read {} inserted {} updated {} unchanged {} rejected {} deactivated {}",
         done.id,
-        done.state,
+        done.state.as_str(),
         done.rows_read,
         done.inserted,
         done.updated,

@@ -11,12 +11,12 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::AnyStaff;
-use crate::catalog::part::format_price;
 use crate::catalog::rows::EXPORT_HEADER;
 use crate::catalog::store::{self, FullPart};
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::ids::{PartId, TenantId};
+use crate::money::format_price;
 
 const PAGE: u64 = 1_000;
 

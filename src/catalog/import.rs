@@ -31,7 +31,7 @@ use crate::catalog::rows::{Encoding, FileError, Format, RowIssue, Rows, resolve_
 use crate::catalog::store::{self, Existing, Hashed};
 use crate::clock::Clock;
 use crate::db::TenantScoped;
-use crate::entities::{catalog_imports, parts, search_outbox};
+use crate::entities::{ImportState, catalog_imports, parts, search_outbox};
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::{ImportId, PartId, TenantId, UserId};
@@ -115,7 +115,7 @@ pub async fn create_job(
         catalog_imports::ActiveModel {
             id: Set(ImportId::generate()),
             tenant_id: Set(tenant),
-            state: Set("queued".into()),
+            state: Set(ImportState::Queued),
             format: Set(match inspected.format {
                 Format::Csv => "csv",
                 Format::Ndjson => "ndjson",
@@ -281,10 +281,10 @@ impl Job {
         }
         let now = self.clock.now();
         let (state, failure) = match &result {
-            Ok(()) => ("succeeded", None),
+            Ok(()) => (ImportState::Succeeded, None),
             Err(err) => {
                 tracing::error!(import_id = %self.id, error = %err, "import failed");
-                ("failed", Some(err.to_string()))
+                (ImportState::Failed, Some(err.to_string()))
             }
         };
         catalog_imports::Entity::scoped_update(self.tenant)
@@ -303,7 +303,7 @@ impl Job {
     async fn execute(&self) -> Result<()> {
         catalog_imports::Entity::scoped_update(self.tenant)
             .filter(catalog_imports::Column::Id.eq(self.id))
-            .col_expr(catalog_imports::Column::State, Expr::value("running"))
+            .col_expr(catalog_imports::Column::State, Expr::value(ImportState::Running))
             .col_expr(catalog_imports::Column::StartedAt, Expr::value(self.clock.now()))
             .exec(&self.db)
             .await?;
@@ -487,8 +487,8 @@ impl Job {
 pub async fn fail_interrupted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
     // Runs at start-up across every dealer: no tenant is acting.
     let result = catalog_imports::Entity::update_many()
-        .filter(catalog_imports::Column::State.is_in(["queued", "running"]))
-        .col_expr(catalog_imports::Column::State, Expr::value("failed"))
+        .filter(catalog_imports::Column::State.is_in([ImportState::Queued, ImportState::Running]))
+        .col_expr(catalog_imports::Column::State, Expr::value(ImportState::Failed))
         .col_expr(
             catalog_imports::Column::Failure,
             Expr::value(
@@ -538,7 +538,7 @@ impl ImportResponse {
     fn new(m: catalog_imports::Model, now: DateTime<Utc>) -> Self {
         Self {
             id: m.id,
-            state: m.state,
+            state: m.state.as_str().to_owned(),
             format: m.format,
             mode: m.mode,
             encoding: m.encoding,
@@ -647,9 +647,9 @@ usable header, in the wrong encoding or with too many rows is refused whole (422
     responses(
         (status = 202, description = "Accepted; follow `Location` for progress", body = ImportResponse),
         (status = 200, description = "Finished (`wait=true`)", body = ImportResponse),
-        (status = 413, description = "Larger than 1 GiB (`payload_too_large`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not CSV or NDJSON (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No usable header, wrong encoding or too many rows (`validation_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 1 GiB (`payload_too_large`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or NDJSON (`unsupported_media_type`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No usable header, wrong encoding or too many rows (`validation_failed`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn create_import(

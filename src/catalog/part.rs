@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::catalog::numbers::{self, ParsedNumber};
 use crate::error::FieldError;
+use crate::money::parse_price;
 use crate::validate::Validator;
 
 /// Field limits (documented in the API description).
@@ -20,8 +21,6 @@ pub const NUMBERS_PER_PART_MAX: usize = 200;
 pub const FITMENTS_PER_PART_MAX: usize = 500;
 pub const ATTRIBUTES_MAX_BYTES: usize = 8 * 1024;
 pub const STOCK_MAX: i64 = 1_000_000_000;
-/// Largest list price in minor units (one billion in major units).
-pub const PRICE_MAX_MINOR: i64 = 100_000_000_000;
 
 /// A number with an optional brand: `"TOYOTA:04465 02061"` or `{"brand": "TOYOTA", "number": "04465 02061"}`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -169,38 +168,6 @@ impl PartInput {
 pub enum Extra {
     Reject,
     KeepAsAttributes,
-}
-
-/// `"268"`, `"268.5"`, `268.50` to minor units; at most two decimals.
-pub fn parse_price(value: &Value) -> Result<Option<i64>, &'static str> {
-    let text = match value {
-        Value::Null => return Ok(None),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s.trim().is_empty() => return Ok(None),
-        Value::String(s) => s.trim().replace([',', '¥', '￥'], ""),
-        _ => return Err("a price such as 268.00"),
-    };
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("a non-negative price such as 268.00");
-    }
-    if frac.len() > 2 {
-        return Err("at most two decimals");
-    }
-    let whole: i64 = whole.parse().map_err(|_| "price too large")?;
-    let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
-    let minor = whole
-        .checked_mul(100)
-        .and_then(|w| w.checked_add(frac))
-        .ok_or("price too large")?;
-    if minor > PRICE_MAX_MINOR {
-        return Err("price too large");
-    }
-    Ok(Some(minor))
-}
-
-pub fn format_price(minor: i64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
 }
 
 fn parse_stock(value: &Value) -> Result<i64, &'static str> {
@@ -419,22 +386,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn prices_are_exact() {
-        assert_eq!(parse_price(&json!("268")), Ok(Some(26_800)));
-        assert_eq!(parse_price(&json!("268.5")), Ok(Some(26_850)));
-        assert_eq!(parse_price(&json!(268.55)), Ok(Some(26_855)));
-        assert_eq!(parse_price(&json!(0.1)), Ok(Some(10)));
-        assert_eq!(parse_price(&json!("1,299.00")), Ok(Some(129_900)));
-        assert_eq!(parse_price(&json!("")), Ok(None));
-        assert!(parse_price(&json!("12.345")).is_err());
-        assert!(parse_price(&json!("-1")).is_err());
-        assert!(parse_price(&json!("abc")).is_err());
-        assert!(parse_price(&json!("99999999999999999999")).is_err());
-        assert_eq!(format_price(26_855), "268.55");
-        assert_eq!(format_price(5), "0.05");
-    }
 
     #[test]
     fn a_request_becomes_numbers_of_each_kind() {

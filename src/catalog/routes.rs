@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff};
-use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest, format_price};
+use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest};
 use crate::catalog::store::{self, FullPart, Hashed, Planned};
 use crate::db::TenantScoped;
 use crate::entities::parts;
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{PartId, TenantId};
+use crate::money::format_price;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -185,7 +186,7 @@ async fn list_parts(
     security(("staff_token" = [])),
     responses(
         (status = 201, body = PartResponse),
-        (status = 409, description = "SKU already in the catalog (`sku_taken`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "SKU already in the catalog (`sku_taken`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn create_part(

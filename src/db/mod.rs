@@ -330,13 +330,9 @@ fn scalar_cell(value: sea_orm::Value) -> Option<serde_json::Value> {
     })
 }
 
+/// The schema only; `app::prepare_database` also derives what an upgrade adds to the data.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await?;
-    // A database that had history before the rollups existed gets them derived.
-    crate::metrics::rollup::derive_missing(db)
-        .await
-        .map_err(|e| DbErr::Custom(format!("deriving metric rollups: {e}")))?;
-    Ok(())
+    Migrator::up(db, None).await
 }
 
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::ImportState;
 use crate::ids::{ImportId, TenantId, UserId};
 
 #[sea_orm::model]
@@ -10,8 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: ImportId,
     pub tenant_id: TenantId,
-    /// `queued`, `running`, `succeeded` or `failed`.
-    pub state: String,
+    pub state: ImportState,
     pub format: String,
     pub mode: String,
     pub encoding: String,

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::QuoteStatus;
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, TenantId};
 
 /// An inquiry from a shop: what it asked for, with the vehicle it named.
@@ -20,7 +21,7 @@ pub struct Model {
     pub vehicle: Option<Json>,
     pub warnings: Json,
     /// Mirrors the quote's status, so inquiries can be filtered by it.
-    pub status: String,
+    pub status: QuoteStatus,
     pub line_count: i32,
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

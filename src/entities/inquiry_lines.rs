@@ -1,5 +1,6 @@
 use sea_orm::entity::prelude::*;
 
+use super::Confidence;
 use crate::ids::{InquiryId, InquiryLineId, TenantId};
 
 /// One asked-for part, with the candidates the matcher found at the time.
@@ -17,8 +18,8 @@ pub struct Model {
     pub brand: Option<String>,
     pub quantity: i32,
     pub note: Option<String>,
-    /// The best candidate's confidence: `exact`, `high`, `low` or `none`.
-    pub confidence: String,
+    /// The best candidate's confidence.
+    pub confidence: Confidence,
     /// Exactly what the matcher saw and decided, kept for the dealer's review.
     pub candidates: Json,
 }

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod catalog_imports;
 pub mod catalog_synonyms;
 pub mod customers;
+mod enums;
 pub mod events;
 pub mod fitments;
 pub mod idempotency_keys;
@@ -24,3 +25,5 @@ pub mod tenants;
 pub mod users;
 pub mod webhook_deliveries;
 pub mod webhooks;
+
+pub use enums::{Confidence, DeliveryState, ImportState, LineStatus, QuoteStatus, ReminderStatus, Role};

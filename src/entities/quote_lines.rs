@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::{Confidence, LineStatus};
 use crate::ids::{CustomerId, InquiryLineId, QuoteId, QuoteLineId, TenantId};
 
 /// One line of a quote, answering one inquiry line.
@@ -16,9 +17,9 @@ pub struct Model {
     pub position: i32,
     pub requested_quantity: i32,
     /// `offered`, `no_offer` (nothing matched or nothing priced) or `unavailable` (staff said so).
-    pub status: String,
+    pub status: LineStatus,
     /// The matcher's confidence in the line's first option.
-    pub confidence: String,
+    pub confidence: Confidence,
     pub note: Option<String>,
     /// Staff changed what the matcher proposed (feeds the auto-match rate).
     pub changed_by_staff: bool,

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::QuoteStatus;
 use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
 
 /// The dealer's answer to one inquiry.
@@ -13,7 +14,7 @@ pub struct Model {
     pub tenant_id: TenantId,
     pub inquiry_id: InquiryId,
     pub customer_id: CustomerId,
-    pub status: String,
+    pub status: QuoteStatus,
     pub currency: String,
     pub note: Option<String>,
     /// Sent without a person reviewing it (the dealer's `auto_send` setting).

@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::ReminderStatus;
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
 
 /// A predicted replenishment: the customer will likely need the part again around
@@ -17,8 +18,7 @@ pub struct Model {
     /// The last purchase before the prediction: it identifies the cycle, so one cycle never
     /// gets two reminders.
     pub cycle_start: DateTime<Utc>,
-    /// `due`, `snoozed`, `done` (contacted), `dismissed` or `converted`.
-    pub status: String,
+    pub status: ReminderStatus,
     pub expected_on: NaiveDate,
     pub remind_on: NaiveDate,
     pub interval_days: i32,

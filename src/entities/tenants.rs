@@ -28,3 +28,16 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The dealer's IANA zone, in which its days, reports and reminders are reckoned. Sign-up
+    /// accepts only valid zones; a row edited by hand falls back to Shanghai.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The dealer's calendar day at `now`.
+    pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.tz()).date_naive()
+    }
+}

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
-use crate::auth::Role;
+use super::Role;
 use crate::ids::{TenantId, UserId};
 
 #[sea_orm::model]

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use super::DeliveryState;
 use crate::ids::{ApiKeyId, DeliveryId, TenantId, WebhookId};
 
 /// One webhook message and the state of its delivery (the persisted queue).
@@ -19,7 +20,7 @@ pub struct Model {
     /// The exact bytes signed and sent, so every retry is identical.
     pub body: String,
     /// `pending`, `delivered` or `failed` (gave up).
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,

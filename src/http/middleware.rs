@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{PROBLEM_CONTENT_TYPE, Problem};
+use crate::http::problem::{PROBLEM_CONTENT_TYPE, Problem};
 
 pub async fn ensure_problem_body(request: Request, next: Next) -> Response {
     let response = next.run(request).await;

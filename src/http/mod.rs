@@ -5,4 +5,5 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;
+pub mod problem;
 pub mod request_id;

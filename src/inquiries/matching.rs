@@ -11,55 +11,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::catalog::numbers;
-use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
+pub use crate::entities::Confidence;
 use crate::entities::{fitments, parts};
 use crate::error::Result;
 use crate::ids::{PartId, TenantId};
+use crate::money::format_price;
 
 /// Candidates kept per line.
 pub const CANDIDATES_PER_LINE: usize = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// Nothing in the catalog matched.
-    None,
-    /// A name match the vehicle does not confirm, a partial number with several hits, or a
-    /// number one character off.
-    Low,
-    /// An equivalent by interchange, a number whose brand differs from the one asked for, a
-    /// partial number with a single hit, or a name match that fits the vehicle.
-    High,
-    /// The number asked for is the part's own SKU, article, OE or supersession number, with
-    /// the brand asked for (if any).
-    Exact,
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::High => "high",
-            Self::Exact => "exact",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "exact" => Self::Exact,
-            "high" => Self::High,
-            "low" => Self::Low,
-            _ => Self::None,
-        }
-    }
-
-    /// Confident enough to quote without a person checking.
-    pub fn is_confident(self) -> bool {
-        self >= Self::High
-    }
-}
 
 /// What the engine saw for one candidate, stored with the line so the dealer reviews exactly
 /// that.
@@ -627,12 +587,5 @@ mod tests {
     fn makes_compare_across_spellings() {
         assert_eq!(canonical_make("VW"), canonical_make("Volkswagen"));
         assert_eq!(canonical_make("丰田"), "TOYOTA");
-    }
-
-    #[test]
-    fn confidence_orders_from_none_to_exact() {
-        assert!(Confidence::Exact > Confidence::High);
-        assert!(Confidence::High.is_confident());
-        assert!(!Confidence::Low.is_confident());
     }
 }

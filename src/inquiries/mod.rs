@@ -236,7 +236,7 @@ fn shop_view(
     ShopInquiryResponse {
         id: inquiry.id,
         reference: inquiry.reference.clone(),
-        status: inquiry.status.clone(),
+        status: inquiry.status.as_str().to_owned(),
         vehicle: inquiry.vehicle.clone().and_then(|v| serde_json::from_value(v).ok()),
         warnings: serde_json::from_value(inquiry.warnings.clone()).unwrap_or_default(),
         lines: lines
@@ -312,7 +312,7 @@ pub async fn receive(
         reference: input.reference,
         vehicle: input.vehicle.as_ref().and_then(|v| serde_json::to_value(v).ok()),
         warnings: json!(input.warnings),
-        status: QuoteStatus::Draft.as_str().to_owned(),
+        status: QuoteStatus::Draft,
         line_count: i32::try_from(input.lines.len()).unwrap_or(i32::MAX),
         received_at: now,
         updated_at: now,
@@ -332,14 +332,14 @@ pub async fn receive(
             brand: line.brand,
             quantity: line.quantity,
             note: line.note,
-            confidence: matched.confidence.as_str().to_owned(),
+            confidence: matched.confidence,
             candidates: serde_json::to_value(&matched.candidates).unwrap_or_default(),
         })
         .collect();
 
     let mut shown = inquiry.clone();
     if auto_send {
-        shown.status = QuoteStatus::Sent.as_str().to_owned();
+        shown.status = QuoteStatus::Sent;
     }
     let response = Stored {
         status: 201,
@@ -374,7 +374,7 @@ pub async fn receive(
             tenant_id: Set(shop.tenant),
             inquiry_id: Set(inquiry_id),
             customer_id: Set(customer),
-            status: Set(QuoteStatus::Draft.as_str().to_owned()),
+            status: Set(QuoteStatus::Draft),
             currency: Set(tenant.currency.clone()),
             note: Set(None),
             auto_sent: Set(false),

@@ -162,7 +162,7 @@ async fn list(
                 id: i.id,
                 customer_id: i.customer_id,
                 reference: i.reference,
-                status: i.status,
+                status: i.status.as_str().to_owned(),
                 line_count: i.line_count,
                 received_at: i.received_at,
             })
@@ -214,7 +214,7 @@ async fn get_inquiry(
         },
         api_key_id: inquiry.api_key_id,
         reference: inquiry.reference,
-        status: inquiry.status,
+        status: inquiry.status.as_str().to_owned(),
         vehicle: inquiry.vehicle.and_then(|v| serde_json::from_value(v).ok()),
         warnings: serde_json::from_value(inquiry.warnings).unwrap_or_default(),
         lines: lines
@@ -227,7 +227,7 @@ async fn get_inquiry(
                 brand: l.brand,
                 quantity: l.quantity,
                 note: l.note,
-                confidence: super::matching::Confidence::parse(&l.confidence),
+                confidence: l.confidence,
                 candidates: serde_json::from_value(l.candidates).unwrap_or_default(),
             })
             .collect(),

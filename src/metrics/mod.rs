@@ -10,8 +10,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::catalog::part::format_price;
 use crate::error::{Error, FieldError, Result};
+use crate::money::format_price;
 use query::Counts;
 
 /// The definitions, exactly as computed.

@@ -13,10 +13,10 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::db::TenantScoped;
+use crate::entities::{Confidence, LineStatus, ReminderStatus};
 use crate::entities::{inquiries, metric_rollups, orders, quote_lines, quotes, reminders, tenants};
 use crate::error::Result;
 use crate::ids::{CustomerId, TenantId};
-use crate::inquiries::matching::Confidence;
 
 /// The spans each change is added to: a period reads the longest spans that fit in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,13 +133,19 @@ pub fn split_ms(text: &str) -> impl Iterator<Item = i64> + '_ {
 /// [`super::DEFINITIONS`]: every line counts; a line counts as quoted when it was sent with a
 /// price, as bought when the shop then bought it, and as auto-matched when it was quoted from
 /// a confident match that staff left unchanged.
-pub fn line_delta(sent: bool, status: &str, confidence: &str, changed_by_staff: bool, bought: bool) -> Delta {
-    let quoted = sent && status == crate::quotes::draft::LineStatus::Offered.as_str();
+pub fn line_delta(
+    sent: bool,
+    status: LineStatus,
+    confidence: Confidence,
+    changed_by_staff: bool,
+    bought: bool,
+) -> Delta {
+    let quoted = sent && status == LineStatus::Offered;
     Delta {
         lines: 1,
         quoted: i64::from(quoted),
         bought: i64::from(quoted && bought),
-        auto_matched: i64::from(quoted && Confidence::parse(confidence).is_confident() && !changed_by_staff),
+        auto_matched: i64::from(quoted && confidence.is_confident() && !changed_by_staff),
         ..Delta::default()
     }
 }
@@ -176,9 +182,7 @@ pub async fn add(
         return Ok(());
     }
     lock(txn, tenant.id, customer).await?;
-    let day = at
-        .with_timezone(&crate::reminders::engine::time_zone(tenant))
-        .date_naive();
+    let day = at.with_timezone(&tenant.tz()).date_naive();
     use metric_rollups::Column as C;
     let table = Alias::new("metric_rollups");
     let excluded = Alias::new("excluded");
@@ -246,7 +250,7 @@ pub struct Rebuilt {
 /// committed before the rebuild read it or adds itself after the rebuild commits; other
 /// dealers are not held up. SQLite has one writer at a time, so there every write waits.
 pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Rebuilt> {
-    let tz = crate::reminders::engine::time_zone(tenant);
+    let tz = tenant.tz();
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         txn.execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -281,7 +285,7 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         put(customer, at, &one_inquiry);
     }
 
-    type LineRow = (CustomerId, DateTime<Utc>, bool, String, String, bool, bool);
+    type LineRow = (CustomerId, DateTime<Utc>, bool, LineStatus, Confidence, bool, bool);
     let lines: Vec<LineRow> = quote_lines::Entity::scoped(tenant.id)
         .select_only()
         .columns([
@@ -297,7 +301,7 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         .all(&txn)
         .await?;
     for (customer, at, sent, status, confidence, changed, bought) in lines {
-        put(customer, at, &line_delta(sent, &status, &confidence, changed, bought));
+        put(customer, at, &line_delta(sent, status, confidence, changed, bought));
     }
 
     let responses: Vec<(CustomerId, DateTime<Utc>, i64)> = quotes::Entity::scoped(tenant.id)
@@ -344,7 +348,7 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         );
     }
 
-    let raised: Vec<(CustomerId, DateTime<Utc>, String)> = reminders::Entity::scoped(tenant.id)
+    let raised: Vec<(CustomerId, DateTime<Utc>, ReminderStatus)> = reminders::Entity::scoped(tenant.id)
         .select_only()
         .columns([
             reminders::Column::CustomerId,
@@ -360,7 +364,7 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
             at,
             &Delta {
                 reminders_raised: 1,
-                reminders_converted: i64::from(status == crate::reminders::status::CONVERTED),
+                reminders_converted: i64::from(status == ReminderStatus::Converted),
                 ..Delta::default()
             },
         );
@@ -396,16 +400,17 @@ mod tests {
 
     #[test]
     fn a_line_counts_by_what_happened_to_it() {
-        let offered = crate::quotes::draft::LineStatus::Offered.as_str();
-        let unsent = line_delta(false, offered, "exact", false, false);
+        use Confidence::{Exact, Low, None};
+        let offered = LineStatus::Offered;
+        let unsent = line_delta(false, offered, Exact, false, false);
         assert_eq!((unsent.lines, unsent.quoted, unsent.auto_matched), (1, 0, 0));
-        let auto = line_delta(true, offered, "exact", false, true);
+        let auto = line_delta(true, offered, Exact, false, true);
         assert_eq!((auto.quoted, auto.bought, auto.auto_matched), (1, 1, 1));
-        let edited = line_delta(true, offered, "exact", true, false);
+        let edited = line_delta(true, offered, Exact, true, false);
         assert_eq!((edited.quoted, edited.auto_matched), (1, 0));
-        let unsure = line_delta(true, offered, "low", false, false);
+        let unsure = line_delta(true, offered, Low, false, false);
         assert_eq!((unsure.quoted, unsure.auto_matched), (1, 0));
-        let no_offer = line_delta(true, "no_offer", "none", false, false);
+        let no_offer = line_delta(true, LineStatus::NoOffer, None, false, false);
         assert_eq!((no_offer.lines, no_offer.quoted), (1, 0));
     }
 }

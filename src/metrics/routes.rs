@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::CustomerId;
 use crate::inquiries::CustomerRef;
-use crate::reminders::engine::today;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -74,7 +73,7 @@ async fn resolve(
     customer: Option<CustomerId>,
 ) -> Result<Resolved> {
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    let period = Period::parse(from, to, today(&tenant, state.clock.now()))?;
+    let period = Period::parse(from, to, tenant.today(state.clock.now()))?;
     let scope = Scope {
         tenant: tenant.id,
         customer,

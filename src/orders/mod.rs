@@ -13,7 +13,6 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
-use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
 use crate::entities::{order_lines, orders, quote_lines, quote_options};
 use crate::error::{Error, Result};
@@ -21,6 +20,7 @@ use crate::events::{EventKind, NewEvent};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId};
+use crate::money::format_price;
 use crate::quotes::FullQuote;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -1,29 +1,12 @@
 //! Drafting a quote from matched lines: pure pricing and stock rules, no I/O.
 
-use crate::inquiries::matching::{Candidate, Confidence, LineMatch};
-use crate::search::routes::discounted;
+use crate::entities::Confidence;
+pub use crate::entities::LineStatus;
+use crate::inquiries::matching::{Candidate, LineMatch};
+use crate::money::discounted;
 
 /// Options per quote line: the proposal and up to two alternatives.
 pub const OPTIONS_PER_LINE_MAX: usize = 3;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineStatus {
-    Offered,
-    /// Nothing matched, or nothing matched has a price.
-    NoOffer,
-    /// Staff marked it unavailable.
-    Unavailable,
-}
-
-impl LineStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Offered => "offered",
-            Self::NoOffer => "no_offer",
-            Self::Unavailable => "unavailable",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftOption {

@@ -15,76 +15,23 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
+pub use crate::entities::QuoteStatus;
+use crate::entities::{Confidence, LineStatus};
 use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
     CustomerId, InquiryId, InquiryLineId, OrderId, PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId,
 };
-use crate::inquiries::matching::Confidence;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QuoteStatus {
-    Draft,
-    Sent,
-    Accepted,
-    PartiallyAccepted,
-    Rejected,
-    Expired,
-    Cancelled,
-}
-
-impl QuoteStatus {
-    pub const ALL: [Self; 7] = [
-        Self::Draft,
-        Self::Sent,
-        Self::Accepted,
-        Self::PartiallyAccepted,
-        Self::Rejected,
-        Self::Expired,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Sent => "sent",
-            Self::Accepted => "accepted",
-            Self::PartiallyAccepted => "partially_accepted",
-            Self::Rejected => "rejected",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == s)
-    }
-
-    /// The state machine: draft -> sent -> accepted | partially_accepted | rejected | expired,
-    /// and cancelled from draft or sent.
-    pub fn may_become(self, next: Self) -> bool {
-        use QuoteStatus::*;
-        matches!(
-            (self, next),
-            (Draft, Sent | Cancelled) | (Sent, Accepted | PartiallyAccepted | Rejected | Expired | Cancelled)
-        )
-    }
-}
-
-fn status_of(quote: &quotes::Model) -> QuoteStatus {
-    QuoteStatus::parse(&quote.status).unwrap_or(QuoteStatus::Draft)
-}
+use crate::money::format_price;
 
 /// The 409 for a request the quote's state does not allow.
 pub fn wrong_state(quote: &quotes::Model, action: &str) -> Error {
     Error::WrongState {
         code: "invalid_transition",
-        detail: format!("a {} quote cannot be {action}", quote.status.replace('_', " ")),
-        current: quote.status.clone(),
+        detail: format!("a {} quote cannot be {action}", quote.status.as_str().replace('_', " ")),
+        current: quote.status.as_str().to_owned(),
     }
 }
 
@@ -98,7 +45,7 @@ pub async fn transition(
     now: DateTime<Utc>,
     extra: impl FnOnce(sea_orm::UpdateMany<quotes::Entity>) -> sea_orm::UpdateMany<quotes::Entity>,
 ) -> Result<bool> {
-    let current = status_of(quote);
+    let current = quote.status;
     if !current.may_become(next) {
         return Ok(false);
     }
@@ -135,15 +82,13 @@ impl FullQuote {
 
     /// Lines with a price in them.
     pub fn offered(&self) -> impl Iterator<Item = &quote_lines::Model> {
-        self.lines
-            .iter()
-            .filter(|l| l.status == draft::LineStatus::Offered.as_str())
+        self.lines.iter().filter(|l| l.status == LineStatus::Offered)
     }
 
     /// Offered lines whose proposal the matcher was confident in and staff left unchanged.
     pub fn auto_matched(&self) -> usize {
         self.offered()
-            .filter(|l| Confidence::parse(&l.confidence).is_confident() && !l.changed_by_staff)
+            .filter(|l| l.confidence.is_confident() && !l.changed_by_staff)
             .count()
     }
 }
@@ -300,8 +245,8 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
                 text: asked.map(|a| a.text.clone()).unwrap_or_default(),
                 part_number: asked.and_then(|a| a.part_number.clone()),
                 requested_quantity: line.requested_quantity,
-                status: line.status.clone(),
-                confidence: staff.then(|| Confidence::parse(&line.confidence)),
+                status: line.status.as_str().to_owned(),
+                confidence: staff.then_some(line.confidence),
                 changed_by_staff: staff.then_some(line.changed_by_staff),
                 note: line.note.clone(),
                 options: full
@@ -339,7 +284,7 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
         id: q.id,
         inquiry_id: q.inquiry_id,
         customer_id: q.customer_id,
-        status: status_of(q),
+        status: q.status,
         currency: q.currency.clone(),
         note: q.note.clone(),
         auto_sent: q.auto_sent,
@@ -450,7 +395,7 @@ pub async fn expire_if_due(txn: &impl ConnectionTrait, quote: &quotes::Model, no
     let Some(valid_until) = quote.valid_until else {
         return Ok(false);
     };
-    if status_of(quote) != QuoteStatus::Sent || valid_until > now {
+    if quote.status != QuoteStatus::Sent || valid_until > now {
         return Ok(false);
     }
     let expired = transition(txn, quote, QuoteStatus::Expired, now, |u| {
@@ -513,8 +458,8 @@ pub async fn insert_draft(
                 inquiry_line_id: Set(*inquiry_line_id),
                 position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
                 requested_quantity: Set(line.requested_quantity),
-                status: Set(line.status.as_str().to_owned()),
-                confidence: Set(line.confidence.as_str().to_owned()),
+                status: Set(line.status),
+                confidence: Set(line.confidence),
                 note: Set(line.note.clone()),
                 changed_by_staff: Set(false),
                 customer_id: Set(quote.customer_id),
@@ -572,23 +517,4 @@ fn option_rows(
             reason: Set(Some(option.candidate.reason.clone()).filter(|r| !r.is_empty())),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::QuoteStatus::*;
-
-    #[test]
-    fn the_state_machine_allows_only_forward_moves() {
-        assert!(Draft.may_become(Sent));
-        assert!(Draft.may_become(Cancelled));
-        assert!(!Draft.may_become(Accepted));
-        assert!(Sent.may_become(PartiallyAccepted));
-        assert!(Sent.may_become(Expired));
-        for terminal in [Accepted, PartiallyAccepted, Rejected, Expired, Cancelled] {
-            for next in super::QuoteStatus::ALL {
-                assert!(!terminal.may_become(next), "{terminal:?} -> {next:?}");
-            }
-        }
-    }
 }

@@ -16,7 +16,6 @@ use super::draft::{self, DraftOption, LineStatus};
 use super::{FullQuote, QuoteResponse, QuoteStatus, View, load, respond, transition, wrong_state};
 use crate::app::AppState;
 use crate::auth::{AnyStaff, SalesStaff, Shop};
-use crate::catalog::part::{PRICE_MAX_MINOR, parse_price};
 use crate::db::TenantScoped;
 use crate::entities::{customers, parts, quote_lines, quote_options, quotes};
 use crate::error::{Error, Result};
@@ -24,8 +23,9 @@ use crate::events::{EventKind, NewEvent};
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::ids::{PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId};
 use crate::inquiries::matching::{Candidate, Confidence};
+use crate::money::discounted;
+use crate::money::{PRICE_MAX_MINOR, parse_price};
 use crate::orders::{Bought, OrderResponse};
-use crate::search::routes::discounted;
 use crate::validate::{NOTES_MAX, Validator, patch_field};
 
 pub const QUANTITY_MAX: i32 = 10_000;
@@ -413,7 +413,7 @@ async fn shop_get_quote(
 ) -> Result<axum::Json<QuoteResponse>> {
     let now = state.clock.now();
     let full = load_for_shop(&state.db, &shop, id).await?;
-    let due = full.quote.valid_until.is_some_and(|v| v <= now) && full.quote.status == QuoteStatus::Sent.as_str();
+    let due = full.quote.valid_until.is_some_and(|v| v <= now) && full.quote.status == QuoteStatus::Sent;
     if full.quote.viewed_at.is_none() || due {
         let txn = crate::db::begin_write(&state.db).await?;
         super::expire_if_due(&txn, &full.quote, now).await?;
@@ -489,7 +489,7 @@ async fn accept_quote(
         txn.commit().await?;
         return Err(expired());
     }
-    if full.quote.status != QuoteStatus::Sent.as_str() {
+    if full.quote.status != QuoteStatus::Sent {
         return Err(wrong_state(&full.quote, "accepted"));
     }
     let (bought, complete) = choose(&full, body)?;
@@ -563,7 +563,7 @@ fn choose(full: &FullQuote, body: AcceptRequest) -> Result<(Vec<Bought<'_>>, boo
             return Err(Error::WrongState {
                 code: "nothing_offered",
                 detail: "the quote offers no line to accept".to_owned(),
-                current: full.quote.status.clone(),
+                current: full.quote.status.as_str().to_owned(),
             });
         }
         let bought = offered

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -15,9 +14,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::predict::{self, Purchase};
-use super::status;
 use crate::db::TenantScoped;
-use crate::entities::{order_lines, part_numbers, reminders, tenants};
+use crate::entities::{ReminderStatus, order_lines, part_numbers, reminders, tenants};
 use crate::error::Result;
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
@@ -42,14 +40,6 @@ impl std::ops::AddAssign for RunReport {
         self.reopened += other.reopened;
         self.converted += other.converted;
     }
-}
-
-pub fn time_zone(tenant: &tenants::Model) -> Tz {
-    tenant.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
-}
-
-pub fn today(tenant: &tenants::Model, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&time_zone(tenant)).date_naive()
 }
 
 /// For each part, the parts equivalent to it: those that list one of its own numbers as an
@@ -114,7 +104,7 @@ pub async fn convert_for_order(
 ) -> Result<usize> {
     let open = reminders::Entity::scoped(tenant.id)
         .filter(reminders::Column::CustomerId.eq(customer))
-        .filter(reminders::Column::Status.is_in(status::OPEN))
+        .filter(reminders::Column::Status.is_in(ReminderStatus::OPEN))
         .filter(reminders::Column::RaisedAt.lte(at))
         .filter(reminders::Column::RaisedAt.gte(at - Duration::days(i64::from(tenant.reminder_window_days))))
         .all(txn)
@@ -147,12 +137,12 @@ async fn mark_converted(
     // The customer's rollups are written below: lock in the writers' order before the reminder.
     crate::metrics::rollup::lock(txn, reminder.tenant_id, reminder.customer_id).await?;
     let done = reminders::Entity::scoped_update(reminder.tenant_id)
-        .col_expr(reminders::Column::Status, Expr::value(status::CONVERTED))
+        .col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Converted))
         .col_expr(reminders::Column::ConvertedAt, Expr::value(at))
         .col_expr(reminders::Column::ConvertedOrderId, Expr::value(order))
         .col_expr(reminders::Column::UpdatedAt, Expr::value(at))
         .filter(reminders::Column::Id.eq(reminder.id))
-        .filter(reminders::Column::Status.is_in(status::OPEN))
+        .filter(reminders::Column::Status.is_in(ReminderStatus::OPEN))
         .exec(txn)
         .await?
         .rows_affected
@@ -194,7 +184,7 @@ struct Line {
 }
 
 async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec<Line>> {
-    let tz = time_zone(tenant);
+    let tz = tenant.tz();
     let rows = order_lines::Entity::scoped(tenant.id)
         .select_only()
         .column(order_lines::Column::CustomerId)
@@ -224,7 +214,7 @@ async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec
 /// One run for one dealer at `now`.
 pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: DateTime<Utc>) -> Result<RunReport> {
     let mut report = RunReport::default();
-    let today = today(tenant, now);
+    let today = tenant.today(now);
     let lines = history(db, tenant).await?;
 
     let mut by_pair: HashMap<(CustomerId, PartId), Vec<Purchase>> = HashMap::new();
@@ -276,9 +266,9 @@ pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: D
     // Snoozed reminders whose day has come are due again.
     report.reopened = usize::try_from(
         reminders::Entity::scoped_update(tenant.id)
-            .col_expr(reminders::Column::Status, Expr::value(status::DUE))
+            .col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Due))
             .col_expr(reminders::Column::UpdatedAt, Expr::value(now))
-            .filter(reminders::Column::Status.eq(status::SNOOZED))
+            .filter(reminders::Column::Status.eq(ReminderStatus::Snoozed))
             .filter(reminders::Column::SnoozedUntil.lte(today))
             .exec(db)
             .await?
@@ -289,7 +279,7 @@ pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: D
     // Orders that followed a reminder within its window (also marked when the order is made;
     // this catches orders made before an upgrade or by another path).
     let open = reminders::Entity::scoped(tenant.id)
-        .filter(reminders::Column::Status.is_in(status::OPEN))
+        .filter(reminders::Column::Status.is_in(ReminderStatus::OPEN))
         .filter(reminders::Column::RaisedAt.gte(now - window))
         .all(db)
         .await?;
@@ -347,7 +337,7 @@ async fn raise(
         customer_id: Set(customer),
         part_id: Set(part),
         cycle_start: Set(prediction.last.at),
-        status: Set(status::DUE.to_owned()),
+        status: Set(ReminderStatus::Due),
         expected_on: Set(prediction.expected_on),
         remind_on: Set(remind_on),
         interval_days: Set(i32::try_from(prediction.interval_days).unwrap_or(i32::MAX)),

@@ -4,16 +4,3 @@
 pub mod engine;
 pub mod predict;
 pub mod routes;
-
-/// Reminder states.
-pub mod status {
-    pub const DUE: &str = "due";
-    pub const SNOOZED: &str = "snoozed";
-    /// The customer was contacted.
-    pub const DONE: &str = "done";
-    pub const DISMISSED: &str = "dismissed";
-    pub const CONVERTED: &str = "converted";
-    pub const ALL: [&str; 5] = [DUE, SNOOZED, DONE, DISMISSED, CONVERTED];
-    /// States in which an order can still convert the reminder.
-    pub const OPEN: [&str; 3] = [DUE, SNOOZED, DONE];
-}

@@ -13,18 +13,17 @@ use utoipa_axum::routes;
 
 use super::engine::{self, RunReport};
 use super::predict::Purchase;
-use super::status;
 use crate::app::AppState;
 use crate::auth::{AnyStaff, SalesStaff};
-use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
-use crate::entities::{customers, parts, reminders, tenants};
+use crate::entities::{ReminderStatus, customers, parts, reminders, tenants};
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
 use crate::inquiries::CustomerRef;
-use crate::search::routes::discounted;
+use crate::money::discounted;
+use crate::money::format_price;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -140,7 +139,7 @@ async fn respond(
             });
             ReminderResponse {
                 id: r.id,
-                status: r.status,
+                status: r.status.as_str().to_owned(),
                 customer: CustomerRef {
                     id: r.customer_id,
                     name: names.get(&r.customer_id).cloned().unwrap_or_default(),
@@ -200,7 +199,7 @@ async fn list_reminders(
     };
     let limit = page.limit()?;
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    let today = engine::today(&tenant, state.clock.now());
+    let today = tenant.today(state.clock.now());
     let mut query = reminders::Entity::scoped(caller.tenant).order_by_desc(reminders::Column::Id);
     if let Some(before) = page.cursor::<ReminderId>()? {
         query = query.filter(reminders::Column::Id.lt(before));
@@ -208,19 +207,23 @@ async fn list_reminders(
     if let Some(customer) = params.customer {
         query = query.filter(reminders::Column::CustomerId.eq(customer));
     }
-    match params.status.as_deref() {
+    let wanted = params
+        .status
+        .as_deref()
+        .map(|s| {
+            ReminderStatus::parse(s).ok_or_else(|| {
+                Error::field(
+                    "query.status",
+                    "invalid_value",
+                    "one of due, snoozed, done, dismissed, converted",
+                )
+            })
+        })
+        .transpose()?;
+    match wanted {
         None => {}
-        Some(status::DUE) => query = query.filter(due_on(today)),
-        Some(wanted) if status::ALL.contains(&wanted) => {
-            query = query.filter(reminders::Column::Status.eq(wanted));
-        }
-        Some(_) => {
-            return Err(Error::field(
-                "query.status",
-                "invalid_value",
-                "one of due, snoozed, done, dismissed, converted",
-            ));
-        }
+        Some(ReminderStatus::Due) => query = query.filter(due_on(today)),
+        Some(wanted) => query = query.filter(reminders::Column::Status.eq(wanted)),
     }
     let rows = query.limit(limit + 1).all(&state.db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |r| r.id);
@@ -232,11 +235,13 @@ async fn list_reminders(
 
 /// Due on `day`: due, or snoozed until then or earlier.
 fn due_on(day: NaiveDate) -> Condition {
-    Condition::any().add(reminders::Column::Status.eq(status::DUE)).add(
-        Condition::all()
-            .add(reminders::Column::Status.eq(status::SNOOZED))
-            .add(reminders::Column::SnoozedUntil.lte(day)),
-    )
+    Condition::any()
+        .add(reminders::Column::Status.eq(ReminderStatus::Due))
+        .add(
+            Condition::all()
+                .add(reminders::Column::Status.eq(ReminderStatus::Snoozed))
+                .add(reminders::Column::SnoozedUntil.lte(day)),
+        )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -290,7 +295,7 @@ async fn call_list(
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
     let date = match params.date {
         Some(date) => crate::metrics::checked_day("query.date", date)?,
-        None => engine::today(&tenant, state.clock.now()),
+        None => tenant.today(state.clock.now()),
     };
     let due = reminders::Entity::scoped(caller.tenant)
         .filter(due_on(date))
@@ -307,7 +312,7 @@ async fn build_call_list(
     date: NaiveDate,
     due: Vec<reminders::Model>,
 ) -> Result<CallListResponse> {
-    let tz = engine::time_zone(tenant);
+    let tz = tenant.tz();
     let customer_ids: Vec<CustomerId> = due
         .iter()
         .map(|r| r.customer_id)
@@ -359,8 +364,7 @@ async fn build_call_list(
                 .iter()
                 .filter_map(|r| {
                     let price = r.part.as_ref()?.price.as_deref()?;
-                    let minor =
-                        crate::catalog::part::parse_price(&serde_json::Value::String(price.to_owned())).ok()??;
+                    let minor = crate::money::parse_price(&serde_json::Value::String(price.to_owned())).ok()??;
                     Some(discounted(minor, customer.price_level_bp) * i64::from(r.suggested_quantity))
                 })
                 .sum();
@@ -411,7 +415,7 @@ async fn act(
         .one(&txn)
         .await?
         .ok_or(Error::not_found("reminder"))?;
-    let allowed = [status::DUE, status::SNOOZED];
+    let allowed = ReminderStatus::ACTIONABLE;
     let changed = update(
         reminders::Entity::scoped_update(tenant)
             .col_expr(reminders::Column::UpdatedAt, Expr::value(now))
@@ -425,8 +429,8 @@ async fn act(
     if !changed {
         return Err(Error::WrongState {
             code: "invalid_transition",
-            detail: format!("a {} reminder cannot be {action}", reminder.status),
-            current: reminder.status,
+            detail: format!("a {} reminder cannot be {action}", reminder.status.as_str()),
+            current: reminder.status.as_str().to_owned(),
         });
     }
     let reminder = reminders::Entity::scoped_by_id(tenant, id)
@@ -458,7 +462,7 @@ async fn snooze(
     ApiJson(body): ApiJson<SnoozeRequest>,
 ) -> Result<axum::Json<ReminderResponse>> {
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    let today = engine::today(&tenant, state.clock.now());
+    let today = tenant.today(state.clock.now());
     if body.until <= today || body.until > today + Duration::days(SNOOZE_DAYS_MAX) {
         return Err(Error::field(
             "/until",
@@ -468,7 +472,7 @@ async fn snooze(
     }
     Ok(axum::Json(
         act(&state, caller.tenant, id, "snoozed", |u| {
-            u.col_expr(reminders::Column::Status, Expr::value(status::SNOOZED))
+            u.col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Snoozed))
                 .col_expr(reminders::Column::SnoozedUntil, Expr::value(body.until))
         })
         .await?,
@@ -488,7 +492,7 @@ async fn mark_done(
     let now = state.clock.now();
     Ok(axum::Json(
         act(&state, caller.tenant, id, "marked done", |u| {
-            u.col_expr(reminders::Column::Status, Expr::value(status::DONE))
+            u.col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Done))
                 .col_expr(reminders::Column::ContactedAt, Expr::value(now))
                 .col_expr(reminders::Column::ContactedBy, Expr::value(caller.user_id.to_string()))
         })
@@ -508,7 +512,7 @@ async fn dismiss(
     let now = state.clock.now();
     Ok(axum::Json(
         act(&state, caller.tenant, id, "dismissed", |u| {
-            u.col_expr(reminders::Column::Status, Expr::value(status::DISMISSED))
+            u.col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Dismissed))
                 .col_expr(reminders::Column::DismissedAt, Expr::value(now))
         })
         .await?,

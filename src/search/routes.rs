@@ -14,12 +14,12 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::catalog::numbers;
-use crate::catalog::part::format_price;
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
 use crate::http::extract::ApiQuery;
 use crate::ids::{PartId, TenantId};
+use crate::money::{discounted, format_price};
 use crate::search::display::PartView;
 use crate::vehicles::{self, DecodedVin};
 
@@ -403,12 +403,6 @@ pub async fn run(
     })
 }
 
-/// List price less a discount in basis points, rounded half up to the minor unit.
-pub fn discounted(list_minor: i64, level_bp: i32) -> i64 {
-    let keep = 10_000 - i64::from(level_bp.clamp(0, 10_000));
-    (list_minor * keep + 5_000) / 10_000
-}
-
 const SEARCH_DESCRIPTION: &str = "A query with digits that looks like a part number is searched as a number first: \
 exact match on the normalized number (letters and digits only, any case or spacing), including OE numbers, \
 interchange numbers in both directions and supersession chains; then prefix (5+ characters), then one typo (8+). \
@@ -444,18 +438,4 @@ async fn shop_search(
     Ok(axum::Json(
         run(&state, shop.tenant, &params, Some(shop.customer.price_level_bp)).await?,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::discounted;
-
-    #[test]
-    fn price_levels_round_half_up_to_the_fen() {
-        assert_eq!(discounted(26_800, 1_250), 23_450);
-        assert_eq!(discounted(999, 1_000), 899);
-        assert_eq!(discounted(5, 5_000), 3);
-        assert_eq!(discounted(26_800, 0), 26_800);
-        assert_eq!(discounted(26_800, 10_000), 0);
-    }
 }

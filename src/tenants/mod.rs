@@ -12,7 +12,8 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::routes::SessionResponse;
-use crate::auth::{AdminStaff, AnyStaff, Role};
+use crate::auth::{AdminStaff, AnyStaff};
+use crate::entities::Role;
 use crate::entities::{tenants, users};
 use crate::error::{Error, Result};
 use crate::http::extract::ApiJson;
@@ -187,7 +188,7 @@ fn derive_slug(name: &str) -> String {
     security(()),
     responses(
         (status = 201, description = "Dealer created", body = SessionResponse),
-        (status = 409, description = "Email or slug taken (`email_taken`, `slug_taken`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Email or slug taken (`email_taken`, `slug_taken`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -12,8 +12,9 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::routes::SessionResponse;
 use crate::auth::throttle::PER_EMAIL;
-use crate::auth::{AdminStaff, AnyStaff, Role};
+use crate::auth::{AdminStaff, AnyStaff};
 use crate::db::TenantScoped;
+use crate::entities::Role;
 use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -126,7 +127,7 @@ async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Jso
     security(("staff_token" = [])),
     responses(
         (status = 200, body = SessionResponse),
-        (status = 429, description = "Too many wrong passwords (`rate_limited`)", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 429, description = "Too many wrong passwords (`rate_limited`)", body = crate::http::problem::Problem, content_type = PROBLEM),
     )
 )]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user_id))]
@@ -232,7 +233,7 @@ async fn list_users(
     security(("staff_token" = [])),
     responses(
         (status = 201, body = UserResponse),
-        (status = 409, description = "Email already in use (`email_taken`)", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 409, description = "Email already in use (`email_taken`)", body = crate::http::problem::Problem, content_type = PROBLEM),
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -11,14 +11,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::app::AppState;
 use crate::db::TenantScoped;
-use crate::entities::{api_keys, webhook_deliveries, webhooks};
+use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::Result;
 
 use super::{signing, target};
-
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const FAILED: &str = "failed";
 
 /// Wait before retry n (after the n-th failed attempt); after the last, the message fails.
 const BACKOFF_SECS: [i64; 10] = [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 57_600];
@@ -42,7 +38,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize> {
     let now = state.clock.now();
     // Unscoped on purpose: the worker serves every dealer.
     let due = webhook_deliveries::Entity::find()
-        .filter(webhook_deliveries::Column::State.eq(PENDING))
+        .filter(webhook_deliveries::Column::State.eq(DeliveryState::Pending))
         .filter(webhook_deliveries::Column::NextAttemptAt.lte(now))
         .order_by_asc(webhook_deliveries::Column::NextAttemptAt)
         .limit(BATCH)
@@ -54,7 +50,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize> {
         let result = webhook_deliveries::Entity::scoped_update(message.tenant_id)
             .col_expr(webhook_deliveries::Column::NextAttemptAt, Expr::value(lease))
             .filter(webhook_deliveries::Column::Id.eq(message.id))
-            .filter(webhook_deliveries::Column::State.eq(PENDING))
+            .filter(webhook_deliveries::Column::State.eq(DeliveryState::Pending))
             .filter(webhook_deliveries::Column::NextAttemptAt.eq(message.next_attempt_at))
             .exec(&state.db)
             .await?;
@@ -139,7 +135,7 @@ async fn attempt(
     match outcome {
         Ok(status) if (200..300).contains(&status) => {
             update = update
-                .col_expr(webhook_deliveries::Column::State, Expr::value(DELIVERED))
+                .col_expr(webhook_deliveries::Column::State, Expr::value(DeliveryState::Delivered))
                 .col_expr(webhook_deliveries::Column::LastStatus, Expr::value(i32::from(status)))
                 .col_expr(
                     webhook_deliveries::Column::LastError,
@@ -160,7 +156,11 @@ async fn attempt(
             update = update
                 .col_expr(
                     webhook_deliveries::Column::State,
-                    Expr::value(if next.is_some() { PENDING } else { FAILED }),
+                    Expr::value(if next.is_some() {
+                        DeliveryState::Pending
+                    } else {
+                        DeliveryState::Failed
+                    }),
                 )
                 .col_expr(webhook_deliveries::Column::LastStatus, Expr::value(status))
                 .col_expr(webhook_deliveries::Column::LastError, Expr::value(error))

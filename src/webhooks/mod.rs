@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::AdminStaff;
 use crate::db::TenantScoped;
-use crate::entities::{api_keys, webhook_deliveries, webhooks};
+use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::{Error, Result};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
@@ -66,7 +66,7 @@ fn new_delivery(
         event_type: Set(event_type.to_owned()),
         url: Set(url),
         body: Set(body),
-        state: Set(delivery::PENDING.to_owned()),
+        state: Set(DeliveryState::Pending),
         attempts: Set(0),
         next_attempt_at: Set(Some(now)),
         last_attempt_at: Set(None),
@@ -349,7 +349,7 @@ impl From<webhook_deliveries::Model> for DeliveryResponse {
         Self {
             id: d.id,
             event_type: d.event_type,
-            state: d.state,
+            state: d.state.as_str().to_owned(),
             attempts: d.attempts,
             next_attempt_at: d.next_attempt_at,
             last_attempt_at: d.last_attempt_at,
@@ -404,13 +404,8 @@ async fn list_deliveries(
         query = query.filter(webhook_deliveries::Column::Id.lt(before));
     }
     if let Some(wanted) = params.state.as_deref() {
-        if ![delivery::PENDING, delivery::DELIVERED, delivery::FAILED].contains(&wanted) {
-            return Err(Error::field(
-                "query.state",
-                "invalid_value",
-                "one of pending, delivered, failed",
-            ));
-        }
+        let wanted = DeliveryState::parse(wanted)
+            .ok_or_else(|| Error::field("query.state", "invalid_value", "one of pending, delivered, failed"))?;
         query = query.filter(webhook_deliveries::Column::State.eq(wanted));
     }
     let rows = query.limit(limit + 1).all(&state.db).await?;

@@ -260,7 +260,7 @@ async fn an_upgraded_database_derives_its_rollups() {
     let before = expect_json(app.get(path, &token).await, StatusCode::OK).await;
     assert_eq!(before["items"][0]["figures"]["inquiries"], 2, "{before}");
     migrations::Migrator::down(&app.state.db, Some(1)).await.expect("down");
-    partsdesk::db::migrate(&app.state.db).await.expect("up");
+    partsdesk::app::prepare_database(&app.state.db).await.expect("up");
     let after = expect_json(app.get(path, &token).await, StatusCode::OK).await;
     assert_eq!(before, after);
 }
