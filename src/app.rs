@@ -1,12 +1,12 @@
-//! Application state, the router with its middleware stack, and serving with graceful
-//! shutdown.
+//! The composition root: the application state wired from the configuration, the router
+//! with its middleware stack, start-up, and serving with graceful shutdown.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -23,30 +23,14 @@ use anyhow::Context;
 use search_index::SearchIndex;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
-use crate::catalog::synonyms::SynonymCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::extract::JSON_BODY_LIMIT;
-use crate::http::metrics::{self, HttpMetrics};
+use crate::http::metrics;
 use crate::http::{middleware, request_id};
 use crate::search::indexer::Indexer;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub clock: Arc<dyn Clock>,
-    pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<LoginThrottle>,
-    pub metrics: Arc<HttpMetrics>,
-    pub indexer: Arc<Indexer>,
-    pub synonyms: Arc<SynonymCache>,
-    /// Staff accounts recently checked (see [`crate::auth::sessions`]).
-    pub accounts: Arc<crate::auth::sessions::AccountCache>,
-    /// The client for webhooks and shop callbacks (refuses private addresses).
-    pub webhook_client: reqwest::Client,
-}
+pub use crate::http::AppState;
 
 impl AppState {
     /// Opens (or creates) the search index in the data directory.

@@ -2,7 +2,7 @@
 //! forgetting old idempotency keys, and the reminder scheduler.
 //! Each step is safe to run on several servers at once.
 
-use crate::app::AppState;
+use crate::http::AppState;
 
 /// One round of every background task, the slow ones included.
 pub async fn run_once(state: &AppState) {

@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod inquiries;
 pub mod jobs;
+pub mod matching;
 pub mod metrics;
 pub mod money;
 pub mod openapi;

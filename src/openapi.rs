@@ -3,13 +3,15 @@
 
 use std::sync::LazyLock;
 
+use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::app::AppState;
+use crate::http::AppState;
 use crate::http::problem::{PROBLEM_CONTENT_TYPE, Problem};
 
 const DESCRIPTION: &str = r#"partsdesk answers repair shops' parts inquiries for auto-parts dealers.
@@ -111,6 +113,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::metrics::routes::routes())
         .merge(crate::reminders::routes::routes())
         .merge(crate::ops::routes())
+        .routes(routes!(openapi_json))
+}
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", summary = "OpenAPI document", security(()),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    axum::Json(document()).into_response()
 }
 
 /// Routes that must not be cut off by the request timeout (large uploads).

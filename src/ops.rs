@@ -1,21 +1,21 @@
-//! Operational endpoints: liveness, readiness, Prometheus metrics and the OpenAPI document.
+//! Operational endpoints: liveness, readiness and Prometheus metrics (the OpenAPI document is
+//! served by `openapi`, which is built from these routes).
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::error::Error;
+use crate::http::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(metrics))
-        .routes(routes!(openapi_json))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,11 +52,4 @@ async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Health>, Err
     responses((status = 200, description = "OpenMetrics text", body = String, content_type = "application/openmetrics-text")))]
 async fn metrics(state: State<AppState>) -> Response {
     crate::http::metrics::serve(State(state.metrics.clone())).await
-}
-
-/// This API's OpenAPI 3.1 document.
-#[utoipa::path(get, path = "/openapi.json", tag = "operations", summary = "OpenAPI document", security(()),
-    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
-async fn openapi_json() -> Response {
-    axum::Json(crate::openapi::document()).into_response()
 }

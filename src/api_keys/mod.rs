@@ -17,13 +17,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AdminStaff, Shop};
 use crate::customers::{CustomerResponse, find_active};
 use crate::db::TenantScoped;
 use crate::entities::{api_keys, customers};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::ids::{ApiKeyId, CustomerId};
 use crate::validate::{NAME_MAX, Validator};

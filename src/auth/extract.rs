@@ -8,13 +8,13 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::app::AppState;
 use crate::auth::jwt::TokenError;
 use crate::auth::sessions::Account;
 use crate::db::TenantScoped;
 use crate::entities::Role;
 use crate::entities::{customers, users};
 use crate::error::Error;
+use crate::http::AppState;
 use crate::ids::{ApiKeyId, TenantId, UserId};
 
 pub trait RoleRequirement: Send + Sync + 'static {

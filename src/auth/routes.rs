@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::throttle::{PER_ADDRESS, PER_EMAIL};
 use crate::entities::users;
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::ApiJson;
 use crate::tenants::TenantResponse;
 use crate::users::UserResponse;

@@ -13,7 +13,6 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait};
 use search_index::baseline::RawIndex;
 use search_index::{NumberEntry, NumberKind, PartDoc, SearchIndex};
 
-use crate::app::AppState;
 use crate::bench::generator::{self, GenPart, VEHICLES};
 use crate::catalog::import::{self, Job, Mode};
 use crate::catalog::numbers::normalize;
@@ -22,6 +21,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Secret};
 use crate::entities::Role;
 use crate::entities::users;
+use crate::http::AppState;
 use crate::ids::{TenantId, UserId};
 use crate::search::routes::SearchParams;
 
@@ -455,8 +455,8 @@ async fn reuse(
     let mut tenant_ids = Vec::new();
     let mut catalogs = Vec::new();
     for t in 0..tenants {
-        let tenant = crate::catalog::cli::find_tenant(&state.db, &format!("bench-{t}"))
-            .await
+        let tenant = crate::tenants::find_by_key(&state.db, &format!("bench-{t}"))
+            .await?
             .with_context(|| format!("{} was kept with fewer dealers", target.dir.display()))?;
         tenant_ids.push(tenant.id);
         catalogs.push(generator::catalog(parts, seed + t as u64));

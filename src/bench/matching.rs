@@ -17,7 +17,7 @@ use super::generator::{GenPart, KINDS, VEHICLES};
 use crate::catalog::numbers::normalize;
 use crate::entities::{api_keys, customers};
 use crate::ids::{ApiKeyId, CustomerId, TenantId};
-use crate::inquiries::matching::{self, LineQuery, VehicleHint};
+use crate::matching::{self, LineQuery, VehicleHint};
 
 #[derive(Debug, clap::Args)]
 pub struct MatchBenchArgs {

@@ -9,12 +9,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySel
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::AnyStaff;
 use crate::catalog::rows::EXPORT_HEADER;
 use crate::catalog::store::{self, FullPart};
 use crate::db::TenantScoped;
 use crate::entities::parts;
+use crate::http::AppState;
 use crate::ids::{PartId, TenantId};
 use crate::money::format_price;
 

@@ -24,7 +24,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::AdminStaff;
 use crate::catalog::part::Extra;
 use crate::catalog::rows::{Encoding, FileError, Format, RowIssue, Rows, resolve_encoding};
@@ -33,6 +32,7 @@ use crate::clock::Clock;
 use crate::db::TenantScoped;
 use crate::entities::{ImportState, catalog_imports, parts, search_outbox};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::{ImportId, PartId, TenantId, UserId};
 use crate::search::indexer::Indexer;

@@ -1,6 +1,5 @@
 //! Dealer catalogs: parts, their numbers and fitments, imports and exports.
 
-pub mod cli;
 pub mod export;
 pub mod import;
 pub mod numbers;

@@ -10,13 +10,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff};
 use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest};
 use crate::catalog::store::{self, FullPart, Hashed, Planned};
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{PartId, TenantId};

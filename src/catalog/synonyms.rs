@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff};
 use crate::db::TenantScoped;
 use crate::entities::catalog_synonyms;
 use crate::error::Result;
+use crate::http::AppState;
 use crate::http::extract::ApiJson;
 use crate::ids::TenantId;
 use crate::validate::Validator;

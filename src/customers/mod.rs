@@ -14,12 +14,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AdminStaff, AnyStaff, SalesStaff};
 use crate::db::TenantScoped;
 use crate::entities::{api_keys, customers, events};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, EventId, TenantId};

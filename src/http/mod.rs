@@ -7,3 +7,6 @@ pub mod middleware;
 pub mod pagination;
 pub mod problem;
 pub mod request_id;
+pub mod state;
+
+pub use state::AppState;

@@ -1,7 +1,6 @@
 //! Inquiries: a shop asks for parts; every line is matched to the catalog before the response
 //! returns, and a draft quote is made (and sent at once when nothing needs a person).
 
-pub mod matching;
 pub mod routes;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -10,18 +9,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::auth::Shop;
 use crate::db::TenantScoped;
 use crate::entities::{inquiries, inquiry_lines, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::idempotency::{self, Stored};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, InquiryLineId, QuoteId, QuoteLineId};
+use crate::matching::{self, Candidate, Confidence, LineQuery, VehicleHint};
 use crate::quotes::{QuoteStatus, draft};
 use crate::validate::Validator;
 use crate::vehicles::{self, DecodedVin};
-use matching::{Candidate, Confidence, LineQuery, VehicleHint};
 
 pub const LINES_MAX: usize = 200;
 pub const QUANTITY_MAX: i64 = 10_000;

@@ -14,11 +14,11 @@ use super::{
     CreateInquiryRequest, CustomerRef, InquiryLineResponse, InquiryResponse, ShopInquiryResponse, find_for_shop,
     lines_of, receive, shop_view, validate,
 };
-use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::db::TenantScoped;
 use crate::entities::{customers, inquiries, quotes};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};

@@ -13,11 +13,11 @@ use utoipa_axum::routes;
 
 use super::query::{self, Group, Key, Scope};
 use super::{DEFINITIONS, Figures, Interval, Period};
-use crate::app::AppState;
 use crate::auth::AnyStaff;
 use crate::db::TenantScoped;
 use crate::entities::{customers, tenants};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::CustomerId;
 use crate::inquiries::CustomerRef;

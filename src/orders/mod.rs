@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::db::TenantScoped;
 use crate::entities::{order_lines, orders, quote_lines, quote_options};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId};

@@ -2,7 +2,7 @@
 
 use crate::entities::Confidence;
 pub use crate::entities::LineStatus;
-use crate::inquiries::matching::{Candidate, LineMatch};
+use crate::matching::{Candidate, LineMatch};
 use crate::money::discounted;
 
 /// Options per quote line: the proposal and up to two alternatives.

@@ -14,13 +14,13 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::db::TenantScoped;
 pub use crate::entities::QuoteStatus;
 use crate::entities::{Confidence, LineStatus};
 use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::ids::{
     CustomerId, InquiryId, InquiryLineId, OrderId, PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId,
 };

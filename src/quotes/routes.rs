@@ -14,15 +14,15 @@ use utoipa_axum::routes;
 
 use super::draft::{self, DraftOption, LineStatus};
 use super::{FullQuote, QuoteResponse, QuoteStatus, View, load, respond, transition, wrong_state};
-use crate::app::AppState;
 use crate::auth::{AnyStaff, SalesStaff, Shop};
 use crate::db::TenantScoped;
 use crate::entities::{customers, parts, quote_lines, quote_options, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::ids::{PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId};
-use crate::inquiries::matching::{Candidate, Confidence};
+use crate::matching::{Candidate, Confidence};
 use crate::money::discounted;
 use crate::money::{PRICE_MAX_MINOR, parse_price};
 use crate::orders::{Bought, OrderResponse};

@@ -13,11 +13,11 @@ use utoipa_axum::routes;
 
 use super::engine::{self, RunReport};
 use super::predict::Purchase;
-use crate::app::AppState;
 use crate::auth::{AnyStaff, SalesStaff};
 use crate::db::TenantScoped;
 use crate::entities::{ReminderStatus, customers, parts, reminders, tenants};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};

@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{AnyStaff, Shop};
 use crate::catalog::numbers;
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
+use crate::http::AppState;
 use crate::http::extract::ApiQuery;
 use crate::ids::{PartId, TenantId};
 use crate::money::{discounted, format_price};

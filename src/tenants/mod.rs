@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::routes::SessionResponse;
 use crate::auth::{AdminStaff, AnyStaff};
 use crate::entities::Role;
 use crate::entities::{tenants, users};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::ApiJson;
 use crate::ids::{TenantId, UserId};
 use crate::users::UserResponse;
@@ -371,6 +371,20 @@ pub fn new_tenant(
         created_at: Set(now),
         updated_at: Set(now),
     }
+}
+
+/// A dealer by its slug or its id (as the command line names one).
+pub async fn find_by_key(db: &impl sea_orm::ConnectionTrait, key: &str) -> Result<Option<tenants::Model>> {
+    let found = match key.parse::<TenantId>() {
+        Ok(id) => tenants::Entity::find_by_id(id).one(db).await?,
+        Err(_) => {
+            tenants::Entity::find()
+                .filter(tenants::Column::Slug.eq(key))
+                .one(db)
+                .await?
+        }
+    };
+    Ok(found)
 }
 
 pub async fn find(db: &impl sea_orm::ConnectionTrait, id: TenantId) -> Result<tenants::Model> {

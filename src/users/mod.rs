@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::routes::SessionResponse;
 use crate::auth::throttle::PER_EMAIL;
 use crate::auth::{AdminStaff, AnyStaff};
@@ -17,6 +16,7 @@ use crate::db::TenantScoped;
 use crate::entities::Role;
 use crate::entities::users;
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{TenantId, UserId};

@@ -9,10 +9,10 @@ use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::app::AppState;
 use crate::db::TenantScoped;
 use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::Result;
+use crate::http::AppState;
 
 use super::{signing, target};
 

@@ -20,11 +20,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::AdminStaff;
 use crate::db::TenantScoped;
 use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::{Error, Result};
+use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{ApiKeyId, CustomerId, DeliveryId, TenantId, WebhookId};

@@ -9,6 +9,7 @@ mod customers;
 mod errors;
 mod imports;
 mod inquiries;
+mod layering;
 mod metrics;
 mod ops;
 mod quotes;

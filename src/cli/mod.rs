@@ -1,5 +1,7 @@
 //! The `partsdesk` command line.
 
+pub mod catalog;
+
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -115,14 +117,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
-            crate::catalog::cli::import(&config, db, args).await
+            crate::cli::catalog::import(&config, db, args).await
         }
         Command::Reindex => {
             init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
-            crate::catalog::cli::reindex(&config, db).await
+            crate::cli::catalog::reindex(&config, db).await
         }
         Command::Remind { tenant } => {
             init_tracing(cli.config.log_format);
@@ -130,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
             let only = match tenant {
-                Some(key) => Some(crate::catalog::cli::find_tenant(&db, &key).await?.id),
+                Some(key) => Some(crate::cli::catalog::find_tenant(&db, &key).await?.id),
                 None => None,
             };
             let report = crate::reminders::engine::run(&db, only, chrono::Utc::now())
@@ -148,7 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
             let dealers = match tenant {
-                Some(key) => vec![crate::catalog::cli::find_tenant(&db, &key).await?],
+                Some(key) => vec![crate::cli::catalog::find_tenant(&db, &key).await?],
                 None => crate::entities::tenants::Entity::find().all(&db).await?,
             };
             for dealer in dealers {

@@ -1,4 +1,4 @@
-//! `partsdesk import` and `partsdesk reindex`.
+//! `partsdesk import` and `partsdesk reindex`, and dealers named on the command line.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use search_index::SearchIndex;
 
 use crate::catalog::import::{self, Job, Mode};
@@ -15,21 +15,13 @@ use crate::cli::{FileFormat, ImportArgs, ImportMode};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::entities::tenants;
-use crate::ids::TenantId;
 use crate::search::indexer::Indexer;
 
 /// A dealer named on the command line by slug or id.
 pub async fn find_tenant(db: &DatabaseConnection, key: &str) -> anyhow::Result<tenants::Model> {
-    let found = match key.parse::<TenantId>() {
-        Ok(id) => tenants::Entity::find_by_id(id).one(db).await?,
-        Err(_) => {
-            tenants::Entity::find()
-                .filter(tenants::Column::Slug.eq(key))
-                .one(db)
-                .await?
-        }
-    };
-    found.with_context(|| format!("no dealer with slug or id `{key}`"))
+    crate::tenants::find_by_key(db, key)
+        .await?
+        .with_context(|| format!("no dealer with slug or id `{key}`"))
 }
 
 /// The index, unless a running server holds it (then that server indexes the changes).

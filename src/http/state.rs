@@ -1,0 +1,32 @@
+//! What every handler can reach: the database, the configuration, the clock and the
+//! long-lived services. Built once by the composition root (`app.rs`), cloned per request.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::sessions::AccountCache;
+use crate::auth::throttle::LoginThrottle;
+use crate::catalog::synonyms::SynonymCache;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::metrics::HttpMetrics;
+use crate::search::indexer::Indexer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<HttpMetrics>,
+    pub indexer: Arc<Indexer>,
+    pub synonyms: Arc<SynonymCache>,
+    /// Staff accounts recently checked (see [`crate::auth::sessions`]).
+    pub accounts: Arc<AccountCache>,
+    /// The client for webhooks and shop callbacks (refuses private addresses).
+    pub webhook_client: reqwest::Client,
+}
