@@ -141,8 +141,8 @@ pub fn is_duplicate(err: &sea_orm::DbErr) -> bool {
 
 /// Forgets keys older than the retention period (housekeeping, all dealers).
 pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    // Unscoped on purpose: housekeeping across every dealer.
     use sea_orm::EntityTrait;
+    #[expect(clippy::disallowed_methods, reason = "housekeeping across every dealer")]
     Ok(idempotency_keys::Entity::delete_many()
         .filter(idempotency_keys::Column::CreatedAt.lte(now - RETENTION))
         .exec(db)

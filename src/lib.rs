@@ -25,6 +25,7 @@ pub mod money;
 pub mod openapi;
 pub mod ops;
 pub mod orders;
+pub mod pagination;
 pub mod quotes;
 pub mod reminders;
 pub mod search;

@@ -97,8 +97,8 @@ struct ApiDoc;
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::routes::routes())
-        .merge(crate::tenants::routes())
-        .merge(crate::users::routes())
+        .merge(crate::tenants::routes::routes())
+        .merge(crate::users::routes::routes())
         .merge(crate::customers::routes())
         .merge(crate::api_keys::routes())
         .merge(crate::catalog::routes::routes())

@@ -1,6 +1,9 @@
 //! Turning request bodies into valid domain values, collecting every field error at once so
 //! a client can fix a form in one round trip.
 
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+
 use crate::error::{Error, FieldError};
 
 /// String limits, in characters (documented in the API description).
@@ -93,6 +96,57 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// A JSON document into `T`, every data error named by its JSON pointer (`/lines/1/quantity`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let pointer = json_pointer(err.path());
+        let inner = err.into_inner();
+        if inner.is_data() {
+            Error::Validation(vec![describe_data_error(&pointer, &inner.to_string())])
+        } else {
+            Error::BadRequest {
+                code: "malformed_json",
+                detail: format!("the body is not valid JSON: {inner}"),
+                field: None,
+            }
+        }
+    })?;
+    de.end().map_err(|err| Error::BadRequest {
+        code: "malformed_json",
+        detail: format!("the body is not valid JSON: {err}"),
+        field: None,
+    })?;
+    Ok(value)
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .fold(String::new(), |mut acc, part| {
+            acc.push('/');
+            acc.push_str(&part);
+            acc
+        })
+}
+
+/// serde reports missing and unknown fields at the enclosing object; name the field itself.
+fn describe_data_error(pointer: &str, message: &str) -> FieldError {
+    let backticked = message.split('`').nth(1).unwrap_or_default();
+    if message.starts_with("missing field") {
+        FieldError::new(format!("{pointer}/{backticked}"), "required", "this field is required")
+    } else if message.starts_with("unknown field") {
+        // serde_path_to_error already includes the unknown key in the path.
+        FieldError::new(pointer, "unknown_field", message)
+    } else {
+        FieldError::new(pointer, "invalid_value", message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +179,54 @@ mod tests {
         let chinese = "汽".repeat(NAME_MAX);
         assert_eq!(v.text("/name", &chinese, NAME_MAX), chinese);
         assert!(v.finish().is_ok());
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        quantity: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        lines: Vec<Line>,
+    }
+
+    fn field_of(result: Result<Body, Error>) -> (String, String) {
+        match result {
+            Err(Error::Validation(errors)) => (errors[0].field.clone(), errors[0].code.clone()),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        let bad_quantity = br#"{"name":"x","lines":[{"quantity":1},{"quantity":-1}]}"#;
+        assert_eq!(
+            field_of(parse_json(bad_quantity)),
+            ("/lines/1/quantity".into(), "invalid_value".into())
+        );
+        assert_eq!(
+            field_of(parse_json(br#"{"lines":[]}"#)),
+            ("/name".into(), "required".into())
+        );
+        assert_eq!(
+            field_of(parse_json(br#"{"name":"x","lines":[],"extra":1}"#)),
+            ("/extra".into(), "unknown_field".into())
+        );
+    }
+
+    #[test]
+    fn syntax_errors_and_trailing_garbage_are_malformed() {
+        for body in [&b"{"[..], b"{\"name\":\"x\",\"lines\":[]} x", b""] {
+            match parse_json::<Body>(body) {
+                Err(Error::BadRequest { code, .. }) => assert_eq!(code, "malformed_json"),
+                other => panic!("expected malformed_json, got {other:?}"),
+            }
+        }
     }
 }

@@ -1,8 +1,6 @@
-//! Typed access levels. A handler's signature says who may call it: `AnyStaff`,
-//! `SalesStaff`, `AdminStaff` (dealer staff with a JWT) or `Shop` (a repair shop's API key).
-//! Each yields the caller's tenant, which is all the persistence helpers accept.
-
-use std::marker::PhantomData;
+//! The typed access levels as extractors: a handler's signature says who may call it
+//! (`AnyStaff`, `SalesStaff`, `AdminStaff`: dealer staff with a JWT; `Shop`: a repair shop's
+//! API key). Each yields the caller's tenant, which is all the persistence helpers accept.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -10,44 +8,12 @@ use axum::http::request::Parts;
 
 use crate::auth::jwt::TokenError;
 use crate::auth::sessions::Account;
+use crate::auth::{RoleRequirement, Shop, Staff};
 use crate::db::TenantScoped;
-use crate::entities::Role;
-use crate::entities::{customers, users};
+use crate::entities::users;
 use crate::error::Error;
 use crate::http::AppState;
-use crate::ids::{ApiKeyId, TenantId, UserId};
-
-pub trait RoleRequirement: Send + Sync + 'static {
-    const MIN: Role;
-}
-
-pub struct ViewerOrAbove;
-pub struct SalesOrAbove;
-pub struct AdminOrAbove;
-
-impl RoleRequirement for ViewerOrAbove {
-    const MIN: Role = Role::Viewer;
-}
-impl RoleRequirement for SalesOrAbove {
-    const MIN: Role = Role::Sales;
-}
-impl RoleRequirement for AdminOrAbove {
-    const MIN: Role = Role::Admin;
-}
-
-/// A signed-in staff member of a dealer whose role is at least `R::MIN`.
-pub struct Staff<R: RoleRequirement> {
-    pub tenant: TenantId,
-    pub user_id: UserId,
-    /// The role as stored now, not as it was when the token was issued: a demotion takes
-    /// effect on the next request (served by this process; within seconds on another).
-    pub role: Role,
-    _requirement: PhantomData<R>,
-}
-
-pub type AnyStaff = Staff<ViewerOrAbove>;
-pub type SalesStaff = Staff<SalesOrAbove>;
-pub type AdminStaff = Staff<AdminOrAbove>;
+use crate::ids::TenantId;
 
 const MISSING: Error = Error::Unauthorized {
     code: "missing_credentials",
@@ -109,22 +75,8 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
                 account.role.as_str()
             )));
         }
-        Ok(Self {
-            tenant: account.tenant,
-            user_id: claims.sub,
-            role: account.role,
-            _requirement: PhantomData,
-        })
+        Ok(Self::new(account.tenant, claims.sub, account.role))
     }
-}
-
-/// A repair shop calling with its API key (`Authorization: Bearer psk_…` or `X-Api-Key`).
-/// It reaches only its own customer's data.
-pub struct Shop {
-    pub tenant: TenantId,
-    pub key_id: ApiKeyId,
-    /// The shop's own customer record, loaded while checking the key.
-    pub customer: customers::Model,
 }
 
 impl FromRequestParts<AppState> for Shop {

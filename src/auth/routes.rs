@@ -1,22 +1,21 @@
-//! Logging in: email and password in, access token out, with failed attempts throttled.
+//! Logging in: email and password in, access token out, with failed attempts throttled; and
+//! the session every sign-in, sign-up or password change answers with.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::throttle::{PER_ADDRESS, PER_EMAIL};
-use crate::entities::users;
+use crate::auth::jwt::JwtKeys;
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::ApiJson;
 use crate::tenants::TenantResponse;
-use crate::users::UserResponse;
-use crate::validate::EMAIL_MAX;
+use crate::users::{LoginRequest, UserResponse};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(login))
@@ -35,32 +34,19 @@ pub struct SessionResponse {
 }
 
 impl SessionResponse {
-    pub fn issue(state: &AppState, user: UserResponse, tenant: TenantResponse) -> Result<Self> {
-        let access_token = state
-            .jwt
-            .issue(user.id, tenant.id, user.role, state.clock.now())
+    pub fn issue(jwt: &JwtKeys, now: DateTime<Utc>, user: UserResponse, tenant: TenantResponse) -> Result<Self> {
+        let access_token = jwt
+            .issue(user.id, tenant.id, user.role, now)
             .map_err(|e| Error::Internal(e.into()))?;
         Ok(Self {
             access_token,
             token_type: "Bearer",
-            expires_in: state.jwt.ttl_secs(),
+            expires_in: jwt.ttl_secs(),
             user,
             tenant,
         })
     }
 }
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub email: String,
-    pub password: String,
-}
-
-const BAD_LOGIN: Error = Error::Unauthorized {
-    code: "invalid_credentials",
-    detail: "email or password is wrong",
-};
 
 /// Exchange email and password for an access token.
 #[utoipa::path(
@@ -85,32 +71,13 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<axum::Json<SessionResponse>> {
-    let email = body.email.trim().to_lowercase();
-    if email.is_empty() || email.chars().count() > EMAIL_MAX || body.password.len() > 1024 {
-        return Err(BAD_LOGIN);
-    }
     let now = state.clock.now();
-    let email_key = format!("email:{email}");
-    let address_key = format!("addr:{}", peer.ip());
-    for (key, policy) in [(&email_key, PER_EMAIL), (&address_key, PER_ADDRESS)] {
-        state
-            .throttle
-            .check(key, policy, now)
-            .map_err(|retry_after_secs| Error::TooManyRequests { retry_after_secs })?;
-    }
-
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(&state.db)
-        .await?;
-    let verified = crate::auth::password::verify(body.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let Some(user) = user.filter(|_| verified) else {
-        state.throttle.record_failure(&email_key, PER_EMAIL, now);
-        state.throttle.record_failure(&address_key, PER_ADDRESS, now);
-        tracing::info!("failed login");
-        return Err(BAD_LOGIN);
-    };
-    state.throttle.reset(&email_key);
+    let user = crate::users::authenticate(&state.db, &state.throttle, body, peer.ip(), now).await?;
     let tenant = crate::tenants::find(&state.db, user.tenant_id).await?;
-    Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
+    Ok(axum::Json(SessionResponse::issue(
+        &state.jwt,
+        now,
+        user.into(),
+        tenant.into(),
+    )?))
 }

@@ -485,7 +485,10 @@ impl Job {
 
 /// Jobs left `queued` or `running` by a process that stopped cannot resume: say so.
 pub async fn fail_interrupted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
-    // Runs at start-up across every dealer: no tenant is acting.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "start-up, across every dealer: no dealer is acting"
+    )]
     let result = catalog_imports::Entity::update_many()
         .filter(catalog_imports::Column::State.is_in([ImportState::Queued, ImportState::Running]))
         .col_expr(catalog_imports::Column::State, Expr::value(ImportState::Failed))

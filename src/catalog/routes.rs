@@ -18,9 +18,9 @@ use crate::entities::parts;
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{PartId, TenantId};
 use crate::money::format_price;
+use crate::pagination::{PageParams, finish_page};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -276,8 +276,7 @@ async fn update_part(
     for (key, value) in patch {
         merged.insert(key, value);
     }
-    let request: PartRequest =
-        crate::http::extract::parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
+    let request: PartRequest = crate::validate::parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
     let input = validate(request, &currency)?;
     store::apply(
         &txn,

@@ -11,7 +11,6 @@ use crate::app::{self, AppState};
 use crate::clock::SystemClock;
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::db;
-use sea_orm::EntityTrait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -151,7 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app::prepare_database(&db).await?;
             let dealers = match tenant {
                 Some(key) => vec![crate::cli::catalog::find_tenant(&db, &key).await?],
-                None => crate::entities::tenants::Entity::find().all(&db).await?,
+                None => crate::tenants::all(&db).await?,
             };
             for dealer in dealers {
                 let rebuilt = crate::metrics::rollup::rebuild(&db, &dealer)

@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, EventId, TenantId};
+use crate::pagination::{PageParams, finish_page};
 use crate::validate::{ADDRESS_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX, Validator, patch_field};
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -4,7 +4,6 @@
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
-pub mod pagination;
 pub mod problem;
 pub mod request_id;
 pub mod state;

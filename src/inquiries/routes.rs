@@ -20,8 +20,8 @@ use crate::entities::{customers, inquiries, quotes};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
+use crate::pagination::{PageParams, finish_page};
 use crate::quotes::{QuoteStatus, View};
 
 pub fn routes() -> OpenApiRouter<AppState> {

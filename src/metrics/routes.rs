@@ -285,7 +285,7 @@ async fn customer_table(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<CustomerTableParams>,
 ) -> Result<Response> {
-    let page = crate::http::pagination::PageParams {
+    let page = crate::pagination::PageParams {
         limit: params.limit,
         cursor: params.cursor.clone(),
     };

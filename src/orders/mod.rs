@@ -18,9 +18,9 @@ use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId};
 use crate::money::format_price;
+use crate::pagination::{PageParams, finish_page};
 use crate::quotes::FullQuote;
 
 pub fn routes() -> OpenApiRouter<AppState> {

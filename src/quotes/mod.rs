@@ -423,7 +423,7 @@ pub async fn expire_if_due(txn: &impl ConnectionTrait, quote: &quotes::Model, no
 /// Expires every sent quote past its validity, for all dealers (background work).
 pub async fn expire_due(state: &AppState) -> Result<usize> {
     let now = state.clock.now();
-    // Unscoped on purpose: the sweep serves every dealer.
+    #[expect(clippy::disallowed_methods, reason = "the expiry sweep serves every dealer")]
     let due = quotes::Entity::find()
         .filter(quotes::Column::Status.eq(QuoteStatus::Sent.as_str()))
         .filter(quotes::Column::ValidUntil.lte(now))

@@ -406,13 +406,12 @@ async fn raise(
 
 /// A run for every dealer (the scheduler) or one.
 pub async fn run(db: &DatabaseConnection, only: Option<TenantId>, now: DateTime<Utc>) -> Result<RunReport> {
-    // Unscoped on purpose: the scheduler serves every dealer.
-    let mut query = tenants::Entity::find();
-    if let Some(id) = only {
-        query = query.filter(tenants::Column::Id.eq(id));
-    }
+    let dealers = match only {
+        Some(id) => vec![crate::tenants::find(db, id).await?],
+        None => crate::tenants::all(db).await?,
+    };
     let mut report = RunReport::default();
-    for tenant in query.all(db).await? {
+    for tenant in dealers {
         report += run_tenant(db, &tenant, now).await?;
     }
     Ok(report)

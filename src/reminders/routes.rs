@@ -19,11 +19,11 @@ use crate::entities::{ReminderStatus, customers, parts, reminders, tenants};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
 use crate::inquiries::CustomerRef;
 use crate::money::discounted;
 use crate::money::format_price;
+use crate::pagination::{PageParams, finish_page};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,34 +1,28 @@
-//! Dealer staff: the signed-in user's profile and staff management by owners and admins.
+//! Dealer staff: logging in, the signed-in user's profile, and staff management by owners and
+//! admins.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+pub mod routes;
+
+use std::net::IpAddr;
+
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::routes::SessionResponse;
-use crate::auth::throttle::PER_EMAIL;
-use crate::auth::{AdminStaff, AnyStaff};
+use crate::auth::Actor;
+use crate::auth::sessions::AccountCache;
+use crate::auth::throttle::{LoginThrottle, PER_ADDRESS, PER_EMAIL};
 use crate::db::TenantScoped;
-use crate::entities::Role;
-use crate::entities::users;
+use crate::entities::{Role, users};
 use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{TenantId, UserId};
+use crate::pagination::{PageParams, finish_page};
 use crate::tenants::TenantResponse;
-use crate::validate::{NAME_MAX, Validator};
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(me, update_me))
-        .routes(routes!(list_users, create_user))
-        .routes(routes!(get_user, update_user, delete_user))
-}
+use crate::validate::{EMAIL_MAX, NAME_MAX, Validator};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserResponse {
@@ -66,6 +60,13 @@ pub struct UserList {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub email: String,
     pub name: String,
@@ -94,48 +95,69 @@ pub struct UpdateMeRequest {
     pub new_password: Option<String>,
 }
 
-const PROBLEM: &str = "application/problem+json";
+const BAD_LOGIN: Error = Error::Unauthorized {
+    code: "invalid_credentials",
+    detail: "email or password is wrong",
+};
 
-/// The signed-in user and their dealer.
-#[utoipa::path(
-    get,
-    path = "/v1/me",
-    tag = "staff",
-    summary = "Who am I",
-    security(("staff_token" = [])),
-    responses((status = 200, body = MeResponse))
-)]
-#[tracing::instrument(skip_all, fields(user_id = %caller.user_id))]
-async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<MeResponse>> {
-    let user = find(&state, caller.tenant, caller.user_id).await?;
-    let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    Ok(axum::Json(MeResponse {
-        user: user.into(),
-        tenant: tenant.into(),
-    }))
+fn throttled(retry_after_secs: u64) -> Error {
+    Error::TooManyRequests { retry_after_secs }
 }
 
-/// Change your own name or password. Returns a fresh session, since a password change ends
-/// every earlier one.
-#[utoipa::path(
-    patch,
-    path = "/v1/me",
-    tag = "staff",
-    summary = "Update my profile or password",
-    description = "A wrong `current_password` counts as a failed login for throttling.",
-    request_body = UpdateMeRequest,
-    security(("staff_token" = [])),
-    responses(
-        (status = 200, body = SessionResponse),
-        (status = 429, description = "Too many wrong passwords (`rate_limited`)", body = crate::http::problem::Problem, content_type = PROBLEM),
-    )
-)]
-#[tracing::instrument(skip_all, fields(user_id = %caller.user_id))]
-async fn update_me(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiJson(body): ApiJson<UpdateMeRequest>,
-) -> Result<axum::Json<SessionResponse>> {
+/// The account with this email and password. Failures count against the email and the
+/// client's address, and past either limit every attempt is refused until the window passes.
+/// An unknown email costs the same hashing as a wrong password.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    throttle: &LoginThrottle,
+    login: LoginRequest,
+    client: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<users::Model> {
+    let email = login.email.trim().to_lowercase();
+    if email.is_empty() || email.chars().count() > EMAIL_MAX || login.password.len() > 1024 {
+        return Err(BAD_LOGIN);
+    }
+    let email_key = format!("email:{email}");
+    let address_key = format!("addr:{client}");
+    for (key, policy) in [(&email_key, PER_EMAIL), (&address_key, PER_ADDRESS)] {
+        throttle.check(key, policy, now).map_err(throttled)?;
+    }
+    // Unscoped on purpose: an email is how a person's dealer is found.
+    #[expect(clippy::disallowed_methods, reason = "logging in finds the dealer by the email")]
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?;
+    let verified =
+        crate::auth::password::verify(login.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        throttle.record_failure(&email_key, PER_EMAIL, now);
+        throttle.record_failure(&address_key, PER_ADDRESS, now);
+        tracing::info!("failed login");
+        return Err(BAD_LOGIN);
+    };
+    throttle.reset(&email_key);
+    Ok(user)
+}
+
+pub async fn find(db: &impl ConnectionTrait, tenant: TenantId, id: UserId) -> Result<users::Model> {
+    users::Entity::scoped_by_id(tenant, id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("user"))
+}
+
+/// Changes the caller's own name or password; a password change needs the current one (a
+/// wrong one counts as a failed login) and ends every earlier session.
+pub async fn update_me(
+    db: &impl ConnectionTrait,
+    throttle: &LoginThrottle,
+    accounts: &AccountCache,
+    actor: Actor,
+    body: UpdateMeRequest,
+    now: DateTime<Utc>,
+) -> Result<users::Model> {
     let mut v = Validator::default();
     let name = body.name.as_deref().map(|n| v.text("/name", n, NAME_MAX));
     if let Some(new_password) = &body.new_password {
@@ -145,17 +167,13 @@ async fn update_me(
         }
     }
     v.finish()?;
-    let user = find(&state, caller.tenant, caller.user_id).await?;
-    let now = state.clock.now();
+    let user = find(db, actor.tenant, actor.user).await?;
     let mut active = user.clone().into_active_model();
     if let (Some(new_password), Some(current)) = (body.new_password, body.current_password) {
         let throttle_key = format!("email:{}", user.email);
-        state
-            .throttle
-            .check(&throttle_key, PER_EMAIL, now)
-            .map_err(|retry_after_secs| Error::TooManyRequests { retry_after_secs })?;
+        throttle.check(&throttle_key, PER_EMAIL, now).map_err(throttled)?;
         if !crate::auth::password::verify(current, Some(user.password_hash.clone())).await? {
-            state.throttle.record_failure(&throttle_key, PER_EMAIL, now);
+            throttle.record_failure(&throttle_key, PER_EMAIL, now);
             return Err(Error::field(
                 "/current_password",
                 "incorrect",
@@ -169,17 +187,9 @@ async fn update_me(
         active.name = Set(name);
     }
     active.updated_at = Set(now);
-    let user = active.update(&state.db).await?;
-    state.accounts.forget(user.id);
-    let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    Ok(axum::Json(SessionResponse::issue(&state, user.into(), tenant.into())?))
-}
-
-async fn find(state: &AppState, tenant: TenantId, id: UserId) -> Result<users::Model> {
-    users::Entity::scoped_by_id(tenant, id)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::not_found("user"))
+    let user = active.update(db).await?;
+    accounts.forget(user.id);
+    Ok(user)
 }
 
 fn ensure_may_manage(caller: Role, target: Role) -> Result<()> {
@@ -194,54 +204,28 @@ fn ensure_may_manage(caller: Role, target: Role) -> Result<()> {
     }
 }
 
-/// Staff of the caller's dealer, oldest first.
-#[utoipa::path(
-    get,
-    path = "/v1/users",
-    tag = "staff",
-    summary = "List staff",
-    params(PageParams),
-    security(("staff_token" = [])),
-    responses((status = 200, body = UserList))
-)]
-#[tracing::instrument(skip_all)]
-async fn list_users(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiQuery(page): ApiQuery<PageParams>,
-) -> Result<axum::Json<UserList>> {
+/// Staff of the dealer, oldest first.
+pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, page: &PageParams) -> Result<UserList> {
     let limit = page.limit()?;
-    let mut query = users::Entity::scoped(caller.tenant).order_by_asc(users::Column::Id);
+    let mut query = users::Entity::scoped(tenant).order_by_asc(users::Column::Id);
     if let Some(after) = page.cursor::<UserId>()? {
         query = query.filter(users::Column::Id.gt(after));
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |u| u.id);
-    Ok(axum::Json(UserList {
+    Ok(UserList {
         items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
-    }))
+    })
 }
 
-/// Add a staff member. Admins may add `sales` and `viewer` accounts; the owner may also add admins.
-#[utoipa::path(
-    post,
-    path = "/v1/users",
-    tag = "staff",
-    summary = "Add a staff member",
-    request_body = CreateUserRequest,
-    security(("staff_token" = [])),
-    responses(
-        (status = 201, body = UserResponse),
-        (status = 409, description = "Email already in use (`email_taken`)", body = crate::http::problem::Problem, content_type = PROBLEM),
-    )
-)]
-#[tracing::instrument(skip_all)]
-async fn create_user(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiJson(body): ApiJson<CreateUserRequest>,
-) -> Result<(StatusCode, axum::Json<UserResponse>)> {
+/// A new staff member of the actor's dealer, with a role the actor may give.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    body: CreateUserRequest,
+    now: DateTime<Utc>,
+) -> Result<users::Model> {
     let mut v = Validator::default();
     let email = v.email("/email", &body.email);
     let name = v.text("/name", &body.name, NAME_MAX);
@@ -254,12 +238,11 @@ async fn create_user(
         );
     }
     v.finish()?;
-    ensure_may_manage(caller.role, body.role)?;
+    ensure_may_manage(actor.role, body.role)?;
     let password_hash = crate::auth::password::hash(body.password).await?;
-    let now = state.clock.now();
-    let user = users::ActiveModel {
+    Ok(users::ActiveModel {
         id: Set(UserId::generate()),
-        tenant_id: Set(caller.tenant),
+        tenant_id: Set(actor.tenant),
         email: Set(email),
         name: Set(name),
         role: Set(body.role),
@@ -268,49 +251,20 @@ async fn create_user(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&state.db)
-    .await?;
-    Ok((StatusCode::CREATED, axum::Json(user.into())))
+    .insert(db)
+    .await?)
 }
 
-/// One staff member.
-#[utoipa::path(
-    get,
-    path = "/v1/users/{id}",
-    tag = "staff",
-    summary = "Get a staff member",
-    params(("id" = UserId, Path, description = "User id")),
-    security(("staff_token" = [])),
-    responses((status = 200, body = UserResponse))
-)]
-#[tracing::instrument(skip_all)]
-async fn get_user(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<UserId>,
-) -> Result<axum::Json<UserResponse>> {
-    Ok(axum::Json(find(&state, caller.tenant, id).await?.into()))
-}
-
-/// Rename, change the role of, or set a new password for a staff member.
-#[utoipa::path(
-    patch,
-    path = "/v1/users/{id}",
-    tag = "staff",
-    summary = "Update a staff member",
-    description = "Absent fields are left unchanged. Nobody changes their own role; admins manage only `sales` and `viewer` accounts.",
-    params(("id" = UserId, Path, description = "User id")),
-    request_body = UpdateUserRequest,
-    security(("staff_token" = [])),
-    responses((status = 200, body = UserResponse))
-)]
-#[tracing::instrument(skip_all)]
-async fn update_user(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<UserId>,
-    ApiJson(body): ApiJson<UpdateUserRequest>,
-) -> Result<axum::Json<UserResponse>> {
+/// Renames a staff member, changes their role or sets their password. Nobody changes their
+/// own role; admins manage only `sales` and `viewer` accounts.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    accounts: &AccountCache,
+    actor: Actor,
+    id: UserId,
+    body: UpdateUserRequest,
+    now: DateTime<Utc>,
+) -> Result<users::Model> {
     let mut v = Validator::default();
     let name = body.name.as_deref().map(|n| v.text("/name", n, NAME_MAX));
     if let Some(password) = &body.password {
@@ -320,15 +274,15 @@ async fn update_user(
         v.error("/role", "invalid_value", "the owner role cannot be given");
     }
     v.finish()?;
-    let target = find(&state, caller.tenant, id).await?;
-    if target.id == caller.user_id {
+    let target = find(db, actor.tenant, id).await?;
+    if target.id == actor.user {
         if body.role.is_some_and(|r| r != target.role) {
             return Err(Error::forbidden("you cannot change your own role"));
         }
     } else {
-        ensure_may_manage(caller.role, target.role)?;
+        ensure_may_manage(actor.role, target.role)?;
         if let Some(role) = body.role {
-            ensure_may_manage(caller.role, role)?;
+            ensure_may_manage(actor.role, role)?;
         }
     }
     let password_hash = match body.password {
@@ -342,42 +296,27 @@ async fn update_user(
     if let Some(role) = body.role {
         active.role = Set(role);
     }
-    let now = state.clock.now();
     if let Some(hash) = password_hash {
         active.password_hash = Set(hash);
         active.credentials_changed_at = Set(now);
     }
     active.updated_at = Set(now);
-    let user = active.update(&state.db).await?;
-    state.accounts.forget(user.id);
-    Ok(axum::Json(user.into()))
+    let user = active.update(db).await?;
+    accounts.forget(user.id);
+    Ok(user)
 }
 
-/// Remove a staff member; their access token stops working at once.
-#[utoipa::path(
-    delete,
-    path = "/v1/users/{id}",
-    tag = "staff",
-    summary = "Remove a staff member",
-    params(("id" = UserId, Path, description = "User id")),
-    security(("staff_token" = [])),
-    responses((status = 204, description = "Removed"))
-)]
-#[tracing::instrument(skip_all)]
-async fn delete_user(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<UserId>,
-) -> Result<StatusCode> {
-    let target = find(&state, caller.tenant, id).await?;
-    if target.id == caller.user_id {
+/// Removes a staff member; their token stops working at once. Nobody removes themselves.
+pub async fn remove(db: &impl ConnectionTrait, accounts: &AccountCache, actor: Actor, id: UserId) -> Result<()> {
+    let target = find(db, actor.tenant, id).await?;
+    if target.id == actor.user {
         return Err(Error::forbidden("you cannot remove your own account"));
     }
-    ensure_may_manage(caller.role, target.role)?;
-    users::Entity::scoped_delete(caller.tenant)
+    ensure_may_manage(actor.role, target.role)?;
+    users::Entity::scoped_delete(actor.tenant)
         .filter(users::Column::Id.eq(target.id))
-        .exec(&state.db)
+        .exec(db)
         .await?;
-    state.accounts.forget(target.id);
-    Ok(StatusCode::NO_CONTENT)
+    accounts.forget(target.id);
+    Ok(())
 }

@@ -36,7 +36,7 @@ pub fn next_attempt(attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> 
 /// Delivers every message due now; returns how many attempts were made.
 pub async fn deliver_due(state: &AppState) -> Result<usize> {
     let now = state.clock.now();
-    // Unscoped on purpose: the worker serves every dealer.
+    #[expect(clippy::disallowed_methods, reason = "the delivery worker serves every dealer")]
     let due = webhook_deliveries::Entity::find()
         .filter(webhook_deliveries::Column::State.eq(DeliveryState::Pending))
         .filter(webhook_deliveries::Column::NextAttemptAt.lte(now))

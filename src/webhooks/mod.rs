@@ -26,8 +26,8 @@ use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::pagination::{PageParams, finish_page};
 use crate::ids::{ApiKeyId, CustomerId, DeliveryId, TenantId, WebhookId};
+use crate::pagination::{PageParams, finish_page};
 use crate::validate::Validator;
 
 /// Events a dealer can subscribe to.

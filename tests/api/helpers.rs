@@ -320,14 +320,13 @@ impl TestApp {
 
     /// The metric rollups the writes kept equal the ones rebuilt from the history itself.
     pub async fn assert_rollups_rebuild_identically(&self, tenant_id: &str) {
+        use partsdesk::db::TenantScoped;
         use partsdesk::entities::metric_rollups;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let tenant = partsdesk::tenants::find(&self.state.db, tenant_id.parse().expect("tenant id"))
             .await
             .expect("tenant");
         let snapshot = || async {
-            let mut rows = metric_rollups::Entity::find()
-                .filter(metric_rollups::Column::TenantId.eq(tenant.id))
+            let mut rows = metric_rollups::Entity::scoped(tenant.id)
                 .all(&self.state.db)
                 .await
                 .expect("rollups");

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
             &["money"],
             &["error"],
             &["validate"],
+            &["pagination"],
             &["config"],
             &["db"],
             &["entities"],
