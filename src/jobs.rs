@@ -25,7 +25,14 @@ async fn run_frequent(state: &AppState) {
     if let Err(err) = crate::quotes::expire_due(state).await {
         tracing::error!(error = ?err, "expiring quotes failed");
     }
-    if let Err(err) = crate::webhooks::delivery::deliver_due(state).await {
+    if let Err(err) = crate::webhooks::delivery::deliver_due(
+        &state.db,
+        &state.webhook_client,
+        state.config.allow_private_webhooks,
+        state.clock.now(),
+    )
+    .await
+    {
         tracing::error!(error = ?err, "delivering webhooks failed");
     }
 }

@@ -2,30 +2,27 @@
 //! once at creation; only its SHA-256 is stored (the secret has 256 bits of entropy, so a
 //! fast hash is enough and lets a key be found by its hash in one indexed lookup).
 
-use axum::extract::State;
-use axum::http::StatusCode;
+pub mod routes;
+
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::{AdminStaff, Shop};
-use crate::customers::{CustomerResponse, find_active};
+use crate::auth::{Actor, Shop};
+use crate::customers::find_active;
 use crate::db::TenantScoped;
 use crate::entities::{api_keys, customers};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath};
-use crate::ids::{ApiKeyId, CustomerId};
+use crate::ids::{ApiKeyId, CustomerId, TenantId};
 use crate::validate::{NAME_MAX, Validator};
 
 /// Every shop key starts with this, so a leaked key is recognisable (e.g. by secret scanners).
@@ -35,14 +32,6 @@ const VISIBLE_CHARS: usize = 12;
 /// `last_used_at` is refreshed at most this often, so that shop traffic does not turn every
 /// read into a write.
 const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_keys, create_key))
-        .routes(routes!(revoke_key))
-        .routes(routes!(shop_me))
-        .routes(routes!(get_callback, set_callback, delete_callback))
-}
 
 pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -132,51 +121,27 @@ pub struct CreateApiKeyRequest {
 }
 
 /// The customer's active API keys (never their secrets).
-#[utoipa::path(
-    get,
-    path = "/v1/customers/{id}/api-keys",
-    tag = "shop keys",
-    summary = "List a customer's API keys",
-    params(("id" = CustomerId, Path, description = "Customer id")),
-    security(("staff_token" = [])),
-    responses((status = 200, body = ApiKeyList))
-)]
-#[tracing::instrument(skip_all)]
-async fn list_keys(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-) -> Result<axum::Json<ApiKeyList>> {
-    find_active(&state.db, caller.tenant, id).await?;
-    let keys = api_keys::Entity::scoped(caller.tenant)
+pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, id: CustomerId) -> Result<ApiKeyList> {
+    find_active(db, tenant, id).await?;
+    let keys = api_keys::Entity::scoped(tenant)
         .filter(api_keys::Column::CustomerId.eq(id))
         .filter(api_keys::Column::RevokedAt.is_null())
         .order_by_asc(api_keys::Column::Id)
-        .all(&state.db)
+        .all(db)
         .await?;
-    Ok(axum::Json(ApiKeyList {
+    Ok(ApiKeyList {
         items: keys.into_iter().map(Into::into).collect(),
-    }))
+    })
 }
 
-/// Issue an API key for a customer's own system. The secret is in this response only.
-#[utoipa::path(
-    post,
-    path = "/v1/customers/{id}/api-keys",
-    tag = "shop keys",
-    summary = "Issue an API key to a customer",
-    params(("id" = CustomerId, Path, description = "Customer id")),
-    request_body = CreateApiKeyRequest,
-    security(("staff_token" = [])),
-    responses((status = 201, body = CreatedApiKey))
-)]
-#[tracing::instrument(skip_all)]
-async fn create_key(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-    ApiJson(body): ApiJson<CreateApiKeyRequest>,
-) -> Result<(StatusCode, axum::Json<CreatedApiKey>)> {
+/// Issues an API key for a customer's own system; the secret is returned this once.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: CustomerId,
+    body: CreateApiKeyRequest,
+    now: DateTime<Utc>,
+) -> Result<CreatedApiKey> {
     let mut v = Validator::default();
     let name = v.opt_text("/name", body.name.as_deref(), NAME_MAX);
     v.finish()?;
@@ -184,17 +149,16 @@ async fn create_key(
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let secret = format!("{KEY_PREFIX}{}", hex::encode(raw));
-    let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    find_active(&txn, caller.tenant, id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    find_active(&txn, actor.tenant, id).await?;
     let key = api_keys::ActiveModel {
         id: Set(ApiKeyId::generate()),
-        tenant_id: Set(caller.tenant),
+        tenant_id: Set(actor.tenant),
         customer_id: Set(id),
         name: Set(name),
         prefix: Set(secret[..VISIBLE_CHARS].to_owned()),
         secret_hash: Set(hash_secret(&secret)),
-        created_by: Set(Some(caller.user_id)),
+        created_by: Set(Some(actor.user)),
         created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
@@ -206,48 +170,33 @@ async fn create_key(
     crate::events::record(
         &txn,
         NewEvent {
-            tenant: caller.tenant,
+            tenant: actor.tenant,
             customer: Some(id),
             kind: EventKind::ApiKeyIssued,
             subject: key.id.to_string(),
-            actor: Some(caller.user_id.to_string()),
+            actor: Some(actor.user.to_string()),
             at: now,
             payload: json!({ "prefix": key.prefix }),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(CreatedApiKey {
-            key: key.into(),
-            secret,
-        }),
-    ))
+    Ok(CreatedApiKey {
+        key: key.into(),
+        secret,
+    })
 }
 
-/// Revoke a key; calls with it fail from now on.
-#[utoipa::path(
-    delete,
-    path = "/v1/customers/{id}/api-keys/{key_id}",
-    tag = "shop keys",
-    summary = "Revoke an API key",
-    params(
-        ("id" = CustomerId, Path, description = "Customer id"),
-        ("key_id" = ApiKeyId, Path, description = "API key id"),
-    ),
-    security(("staff_token" = [])),
-    responses((status = 204, description = "Revoked"))
-)]
-#[tracing::instrument(skip_all)]
-async fn revoke_key(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath((customer_id, key_id)): ApiPath<(CustomerId, ApiKeyId)>,
-) -> Result<StatusCode> {
-    let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let revoked = api_keys::Entity::scoped_update(caller.tenant)
+/// Revokes a key of the customer; calls with it fail from now on.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: Actor,
+    customer_id: CustomerId,
+    key_id: ApiKeyId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let revoked = api_keys::Entity::scoped_update(actor.tenant)
         .filter(api_keys::Column::Id.eq(key_id))
         .filter(api_keys::Column::CustomerId.eq(customer_id))
         .filter(api_keys::Column::RevokedAt.is_null())
@@ -260,32 +209,18 @@ async fn revoke_key(
     crate::events::record(
         &txn,
         NewEvent {
-            tenant: caller.tenant,
+            tenant: actor.tenant,
             customer: Some(customer_id),
             kind: EventKind::ApiKeyRevoked,
             subject: key_id.to_string(),
-            actor: Some(caller.user_id.to_string()),
+            actor: Some(actor.user.to_string()),
             at: now,
             payload: json!({}),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// The calling shop's own customer record at its dealer.
-#[utoipa::path(
-    get,
-    path = "/v1/shop/me",
-    tag = "shop",
-    summary = "Who am I (shop)",
-    security(("shop_key" = []), ("shop_key_header" = [])),
-    responses((status = 200, body = CustomerResponse))
-)]
-#[tracing::instrument(skip_all, fields(key_id = %shop.key_id))]
-async fn shop_me(shop: Shop) -> axum::Json<CustomerResponse> {
-    axum::Json(shop.customer.into())
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -304,65 +239,53 @@ pub struct CallbackRequest {
     pub url: String,
 }
 
-const CALLBACK_DESCRIPTION: &str = "When the dealer sends a quote for one of the shop's inquiries, partsdesk POSTs \
-`{\"type\": \"quote.sent\", \"timestamp\", \"data\": <the quote as GET /v1/shop/quotes/{id} shows it>}` to this URL, \
-signed like the dealer's webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 \
-over \"{id}.{timestamp}.{body}\">`, keyed with the base64-decoded part of `secret` after `whsec_`) and retried \
-with backoff until a 2xx answer. Registering a URL issues a new secret. The callback belongs to the API key used \
-here; revoking the key removes it.";
-
-/// The callback registered on the calling API key.
-#[utoipa::path(get, path = "/v1/shop/callback", tag = "shop", summary = "Get the quote callback",
-    description = CALLBACK_DESCRIPTION,
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = CallbackResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_callback(State(state): State<AppState>, shop: Shop) -> Result<axum::Json<CallbackResponse>> {
+/// The callback registered on the shop's API key.
+pub async fn callback(db: &impl ConnectionTrait, shop: &Shop) -> Result<CallbackResponse> {
     let key = api_keys::Entity::scoped_by_id(shop.tenant, shop.key_id)
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(Error::not_found("api key"))?;
-    Ok(axum::Json(CallbackResponse {
+    Ok(CallbackResponse {
         url: key.callback_url,
         secret: key.callback_secret,
-    }))
+    })
 }
 
-/// Register (or replace) the callback on the calling API key; a new secret is issued.
-#[utoipa::path(put, path = "/v1/shop/callback", tag = "shop", summary = "Set the quote callback",
-    description = CALLBACK_DESCRIPTION, request_body = CallbackRequest,
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = CallbackResponse)))]
-#[tracing::instrument(skip_all)]
-async fn set_callback(
-    State(state): State<AppState>,
-    shop: Shop,
-    ApiJson(body): ApiJson<CallbackRequest>,
-) -> Result<axum::Json<CallbackResponse>> {
+/// Registers (or replaces) the callback on the shop's API key, with a new secret. With
+/// `allow_private`, loopback and private addresses are accepted (development only).
+pub async fn set_callback(
+    db: &impl ConnectionTrait,
+    shop: &Shop,
+    body: CallbackRequest,
+    allow_private: bool,
+) -> Result<CallbackResponse> {
     let mut v = Validator::default();
-    let url = crate::webhooks::check_url(&mut v, "/url", &body.url, state.config.allow_private_webhooks);
+    let url = crate::webhooks::check_url(&mut v, "/url", &body.url, allow_private);
     v.finish()?;
     let secret = crate::webhooks::signing::generate_secret();
-    save_callback(&state, &shop, Some(url.clone()), Some(secret.clone())).await?;
-    Ok(axum::Json(CallbackResponse {
+    save_callback(db, shop, Some(url.clone()), Some(secret.clone())).await?;
+    Ok(CallbackResponse {
         url: Some(url),
         secret: Some(secret),
-    }))
+    })
 }
 
-/// Stop callbacks on the calling API key.
-#[utoipa::path(delete, path = "/v1/shop/callback", tag = "shop", summary = "Remove the quote callback",
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 204, description = "Removed")))]
-#[tracing::instrument(skip_all)]
-async fn delete_callback(State(state): State<AppState>, shop: Shop) -> Result<StatusCode> {
-    save_callback(&state, &shop, None, None).await?;
-    Ok(StatusCode::NO_CONTENT)
+/// Stops callbacks on the shop's API key.
+pub async fn delete_callback(db: &impl ConnectionTrait, shop: &Shop) -> Result<()> {
+    save_callback(db, shop, None, None).await
 }
 
-async fn save_callback(state: &AppState, shop: &Shop, url: Option<String>, secret: Option<String>) -> Result<()> {
+async fn save_callback(
+    db: &impl ConnectionTrait,
+    shop: &Shop,
+    url: Option<String>,
+    secret: Option<String>,
+) -> Result<()> {
     api_keys::Entity::scoped_update(shop.tenant)
         .filter(api_keys::Column::Id.eq(shop.key_id))
         .col_expr(api_keys::Column::CallbackUrl, Expr::value(url))
         .col_expr(api_keys::Column::CallbackSecret, Expr::value(secret))
-        .exec(&state.db)
+        .exec(db)
         .await?;
     Ok(())
 }

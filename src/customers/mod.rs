@@ -1,36 +1,25 @@
 //! Customers: the repair shops a dealer sells to, with the price level their quotes get.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+pub mod routes;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::{AdminStaff, AnyStaff, SalesStaff};
+use crate::auth::Actor;
 use crate::db::TenantScoped;
 use crate::entities::{api_keys, customers, events};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::{CustomerId, EventId, TenantId};
 use crate::pagination::{PageParams, finish_page};
 use crate::validate::{ADDRESS_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX, Validator, patch_field};
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_customers, create_customer))
-        .routes(routes!(get_customer, update_customer, archive_customer))
-        .routes(routes!(customer_events))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerResponse {
@@ -63,6 +52,13 @@ impl From<customers::Model> for CustomerResponse {
             updated_at: c.updated_at,
         }
     }
+}
+
+// A customer as other resources name it (a plain comment: a doc comment would be published).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerRef {
+    pub id: CustomerId,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -151,28 +147,14 @@ pub async fn find_active(db: &impl ConnectionTrait, tenant: TenantId, id: Custom
         .ok_or(Error::not_found("customer"))
 }
 
-/// Customers of the caller's dealer, oldest first.
-#[utoipa::path(
-    get,
-    path = "/v1/customers",
-    tag = "customers",
-    summary = "List customers",
-    params(CustomerListParams),
-    security(("staff_token" = [])),
-    responses((status = 200, body = CustomerList))
-)]
-#[tracing::instrument(skip_all)]
-async fn list_customers(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiQuery(params): ApiQuery<CustomerListParams>,
-) -> Result<axum::Json<CustomerList>> {
+/// Customers of the dealer, oldest first; archived ones are not listed.
+pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, params: CustomerListParams) -> Result<CustomerList> {
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit()?;
-    let mut query = customers::Entity::scoped(caller.tenant)
+    let mut query = customers::Entity::scoped(tenant)
         .filter(customers::Column::DeletedAt.is_null())
         .order_by_asc(customers::Column::Id);
     if let Some(after) = page.cursor::<CustomerId>()? {
@@ -196,30 +178,21 @@ async fn list_customers(
                 .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
         );
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |c| c.id);
-    Ok(axum::Json(CustomerList {
+    Ok(CustomerList {
         items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
-    }))
+    })
 }
 
-/// Add a customer (a repair shop).
-#[utoipa::path(
-    post,
-    path = "/v1/customers",
-    tag = "customers",
-    summary = "Add a customer",
-    request_body = CreateCustomerRequest,
-    security(("staff_token" = [])),
-    responses((status = 201, body = CustomerResponse))
-)]
-#[tracing::instrument(skip_all)]
-async fn create_customer(
-    State(state): State<AppState>,
-    caller: SalesStaff,
-    ApiJson(body): ApiJson<CreateCustomerRequest>,
-) -> Result<(StatusCode, axum::Json<CustomerResponse>)> {
+/// Adds a customer (a repair shop), recorded on its timeline.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Actor,
+    body: CreateCustomerRequest,
+    now: DateTime<Utc>,
+) -> Result<customers::Model> {
     let mut v = Validator::default();
     let name = v.text("/name", &body.name, NAME_MAX);
     let contact_name = v.opt_text("/contact_name", body.contact_name.as_deref(), NAME_MAX);
@@ -232,11 +205,10 @@ async fn create_customer(
         .map_or(0, |p| price_level_bp(&mut v, "/price_level", p));
     v.finish()?;
 
-    let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     let customer = customers::ActiveModel {
         id: Set(CustomerId::generate()),
-        tenant_id: Set(caller.tenant),
+        tenant_id: Set(actor.tenant),
         name: Set(name),
         contact_name: Set(contact_name),
         phone: Set(phone),
@@ -253,57 +225,28 @@ async fn create_customer(
     crate::events::record(
         &txn,
         NewEvent {
-            tenant: caller.tenant,
+            tenant: actor.tenant,
             customer: Some(customer.id),
             kind: EventKind::CustomerCreated,
             subject: customer.id.to_string(),
-            actor: Some(caller.user_id.to_string()),
+            actor: Some(actor.user.to_string()),
             at: now,
             payload: json!({ "name": customer.name }),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, axum::Json(customer.into())))
+    Ok(customer)
 }
 
-/// One customer.
-#[utoipa::path(
-    get,
-    path = "/v1/customers/{id}",
-    tag = "customers",
-    summary = "Get a customer",
-    params(("id" = CustomerId, Path, description = "Customer id")),
-    security(("staff_token" = [])),
-    responses((status = 200, body = CustomerResponse))
-)]
-#[tracing::instrument(skip_all)]
-async fn get_customer(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-) -> Result<axum::Json<CustomerResponse>> {
-    Ok(axum::Json(find_active(&state.db, caller.tenant, id).await?.into()))
-}
-
-/// Change a customer's details or price level.
-#[utoipa::path(
-    patch,
-    path = "/v1/customers/{id}",
-    tag = "customers",
-    summary = "Update a customer",
-    params(("id" = CustomerId, Path, description = "Customer id")),
-    request_body = UpdateCustomerRequest,
-    security(("staff_token" = [])),
-    responses((status = 200, body = CustomerResponse))
-)]
-#[tracing::instrument(skip_all)]
-async fn update_customer(
-    State(state): State<AppState>,
-    caller: SalesStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-    ApiJson(body): ApiJson<UpdateCustomerRequest>,
-) -> Result<axum::Json<CustomerResponse>> {
+/// Changes a customer's details or price level; the fields changed go on its timeline.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: CustomerId,
+    body: UpdateCustomerRequest,
+    now: DateTime<Utc>,
+) -> Result<customers::Model> {
     let mut v = Validator::default();
     let name = body
         .name
@@ -318,9 +261,8 @@ async fn update_customer(
     let price_level_bp = body.price_level.map(|p| price_level_bp(&mut v, "/price_level", p));
     v.finish()?;
 
-    let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current = find_active(&txn, caller.tenant, id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = find_active(&txn, actor.tenant, id).await?;
     let mut changed = Vec::new();
     let mut active = current.into_active_model();
     macro_rules! apply {
@@ -343,45 +285,30 @@ async fn update_customer(
     crate::events::record(
         &txn,
         NewEvent {
-            tenant: caller.tenant,
+            tenant: actor.tenant,
             customer: Some(customer.id),
             kind: EventKind::CustomerUpdated,
             subject: customer.id.to_string(),
-            actor: Some(caller.user_id.to_string()),
+            actor: Some(actor.user.to_string()),
             at: now,
             payload: json!({ "fields": changed }),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(customer.into()))
+    Ok(customer)
 }
 
-/// Archive a customer: it disappears from lists, its API keys stop working, and its history
-/// stays for the metrics.
-#[utoipa::path(
-    delete,
-    path = "/v1/customers/{id}",
-    tag = "customers",
-    summary = "Archive a customer",
-    params(("id" = CustomerId, Path, description = "Customer id")),
-    security(("staff_token" = [])),
-    responses((status = 204, description = "Archived"))
-)]
-#[tracing::instrument(skip_all)]
-async fn archive_customer(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-) -> Result<StatusCode> {
-    let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let customer = find_active(&txn, caller.tenant, id).await?;
+/// Archives a customer: it leaves the lists, its API keys stop working (in the same
+/// transaction), and its history stays for the metrics.
+pub async fn archive(db: &DatabaseConnection, actor: Actor, id: CustomerId, now: DateTime<Utc>) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let customer = find_active(&txn, actor.tenant, id).await?;
     let mut active = customer.into_active_model();
     active.deleted_at = Set(Some(now));
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    api_keys::Entity::scoped_update(caller.tenant)
+    api_keys::Entity::scoped_update(actor.tenant)
         .filter(api_keys::Column::CustomerId.eq(id))
         .filter(api_keys::Column::RevokedAt.is_null())
         .col_expr(api_keys::Column::RevokedAt, Expr::value(now))
@@ -390,18 +317,18 @@ async fn archive_customer(
     crate::events::record(
         &txn,
         NewEvent {
-            tenant: caller.tenant,
+            tenant: actor.tenant,
             customer: Some(id),
             kind: EventKind::CustomerArchived,
             subject: id.to_string(),
-            actor: Some(caller.user_id.to_string()),
+            actor: Some(actor.user.to_string()),
             at: now,
             payload: json!({}),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -424,33 +351,23 @@ pub struct EventList {
 }
 
 /// The customer's touchpoint timeline, oldest first.
-#[utoipa::path(
-    get,
-    path = "/v1/customers/{id}/events",
-    tag = "customers",
-    summary = "A customer's touchpoint timeline",
-    params(("id" = CustomerId, Path, description = "Customer id"), PageParams),
-    security(("staff_token" = [])),
-    responses((status = 200, body = EventList))
-)]
-#[tracing::instrument(skip_all)]
-async fn customer_events(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiPath(id): ApiPath<CustomerId>,
-    ApiQuery(page): ApiQuery<PageParams>,
-) -> Result<axum::Json<EventList>> {
+pub async fn events(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: CustomerId,
+    page: &PageParams,
+) -> Result<EventList> {
     let limit = page.limit()?;
-    find_active(&state.db, caller.tenant, id).await?;
-    let mut query = events::Entity::scoped(caller.tenant)
+    find_active(db, tenant, id).await?;
+    let mut query = events::Entity::scoped(tenant)
         .filter(events::Column::CustomerId.eq(id))
         .order_by_asc(events::Column::Id);
     if let Some(after) = page.cursor::<EventId>()? {
         query = query.filter(events::Column::Id.gt(after));
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |e| e.id);
-    Ok(axum::Json(EventList {
+    Ok(EventList {
         items: rows
             .into_iter()
             .map(|e| EventResponse {
@@ -463,7 +380,7 @@ async fn customer_events(
             })
             .collect(),
         next_cursor,
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -10,13 +10,14 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::auth::Shop;
+use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
 use crate::entities::{inquiries, inquiry_lines, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::http::AppState;
 use crate::idempotency::{self, Stored};
-use crate::ids::{ApiKeyId, CustomerId, InquiryId, InquiryLineId, QuoteId, QuoteLineId};
+use crate::ids::{ApiKeyId, InquiryId, InquiryLineId, QuoteId, QuoteLineId};
 use crate::matching::{self, Candidate, Confidence, LineQuery, VehicleHint};
 use crate::quotes::{QuoteStatus, draft};
 use crate::validate::Validator;
@@ -506,12 +507,6 @@ pub struct InquiryLineResponse {
     pub confidence: Confidence,
     /// Up to 5, best first: exact numbers, then names that fit the vehicle, then names.
     pub candidates: Vec<Candidate>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerRef {
-    pub id: CustomerId,
-    pub name: String,
 }
 
 /// An inquiry as the dealer sees it: candidates per line and the quote.

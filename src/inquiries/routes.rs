@@ -11,10 +11,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    CreateInquiryRequest, CustomerRef, InquiryLineResponse, InquiryResponse, ShopInquiryResponse, find_for_shop,
-    lines_of, receive, shop_view, validate,
+    CreateInquiryRequest, InquiryLineResponse, InquiryResponse, ShopInquiryResponse, find_for_shop, lines_of, receive,
+    shop_view, validate,
 };
 use crate::auth::{AnyStaff, Shop};
+use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
 use crate::entities::{customers, inquiries, quotes};
 use crate::error::{Error, Result};

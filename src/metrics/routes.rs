@@ -14,13 +14,13 @@ use utoipa_axum::routes;
 use super::query::{self, Group, Key, Scope};
 use super::{DEFINITIONS, Figures, Interval, Period};
 use crate::auth::AnyStaff;
+use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
 use crate::entities::{customers, tenants};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::CustomerId;
-use crate::inquiries::CustomerRef;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

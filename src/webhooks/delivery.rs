@@ -12,7 +12,6 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::db::TenantScoped;
 use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::Result;
-use crate::http::AppState;
 
 use super::{signing, target};
 
@@ -34,15 +33,19 @@ pub fn next_attempt(attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> 
 }
 
 /// Delivers every message due now; returns how many attempts were made.
-pub async fn deliver_due(state: &AppState) -> Result<usize> {
-    let now = state.clock.now();
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    client: &reqwest::Client,
+    allow_private: bool,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     #[expect(clippy::disallowed_methods, reason = "the delivery worker serves every dealer")]
     let due = webhook_deliveries::Entity::find()
         .filter(webhook_deliveries::Column::State.eq(DeliveryState::Pending))
         .filter(webhook_deliveries::Column::NextAttemptAt.lte(now))
         .order_by_asc(webhook_deliveries::Column::NextAttemptAt)
         .limit(BATCH)
-        .all(&state.db)
+        .all(db)
         .await?;
     let mut claimed = Vec::new();
     for message in due {
@@ -52,18 +55,16 @@ pub async fn deliver_due(state: &AppState) -> Result<usize> {
             .filter(webhook_deliveries::Column::Id.eq(message.id))
             .filter(webhook_deliveries::Column::State.eq(DeliveryState::Pending))
             .filter(webhook_deliveries::Column::NextAttemptAt.eq(message.next_attempt_at))
-            .exec(&state.db)
+            .exec(db)
             .await?;
         if result.rows_affected == 1 {
             claimed.push(message);
         }
     }
     let count = claimed.len();
-    let client = &state.webhook_client;
-    let allow_private = state.config.allow_private_webhooks;
     futures_util::stream::iter(claimed)
         .for_each_concurrent(CONCURRENCY, |message| async move {
-            if let Err(err) = attempt(&state.db, client, allow_private, message, now).await {
+            if let Err(err) = attempt(db, client, allow_private, message, now).await {
                 tracing::error!(error = ?err, "recording a webhook attempt failed");
             }
         })

@@ -4,28 +4,22 @@
 //! that retries with exponential backoff.
 
 pub mod delivery;
+pub mod routes;
 pub mod signing;
 pub mod target;
 
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::AdminStaff;
 use crate::db::TenantScoped;
 use crate::entities::{DeliveryState, api_keys, webhook_deliveries, webhooks};
 use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::{ApiKeyId, CustomerId, DeliveryId, TenantId, WebhookId};
 use crate::pagination::{PageParams, finish_page};
 use crate::validate::Validator;
@@ -36,13 +30,6 @@ pub const EVENT_TYPES: &[&str] = &["inquiry.received", "quote.accepted", "quote.
 pub const QUOTE_SENT: &str = "quote.sent";
 pub const WEBHOOKS_PER_DEALER_MAX: u64 = 20;
 pub const DESCRIPTION_MAX: usize = 200;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_webhooks, create_webhook))
-        .routes(routes!(get_webhook, delete_webhook))
-        .routes(routes!(list_deliveries))
-}
 
 /// The JSON every delivery carries: `{type, timestamp, data}`.
 pub fn envelope(event_type: &str, at: DateTime<Utc>, data: Value) -> String {
@@ -198,39 +185,29 @@ pub struct CreateWebhookRequest {
     pub description: Option<String>,
 }
 
-const WEBHOOK_DESCRIPTION: &str = "Deliveries are `POST`s of `{\"type\", \"timestamp\", \"data\"}` signed in the \
-Standard Webhooks style: headers `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature: \
-v1,<base64 HMAC-SHA256 over \"{webhook-id}.{webhook-timestamp}.{body}\" keyed with the base64-decoded part of the \
-secret after `whsec_`>`. Any 2xx answer within 10 s counts as delivered; anything else is retried after 5 s, 30 s, \
-2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). The queue is stored in the database: \
-a restart loses no delivery. Loopback, private and link-local addresses are refused, at registration and at every \
-connection.";
-
-#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", summary = "List webhook endpoints",
-    security(("staff_token" = [])), responses((status = 200, body = WebhookList)))]
-#[tracing::instrument(skip_all)]
-async fn list_webhooks(State(state): State<AppState>, caller: AdminStaff) -> Result<axum::Json<WebhookList>> {
-    let items = webhooks::Entity::scoped(caller.tenant)
+/// The dealer's endpoints (without their secrets), oldest first.
+pub async fn list(db: &impl ConnectionTrait, tenant: TenantId) -> Result<WebhookList> {
+    let items = webhooks::Entity::scoped(tenant)
         .order_by_asc(webhooks::Column::Id)
-        .all(&state.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|w| WebhookResponse::from_model(w, false))
         .collect();
-    Ok(axum::Json(WebhookList { items }))
+    Ok(WebhookList { items })
 }
 
-#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", summary = "Add a webhook endpoint",
-    description = WEBHOOK_DESCRIPTION, request_body = CreateWebhookRequest,
-    security(("staff_token" = [])), responses((status = 201, body = WebhookResponse)))]
-#[tracing::instrument(skip_all)]
-async fn create_webhook(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiJson(body): ApiJson<CreateWebhookRequest>,
-) -> Result<(StatusCode, axum::Json<WebhookResponse>)> {
+/// Adds an endpoint, at most [`WEBHOOKS_PER_DEALER_MAX`] per dealer; the response carries its
+/// signing secret, this once.
+pub async fn create(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    body: CreateWebhookRequest,
+    allow_private: bool,
+    now: DateTime<Utc>,
+) -> Result<WebhookResponse> {
     let mut v = Validator::default();
-    let url = check_url(&mut v, "/url", &body.url, state.config.allow_private_webhooks);
+    let url = check_url(&mut v, "/url", &body.url, allow_private);
     let description = v.opt_text("/description", body.description.as_deref(), DESCRIPTION_MAX);
     if body.events.is_empty() {
         v.error("/events", "required", "subscribe to at least one event");
@@ -249,8 +226,8 @@ async fn create_webhook(
     }
     v.finish()?;
 
-    let txn = crate::db::begin_write(&state.db).await?;
-    let existing = webhooks::Entity::scoped(caller.tenant).count(&txn).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = webhooks::Entity::scoped(tenant).count(&txn).await?;
     if existing >= WEBHOOKS_PER_DEALER_MAX {
         return Err(Error::Conflict {
             code: "too_many_webhooks",
@@ -260,69 +237,48 @@ async fn create_webhook(
     }
     let webhook = webhooks::ActiveModel {
         id: Set(WebhookId::generate()),
-        tenant_id: Set(caller.tenant),
+        tenant_id: Set(tenant),
         url: Set(url),
         events: Set(json!(events)),
         secret: Set(signing::generate_secret()),
         description: Set(description),
-        created_at: Set(state.clock.now()),
+        created_at: Set(now),
     }
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(WebhookResponse::from_model(webhook, true)),
-    ))
+    Ok(WebhookResponse::from_model(webhook, true))
 }
 
-async fn find(state: &AppState, tenant: TenantId, id: WebhookId) -> Result<webhooks::Model> {
+async fn find(db: &impl ConnectionTrait, tenant: TenantId, id: WebhookId) -> Result<webhooks::Model> {
     webhooks::Entity::scoped_by_id(tenant, id)
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(Error::not_found("webhook"))
 }
 
-#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "webhooks", summary = "Get a webhook endpoint",
-    params(("id" = WebhookId, Path, description = "Webhook id")),
-    security(("staff_token" = [])), responses((status = 200, body = WebhookResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_webhook(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<WebhookId>,
-) -> Result<axum::Json<WebhookResponse>> {
-    Ok(axum::Json(WebhookResponse::from_model(
-        find(&state, caller.tenant, id).await?,
-        false,
-    )))
+/// One endpoint (without its secret).
+pub async fn get(db: &impl ConnectionTrait, tenant: TenantId, id: WebhookId) -> Result<WebhookResponse> {
+    Ok(WebhookResponse::from_model(find(db, tenant, id).await?, false))
 }
 
 /// Removes the endpoint with its delivery log; queued messages are dropped.
-#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "webhooks", summary = "Remove a webhook endpoint",
-    params(("id" = WebhookId, Path, description = "Webhook id")),
-    security(("staff_token" = [])), responses((status = 204, description = "Removed")))]
-#[tracing::instrument(skip_all)]
-async fn delete_webhook(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<WebhookId>,
-) -> Result<StatusCode> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    webhooks::Entity::scoped_by_id(caller.tenant, id)
+pub async fn delete(db: &DatabaseConnection, tenant: TenantId, id: WebhookId) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    webhooks::Entity::scoped_by_id(tenant, id)
         .one(&txn)
         .await?
         .ok_or(Error::not_found("webhook"))?;
-    webhook_deliveries::Entity::scoped_delete(caller.tenant)
+    webhook_deliveries::Entity::scoped_delete(tenant)
         .filter(webhook_deliveries::Column::WebhookId.eq(id))
         .exec(&txn)
         .await?;
-    webhooks::Entity::scoped_delete(caller.tenant)
+    webhooks::Entity::scoped_delete(tenant)
         .filter(webhooks::Column::Id.eq(id))
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -380,24 +336,20 @@ pub struct DeliveryListParams {
     pub state: Option<String>,
 }
 
-/// Newest first.
-#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", tag = "webhooks", summary = "List deliveries",
-    params(("id" = WebhookId, Path, description = "Webhook id"), DeliveryListParams),
-    security(("staff_token" = [])), responses((status = 200, body = DeliveryList)))]
-#[tracing::instrument(skip_all)]
-async fn list_deliveries(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<WebhookId>,
-    ApiQuery(params): ApiQuery<DeliveryListParams>,
-) -> Result<axum::Json<DeliveryList>> {
-    find(&state, caller.tenant, id).await?;
+/// An endpoint's deliveries, newest first.
+pub async fn deliveries(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: WebhookId,
+    params: DeliveryListParams,
+) -> Result<DeliveryList> {
+    find(db, tenant, id).await?;
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit()?;
-    let mut query = webhook_deliveries::Entity::scoped(caller.tenant)
+    let mut query = webhook_deliveries::Entity::scoped(tenant)
         .filter(webhook_deliveries::Column::WebhookId.eq(id))
         .order_by_desc(webhook_deliveries::Column::Id);
     if let Some(before) = page.cursor::<DeliveryId>()? {
@@ -408,10 +360,10 @@ async fn list_deliveries(
             .ok_or_else(|| Error::field("query.state", "invalid_value", "one of pending, delivered, failed"))?;
         query = query.filter(webhook_deliveries::Column::State.eq(wanted));
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |d| d.id);
-    Ok(axum::Json(DeliveryList {
+    Ok(DeliveryList {
         items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
-    }))
+    })
 }
