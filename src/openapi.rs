@@ -101,11 +101,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::users::routes::routes())
         .merge(crate::customers::routes::routes())
         .merge(crate::api_keys::routes::routes())
-        .merge(crate::catalog::routes::routes())
-        .merge(crate::catalog::synonyms::routes())
+        .merge(crate::catalog::routes::parts())
+        .merge(crate::catalog::routes::synonyms())
         .merge(crate::search::routes::routes())
-        .merge(crate::catalog::import::routes())
-        .merge(crate::catalog::export::routes())
+        .merge(crate::catalog::routes::imports())
+        .merge(crate::catalog::routes::export())
         .merge(crate::inquiries::routes::routes())
         .merge(crate::quotes::routes::routes())
         .merge(crate::orders::routes())
@@ -125,7 +125,7 @@ async fn openapi_json() -> Response {
 
 /// Routes that must not be cut off by the request timeout (large uploads).
 pub fn upload_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(crate::catalog::import::upload_routes())
+    OpenApiRouter::new().merge(crate::catalog::routes::uploads())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

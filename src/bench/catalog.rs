@@ -371,7 +371,8 @@ pub(crate) async fn prepare(
         let started = Instant::now();
         let done = Job {
             db: db.clone(),
-            indexer: (indexing == Indexing::On).then(|| Arc::clone(&state.indexer)),
+            indexer: (indexing == Indexing::On)
+                .then(|| Arc::clone(&state.indexer) as Arc<dyn crate::catalog::feed::SearchFeed>),
             clock: Arc::clone(&clock),
             id: job_row.id,
             tenant: tenant.id,

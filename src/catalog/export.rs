@@ -1,28 +1,17 @@
-//! `GET /v1/catalog/export`: the catalog as CSV in the import format, streamed page by page
-//! so that a million parts never sit in memory; importing the file back changes nothing.
+//! The catalog as CSV in the import format, streamed page by page; importing the file back
+//! changes nothing.
 
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::AnyStaff;
 use crate::catalog::rows::EXPORT_HEADER;
 use crate::catalog::store::{self, FullPart};
 use crate::db::TenantScoped;
 use crate::entities::parts;
-use crate::http::AppState;
 use crate::ids::{PartId, TenantId};
 use crate::money::format_price;
 
 const PAGE: u64 = 1_000;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(export))
-}
 
 fn numbers_cell(part: &FullPart, kind: &str) -> String {
     part.numbers
@@ -113,15 +102,11 @@ async fn page(db: &DatabaseConnection, tenant: TenantId, after: Option<PartId>) 
     store::attach(db, tenant, found).await
 }
 
-/// The whole catalog as CSV, in the columns `POST /v1/catalog/imports` reads.
-#[utoipa::path(get, path = "/v1/catalog/export", tag = "catalog", summary = "Export the catalog as CSV",
-    security(("staff_token" = [])),
-    responses((status = 200, description = "UTF-8 CSV with a header row", content_type = "text/csv", body = String)))]
-#[tracing::instrument(skip_all)]
-async fn export(State(state): State<AppState>, caller: AnyStaff) -> Response {
-    let db = state.db.clone();
-    let tenant = caller.tenant;
-    let stream = futures_util::stream::unfold(Some((None::<PartId>, true)), move |cursor| {
+/// The whole catalog as CSV in the import's columns, a page of parts per chunk, so that a
+/// million parts never sit in memory. A failure after the first chunk ends the stream with
+/// an error (the download is then incomplete, never silently short).
+pub fn csv_chunks(db: DatabaseConnection, tenant: TenantId) -> impl Stream<Item = std::io::Result<Vec<u8>>> {
+    futures_util::stream::unfold(Some((None::<PartId>, true)), move |cursor| {
         let db = db.clone();
         async move {
             let (after, first) = cursor?;
@@ -143,15 +128,7 @@ async fn export(State(state): State<AppState>, caller: AnyStaff) -> Response {
                 return Some((Err(std::io::Error::other(err)), None));
             }
             let bytes = out.into_inner().ok()?;
-            Some((Ok(Bytes::from(bytes)), next.map(|n| (Some(n), false))))
+            Some((Ok(bytes), next.map(|n| (Some(n), false))))
         }
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"catalog.csv\""),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
+    })
 }

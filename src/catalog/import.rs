@@ -9,22 +9,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncWriteExt;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::AdminStaff;
+use crate::catalog::feed::SearchFeed;
 use crate::catalog::part::Extra;
 use crate::catalog::rows::{Encoding, FileError, Format, RowIssue, Rows, resolve_encoding};
 use crate::catalog::store::{self, Existing, Hashed};
@@ -32,10 +26,7 @@ use crate::clock::Clock;
 use crate::db::TenantScoped;
 use crate::entities::{ImportState, catalog_imports, parts, search_outbox};
 use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::{ImportId, PartId, TenantId, UserId};
-use crate::search::indexer::Indexer;
 
 /// Largest upload accepted, in bytes.
 pub const MAX_BYTES: u64 = 1024 * 1024 * 1024;
@@ -52,17 +43,6 @@ pub const MAX_ISSUES: usize = 1_000;
 /// against 21k at 200,000; `partsdesk bench catalog --parts N [--postgres URL]`). The price is that on SQLite other writers wait for a batch's
 /// commit, about 0.4 s.
 const BATCH_ROWS: usize = 10_000;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_imports))
-        .routes(routes!(get_import))
-}
-
-/// Routes without the request timeout: uploads of large files take as long as they take.
-pub fn upload_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_import))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema, Default)]
 #[serde(rename_all = "lowercase")]
@@ -144,7 +124,9 @@ pub async fn create_job(
 /// Everything a running import needs.
 pub struct Job {
     pub db: DatabaseConnection,
-    pub indexer: Option<Arc<Indexer>>,
+    /// Where committed parts are handed for indexing (none from the command line, where a
+    /// running server may hold the index).
+    pub indexer: Option<Arc<dyn SearchFeed>>,
     pub clock: Arc<dyn Clock>,
     pub id: ImportId,
     pub tenant: TenantId,
@@ -504,7 +486,7 @@ pub async fn fail_interrupted(db: &DatabaseConnection, now: DateTime<Utc>) -> Re
     Ok(result.rows_affected)
 }
 
-async fn find(db: &DatabaseConnection, tenant: TenantId, id: ImportId) -> Result<catalog_imports::Model> {
+async fn find(db: &impl ConnectionTrait, tenant: TenantId, id: ImportId) -> Result<catalog_imports::Model> {
     catalog_imports::Entity::scoped_by_id(tenant, id)
         .one(db)
         .await?
@@ -576,50 +558,7 @@ pub struct ImportParams {
     pub wait: Option<bool>,
 }
 
-fn format_of(headers: &HeaderMap) -> Result<(Format, Option<String>)> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let mut parts = content_type.split(';').map(str::trim);
-    let mime = parts.next().unwrap_or_default();
-    let charset = parts.find_map(|p| p.strip_prefix("charset=").map(|c| c.trim_matches('"').to_owned()));
-    let format = match mime {
-        "text/csv" => Format::Csv,
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => Format::Ndjson,
-        _ => {
-            return Err(Error::UnsupportedMediaType {
-                expected: "text/csv or application/x-ndjson",
-            });
-        }
-    };
-    Ok((format, charset))
-}
-
-/// Write the body to `path`, refusing more than [`MAX_BYTES`].
-async fn spool(body: Body, path: &Path) -> Result<u64> {
-    let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(path).await.map_err(anyhow::Error::from)?);
-    let mut stream = body.into_data_stream();
-    let mut written = 0u64;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| Error::BadRequest {
-            code: "unreadable_body",
-            detail: format!("the upload broke off: {e}"),
-            field: None,
-        })?;
-        written += chunk.len() as u64;
-        if written > MAX_BYTES {
-            return Err(Error::PayloadTooLarge {
-                limit_bytes: usize::try_from(MAX_BYTES).unwrap_or(usize::MAX),
-            });
-        }
-        file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
-    }
-    file.flush().await.map_err(anyhow::Error::from)?;
-    Ok(written)
-}
-
+/// A file refused whole: the problem names the body or the encoding asked for.
 fn file_problem(err: FileError) -> Error {
     let (code, field) = match &err {
         FileError::Header(_) => ("invalid_header", "body"),
@@ -630,84 +569,59 @@ fn file_problem(err: FileError) -> Error {
     Error::Validation(vec![crate::error::FieldError::new(field, code, err.to_string())])
 }
 
-const IMPORT_DESCRIPTION: &str = "Send the file as the body: `text/csv` (UTF-8 with or without BOM, or GBK/GB18030; \
-a `charset` parameter or `?encoding=` says which, else it is detected) or `application/x-ndjson` (one JSON part per \
-line, fields as in `POST /v1/parts`). At most 1 GiB and 2,000,000 rows. CSV headers are case-insensitive; Chinese \
-aliases: sku 编码/货号/配件编码/商品编码/编号, name 名称/配件名称/商品名称/品名, brand 品牌, category 分类/类别, \
-description 描述/说明, unit 单位, price 价格/单价/售价, currency 币种, stock 库存/库存数量, active 启用, \
-article_number 品牌编号/厂家编号, oe_numbers OE/OE号/原厂号/原厂编号, cross_numbers 互换号/对照号, \
-supersedes 旧号/被替代号, superseded_by 新号/替代号, fitment 适用车型/车型 (`MAKE|MODEL|FROM-TO|ENGINE` items \
-separated by `;`), attributes 属性 (a JSON object). Number cells hold several numbers separated by `;` `,` `|` or \
-newlines, each `NUMBER` or `BRAND:NUMBER`. Other columns are kept in `attributes`. Rows are upserted by SKU; a bad \
-row is rejected alone and listed in `errors`; a repeated SKU keeps the last row, with a warning. A file without a \
-usable header, in the wrong encoding or with too many rows is refused whole (422) and nothing is written.";
+/// An uploaded file, spooled to disk, to import.
+pub struct Upload {
+    pub path: PathBuf,
+    pub format: Format,
+    /// The encoding the client named, if any (else detected).
+    pub encoding: Option<Encoding>,
+    pub mode: Mode,
+    /// Run to the end before answering (files up to [`WAIT_MAX_ROWS`] rows).
+    pub wait: bool,
+}
 
-/// Import a catalog file.
-#[utoipa::path(post, path = "/v1/catalog/imports", tag = "catalog", summary = "Import a catalog file",
-    description = IMPORT_DESCRIPTION, params(ImportParams),
-    request_body(content_type = "text/csv", description = "The catalog file (or `application/x-ndjson`)", content = String),
-    security(("staff_token" = [])),
-    responses(
-        (status = 202, description = "Accepted; follow `Location` for progress", body = ImportResponse),
-        (status = 200, description = "Finished (`wait=true`)", body = ImportResponse),
-        (status = 413, description = "Larger than 1 GiB (`payload_too_large`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not CSV or NDJSON (`unsupported_media_type`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No usable header, wrong encoding or too many rows (`validation_failed`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-    ))]
-#[tracing::instrument(skip_all)]
-async fn create_import(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response> {
-    let (format, charset) = format_of(&headers)?;
-    let asked = match params.encoding.or(charset) {
-        None => None,
-        Some(name) => Some(
-            Encoding::parse(&name)
-                .ok_or_else(|| Error::field("query.encoding", "invalid_value", "utf-8, gbk or gb18030"))?,
-        ),
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BYTES) {
-        return Err(Error::PayloadTooLarge {
-            limit_bytes: usize::try_from(MAX_BYTES).unwrap_or(usize::MAX),
-        });
-    }
-    let dir = state.config.data_dir.join("imports");
-    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
-    let path = dir.join(format!("{}.upload", ImportId::generate()));
-    let prepared = async {
-        spool(body, &path).await?;
+/// Checks an upload whole, then imports it: to the end when it asked to wait and is small
+/// enough, else in the background. The file is deleted afterwards, or at once when refused.
+/// Returns the job and whether it has finished.
+pub async fn import_upload(
+    db: &DatabaseConnection,
+    feed: Arc<dyn SearchFeed>,
+    clock: Arc<dyn Clock>,
+    tenant: TenantId,
+    user: UserId,
+    upload: Upload,
+) -> Result<(ImportResponse, bool)> {
+    let Upload {
+        path,
+        format,
+        encoding,
+        mode,
+        wait,
+    } = upload;
+    let checked = {
         let p = path.clone();
-        tokio::task::spawn_blocking(move || inspect(&p, format, asked))
+        tokio::task::spawn_blocking(move || inspect(&p, format, encoding))
             .await
-            .map_err(anyhow::Error::from)?
-            .map_err(file_problem)
-    }
-    .await;
-    let inspected = match prepared {
+            .map_err(anyhow::Error::from)
+            .map_err(Error::from)
+            .and_then(|r| r.map_err(file_problem))
+    };
+    let inspected = match checked {
         Ok(i) => i,
         Err(err) => {
             let _ = tokio::fs::remove_file(&path).await;
             return Err(err);
         }
     };
-    let mode = params.mode.unwrap_or_default();
-    let now = state.clock.now();
-    let job_row = create_job(&state.db, caller.tenant, Some(caller.user_id), &inspected, mode, now).await?;
-    let currency = crate::tenants::find(&state.db, caller.tenant).await?.currency;
+    let now = clock.now();
+    let job_row = create_job(db, tenant, Some(user), &inspected, mode, now).await?;
+    let currency = crate::tenants::find(db, tenant).await?.currency;
     let job = Job {
-        db: state.db.clone(),
-        indexer: Some(Arc::clone(&state.indexer)),
-        clock: Arc::clone(&state.clock),
+        db: db.clone(),
+        indexer: Some(feed),
+        clock: Arc::clone(&clock),
         id: job_row.id,
-        tenant: caller.tenant,
+        tenant,
         path,
         format: inspected.format,
         encoding: inspected.encoding,
@@ -716,32 +630,22 @@ async fn create_import(
         progress: Arc::default(),
         delete_file: true,
     };
-    let location =
-        HeaderValue::from_str(&format!("/v1/catalog/imports/{}", job_row.id)).map_err(anyhow::Error::from)?;
-    if params.wait == Some(true) && inspected.rows <= WAIT_MAX_ROWS {
+    if wait && inspected.rows <= WAIT_MAX_ROWS {
         let done = job.run().await?;
-        let body = axum::Json(ImportResponse::new(done, state.clock.now()));
-        return Ok((StatusCode::OK, [(header::LOCATION, location)], body).into_response());
+        return Ok((ImportResponse::new(done, clock.now()), true));
     }
     tokio::spawn(job.run());
-    let body = axum::Json(ImportResponse::new(job_row, now));
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response())
+    Ok((ImportResponse::new(job_row, now), false))
 }
 
 /// An import's progress and outcome.
-#[utoipa::path(get, path = "/v1/catalog/imports/{id}", tag = "catalog", summary = "Get an import",
-    params(("id" = ImportId, Path, description = "Import id")),
-    security(("staff_token" = [])), responses((status = 200, body = ImportResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_import(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<ImportId>,
-) -> Result<axum::Json<ImportResponse>> {
-    Ok(axum::Json(ImportResponse::new(
-        find(&state.db, caller.tenant, id).await?,
-        state.clock.now(),
-    )))
+pub async fn get(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ImportId,
+    now: DateTime<Utc>,
+) -> Result<ImportResponse> {
+    Ok(ImportResponse::new(find(db, tenant, id).await?, now))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -750,19 +654,15 @@ pub struct ImportList {
 }
 
 /// The dealer's 50 most recent imports, newest first.
-#[utoipa::path(get, path = "/v1/catalog/imports", tag = "catalog", summary = "List recent imports",
-    security(("staff_token" = [])), responses((status = 200, body = ImportList)))]
-#[tracing::instrument(skip_all)]
-async fn list_imports(State(state): State<AppState>, caller: AdminStaff) -> Result<axum::Json<ImportList>> {
-    let now = state.clock.now();
-    let rows = catalog_imports::Entity::scoped(caller.tenant)
+pub async fn recent(db: &impl ConnectionTrait, tenant: TenantId, now: DateTime<Utc>) -> Result<ImportList> {
+    let rows = catalog_imports::Entity::scoped(tenant)
         .order_by_desc(catalog_imports::Column::Id)
         .limit(50)
-        .all(&state.db)
+        .all(db)
         .await?;
-    Ok(axum::Json(ImportList {
+    Ok(ImportList {
         items: rows.into_iter().map(|m| ImportResponse::new(m, now)).collect(),
-    }))
+    })
 }
 
 #[cfg(test)]

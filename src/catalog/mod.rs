@@ -1,9 +1,11 @@
 //! Dealer catalogs: parts, their numbers and fitments, imports and exports.
 
 pub mod export;
+pub mod feed;
 pub mod import;
 pub mod numbers;
 pub mod part;
+pub mod parts;
 pub mod routes;
 pub mod rows;
 pub mod store;

@@ -5,20 +5,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::State;
+use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{EntityTrait, sea_query::OnConflict};
+use sea_orm::{DatabaseConnection, EntityTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::{AdminStaff, AnyStaff};
 use crate::db::TenantScoped;
 use crate::entities::catalog_synonyms;
 use crate::error::Result;
-use crate::http::AppState;
-use crate::http::extract::ApiJson;
 use crate::ids::TenantId;
 use crate::validate::Validator;
 
@@ -92,10 +87,6 @@ impl SynonymCache {
     }
 }
 
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_synonyms, put_synonyms))
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SynonymsResponse {
     /// Each group lists words that search treats as the same.
@@ -113,24 +104,20 @@ pub struct SynonymsRequest {
     pub groups: Vec<Vec<String>>,
 }
 
-/// The synonym groups used by this dealer's name searches.
-#[utoipa::path(get, path = "/v1/catalog/synonyms", tag = "catalog", summary = "Get search synonyms",
-    security(("staff_token" = [])), responses((status = 200, body = SynonymsResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_synonyms(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<SynonymsResponse>> {
-    let (groups, custom) = load(&state.db, caller.tenant).await?;
-    Ok(axum::Json(SynonymsResponse { groups, custom }))
+/// The groups that apply to the dealer's searches, and whether they are its own.
+pub async fn current(db: &DatabaseConnection, tenant: TenantId) -> Result<SynonymsResponse> {
+    let (groups, custom) = load(db, tenant).await?;
+    Ok(SynonymsResponse { groups, custom })
 }
 
-/// Replace the dealer's synonym groups.
-#[utoipa::path(put, path = "/v1/catalog/synonyms", tag = "catalog", summary = "Set search synonyms",
-    request_body = SynonymsRequest, security(("staff_token" = [])), responses((status = 200, body = SynonymsResponse)))]
-#[tracing::instrument(skip_all)]
-async fn put_synonyms(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiJson(body): ApiJson<SynonymsRequest>,
-) -> Result<axum::Json<SynonymsResponse>> {
+/// Replaces the dealer's groups; this process's searches use them at once.
+pub async fn replace(
+    db: &DatabaseConnection,
+    cache: &SynonymCache,
+    tenant: TenantId,
+    body: SynonymsRequest,
+    now: DateTime<Utc>,
+) -> Result<SynonymsResponse> {
     let mut v = Validator::default();
     if body.groups.len() > MAX_GROUPS {
         v.error("/groups", "too_many", format!("at most {MAX_GROUPS} groups"));
@@ -153,17 +140,17 @@ async fn put_synonyms(
     }
     v.finish()?;
     catalog_synonyms::Entity::insert(catalog_synonyms::ActiveModel {
-        tenant_id: Set(caller.tenant),
+        tenant_id: Set(tenant),
         groups: Set(serde_json::to_value(&groups).map_err(anyhow::Error::from)?),
-        updated_at: Set(state.clock.now()),
+        updated_at: Set(now),
     })
     .on_conflict(
         OnConflict::column(catalog_synonyms::Column::TenantId)
             .update_columns([catalog_synonyms::Column::Groups, catalog_synonyms::Column::UpdatedAt])
             .to_owned(),
     )
-    .exec_without_returning(&state.db)
+    .exec_without_returning(db)
     .await?;
-    state.synonyms.invalidate(caller.tenant);
-    Ok(axum::Json(SynonymsResponse { groups, custom: true }))
+    cache.invalidate(tenant);
+    Ok(SynonymsResponse { groups, custom: true })
 }

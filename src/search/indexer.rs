@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use search_index::{Change, FitmentEntry, NumberEntry, NumberKind as IndexKind, PartDoc, SearchIndex};
 use tokio::sync::{Notify, watch};
@@ -427,6 +428,16 @@ impl Indexer {
             tracing::info!(parts = n, "search index rebuilt");
         }
         Ok(())
+    }
+}
+
+impl crate::catalog::feed::SearchFeed for Indexer {
+    fn hand_over(&self, written: Vec<Written>) -> BoxFuture<'_, ()> {
+        Box::pin(Indexer::hand_over(self, written))
+    }
+
+    fn wait_visible(&self) -> BoxFuture<'_, ()> {
+        Box::pin(Indexer::wait_visible(self))
     }
 }
 

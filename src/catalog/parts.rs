@@ -1,32 +1,20 @@
-//! The parts API: list, create, read, update and delete single parts.
+//! Single parts: list, create, read, update and delete, each write searchable when it returns.
 
-use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::{AdminStaff, AnyStaff};
+use crate::catalog::feed::SearchFeed;
 use crate::catalog::part::{Extra, FitmentInput, PartInput, PartRequest};
 use crate::catalog::store::{self, FullPart, Hashed, Planned};
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::{PartId, TenantId};
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_parts, create_part))
-        .routes(routes!(get_part, update_part, delete_part))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartNumberResponse {
@@ -131,8 +119,8 @@ pub async fn find_full(db: &impl sea_orm::ConnectionTrait, tenant: TenantId, id:
         .ok_or(Error::not_found("part"))
 }
 
-async fn tenant_currency(state: &AppState, tenant: TenantId) -> Result<String> {
-    Ok(crate::tenants::find(&state.db, tenant).await?.currency)
+async fn tenant_currency(db: &impl ConnectionTrait, tenant: TenantId) -> Result<String> {
+    Ok(crate::tenants::find(db, tenant).await?.currency)
 }
 
 fn validate(request: PartRequest, currency: &str) -> Result<PartInput> {
@@ -140,20 +128,13 @@ fn validate(request: PartRequest, currency: &str) -> Result<PartInput> {
 }
 
 /// The dealer's parts, oldest first.
-#[utoipa::path(get, path = "/v1/parts", tag = "catalog", summary = "List parts", params(PartListParams),
-    security(("staff_token" = [])), responses((status = 200, body = PartList)))]
-#[tracing::instrument(skip_all)]
-async fn list_parts(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiQuery(params): ApiQuery<PartListParams>,
-) -> Result<axum::Json<PartList>> {
+pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, params: PartListParams) -> Result<PartList> {
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit()?;
-    let mut query = parts::Entity::scoped(caller.tenant).order_by_asc(parts::Column::Id);
+    let mut query = parts::Entity::scoped(tenant).order_by_asc(parts::Column::Id);
     if let Some(after) = page.cursor::<PartId>()? {
         query = query.filter(parts::Column::Id.gt(after));
     }
@@ -172,56 +153,32 @@ async fn list_parts(
             .filter(parts::Column::Sku.gte(prefix))
             .filter(parts::Column::Sku.lt(format!("{prefix}\u{10FFFF}")));
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |p| p.id);
-    let full = store::attach(&state.db, caller.tenant, rows).await?;
-    Ok(axum::Json(PartList {
+    let full = store::attach(db, tenant, rows).await?;
+    Ok(PartList {
         items: full.into_iter().map(Into::into).collect(),
         next_cursor,
-    }))
+    })
 }
 
-/// Add one part. Search finds it when this call returns.
-#[utoipa::path(post, path = "/v1/parts", tag = "catalog", summary = "Add a part", request_body = PartRequest,
-    security(("staff_token" = [])),
-    responses(
-        (status = 201, body = PartResponse),
-        (status = 409, description = "SKU already in the catalog (`sku_taken`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-    ))]
-#[tracing::instrument(skip_all)]
-async fn create_part(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiJson(body): ApiJson<PartRequest>,
-) -> Result<(StatusCode, axum::Json<PartResponse>)> {
-    let input = validate(body, &tenant_currency(&state, caller.tenant).await?)?;
+/// Adds one part; it is searchable when this returns (within the visibility wait).
+pub async fn create(
+    db: &DatabaseConnection,
+    feed: &dyn SearchFeed,
+    tenant: TenantId,
+    body: PartRequest,
+    now: DateTime<Utc>,
+) -> Result<PartResponse> {
+    let input = validate(body, &tenant_currency(db, tenant).await?)?;
     let id = PartId::generate();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     // A taken SKU fails on the unique index, answered as 409 `sku_taken`.
-    store::apply(
-        &txn,
-        caller.tenant,
-        &[Planned::Insert(id, Hashed::new(input))],
-        state.clock.now(),
-    )
-    .await?;
+    store::apply(&txn, tenant, &[Planned::Insert(id, Hashed::new(input))], now).await?;
     txn.commit().await?;
-    state.indexer.wait_visible().await;
-    let full = find_full(&state.db, caller.tenant, id).await?;
-    Ok((StatusCode::CREATED, axum::Json(full.into())))
-}
-
-/// One part with its numbers and fitments.
-#[utoipa::path(get, path = "/v1/parts/{id}", tag = "catalog", summary = "Get a part",
-    params(("id" = PartId, Path, description = "Part id")),
-    security(("staff_token" = [])), responses((status = 200, body = PartResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_part(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiPath(id): ApiPath<PartId>,
-) -> Result<axum::Json<PartResponse>> {
-    Ok(axum::Json(find_full(&state.db, caller.tenant, id).await?.into()))
+    feed.wait_visible().await;
+    let full = find_full(db, tenant, id).await?;
+    Ok(full.into())
 }
 
 /// The current part in request form, for merging a partial update over it.
@@ -257,61 +214,51 @@ fn as_request_json(input: &PartInput) -> Map<String, Value> {
     map.as_object().cloned().unwrap_or_default()
 }
 
-/// Change some fields of a part. Fields present replace the current value (lists are
-/// replaced whole); `null` clears an optional field.
-#[utoipa::path(patch, path = "/v1/parts/{id}", tag = "catalog", summary = "Update a part",
-    params(("id" = PartId, Path, description = "Part id")), request_body = PartRequest,
-    security(("staff_token" = [])), responses((status = 200, body = PartResponse)))]
-#[tracing::instrument(skip_all)]
-async fn update_part(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<PartId>,
-    ApiJson(patch): ApiJson<Map<String, Value>>,
-) -> Result<axum::Json<PartResponse>> {
-    let currency = tenant_currency(&state, caller.tenant).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current = find_full(&txn, caller.tenant, id).await?;
+/// Changes some fields of a part: fields present replace the current value (lists whole),
+/// `null` clears an optional one.
+pub async fn update(
+    db: &DatabaseConnection,
+    feed: &dyn SearchFeed,
+    tenant: TenantId,
+    id: PartId,
+    patch: Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<PartResponse> {
+    let currency = tenant_currency(db, tenant).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = find_full(&txn, tenant, id).await?;
     let mut merged = as_request_json(&current.to_input());
     for (key, value) in patch {
         merged.insert(key, value);
     }
     let request: PartRequest = crate::validate::parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
     let input = validate(request, &currency)?;
-    store::apply(
-        &txn,
-        caller.tenant,
-        &[Planned::Update(id, Hashed::new(input))],
-        state.clock.now(),
-    )
-    .await?;
+    store::apply(&txn, tenant, &[Planned::Update(id, Hashed::new(input))], now).await?;
     txn.commit().await?;
-    state.indexer.wait_visible().await;
-    Ok(axum::Json(find_full(&state.db, caller.tenant, id).await?.into()))
+    feed.wait_visible().await;
+    Ok(find_full(db, tenant, id).await?.into())
 }
 
-/// Remove a part from the catalog (orders keep their own copy of what was sold).
-#[utoipa::path(delete, path = "/v1/parts/{id}", tag = "catalog", summary = "Delete a part",
-    params(("id" = PartId, Path, description = "Part id")),
-    security(("staff_token" = [])), responses((status = 204, description = "Deleted")))]
-#[tracing::instrument(skip_all)]
-async fn delete_part(
-    State(state): State<AppState>,
-    caller: AdminStaff,
-    ApiPath(id): ApiPath<PartId>,
-) -> Result<StatusCode> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let deleted = parts::Entity::scoped_delete(caller.tenant)
+/// Removes a part from the catalog (orders keep their own copy of what was sold).
+pub async fn delete(
+    db: &DatabaseConnection,
+    feed: &dyn SearchFeed,
+    tenant: TenantId,
+    id: PartId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let deleted = parts::Entity::scoped_delete(tenant)
         .filter(parts::Column::Id.eq(id))
         .exec(&txn)
         .await?;
     if deleted.rows_affected == 0 {
         return Err(Error::not_found("part"));
     }
-    crate::entities::search_outbox::Entity::insert(store::outbox_row(caller.tenant, id, state.clock.now()))
+    crate::entities::search_outbox::Entity::insert(store::outbox_row(tenant, id, now))
         .exec_without_returning(&txn)
         .await?;
     txn.commit().await?;
-    state.indexer.wait_visible().await;
-    Ok(StatusCode::NO_CONTENT)
+    feed.wait_visible().await;
+    Ok(())
 }
