@@ -23,7 +23,7 @@ use crate::entities::Role;
 use crate::entities::users;
 use crate::http::AppState;
 use crate::ids::{TenantId, UserId};
-use crate::search::routes::SearchParams;
+use crate::search::SearchParams;
 
 #[derive(Debug, clap::Args)]
 pub struct CatalogBenchArgs {
@@ -575,12 +575,30 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
     // Untimed first pass: a reopened index is read from disk on first touch, and the
     // database's pages too; what a running server serves is warm.
     for q in &qs {
-        crate::search::routes::run(&state, tenant_ids[q.tenant], &params_of(q), None).await?;
+        crate::search::run(
+            &state.db,
+            &state.indexer,
+            &state.synonyms,
+            tenant_ids[q.tenant],
+            &params_of(q),
+            None,
+            state.clock.now(),
+        )
+        .await?;
     }
     for q in &qs {
         let params = params_of(q);
         let started = Instant::now();
-        let r = crate::search::routes::run(&state, tenant_ids[q.tenant], &params, None).await?;
+        let r = crate::search::run(
+            &state.db,
+            &state.indexer,
+            &state.synonyms,
+            tenant_ids[q.tenant],
+            &params,
+            None,
+            state.clock.now(),
+        )
+        .await?;
         in_process.add(q.class, started.elapsed());
         found[1] += usize::from(r.total > 0);
     }

@@ -1,5 +1,402 @@
-//! Catalog search for staff and shops, and the indexer that keeps the index current.
+//! Catalog search for staff and shops (shops with their own prices), and the indexer that
+//! keeps the index current.
 
 pub mod display;
 pub mod indexer;
 pub mod routes;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::catalog::numbers;
+use crate::catalog::synonyms::SynonymCache;
+use crate::db::TenantScoped;
+use crate::entities::parts;
+use crate::error::{Error, FieldError, Result};
+use crate::ids::{PartId, TenantId};
+use crate::money::{discounted, format_price};
+use crate::vehicles::{self, DecodedVin};
+use display::PartView;
+use indexer::Indexer;
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+/// Deepest result reachable by paging; refine the query instead.
+pub const MAX_OFFSET: usize = 10_000;
+pub const QUERY_MAX_CHARS: usize = 200;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// A part number in any spelling (`04465-02061`, `0446502061`), a cross-reference, or a
+    /// name in Chinese or English (`前刹车片`, `brake pads`). Up to 200 characters.
+    pub q: Option<String>,
+    /// Only this brand.
+    pub brand: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only parts that fit this make.
+    pub make: Option<String>,
+    /// Only parts that fit this model (with `make`).
+    pub model: Option<String>,
+    /// Only parts that fit this model year.
+    pub year: Option<i32>,
+    /// A VIN: its maker and model year rank fitting parts first (it filters nothing).
+    pub vin: Option<String>,
+    /// Only parts in stock (`true`) or out of stock (`false`).
+    pub in_stock: Option<bool>,
+    /// Hits per page, 1-100 (default 20).
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartSummary {
+    pub id: PartId,
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub category: Option<String>,
+    pub unit: Option<String>,
+    /// List price, exact decimal string.
+    pub price: Option<String>,
+    /// For shops: the list price less the shop's price level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub your_price: Option<String>,
+    pub currency: String,
+    /// Units in stock (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock: Option<i64>,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchedOnResponse {
+    /// `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
+    /// `category`, `description`, `fitment` or `filter`.
+    pub kind: String,
+    /// The number or words that matched.
+    pub value: String,
+    /// `exact`, `prefix`, `typo` (one character off) or `text`.
+    pub precision: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub part: PartSummary,
+    pub score: f32,
+    /// Why this part was offered.
+    pub matched_on: MatchedOnResponse,
+    /// The name with matched words in `<b>…</b>`.
+    pub highlight: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchFacets {
+    pub brand: Vec<FacetCount>,
+    pub category: Vec<FacetCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    /// `number` when the query was searched as a part number, else `name`.
+    pub mode: String,
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: SearchFacets,
+    pub next_cursor: Option<String>,
+    /// The decoded `vin`, when one was given.
+    pub vehicle: Option<DecodedVin>,
+    pub warnings: Vec<String>,
+}
+
+struct Validated {
+    q: String,
+    limit: usize,
+    offset: usize,
+    vehicle: Option<DecodedVin>,
+    warnings: Vec<String>,
+}
+
+fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
+    let mut errors = Vec::new();
+    let q = params.q.as_deref().unwrap_or_default().trim().to_owned();
+    if q.chars().count() > QUERY_MAX_CHARS {
+        errors.push(FieldError::new(
+            "query.q",
+            "too_long",
+            format!("at most {QUERY_MAX_CHARS} characters"),
+        ));
+    }
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        errors.push(FieldError::new(
+            "query.limit",
+            "out_of_range",
+            format!("between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let offset = match params.cursor.as_deref() {
+        None => 0,
+        Some(c) => match c.parse::<usize>() {
+            Ok(o) if o <= MAX_OFFSET => o,
+            _ => {
+                errors.push(FieldError::new(
+                    "query.cursor",
+                    "invalid_cursor",
+                    "not a cursor this endpoint issued",
+                ));
+                0
+            }
+        },
+    };
+    if params.year.is_some_and(|y| !(1900..=2100).contains(&y)) {
+        errors.push(FieldError::new(
+            "query.year",
+            "out_of_range",
+            "a year between 1900 and 2100",
+        ));
+    }
+    if params.model.is_some() && params.make.is_none() {
+        errors.push(FieldError::new(
+            "query.model",
+            "requires_make",
+            "give `make` with `model`",
+        ));
+    }
+    let mut warnings = Vec::new();
+    let vehicle = match params.vin.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(vin) => match vehicles::decode(vin, current_year) {
+            Ok(decoded) => {
+                if !decoded.check_digit_valid {
+                    warnings.push("the VIN's check digit does not match (common outside North America)".to_owned());
+                }
+                if decoded.make.is_none() {
+                    warnings.push(format!(
+                        "maker code {} is not known; the VIN was not used for ranking",
+                        decoded.wmi
+                    ));
+                }
+                Some(decoded)
+            }
+            Err(err) => {
+                errors.push(FieldError::new("query.vin", "invalid_vin", err.to_string()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    Ok(Validated {
+        q,
+        limit,
+        offset,
+        vehicle,
+        warnings,
+    })
+}
+
+/// A search's parameters, owned so that the search can run on another thread.
+struct IndexRequest {
+    tenant: String,
+    text: String,
+    brand: Option<String>,
+    category: Option<String>,
+    make: Option<String>,
+    model: Option<String>,
+    year: Option<i32>,
+    vehicle: Option<search_index::Vehicle>,
+    in_stock: Option<bool>,
+    synonyms: crate::catalog::synonyms::Groups,
+    limit: usize,
+    offset: usize,
+}
+
+impl IndexRequest {
+    /// The name search (numbers are looked up with [`search_index::SearchIndex::search_numbers`]).
+    fn query(&self) -> search_index::SearchQuery<'_> {
+        search_index::SearchQuery {
+            tenant: &self.tenant,
+            text: &self.text,
+            number: None,
+            brand: self.brand.as_deref(),
+            category: self.category.as_deref(),
+            make: self.make.as_deref(),
+            model: self.model.as_deref(),
+            year: self.year,
+            vehicle: self.vehicle.clone(),
+            in_stock: self.in_stock,
+            synonyms: self.synonyms.as_slice(),
+            limit: self.limit,
+            offset: self.offset,
+            top_only: false,
+            names_only: false,
+        }
+    }
+}
+
+fn non_blank(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|s| !s.trim().is_empty())
+}
+
+/// Run a search for one dealer: the index finds and ranks, and each hit carries its part's
+/// price and stock as of the change the index last applied (a write through the API returns
+/// once its change is searchable, so a dealer never sees an older price after changing it).
+pub async fn run(
+    db: &DatabaseConnection,
+    indexer: &Indexer,
+    synonyms: &SynonymCache,
+    tenant: TenantId,
+    params: &SearchParams,
+    price_level_bp: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<SearchResponse> {
+    let v = validate(params, now.year())?;
+    let groups = synonyms.get(db, tenant).await?;
+    let number = numbers::looks_like_number(&v.q).then(|| numbers::normalize(&v.q));
+    let request = Arc::new(IndexRequest {
+        tenant: tenant.to_string(),
+        text: v.q.clone(),
+        brand: non_blank(&params.brand),
+        category: non_blank(&params.category),
+        make: non_blank(&params.make),
+        model: non_blank(&params.model),
+        year: params.year,
+        vehicle: v.vehicle.as_ref().and_then(|d| {
+            Some(search_index::Vehicle {
+                make: d.make.clone()?,
+                model: None,
+                year: d.model_year,
+            })
+        }),
+        in_stock: params.in_stock,
+        synonyms: groups,
+        limit: v.limit,
+        offset: v.offset,
+    });
+    let index = Arc::clone(indexer.index());
+    // Taken before searching: if every announced change is searchable now, the hits show what
+    // the database holds.
+    let index_current = indexer.caught_up();
+    // A number lookup takes tens of microseconds, less than handing it to another thread; a
+    // name search over a large catalog takes milliseconds of CPU, kept off the async workers.
+    let by_number = match number.as_deref() {
+        Some(key) => Some(
+            index
+                .search_numbers(&request.query(), key)
+                .map_err(anyhow::Error::from)?,
+        )
+        .filter(|found| found.total > 0),
+        None => None,
+    };
+    let results = match by_number {
+        Some(found) => found,
+        None => {
+            let request = Arc::clone(&request);
+            tokio::task::spawn_blocking(move || index.search(&request.query()))
+                .await
+                .map_err(anyhow::Error::from)?
+                .map_err(anyhow::Error::from)?
+        }
+    };
+    let mode = if results
+        .hits
+        .first()
+        .is_some_and(|h| h.matched_on.precision != "text" && number.is_some())
+    {
+        "number"
+    } else {
+        "name"
+    };
+
+    // Each hit carries what it shows, as indexed. While the index is behind a write (a large
+    // import in progress, or a failing indexer), or for a part indexed without it, what a hit
+    // shows is read from the database instead.
+    let mut shown: HashMap<PartId, PartView> = HashMap::new();
+    let mut unshown: Vec<PartId> = Vec::new();
+    for hit in &results.hits {
+        let Ok(id) = hit.part_id.parse::<PartId>() else {
+            continue;
+        };
+        match PartView::decode(hit.display.as_deref()).filter(|_| index_current) {
+            Some(display) => {
+                shown.insert(id, display);
+            }
+            None => unshown.push(id),
+        }
+    }
+    if !unshown.is_empty() {
+        let found = parts::Entity::scoped(tenant)
+            .filter(parts::Column::Id.is_in(unshown))
+            .filter(parts::Column::Active.eq(true))
+            .all(db)
+            .await?;
+        shown.extend(found.into_iter().map(|p| (p.id, PartView::from(p))));
+    }
+    let hits: Vec<SearchHit> = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let id: PartId = hit.part_id.parse().ok()?;
+            let part = shown.get(&id)?;
+            Some(SearchHit {
+                part: PartSummary {
+                    id,
+                    sku: part.sku.clone(),
+                    name: part.name.clone(),
+                    brand: part.brand.clone(),
+                    category: part.category.clone(),
+                    unit: part.unit.clone(),
+                    price: part.price_minor.map(format_price),
+                    your_price: price_level_bp.and_then(|bp| Some(format_price(discounted(part.price_minor?, bp)))),
+                    currency: part.currency.clone(),
+                    stock: price_level_bp.is_none().then_some(part.stock),
+                    in_stock: part.stock > 0,
+                },
+                score: hit.score,
+                matched_on: MatchedOnResponse {
+                    kind: serde_json::to_value(hit.matched_on.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    value: hit.matched_on.value,
+                    precision: hit.matched_on.precision.to_owned(),
+                },
+                highlight: hit.highlight,
+            })
+        })
+        .collect();
+    let next = v.offset + v.limit;
+    let facet = |list: Vec<(String, u64)>| {
+        list.into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect()
+    };
+    Ok(SearchResponse {
+        mode: mode.to_owned(),
+        total: results.total,
+        hits,
+        facets: SearchFacets {
+            brand: facet(results.facets.brand),
+            category: facet(results.facets.category),
+        },
+        next_cursor: (next < results.total && next <= MAX_OFFSET).then(|| next.to_string()),
+        vehicle: v.vehicle,
+        warnings: v.warnings,
+    })
+}
