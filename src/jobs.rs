@@ -22,7 +22,7 @@ async fn run_slow(state: &AppState) {
 }
 
 async fn run_frequent(state: &AppState) {
-    if let Err(err) = crate::quotes::expire_due(state).await {
+    if let Err(err) = crate::quotes::expire_due(&state.db, state.clock.now()).await {
         tracing::error!(error = ?err, "expiring quotes failed");
     }
     if let Err(err) = crate::webhooks::delivery::deliver_due(

@@ -108,7 +108,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::catalog::routes::export())
         .merge(crate::inquiries::routes::routes())
         .merge(crate::quotes::routes::routes())
-        .merge(crate::orders::routes())
+        .merge(crate::orders::routes::routes())
         .merge(crate::webhooks::routes::routes())
         .merge(crate::metrics::routes::routes())
         .merge(crate::reminders::routes::routes())

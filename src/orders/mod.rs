@@ -1,35 +1,22 @@
 //! Orders: what a shop bought by accepting a quote, with each line's part, quantity and price
 //! as they were at purchase time.
 
-use axum::extract::State;
+pub mod routes;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::{AnyStaff, Shop};
 use crate::db::TenantScoped;
-use crate::entities::{order_lines, orders, quote_lines, quote_options};
+use crate::entities::{order_lines, orders, quote_lines};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::http::AppState;
-use crate::http::extract::{ApiPath, ApiQuery};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId};
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
-use crate::quotes::FullQuote;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_orders))
-        .routes(routes!(get_order))
-        .routes(routes!(shop_list_orders))
-        .routes(routes!(shop_get_order))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderLineResponse {
@@ -65,76 +52,91 @@ pub struct OrderList {
     pub next_cursor: Option<String>,
 }
 
-/// One accepted line: which option, how many.
-pub struct Bought<'a> {
-    pub option: &'a quote_options::Model,
-    pub quantity: i32,
+/// An order to write: what the shop bought from one quote, as it was priced.
+pub struct NewOrder {
+    pub tenant: TenantId,
+    pub customer: CustomerId,
+    pub quote: QuoteId,
+    pub inquiry: InquiryId,
+    pub currency: String,
+    /// The API key the shop accepted with.
+    pub key: Option<ApiKeyId>,
+    /// When the quote's inquiry arrived: its lines' purchases count in that period.
+    pub inquiry_received_at: DateTime<Utc>,
+    pub lines: Vec<NewOrderLine>,
 }
 
-/// Writes the order for an accepted quote (inside the accepting transaction).
-pub async fn create(
-    txn: &impl ConnectionTrait,
-    full: &FullQuote,
-    bought: &[Bought<'_>],
-    key: Option<ApiKeyId>,
-    now: DateTime<Utc>,
-) -> Result<OrderResponse> {
-    let quote = &full.quote;
+/// One bought line of a quote.
+pub struct NewOrderLine {
+    pub quote_line: QuoteLineId,
+    pub part: PartId,
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    /// Units bought.
+    pub quantity: i32,
+    /// Units the quote could ship from stock; the rest of `quantity` is backorder.
+    pub quoted_from_stock: i32,
+    pub unit_price_minor: i64,
+}
+
+/// Writes the order (inside the accepting transaction): its lines, the quote lines it marks
+/// bought, the rollups, the reminders it converts and the `order_created` event.
+pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc>) -> Result<OrderResponse> {
     let id = OrderId::generate();
-    let total: i64 = bought
+    let total: i64 = new
+        .lines
         .iter()
-        .map(|b| b.option.unit_price_minor * i64::from(b.quantity))
+        .map(|l| l.unit_price_minor * i64::from(l.quantity))
         .sum();
     let order = orders::ActiveModel {
         id: Set(id),
-        tenant_id: Set(quote.tenant_id),
-        customer_id: Set(quote.customer_id),
-        quote_id: Set(quote.id),
-        inquiry_id: Set(quote.inquiry_id),
-        api_key_id: Set(key),
-        currency: Set(quote.currency.clone()),
+        tenant_id: Set(new.tenant),
+        customer_id: Set(new.customer),
+        quote_id: Set(new.quote),
+        inquiry_id: Set(new.inquiry),
+        api_key_id: Set(new.key),
+        currency: Set(new.currency.clone()),
         total_minor: Set(total),
-        line_count: Set(i32::try_from(bought.len()).unwrap_or(i32::MAX)),
+        line_count: Set(i32::try_from(new.lines.len()).unwrap_or(i32::MAX)),
         created_at: Set(now),
     }
     .insert(txn)
     .await?;
-    let lines: Vec<order_lines::Model> = bought
+    let lines: Vec<order_lines::Model> = new
+        .lines
         .iter()
-        .map(|b| {
-            let o = b.option;
-            order_lines::Model {
-                id: OrderLineId::generate(),
-                tenant_id: quote.tenant_id,
-                order_id: id,
-                customer_id: quote.customer_id,
-                quote_line_id: o.quote_line_id,
-                part_id: o.part_id,
-                sku: o.sku.clone(),
-                name: o.name.clone(),
-                brand: o.brand.clone(),
-                quantity: b.quantity,
-                // Units beyond what was in stock when quoted are on backorder.
-                backorder_quantity: (b.quantity - o.quantity).max(0),
-                unit_price_minor: o.unit_price_minor,
-                line_total_minor: o.unit_price_minor * i64::from(b.quantity),
-                ordered_at: now,
-            }
+        .map(|l| order_lines::Model {
+            id: OrderLineId::generate(),
+            tenant_id: new.tenant,
+            order_id: id,
+            customer_id: new.customer,
+            quote_line_id: l.quote_line,
+            part_id: l.part,
+            sku: l.sku.clone(),
+            name: l.name.clone(),
+            brand: l.brand.clone(),
+            quantity: l.quantity,
+            // Units beyond what was in stock when quoted are on backorder.
+            backorder_quantity: (l.quantity - l.quoted_from_stock).max(0),
+            unit_price_minor: l.unit_price_minor,
+            line_total_minor: l.unit_price_minor * i64::from(l.quantity),
+            ordered_at: now,
         })
         .collect();
     crate::db::insert_chunked(txn, lines.iter().cloned().map(order_lines::ActiveModel::from).collect()).await?;
-    quote_lines::Entity::scoped_update(quote.tenant_id)
+    quote_lines::Entity::scoped_update(new.tenant)
         .col_expr(quote_lines::Column::Bought, Expr::value(true))
         .filter(quote_lines::Column::Id.is_in(lines.iter().map(|l| l.quote_line_id)))
         .exec(txn)
         .await?;
     // An order that follows a reminder converts it.
-    let tenant = crate::tenants::find(txn, quote.tenant_id).await?;
+    let tenant = crate::tenants::find(txn, new.tenant).await?;
     let bought_lines: std::collections::HashSet<_> = lines.iter().map(|l| l.quote_line_id).collect();
     // Lines count where their inquiry arrived (the quote was drafted then), orders where placed.
     for (at, delta) in [
         (
-            quote.created_at,
+            new.inquiry_received_at,
             crate::metrics::rollup::Delta {
                 bought: i64::try_from(bought_lines.len()).unwrap_or(i64::MAX),
                 ..Default::default()
@@ -149,24 +151,24 @@ pub async fn create(
             },
         ),
     ] {
-        crate::metrics::rollup::add(txn, &tenant, quote.customer_id, at, &delta).await?;
+        crate::metrics::rollup::add(txn, &tenant, new.customer, at, &delta).await?;
     }
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
-    crate::reminders::engine::convert_for_order(txn, &tenant, quote.customer_id, &parts, id, now).await?;
+    crate::reminders::engine::convert_for_order(txn, &tenant, new.customer, &parts, id, now).await?;
     crate::events::record(
         txn,
         NewEvent {
-            tenant: quote.tenant_id,
-            customer: Some(quote.customer_id),
+            tenant: new.tenant,
+            customer: Some(new.customer),
             kind: EventKind::OrderCreated,
             subject: id.to_string(),
-            actor: key.map(|k| k.to_string()),
+            actor: new.key.map(|k| k.to_string()),
             at: now,
             payload: json!({
                 "order_id": id,
-                "quote_id": quote.id,
+                "quote_id": new.quote,
                 "total_minor": total,
-                "currency": quote.currency,
+                "currency": new.currency,
                 "lines": lines.len(),
             }),
         },
@@ -251,8 +253,9 @@ pub struct OrderListParams {
     pub to: Option<DateTime<Utc>>,
 }
 
-async fn list(
-    state: &AppState,
+/// Orders of the dealer (of one customer, given one), newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
     tenant: TenantId,
     customer: Option<CustomerId>,
     params: OrderListParams,
@@ -275,74 +278,28 @@ async fn list(
     if let Some(to) = params.to {
         query = query.filter(orders::Column::CreatedAt.lt(to));
     }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
+    let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |o| o.id);
     Ok(OrderList {
-        items: with_lines(&state.db, tenant, rows).await?,
+        items: with_lines(db, tenant, rows).await?,
         next_cursor,
     })
 }
 
-async fn find(state: &AppState, tenant: TenantId, customer: Option<CustomerId>, id: OrderId) -> Result<OrderResponse> {
+/// One order of the dealer (only if it is the customer's, given one).
+pub async fn find(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    customer: Option<CustomerId>,
+    id: OrderId,
+) -> Result<OrderResponse> {
     let mut query = orders::Entity::scoped_by_id(tenant, id);
     if let Some(customer) = customer {
         query = query.filter(orders::Column::CustomerId.eq(customer));
     }
-    let found = query.all(&state.db).await?;
-    with_lines(&state.db, tenant, found)
+    let found = query.all(db).await?;
+    with_lines(db, tenant, found)
         .await?
         .pop()
         .ok_or(Error::not_found("order"))
-}
-
-/// The dealer's orders, newest first.
-#[utoipa::path(get, path = "/v1/orders", tag = "orders", summary = "List orders", params(OrderListParams),
-    security(("staff_token" = [])), responses((status = 200, body = OrderList)))]
-#[tracing::instrument(skip_all)]
-async fn list_orders(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiQuery(params): ApiQuery<OrderListParams>,
-) -> Result<axum::Json<OrderList>> {
-    let customer = params.customer;
-    Ok(axum::Json(list(&state, caller.tenant, customer, params).await?))
-}
-
-#[utoipa::path(get, path = "/v1/orders/{id}", tag = "orders", summary = "Get an order",
-    params(("id" = OrderId, Path, description = "Order id")),
-    security(("staff_token" = [])), responses((status = 200, body = OrderResponse)))]
-#[tracing::instrument(skip_all)]
-async fn get_order(
-    State(state): State<AppState>,
-    caller: AnyStaff,
-    ApiPath(id): ApiPath<OrderId>,
-) -> Result<axum::Json<OrderResponse>> {
-    Ok(axum::Json(find(&state, caller.tenant, None, id).await?))
-}
-
-/// The shop's own orders, newest first (`customer` is ignored).
-#[utoipa::path(get, path = "/v1/shop/orders", tag = "shop", summary = "List the shop's orders",
-    params(OrderListParams),
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = OrderList)))]
-#[tracing::instrument(skip_all)]
-async fn shop_list_orders(
-    State(state): State<AppState>,
-    shop: Shop,
-    ApiQuery(params): ApiQuery<OrderListParams>,
-) -> Result<axum::Json<OrderList>> {
-    Ok(axum::Json(
-        list(&state, shop.tenant, Some(shop.customer.id), params).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/v1/shop/orders/{id}", tag = "shop", summary = "Get one of the shop's orders",
-    params(("id" = OrderId, Path, description = "Order id")),
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = OrderResponse)))]
-#[tracing::instrument(skip_all)]
-async fn shop_get_order(
-    State(state): State<AppState>,
-    shop: Shop,
-    ApiPath(id): ApiPath<OrderId>,
-) -> Result<axum::Json<OrderResponse>> {
-    Ok(axum::Json(find(&state, shop.tenant, Some(shop.customer.id), id).await?))
 }

@@ -2,14 +2,19 @@
 //! nothing needs a person), then accepted (all or part, making an order), rejected, expired or
 //! cancelled.
 
+pub mod decisions;
 pub mod draft;
+pub mod review;
 pub mod routes;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -20,11 +25,22 @@ use crate::entities::{Confidence, LineStatus};
 use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::http::AppState;
 use crate::ids::{
     CustomerId, InquiryId, InquiryLineId, OrderId, PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId,
 };
 use crate::money::format_price;
+
+pub const QUANTITY_MAX: i32 = 10_000;
+pub const REASON_MAX: usize = 500;
+
+/// The 409 for a request on a quote whose validity has passed.
+pub fn expired() -> Error {
+    Error::WrongState {
+        code: "quote_expired",
+        detail: "the quote's validity has passed; ask the dealer for a new quote".to_owned(),
+        current: QuoteStatus::Expired.as_str().to_owned(),
+    }
+}
 
 /// The 409 for a request the quote's state does not allow.
 pub fn wrong_state(quote: &quotes::Model, action: &str) -> Error {
@@ -421,17 +437,16 @@ pub async fn expire_if_due(txn: &impl ConnectionTrait, quote: &quotes::Model, no
 }
 
 /// Expires every sent quote past its validity, for all dealers (background work).
-pub async fn expire_due(state: &AppState) -> Result<usize> {
-    let now = state.clock.now();
+pub async fn expire_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize> {
     #[expect(clippy::disallowed_methods, reason = "the expiry sweep serves every dealer")]
     let due = quotes::Entity::find()
         .filter(quotes::Column::Status.eq(QuoteStatus::Sent.as_str()))
         .filter(quotes::Column::ValidUntil.lte(now))
-        .all(&state.db)
+        .all(db)
         .await?;
     let mut expired = 0;
     for quote in due {
-        let txn = crate::db::begin_write(&state.db).await?;
+        let txn = crate::db::begin_write(db).await?;
         if expire_if_due(&txn, &quote, now).await? {
             expired += 1;
         }
