@@ -3,7 +3,6 @@
 //! resource. The record is written in the same transaction as the resource, so there is never
 //! one without the other; a unique index settles concurrent duplicates.
 
-use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter};
 use serde::Serialize;
@@ -26,22 +25,20 @@ pub struct Request {
 }
 
 impl Request {
-    /// Reads the required header; the fingerprint is over the parsed request, so formatting
-    /// differences (spacing, key order) between a request and its retry do not matter.
-    pub fn from_headers(headers: &HeaderMap, request: &impl Serialize) -> Result<Self> {
+    /// From the required header's value; the fingerprint is over the parsed request, so
+    /// formatting differences (spacing, key order) between a request and its retry do not
+    /// matter.
+    pub fn new(header: Option<&[u8]>, request: &impl Serialize) -> Result<Self> {
         let field = format!("header.{HEADER}");
-        let key = headers
-            .get(HEADER)
+        let key = header
             .ok_or_else(|| {
                 Error::field(
                     field.clone(),
                     "required",
                     "send an Idempotency-Key header (a UUID, say) and the same one on every retry",
                 )
-            })?
-            .to_str()
-            .ok()
-            .map(str::trim)
+            })
+            .map(|value| std::str::from_utf8(value).ok().map(str::trim))?
             .filter(|k| !k.is_empty() && k.len() <= KEY_MAX && k.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| Error::field(field, "invalid_format", format!("1-{KEY_MAX} visible ASCII characters")))?
             .to_owned();

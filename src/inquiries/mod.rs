@@ -3,23 +3,30 @@
 
 pub mod routes;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use search_index::SearchIndex;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Shop;
+use crate::catalog::synonyms::SynonymCache;
 use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
-use crate::entities::{inquiries, inquiry_lines, quotes};
+use crate::entities::{customers, inquiries, inquiry_lines, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::http::AppState;
 use crate::idempotency::{self, Stored};
-use crate::ids::{ApiKeyId, InquiryId, InquiryLineId, QuoteId, QuoteLineId};
+use crate::ids::{ApiKeyId, CustomerId, InquiryId, InquiryLineId, QuoteId, QuoteLineId, TenantId};
 use crate::matching::{self, Candidate, Confidence, LineQuery, VehicleHint};
-use crate::quotes::{QuoteStatus, draft};
+use crate::pagination::{PageParams, finish_page};
+use crate::quotes::{QuoteStatus, View, draft};
 use crate::validate::Validator;
 use crate::vehicles::{self, DecodedVin};
 
@@ -266,18 +273,20 @@ pub struct Received {
 /// dealer's `auto_send` is on and nothing needs a person), records events and webhooks, and
 /// remembers the response under the idempotency key — all in one transaction.
 pub async fn receive(
-    state: &AppState,
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    synonyms: &SynonymCache,
     shop: &Shop,
     key: idempotency::Request,
     input: ValidInquiry,
+    now: DateTime<Utc>,
 ) -> Result<Received> {
-    let now = state.clock.now();
     let customer = shop.customer.id;
-    if let Some(stored) = idempotency::find(&state.db, shop.tenant, customer, &key, now).await? {
+    if let Some(stored) = idempotency::find(db, shop.tenant, customer, &key, now).await? {
         return Ok(Received { stored, replayed: true });
     }
-    let tenant = crate::tenants::find(&state.db, shop.tenant).await?;
-    let synonyms = state.synonyms.get(&state.db, shop.tenant).await?;
+    let tenant = crate::tenants::find(db, shop.tenant).await?;
+    let synonyms = synonyms.get(db, shop.tenant).await?;
     let queries = input
         .lines
         .iter()
@@ -288,15 +297,7 @@ pub async fn receive(
         })
         .collect();
     let hint = input.vehicle.as_ref().map(VehicleResponse::hint).unwrap_or_default();
-    let matches = matching::match_lines(
-        &state.db,
-        state.indexer.index().clone(),
-        shop.tenant,
-        queries,
-        hint,
-        synonyms,
-    )
-    .await?;
+    let matches = matching::match_lines(db, Arc::clone(index), shop.tenant, queries, hint, synonyms).await?;
     let requested: Vec<(i32, &matching::LineMatch)> =
         input.lines.iter().zip(&matches).map(|(l, m)| (l.quantity, m)).collect();
     let drafted = draft::draft(&requested, shop.customer.price_level_bp);
@@ -347,11 +348,11 @@ pub async fn receive(
             .map_err(anyhow::Error::from)?,
     };
 
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     if !idempotency::store(&txn, shop.tenant, customer, &key, &response, now).await? {
         // A concurrent request with the same key committed first: answer as it did.
         drop(txn);
-        let stored = idempotency::find(&state.db, shop.tenant, customer, &key, now)
+        let stored = idempotency::find(db, shop.tenant, customer, &key, now)
             .await?
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("idempotency record vanished")))?;
         return Ok(Received { stored, replayed: true });
@@ -524,4 +525,159 @@ pub struct InquiryResponse {
     pub lines: Vec<InquiryLineResponse>,
     pub quote: crate::quotes::QuoteResponse,
     pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InquiryListParams {
+    /// Items per page, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only inquiries whose quote is in this state: `draft`, `sent`, `accepted`,
+    /// `partially_accepted`, `rejected`, `expired` or `cancelled`.
+    pub status: Option<String>,
+    /// Only this customer's inquiries (staff only).
+    pub customer: Option<CustomerId>,
+    /// Only inquiries received at or after this instant (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Only inquiries received before this instant (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct InquirySummary {
+    pub id: InquiryId,
+    pub customer_id: CustomerId,
+    pub reference: Option<String>,
+    pub status: String,
+    pub line_count: i32,
+    pub quote_id: Option<QuoteId>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct InquiryList {
+    pub items: Vec<InquirySummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// Inquiries of the dealer (of one customer, given one), newest first; a shop learns of its
+/// quote once it is sent.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    customer: Option<CustomerId>,
+    params: InquiryListParams,
+    view: View,
+) -> Result<InquiryList> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit()?;
+    let mut query = inquiries::Entity::scoped(tenant).order_by_desc(inquiries::Column::Id);
+    if let Some(before) = page.cursor::<InquiryId>()? {
+        query = query.filter(inquiries::Column::Id.lt(before));
+    }
+    if let Some(customer) = customer {
+        query = query.filter(inquiries::Column::CustomerId.eq(customer));
+    }
+    if let Some(status) = params.status.as_deref() {
+        let status = QuoteStatus::parse(status).ok_or_else(|| {
+            Error::field(
+                "query.status",
+                "invalid_value",
+                "one of draft, sent, accepted, partially_accepted, rejected, expired, cancelled",
+            )
+        })?;
+        query = query.filter(inquiries::Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = params.from {
+        query = query.filter(inquiries::Column::ReceivedAt.gte(from));
+    }
+    if let Some(to) = params.to {
+        query = query.filter(inquiries::Column::ReceivedAt.lt(to));
+    }
+    let rows = query.limit(limit + 1).all(db).await?;
+    let (rows, next_cursor) = finish_page(rows, limit, |i| i.id);
+    // Shops learn of a quote once it is sent.
+    let quote_ids: std::collections::HashMap<InquiryId, QuoteId> = quotes::Entity::scoped(tenant)
+        .filter(quotes::Column::InquiryId.is_in(rows.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|q| view == View::Staff || q.sent_at.is_some())
+        .map(|q| (q.inquiry_id, q.id))
+        .collect();
+    Ok(InquiryList {
+        items: rows
+            .into_iter()
+            .map(|i| InquirySummary {
+                quote_id: quote_ids.get(&i.id).copied(),
+                id: i.id,
+                customer_id: i.customer_id,
+                reference: i.reference,
+                status: i.status.as_str().to_owned(),
+                line_count: i.line_count,
+                received_at: i.received_at,
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+/// One inquiry with every line's candidates (exactly what the matcher saw) and the quote.
+pub async fn get(db: &impl ConnectionTrait, tenant: TenantId, id: InquiryId) -> Result<InquiryResponse> {
+    let inquiry = inquiries::Entity::scoped_by_id(tenant, id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("inquiry"))?;
+    let lines = lines_of(db, &inquiry).await?;
+    let customer = customers::Entity::scoped_by_id(tenant, inquiry.customer_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found("customer"))?;
+    let quote = crate::quotes::load_for_inquiry(db, tenant, id).await?;
+    Ok(InquiryResponse {
+        id: inquiry.id,
+        customer: CustomerRef {
+            id: customer.id,
+            name: customer.name,
+        },
+        api_key_id: inquiry.api_key_id,
+        reference: inquiry.reference,
+        status: inquiry.status.as_str().to_owned(),
+        vehicle: inquiry.vehicle.and_then(|v| serde_json::from_value(v).ok()),
+        warnings: serde_json::from_value(inquiry.warnings).unwrap_or_default(),
+        lines: lines
+            .into_iter()
+            .map(|l| InquiryLineResponse {
+                id: l.id,
+                position: l.position,
+                text: l.text,
+                part_number: l.part_number,
+                brand: l.brand,
+                quantity: l.quantity,
+                note: l.note,
+                confidence: l.confidence,
+                candidates: serde_json::from_value(l.candidates).unwrap_or_default(),
+            })
+            .collect(),
+        quote: crate::quotes::respond(&quote, View::Staff),
+        received_at: inquiry.received_at,
+    })
+}
+
+/// One of the shop's inquiries, with the quote once it is sent.
+pub async fn get_for_shop(db: &impl ConnectionTrait, shop: &Shop, id: InquiryId) -> Result<ShopInquiryResponse> {
+    let (inquiry, lines) = find_for_shop(db, shop, id).await?;
+    let quote = quotes::Entity::scoped(shop.tenant)
+        .filter(quotes::Column::InquiryId.eq(id))
+        .one(db)
+        .await?
+        .filter(|q| q.sent_at.is_some())
+        .map(|q| q.id);
+    Ok(shop_view(&inquiry, &lines, quote))
 }

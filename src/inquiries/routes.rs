@@ -3,27 +3,17 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{
-    CreateInquiryRequest, InquiryLineResponse, InquiryResponse, ShopInquiryResponse, find_for_shop, lines_of, receive,
-    shop_view, validate,
-};
+use super::{CreateInquiryRequest, InquiryList, InquiryListParams, InquiryResponse, ShopInquiryResponse};
 use crate::auth::{AnyStaff, Shop};
-use crate::customers::CustomerRef;
-use crate::db::TenantScoped;
-use crate::entities::{customers, inquiries, quotes};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
-use crate::pagination::{PageParams, finish_page};
-use crate::quotes::{QuoteStatus, View};
+use crate::idempotency;
+use crate::ids::InquiryId;
+use crate::quotes::View;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -54,9 +44,19 @@ async fn create_inquiry(
     headers: HeaderMap,
     ApiJson(body): ApiJson<CreateInquiryRequest>,
 ) -> Result<Response> {
-    let key = crate::idempotency::Request::from_headers(&headers, &body)?;
-    let input = validate(&body, state.clock.now())?;
-    let received = receive(&state, &shop, key, input).await?;
+    let now = state.clock.now();
+    let key = idempotency::Request::new(headers.get(idempotency::HEADER).map(HeaderValue::as_bytes), &body)?;
+    let input = super::validate(&body, now)?;
+    let received = super::receive(
+        &state.db,
+        state.indexer.index(),
+        &state.synonyms,
+        &shop,
+        key,
+        input,
+        now,
+    )
+    .await?;
     let status = StatusCode::from_u16(received.stored.status).unwrap_or(StatusCode::CREATED);
     let location = serde_json::from_str::<ShopInquiryResponse>(&received.stored.body)
         .ok()
@@ -73,105 +73,6 @@ async fn create_inquiry(
     Ok(response)
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct InquiryListParams {
-    /// Items per page, 1-200 (default 50).
-    pub limit: Option<u64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Only inquiries whose quote is in this state: `draft`, `sent`, `accepted`,
-    /// `partially_accepted`, `rejected`, `expired` or `cancelled`.
-    pub status: Option<String>,
-    /// Only this customer's inquiries (staff only).
-    pub customer: Option<CustomerId>,
-    /// Only inquiries received at or after this instant (RFC 3339).
-    pub from: Option<DateTime<Utc>>,
-    /// Only inquiries received before this instant (RFC 3339).
-    pub to: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct InquirySummary {
-    pub id: InquiryId,
-    pub customer_id: CustomerId,
-    pub reference: Option<String>,
-    pub status: String,
-    pub line_count: i32,
-    pub quote_id: Option<QuoteId>,
-    pub received_at: DateTime<Utc>,
-}
-
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct InquiryList {
-    pub items: Vec<InquirySummary>,
-    pub next_cursor: Option<String>,
-}
-
-async fn list(
-    state: &AppState,
-    tenant: TenantId,
-    customer: Option<CustomerId>,
-    params: InquiryListParams,
-    view: View,
-) -> Result<InquiryList> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor,
-    };
-    let limit = page.limit()?;
-    let mut query = inquiries::Entity::scoped(tenant).order_by_desc(inquiries::Column::Id);
-    if let Some(before) = page.cursor::<InquiryId>()? {
-        query = query.filter(inquiries::Column::Id.lt(before));
-    }
-    if let Some(customer) = customer {
-        query = query.filter(inquiries::Column::CustomerId.eq(customer));
-    }
-    if let Some(status) = params.status.as_deref() {
-        let status = QuoteStatus::parse(status).ok_or_else(|| {
-            Error::field(
-                "query.status",
-                "invalid_value",
-                "one of draft, sent, accepted, partially_accepted, rejected, expired, cancelled",
-            )
-        })?;
-        query = query.filter(inquiries::Column::Status.eq(status.as_str()));
-    }
-    if let Some(from) = params.from {
-        query = query.filter(inquiries::Column::ReceivedAt.gte(from));
-    }
-    if let Some(to) = params.to {
-        query = query.filter(inquiries::Column::ReceivedAt.lt(to));
-    }
-    let rows = query.limit(limit + 1).all(&state.db).await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |i| i.id);
-    // Shops learn of a quote once it is sent.
-    let quote_ids: std::collections::HashMap<InquiryId, QuoteId> = quotes::Entity::scoped(tenant)
-        .filter(quotes::Column::InquiryId.is_in(rows.iter().map(|r| r.id)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter(|q| view == View::Staff || q.sent_at.is_some())
-        .map(|q| (q.inquiry_id, q.id))
-        .collect();
-    Ok(InquiryList {
-        items: rows
-            .into_iter()
-            .map(|i| InquirySummary {
-                quote_id: quote_ids.get(&i.id).copied(),
-                id: i.id,
-                customer_id: i.customer_id,
-                reference: i.reference,
-                status: i.status.as_str().to_owned(),
-                line_count: i.line_count,
-                received_at: i.received_at,
-            })
-            .collect(),
-        next_cursor,
-    })
-}
-
 /// The dealer's inquiries, newest first.
 #[utoipa::path(get, path = "/v1/inquiries", tag = "inquiries", summary = "List inquiries",
     params(InquiryListParams), security(("staff_token" = [])), responses((status = 200, body = InquiryList)))]
@@ -183,7 +84,7 @@ async fn list_inquiries(
 ) -> Result<axum::Json<InquiryList>> {
     let customer = params.customer;
     Ok(axum::Json(
-        list(&state, caller.tenant, customer, params, View::Staff).await?,
+        super::list(&state.db, caller.tenant, customer, params, View::Staff).await?,
     ))
 }
 
@@ -197,44 +98,7 @@ async fn get_inquiry(
     caller: AnyStaff,
     ApiPath(id): ApiPath<InquiryId>,
 ) -> Result<axum::Json<InquiryResponse>> {
-    let inquiry = inquiries::Entity::scoped_by_id(caller.tenant, id)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::not_found("inquiry"))?;
-    let lines = lines_of(&state.db, &inquiry).await?;
-    let customer = customers::Entity::scoped_by_id(caller.tenant, inquiry.customer_id)
-        .one(&state.db)
-        .await?
-        .ok_or(Error::not_found("customer"))?;
-    let quote = crate::quotes::load_for_inquiry(&state.db, caller.tenant, id).await?;
-    Ok(axum::Json(InquiryResponse {
-        id: inquiry.id,
-        customer: CustomerRef {
-            id: customer.id,
-            name: customer.name,
-        },
-        api_key_id: inquiry.api_key_id,
-        reference: inquiry.reference,
-        status: inquiry.status.as_str().to_owned(),
-        vehicle: inquiry.vehicle.and_then(|v| serde_json::from_value(v).ok()),
-        warnings: serde_json::from_value(inquiry.warnings).unwrap_or_default(),
-        lines: lines
-            .into_iter()
-            .map(|l| InquiryLineResponse {
-                id: l.id,
-                position: l.position,
-                text: l.text,
-                part_number: l.part_number,
-                brand: l.brand,
-                quantity: l.quantity,
-                note: l.note,
-                confidence: l.confidence,
-                candidates: serde_json::from_value(l.candidates).unwrap_or_default(),
-            })
-            .collect(),
-        quote: crate::quotes::respond(&quote, View::Staff),
-        received_at: inquiry.received_at,
-    }))
+    Ok(axum::Json(super::get(&state.db, caller.tenant, id).await?))
 }
 
 /// The shop's own inquiries, newest first (`customer` is ignored).
@@ -248,7 +112,7 @@ async fn shop_list_inquiries(
     ApiQuery(params): ApiQuery<InquiryListParams>,
 ) -> Result<axum::Json<InquiryList>> {
     Ok(axum::Json(
-        list(&state, shop.tenant, Some(shop.customer.id), params, View::Shop).await?,
+        super::list(&state.db, shop.tenant, Some(shop.customer.id), params, View::Shop).await?,
     ))
 }
 
@@ -261,12 +125,5 @@ async fn shop_get_inquiry(
     shop: Shop,
     ApiPath(id): ApiPath<InquiryId>,
 ) -> Result<axum::Json<ShopInquiryResponse>> {
-    let (inquiry, lines) = find_for_shop(&state.db, &shop, id).await?;
-    let quote = quotes::Entity::scoped(shop.tenant)
-        .filter(quotes::Column::InquiryId.eq(id))
-        .one(&state.db)
-        .await?
-        .filter(|q| q.sent_at.is_some())
-        .map(|q| q.id);
-    Ok(axum::Json(shop_view(&inquiry, &lines, quote)))
+    Ok(axum::Json(super::get_for_shop(&state.db, &shop, id).await?))
 }
