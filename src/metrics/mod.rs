@@ -2,6 +2,7 @@
 //! over any period, bucketed in the dealer's time zone.
 
 pub mod query;
+pub mod report;
 pub mod rollup;
 pub mod routes;
 

@@ -4,3 +4,4 @@
 pub mod engine;
 pub mod predict;
 pub mod routes;
+pub mod service;

@@ -546,7 +546,6 @@ fn modules(src: &Path) -> Vec<(Vec<String>, PathBuf)> {
 }
 
 #[test]
-#[ignore = "the layers are being put in place (issue 14); run with --ignored"]
 fn modules_import_only_lower_layers() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let units = units();
