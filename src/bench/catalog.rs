@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sea_orm::ActiveModelTrait;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ConnectionTrait};
 use search_index::baseline::RawIndex;
 use search_index::{NumberEntry, NumberKind, PartDoc, SearchIndex};
 
@@ -216,8 +216,7 @@ fn raw_docs(tenant: &str, parts: &[GenPart]) -> impl Iterator<Item = PartDoc> {
 pub(crate) struct Target {
     _temp: tempfile::TempDir,
     pub dir: std::path::PathBuf,
-    url: String,
-    postgres: Option<(String, String)>,
+    database: crate::db::scratch::ScratchDatabase,
     /// The directory holds an earlier run's data.
     pub reused: bool,
 }
@@ -240,39 +239,21 @@ impl Target {
             }
             None => temp.path().to_owned(),
         };
-        let (url, postgres) = match postgres {
-            Some(admin) => {
-                let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-                let conn = sea_orm::Database::connect(admin).await?;
-                conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await?;
-                conn.close().await?;
-                (admin.to_owned(), Some((admin.to_owned(), schema)))
-            }
-            None => (
-                format!("sqlite://{}?mode=rwc", dir.join("partsdesk.db").display()),
-                None,
-            ),
-        };
+        let database = crate::db::scratch::ScratchDatabase::create(postgres, &dir, "bench").await?;
         Ok(Self {
             _temp: temp,
             dir,
-            url,
-            postgres,
+            database,
             reused,
         })
     }
 
     pub async fn connect(&self) -> anyhow::Result<sea_orm::DatabaseConnection> {
-        Ok(crate::db::connect(crate::db::DbOptions {
-            url: &self.url,
-            max_connections: 8,
-            schema: self.postgres.as_ref().map(|(_, s)| s.as_str()),
-        })
-        .await?)
+        Ok(self.database.connect(8).await?)
     }
 
     pub fn backend(&self) -> &'static str {
-        if self.postgres.is_some() {
+        if self.database.is_postgres() {
             "PostgreSQL"
         } else {
             "SQLite"
@@ -281,12 +262,7 @@ impl Target {
 
     /// Drops the PostgreSQL schema (the temporary directory goes with `self`).
     pub async fn close(self) -> anyhow::Result<()> {
-        if let Some((admin, schema)) = &self.postgres {
-            let conn = sea_orm::Database::connect(admin).await?;
-            conn.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
-                .await?;
-        }
-        Ok(())
+        Ok(self.database.drop_now().await?)
     }
 }
 
@@ -319,7 +295,7 @@ pub(crate) async fn prepare(
     crate::app::prepare_database(&db).await?;
     let config = Config {
         data_dir: dir.to_owned(),
-        database_url: target.url.clone(),
+        database_url: target.database.url().to_owned(),
         bind: "127.0.0.1:0".parse()?,
         jwt_secret: Secret::new(BENCH_SECRET.into()),
         token_ttl: Duration::from_secs(3600),

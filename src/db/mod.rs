@@ -1,6 +1,7 @@
 //! Database connection, migrations and the tenant-scoping helpers.
 
 mod scoped;
+pub mod scratch;
 
 use std::time::Duration;
 

@@ -9,8 +9,8 @@ use chrono::Utc;
 use partsdesk::app::AppState;
 use partsdesk::clock::ManualClock;
 use partsdesk::config::{Config, Secret};
+use partsdesk::db::scratch::ScratchDatabase;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -22,7 +22,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub state: AppState,
     _dir: tempfile::TempDir,
-    pg_schema: Option<(String, String)>,
+    /// Declared last: dropped after the state (and its connections).
+    _database: ScratchDatabase,
 }
 
 pub struct Session {
@@ -37,31 +38,14 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (url, pg_schema) = match std::env::var("PARTSDESK_TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-            let admin = sea_orm::Database::connect(&admin_url)
-                .await
-                .expect("PARTSDESK_TEST_DATABASE_URL is set but PostgreSQL is not reachable");
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .expect("create schema");
-            admin.close().await.ok();
-            (admin_url.clone(), Some((admin_url, schema)))
-        }
-        _ => (
-            format!("sqlite://{}?mode=rwc", dir.path().join("partsdesk.db").display()),
-            None,
-        ),
-    };
-    let db = partsdesk::db::connect(partsdesk::db::DbOptions {
-        url: &url,
-        max_connections: 5,
-        schema: pg_schema.as_ref().map(|(_, s)| s.as_str()),
-    })
-    .await
-    .expect("connect");
+    let postgres = std::env::var("PARTSDESK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let scratch = ScratchDatabase::create(postgres.as_deref(), dir.path(), "t")
+        .await
+        .expect("a database of the test's own (is PARTSDESK_TEST_DATABASE_URL reachable?)");
+    let url = scratch.url().to_owned();
+    let db = scratch.connect(5).await.expect("connect");
     partsdesk::db::migrate(&db).await.expect("migrate");
 
     let mut config = Config {
@@ -90,41 +74,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         clock,
         state,
         _dir: dir,
-        pg_schema,
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        let Some((admin_url, schema)) = self.pg_schema.take() else {
-            return;
-        };
-        // Drop runs inside the test's runtime; clean up on a thread of our own.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                return;
-            };
-            rt.block_on(async {
-                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                    // The test's runtime is gone: a task it dropped mid-transaction (the
-                    // indexer between reads) leaves its connection idle in that transaction,
-                    // holding locks the DROP would wait on for ever.
-                    let _ = admin
-                        .execute_unprepared(&format!(
-                            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l \
-                             JOIN pg_class c ON c.oid = l.relation \
-                             JOIN pg_namespace n ON n.oid = c.relnamespace \
-                             WHERE n.nspname = '{schema}' AND l.pid <> pg_backend_pid()"
-                        ))
-                        .await;
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        })
-        .join();
+        _database: scratch,
     }
 }
 
