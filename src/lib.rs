@@ -30,6 +30,8 @@ pub mod quotes;
 pub mod reminders;
 pub mod search;
 pub mod tenants;
+#[cfg(test)]
+pub mod testing;
 pub mod users;
 pub mod validate;
 pub mod vehicles;

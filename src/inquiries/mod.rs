@@ -2,6 +2,8 @@
 //! returns, and a draft quote is made (and sent at once when nothing needs a person).
 
 pub mod routes;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

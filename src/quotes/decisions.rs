@@ -87,6 +87,7 @@ pub struct AcceptLine {
 
 /// The order an accept answers with, and whether this accept made it (a retry gets the order
 /// the first one made).
+#[derive(Debug)]
 pub struct Accepted {
     pub order: OrderResponse,
     pub created: bool,

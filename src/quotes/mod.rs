@@ -6,6 +6,8 @@ pub mod decisions;
 pub mod draft;
 pub mod review;
 pub mod routes;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
@@ -83,6 +85,7 @@ pub async fn transition(
 }
 
 /// A quote with its lines, options and the inquiry lines they answer.
+#[derive(Debug)]
 pub struct FullQuote {
     pub quote: quotes::Model,
     pub lines: Vec<quote_lines::Model>,

@@ -5,3 +5,5 @@ pub mod engine;
 pub mod predict;
 pub mod routes;
 pub mod service;
+#[cfg(test)]
+mod tests;

@@ -7,6 +7,8 @@ pub mod delivery;
 pub mod routes;
 pub mod signing;
 pub mod target;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
