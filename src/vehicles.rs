@@ -27,40 +27,6 @@ pub enum VinError {
     Character(char),
 }
 
-/// Makers by WMI, for the vehicles common in the Chinese aftermarket.
-const WMI: &[(&str, &str)] = &[
-    ("LFV", "VOLKSWAGEN"),
-    ("LSV", "VOLKSWAGEN"),
-    ("LVG", "TOYOTA"),
-    ("LFM", "TOYOTA"),
-    ("LTV", "TOYOTA"),
-    ("JTD", "TOYOTA"),
-    ("JTE", "TOYOTA"),
-    ("JTN", "TOYOTA"),
-    ("LHG", "HONDA"),
-    ("LVH", "HONDA"),
-    ("JHM", "HONDA"),
-    ("LGB", "NISSAN"),
-    ("JN1", "NISSAN"),
-    ("LBE", "HYUNDAI"),
-    ("KMH", "HYUNDAI"),
-    ("LVS", "FORD"),
-    ("1FA", "FORD"),
-    ("LSG", "BUICK"),
-    ("LBV", "BMW"),
-    ("WBA", "BMW"),
-    ("LE4", "MERCEDES-BENZ"),
-    ("WDD", "MERCEDES-BENZ"),
-    ("LFP", "AUDI"),
-    ("WAU", "AUDI"),
-    ("WVW", "VOLKSWAGEN"),
-    ("LGX", "BYD"),
-    ("LB3", "GEELY"),
-    ("LVV", "CHERY"),
-    ("LGW", "GREAT WALL"),
-    ("L6T", "GEELY"),
-];
-
 fn transliterate(c: char) -> u32 {
     match c {
         '0'..='9' => c as u32 - '0' as u32,
@@ -113,7 +79,7 @@ pub fn decode(vin: &str, current_year: i32) -> Result<DecodedVin, VinError> {
     }
     let wmi: String = chars[..3].iter().collect();
     Ok(DecodedVin {
-        make: WMI.iter().find(|(w, _)| *w == wmi).map(|(_, m)| (*m).to_owned()),
+        make: search_index::vehicles::vocabulary().wmi(&wmi).map(str::to_owned),
         model_year: model_year(chars[9], current_year),
         check_digit_valid: check_digit_valid(&chars),
         wmi,

@@ -9,6 +9,7 @@ pub mod baseline;
 mod merge;
 mod search;
 mod term_counts;
+pub mod vehicles;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -209,11 +210,17 @@ fn fitment_terms(f: &FitmentEntry, terms: &mut Vec<String>) {
         parts.iter().for_each(|p| term.push_str(p));
         term
     };
-    let make = keyword(&f.make);
-    let model = f.model.as_deref().map(keyword);
+    let vocabulary = vehicles::vocabulary();
+    let make = vocabulary.make(&f.make);
+    let models = f
+        .model
+        .as_deref()
+        .map(|m| vocabulary.model_keys(&make, m))
+        .unwrap_or_default();
     terms.push(term(&["m:", &make]));
-    if let Some(model) = &model {
+    for model in &models {
         terms.push(term(&["mm:", &make, "|", model]));
+        terms.push(term(&["o:", model]));
     }
     if let (Some(from), Some(to)) = (f.year_from.or(f.year_to), f.year_to.or(f.year_from)) {
         // A fitment spans at most a vehicle generation or two; cap to keep terms bounded.
@@ -221,11 +228,30 @@ fn fitment_terms(f: &FitmentEntry, terms: &mut Vec<String>) {
             let year = year.to_string();
             terms.push(term(&["y:", &year]));
             terms.push(term(&["my:", &make, "|", &year]));
-            if let Some(model) = &model {
+            for model in &models {
                 terms.push(term(&["mmy:", &make, "|", model, "|", &year]));
             }
         }
     }
+}
+
+/// Words the fitment adds to the searchable text: as the catalog wrote it, and the canonical
+/// make and family, so that a query in the other language finds it too.
+fn fitment_words(f: &FitmentEntry) -> String {
+    let vocabulary = vehicles::vocabulary();
+    let make = vocabulary.make(&f.make);
+    let mut words: Vec<&str> = [Some(f.make.as_str()), f.model.as_deref(), f.engine.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let family = f.model.as_deref().map(|m| vocabulary.model_key(&make, m));
+    if !words.iter().any(|w| w.eq_ignore_ascii_case(&make)) {
+        words.push(&make);
+    }
+    if let Some(family) = &family {
+        words.push(family);
+    }
+    words.join(" ")
 }
 
 pub struct SearchIndex {
@@ -252,17 +278,30 @@ impl SearchIndex {
         let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
             Err(tantivy::TantivyError::SchemaError(reason)) => {
                 tracing::warn!(%reason, dir = %dir.display(), "search index has an older layout: starting it afresh");
-                // Only if no other process is writing to it (taking its writer fails then).
-                let old = Index::open(MmapDirectory::open(dir)?)?;
-                drop(old.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?);
-                drop(old);
-                std::fs::remove_dir_all(dir)?;
-                std::fs::create_dir_all(dir)?;
-                Index::create(MmapDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
+                Self::recreate(dir, schema)?
+            }
+            Ok(index) if index.load_metas()?.payload.is_some_and(|p| parse_payload(&p).is_none()) => {
+                tracing::warn!(dir = %dir.display(), "search index was built with older text analysis: starting it afresh");
+                drop(index);
+                Self::recreate(dir, schema)?
             }
             other => other?,
         };
         Self::from_index(index)
+    }
+
+    fn recreate(dir: &Path, schema: Schema) -> Result<Index> {
+        // Only if no other process is writing to it (taking its writer fails then).
+        let old = Index::open(MmapDirectory::open(dir)?)?;
+        drop(old.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?);
+        drop(old);
+        std::fs::remove_dir_all(dir)?;
+        std::fs::create_dir_all(dir)?;
+        Ok(Index::create(
+            MmapDirectory::open(dir)?,
+            schema,
+            tantivy::IndexSettings::default(),
+        )?)
     }
 
     /// A throw-away index in memory.
@@ -302,7 +341,7 @@ impl SearchIndex {
 
     /// The id of the last change applied, as recorded in the latest commit.
     pub fn last_applied(&self) -> Result<Option<i64>> {
-        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()))
+        Ok(self.index.load_metas()?.payload.and_then(|p| parse_payload(&p)))
     }
 
     /// Number of documents of one tenant.
@@ -351,7 +390,7 @@ impl SearchIndex {
     pub fn commit(&self, up_to: i64) -> Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&up_to.to_string());
+        commit.set_payload(&format!("{up_to} {ANALYSIS}"));
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
@@ -443,6 +482,11 @@ impl SearchIndex {
         for fit in &doc.fitments {
             fitment_terms(fit, &mut fit_terms);
         }
+        // A genuine part is listed under its maker's name as the brand (丰田, TOYOTA): it is
+        // for that maker's vehicles even where the catalog lists no fitment.
+        if let Some(make) = doc.brand.as_deref().and_then(|b| vehicles::vocabulary().known_make(b)) {
+            fit_terms.push(format!("m:{make}"));
+        }
         // Once each: two fitments of one make share its terms.
         fit_terms.sort_unstable();
         fit_terms.dedup();
@@ -450,14 +494,23 @@ impl SearchIndex {
             d.add_text(f.fit, term);
         }
         for fit in &doc.fitments {
-            let words = [Some(fit.make.as_str()), fit.model.as_deref(), fit.engine.as_deref()];
-            let words = words.into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let words = fitment_words(fit);
             d.add_text(f.fit_text, &words);
             d.add_text(f.text_all, &words);
         }
         d.add_u64(f.in_stock, u64::from(doc.in_stock));
         d
     }
+}
+
+/// Which text analysis and fitment vocabulary built the index, recorded beside the last change
+/// applied in every commit: an index built by another is rebuilt from the database, since
+/// its terms would no longer meet the queries'.
+const ANALYSIS: &str = "analysis-2";
+
+fn parse_payload(payload: &str) -> Option<i64> {
+    let (up_to, analysis) = payload.split_once(' ')?;
+    (analysis == ANALYSIS).then(|| up_to.parse().ok()).flatten()
 }
 
 fn doc_key(tenant: &str, part_id: &str) -> String {

@@ -15,7 +15,8 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
 use crate::{
-    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, zero_score_term,
+    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, vehicles,
+    zero_score_term,
 };
 
 /// Most candidates a number search considers before ranking.
@@ -59,6 +60,9 @@ pub struct SearchQuery<'a> {
     pub in_stock: Option<bool>,
     /// Groups of words that mean the same (`["机滤", "机油滤清器", "机油格"]`).
     pub synonyms: &'a [Vec<String>],
+    /// Vehicle words taken out of the text (they became `vehicle`): they still add score
+    /// where a part's name or fitment text has them, and are never required.
+    pub vehicle_words: &'a [String],
     pub limit: usize,
     pub offset: usize,
     /// Only the best hits: no total count, facets or highlights. Counting and faceting visit
@@ -206,17 +210,7 @@ impl SearchIndex {
         if let Some(category) = q.category {
             out.push(term(f.category, category.to_owned()));
         }
-        let make = q.make.map(keyword);
-        let model = q.model.map(keyword);
-        let fit = match (make, model, q.year) {
-            (Some(make), Some(model), Some(year)) => Some(format!("mmy:{make}|{model}|{year}")),
-            (Some(make), Some(model), None) => Some(format!("mm:{make}|{model}")),
-            (Some(make), None, Some(year)) => Some(format!("my:{make}|{year}")),
-            (Some(make), None, None) => Some(format!("m:{make}")),
-            (None, _, Some(year)) => Some(format!("y:{year}")),
-            (None, _, None) => None,
-        };
-        if let Some(fit) = fit {
+        for fit in fitment_filter(q.make, q.model, q.year) {
             out.push((Occur::Must, zero_score_term(Term::from_field_text(f.fit, &fit))));
         }
         if let Some(in_stock) = q.in_stock {
@@ -454,16 +448,23 @@ impl SearchIndex {
     }
 
     /// The text and each synonym variant, analyzed.
-    fn plan(&self, text: &str, synonyms: &[Vec<String>]) -> Result<Vec<Variant>> {
+    fn plan(&self, text: &str, synonyms: &[Vec<String>], vehicle_words: &[String]) -> Result<Vec<Variant>> {
+        let mut vehicle_terms = Vec::new();
+        for word in vehicle_words {
+            vehicle_terms.extend(self.analyze(word)?);
+        }
         let mut out = Vec::new();
         for variant in Self::variants(text, synonyms) {
             let terms = self.query_terms(&variant)?;
             if terms.is_empty() {
                 continue;
             }
+            let required: Vec<String> = terms.iter().filter(|(_, r)| *r).map(|(t, _)| t.clone()).collect();
+            let mut optional: Vec<String> = terms.iter().filter(|(_, r)| !*r).map(|(t, _)| t.clone()).collect();
+            optional.extend(vehicle_terms.iter().filter(|t| !required.contains(t)).cloned());
             out.push(Variant {
-                required: terms.iter().filter(|(_, r)| *r).map(|(t, _)| t.clone()).collect(),
-                optional: terms.iter().filter(|(_, r)| !*r).map(|(t, _)| t.clone()).collect(),
+                required,
+                optional,
                 text: variant,
             });
         }
@@ -585,7 +586,7 @@ impl SearchIndex {
     fn text_search(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<SearchResults> {
         let f = &self.fields;
         let variants: Vec<Variant> = self
-            .plan(q.text, q.synonyms)?
+            .plan(q.text, q.synonyms, q.vehicle_words)?
             .into_iter()
             .filter(|v| !v.required.is_empty())
             .collect();
@@ -719,11 +720,34 @@ type Clause = (Occur, Box<dyn Query>);
 /// How much more a word in the name weighs than one in the description.
 const NAME_BOOST: f32 = 3.0;
 
+/// The fitment terms a make/model/year filter requires: one term where the make is known
+/// (given, or implied by the model), else the model and the year apart.
+pub(crate) fn fitment_filter(make: Option<&str>, model: Option<&str>, year: Option<i32>) -> Vec<String> {
+    let vocabulary = vehicles::vocabulary();
+    let make = make
+        .map(|m| vocabulary.make(m))
+        .or_else(|| model.and_then(|m| vocabulary.make_of_model(m)).map(str::to_owned));
+    let model = model.map(|m| vocabulary.model_key(make.as_deref().unwrap_or_default(), m));
+    match (make, model, year) {
+        (Some(make), Some(model), Some(year)) => vec![format!("mmy:{make}|{model}|{year}")],
+        (Some(make), Some(model), None) => vec![format!("mm:{make}|{model}")],
+        (Some(make), None, Some(year)) => vec![format!("my:{make}|{year}")],
+        (Some(make), None, None) => vec![format!("m:{make}")],
+        (None, Some(model), year) => [Some(format!("o:{model}")), year.map(|y| format!("y:{y}"))]
+            .into_iter()
+            .flatten()
+            .collect(),
+        (None, None, Some(year)) => vec![format!("y:{year}")],
+        (None, None, None) => Vec::new(),
+    }
+}
+
 /// Fitment terms a vehicle hint boosts, least specific first.
 fn vehicle_terms(v: &Vehicle) -> Vec<String> {
-    let make = keyword(&v.make);
+    let vocabulary = vehicles::vocabulary();
+    let make = vocabulary.make(&v.make);
     let mut terms = vec![format!("m:{make}")];
-    if let Some(model) = v.model.as_deref().map(keyword) {
+    if let Some(model) = v.model.as_deref().map(|m| vocabulary.model_key(&make, m)) {
         terms.push(format!("mm:{make}|{model}"));
         if let Some(year) = v.year {
             terms.push(format!("mmy:{make}|{model}|{year}"));

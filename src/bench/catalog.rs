@@ -266,6 +266,72 @@ impl Target {
     }
 }
 
+/// The server's state over the bench's database and index directory; the indexer runs when
+/// `indexing` says so, as in the server.
+pub(crate) fn bench_state(
+    target: &Target,
+    db: &sea_orm::DatabaseConnection,
+    indexing: Indexing,
+) -> anyhow::Result<(AppState, Arc<dyn Clock>)> {
+    let dir = target.dir.as_path();
+    let db = db.clone();
+    let config = Config {
+        data_dir: dir.to_owned(),
+        database_url: target.database.url().to_owned(),
+        bind: "127.0.0.1:0".parse()?,
+        jwt_secret: Secret::new(BENCH_SECRET.into()),
+        token_ttl: Duration::from_secs(3600),
+        cors_origins: Vec::new(),
+        request_timeout: Duration::from_secs(30),
+        db_max_connections: 8,
+        allow_private_webhooks: false,
+        worker_interval: None,
+        reminder_interval: Duration::from_secs(3600),
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
+    // As in the server: the indexer runs beside the import, nudged after every batch.
+    if indexing == Indexing::On {
+        state.indexer.spawn();
+    }
+    Ok((state, clock))
+}
+
+/// Imports one CSV file for `tenant` through the server's import path, until searchable.
+pub(crate) async fn import_file(
+    state: &AppState,
+    clock: &Arc<dyn Clock>,
+    tenant: TenantId,
+    file: &std::path::Path,
+) -> anyhow::Result<u64> {
+    let path = file.to_owned();
+    let inspected = tokio::task::spawn_blocking(move || import::inspect(&path, Format::Csv, None)).await??;
+    let job_row = import::create_job(&state.db, tenant, None, &inspected, Mode::Upsert, clock.now()).await?;
+    let done = Job {
+        db: state.db.clone(),
+        indexer: Some(Arc::clone(&state.indexer) as Arc<dyn crate::catalog::feed::SearchFeed>),
+        clock: Arc::clone(clock),
+        id: job_row.id,
+        tenant,
+        path: file.to_owned(),
+        format: Format::Csv,
+        encoding: inspected.encoding,
+        mode: Mode::Upsert,
+        currency: "CNY".into(),
+        progress: Arc::default(),
+        delete_file: false,
+    }
+    .run()
+    .await?;
+    while state.indexer.drain().await? > 0 {}
+    anyhow::ensure!(
+        done.state == crate::entities::ImportState::Succeeded,
+        "import failed: {:?}",
+        done.failure
+    );
+    Ok(u64::try_from(done.inserted)?)
+}
+
 /// A migrated database with dealers whose generated catalogs are imported and searchable.
 pub(crate) struct Prepared {
     pub state: AppState,
@@ -293,25 +359,7 @@ pub(crate) async fn prepare(
     let dir = target.dir.as_path();
     let db = target.connect().await?;
     crate::app::prepare_database(&db).await?;
-    let config = Config {
-        data_dir: dir.to_owned(),
-        database_url: target.database.url().to_owned(),
-        bind: "127.0.0.1:0".parse()?,
-        jwt_secret: Secret::new(BENCH_SECRET.into()),
-        token_ttl: Duration::from_secs(3600),
-        cors_origins: Vec::new(),
-        request_timeout: Duration::from_secs(30),
-        db_max_connections: 8,
-        allow_private_webhooks: false,
-        worker_interval: None,
-        reminder_interval: Duration::from_secs(3600),
-    };
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let state = AppState::new(config, db.clone(), Arc::clone(&clock))?;
-    // As in the server: the indexer runs beside the import, nudged after every batch.
-    if indexing == Indexing::On {
-        state.indexer.spawn();
-    }
+    let (state, clock) = bench_state(target, &db, indexing)?;
 
     if target.reused {
         return reuse(target, state, clock, tenants, parts, seed).await;

@@ -159,6 +159,7 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
             make: body["vehicle"]["make"].as_str().map(str::to_owned),
             model: body["vehicle"]["model"].as_str().map(str::to_owned),
             year: body["vehicle"]["year"].as_i64().and_then(|y| i32::try_from(y).ok()),
+            from_line: Vec::new(),
         };
         let lines: Vec<LineQuery> = body["lines"]
             .as_array()

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod generator;
 pub mod matching;
 pub mod metrics;
+pub mod quality;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Bench {
@@ -11,6 +12,8 @@ pub enum Bench {
     Catalog(catalog::CatalogBenchArgs),
     /// Inquiry matching: 50-line inquiries over HTTP against a large catalog, p50/p99.
     Match(matching::MatchBenchArgs),
+    /// Matching quality: hit@1 per kind of query, for search and inquiries, on a seeded catalog.
+    Quality(quality::QualityBenchArgs),
     /// Touchpoint metrics and reminders: query latency and a reminder run on a year of data.
     Metrics(metrics::MetricsBenchArgs),
 }
@@ -20,5 +23,6 @@ pub async fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Catalog(args) => catalog::run(args).await,
         Bench::Match(args) => matching::run(args).await,
         Bench::Metrics(args) => metrics::run(args).await,
+        Bench::Quality(args) => quality::run(args).await,
     }
 }

@@ -112,9 +112,54 @@ pub fn looks_like_number(text: &str) -> bool {
     has_digit && !has_cjk && normalize(text).len() >= 4
 }
 
+/// Numbers written inside other text (`机油滤清器 06H 115 403`, `brake pads 0 986 424 735`,
+/// `06H115403两个`): each run of words that could be groups of one number (letters and digits,
+/// with a digit, or a short letter group beside them), where the run has at least five
+/// letters and digits. Chinese characters end a run.
+pub fn runs(text: &str) -> Vec<String> {
+    let numberish = |w: &str| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
+            && (w.chars().any(|c| c.is_ascii_digit()) || w.chars().filter(char::is_ascii_alphanumeric).count() <= 2)
+    };
+    let folded: String = text.chars().map(to_half_width).collect();
+    let mut out = Vec::new();
+    for segment in folded.split(|c: char| !c.is_ascii() || matches!(c, ',' | ';' | '+' | '(' | ')')) {
+        let mut run: Vec<&str> = Vec::new();
+        let words: Vec<&str> = segment.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            if numberish(word) {
+                run.push(word);
+            }
+            if !numberish(word) || i + 1 == words.len() {
+                // A run of letters alone is words, not a number.
+                if !run.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+                    run.clear();
+                }
+                let joined = run.join(" ");
+                if normalize(&joined).len() >= 5 && !out.contains(&joined) {
+                    out.push(joined);
+                }
+                run.clear();
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_found_inside_text() {
+        assert_eq!(runs("机油滤清器 06H 115 403"), ["06H 115 403"]);
+        assert_eq!(runs("06H115403两个"), ["06H115403"]);
+        assert_eq!(runs("brake pads 0 986 424 735"), ["0 986 424 735"]);
+        assert_eq!(runs("W 712/75"), ["W 712/75"]);
+        assert_eq!(runs("前刹车片"), Vec::<String>::new());
+        assert_eq!(runs("机油 4L"), Vec::<String>::new());
+    }
 
     #[test]
     fn spellings_normalize_to_one_key() {

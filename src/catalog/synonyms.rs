@@ -21,29 +21,27 @@ pub const MAX_GROUPS: usize = 1_000;
 pub const MAX_TERMS_PER_GROUP: usize = 20;
 pub const MAX_TERM_CHARS: usize = 50;
 
-/// Words a parts clerk treats as the same thing.
-pub const DEFAULT_GROUPS: &[&[&str]] = &[
-    &["机滤", "机油滤清器", "机油格", "机油滤芯", "oil filter"],
-    &["空滤", "空气滤清器", "空气格", "空气滤芯", "air filter"],
-    &["空调滤", "空调滤清器", "空调格", "空调滤芯", "cabin filter"],
-    &["汽滤", "汽油滤清器", "汽油格", "燃油滤清器", "fuel filter"],
-    &["刹车片", "刹车皮", "制动片", "来令片", "brake pad"],
-    &["刹车盘", "制动盘", "碟盘", "brake disc", "brake rotor"],
-    &["火花塞", "火嘴", "spark plug"],
-    &["雨刮", "雨刷", "雨刮片", "wiper"],
-    &["正时皮带", "正时带", "timing belt"],
-    &["减震器", "避震器", "shock absorber"],
-    &["水泵", "water pump"],
-    &["大灯", "前照灯", "headlamp", "headlight"],
-    &["电瓶", "蓄电池", "battery"],
-    &["轮毂轴承", "轴承", "wheel bearing"],
-];
+/// Words a parts clerk treats as the same thing: the standard (EPC) names, the trade names
+/// and abbreviations shops type, and the English names, one group per line of
+/// `synonyms.txt`, compiled in. A dealer's own groups replace them.
+static DEFAULT_GROUPS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    include_str!("synonyms.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            line.split('|')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|group| group.len() > 1)
+        .collect()
+});
 
 pub fn default_groups() -> Vec<Vec<String>> {
-    DEFAULT_GROUPS
-        .iter()
-        .map(|g| g.iter().map(|t| (*t).to_owned()).collect())
-        .collect()
+    DEFAULT_GROUPS.clone()
 }
 
 /// The groups that apply to a dealer's searches.

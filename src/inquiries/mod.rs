@@ -122,6 +122,7 @@ impl VehicleResponse {
             make: self.make.clone(),
             model: self.model.clone(),
             year: self.year,
+            from_line: Vec::new(),
         }
     }
 }

@@ -120,7 +120,24 @@ pub struct SearchResponse {
     pub next_cursor: Option<String>,
     /// The decoded `vin`, when one was given.
     pub vehicle: Option<DecodedVin>,
+    /// The vehicle named by words in `q` (`卡罗拉`, `toyota corolla 2010`), taken out of the
+    /// name search and used to rank fitting parts first.
+    pub recognized_vehicle: Option<RecognizedVehicle>,
+    /// `true` when no part fits the `make`/`model`/`year` filters: the hits are then the best
+    /// matches without them, fitting parts first.
+    pub fitment_relaxed: bool,
     pub warnings: Vec<String>,
+}
+
+/// A vehicle read from the query's words, in canonical form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecognizedVehicle {
+    pub make: Option<String>,
+    /// The model family (`COROLLA`).
+    pub model: Option<String>,
+    pub year: Option<i32>,
+    /// The words that named it, as written.
+    pub words: Vec<String>,
 }
 
 struct Validated {
@@ -212,6 +229,7 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
 }
 
 /// A search's parameters, owned so that the search can run on another thread.
+#[derive(Clone)]
 struct IndexRequest {
     tenant: String,
     text: String,
@@ -221,6 +239,7 @@ struct IndexRequest {
     model: Option<String>,
     year: Option<i32>,
     vehicle: Option<search_index::Vehicle>,
+    vehicle_words: Vec<String>,
     in_stock: Option<bool>,
     synonyms: crate::catalog::synonyms::Groups,
     limit: usize,
@@ -240,6 +259,7 @@ impl IndexRequest {
             model: self.model.as_deref(),
             year: self.year,
             vehicle: self.vehicle.clone(),
+            vehicle_words: &self.vehicle_words,
             in_stock: self.in_stock,
             synonyms: self.synonyms.as_slice(),
             limit: self.limit,
@@ -268,34 +288,60 @@ pub async fn run(
 ) -> Result<SearchResponse> {
     let v = validate(params, now.year())?;
     let groups = synonyms.get(db, tenant).await?;
-    let number = numbers::looks_like_number(&v.q).then(|| numbers::normalize(&v.q));
-    let request = Arc::new(IndexRequest {
+    // What is asked for, without a quantity typed with it (`机滤x4`).
+    let asked = crate::matching::line::parse(&v.q).text;
+    let whole_number = numbers::looks_like_number(&asked).then(|| numbers::normalize(&asked));
+    // Numbers written inside words (`机油滤清器 06H 115 403`): searched as numbers first; only
+    // an exact match counts, the words around it are then just a description.
+    let inner_numbers: Vec<String> = if whole_number.is_some() {
+        Vec::new()
+    } else {
+        numbers::runs(&asked).iter().map(|n| numbers::normalize(n)).collect()
+    };
+    let recognized = if whole_number.is_some() {
+        search_index::vehicles::Recognized::default()
+    } else {
+        search_index::vehicles::vocabulary().recognize(&asked)
+    };
+    let recognized = (!recognized.is_empty() && !recognized.rest.trim().is_empty()).then_some(recognized);
+    let decoded = v.vehicle.as_ref().and_then(|d| {
+        Some(search_index::Vehicle {
+            make: d.make.clone()?,
+            model: None,
+            year: d.model_year,
+        })
+    });
+    let mut request = IndexRequest {
         tenant: tenant.to_string(),
-        text: v.q.clone(),
+        text: recognized.as_ref().map_or_else(|| asked.clone(), |r| r.rest.clone()),
         brand: non_blank(&params.brand),
         category: non_blank(&params.category),
         make: non_blank(&params.make),
         model: non_blank(&params.model),
         year: params.year,
-        vehicle: v.vehicle.as_ref().and_then(|d| {
-            Some(search_index::Vehicle {
-                make: d.make.clone()?,
-                model: None,
-                year: d.model_year,
+        vehicle: recognized
+            .as_ref()
+            .and_then(|r| {
+                Some(search_index::Vehicle {
+                    make: r.make.clone()?,
+                    model: r.model.clone(),
+                    year: r.year,
+                })
             })
-        }),
+            .or(decoded),
+        vehicle_words: recognized.as_ref().map(|r| r.words.clone()).unwrap_or_default(),
         in_stock: params.in_stock,
         synonyms: groups,
         limit: v.limit,
         offset: v.offset,
-    });
+    };
     let index = Arc::clone(indexer.index());
     // Taken before searching: if every announced change is searchable now, the hits show what
     // the database holds.
     let index_current = indexer.caught_up();
     // A number lookup takes tens of microseconds, less than handing it to another thread; a
     // name search over a large catalog takes milliseconds of CPU, kept off the async workers.
-    let by_number = match number.as_deref() {
+    let mut by_number = match whole_number.as_deref() {
         Some(key) => Some(
             index
                 .search_numbers(&request.query(), key)
@@ -304,14 +350,52 @@ pub async fn run(
         .filter(|found| found.total > 0),
         None => None,
     };
+    for key in &inner_numbers {
+        if by_number.is_some() {
+            break;
+        }
+        let found = index
+            .search_numbers(&request.query(), key)
+            .map_err(anyhow::Error::from)?;
+        if found.hits.first().is_some_and(|h| h.matched_on.precision == "exact") {
+            by_number = Some(found);
+        }
+    }
+    let number = whole_number.or_else(|| by_number.as_ref().map(|_| String::new()));
+    let mut fitment_relaxed = false;
     let results = match by_number {
         Some(found) => found,
         None => {
-            let request = Arc::clone(&request);
-            tokio::task::spawn_blocking(move || index.search(&request.query()))
+            let request_now = Arc::new(request.clone());
+            let index_now = Arc::clone(&index);
+            let found = tokio::task::spawn_blocking(move || index_now.search(&request_now.query()))
                 .await
                 .map_err(anyhow::Error::from)?
-                .map_err(anyhow::Error::from)?
+                .map_err(anyhow::Error::from)?;
+            let filtered_by_vehicle = request.make.is_some() || request.model.is_some() || request.year.is_some();
+            if found.total == 0 && filtered_by_vehicle {
+                // Nothing fits: say so, and show the best matches with the vehicle as a hint.
+                fitment_relaxed = true;
+                let model = request.model.take();
+                let year = request.year.take();
+                let make = request.make.take().or_else(|| {
+                    let vocabulary = search_index::vehicles::vocabulary();
+                    model
+                        .as_deref()
+                        .and_then(|m| vocabulary.make_of_model(m))
+                        .map(str::to_owned)
+                });
+                if let Some(make) = make {
+                    request.vehicle = Some(search_index::Vehicle { make, model, year });
+                }
+                let request = Arc::new(request);
+                tokio::task::spawn_blocking(move || index.search(&request.query()))
+                    .await
+                    .map_err(anyhow::Error::from)?
+                    .map_err(anyhow::Error::from)?
+            } else {
+                found
+            }
         }
     };
     let mode = if results
@@ -397,6 +481,13 @@ pub async fn run(
         },
         next_cursor: (next < results.total && next <= MAX_OFFSET).then(|| next.to_string()),
         vehicle: v.vehicle,
+        recognized_vehicle: recognized.map(|r| RecognizedVehicle {
+            make: r.make,
+            model: r.model,
+            year: r.year,
+            words: r.words,
+        }),
+        fitment_relaxed,
         warnings: v.warnings,
     })
 }

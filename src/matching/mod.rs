@@ -58,6 +58,8 @@ pub struct VehicleHint {
     pub make: Option<String>,
     pub model: Option<String>,
     pub year: Option<i32>,
+    /// The words of the line that named it, when the line did (`卡罗拉`).
+    pub from_line: Vec<String>,
 }
 
 impl VehicleHint {
@@ -66,11 +68,68 @@ impl VehicleHint {
     }
 
     fn describe(&self) -> String {
-        [self.make.clone(), self.model.clone(), self.year.map(|y| y.to_string())]
+        let vehicle = [self.make.clone(), self.model.clone(), self.year.map(|y| y.to_string())]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" ");
+        if self.from_line.is_empty() {
+            vehicle
+        } else {
+            format!("{vehicle} (from \"{}\")", self.from_line.join(" "))
+        }
+    }
+
+    /// The vehicle one line asks for: one its own words name (`卡罗拉前刹车片`) wins over the
+    /// inquiry's, keeping the inquiry's year when the make agrees.
+    fn for_line(&self, recognized: &search_index::vehicles::Recognized) -> Self {
+        if recognized.is_empty() {
+            return self.clone();
+        }
+        let vocabulary = search_index::vehicles::vocabulary();
+        let same_make = self
+            .make
+            .as_deref()
+            .is_some_and(|m| Some(vocabulary.make(m)) == recognized.make);
+        Self {
+            make: recognized.make.clone(),
+            model: recognized
+                .model
+                .clone()
+                .or_else(|| self.model.clone().filter(|_| same_make)),
+            year: recognized.year.or(self.year.filter(|_| same_make)),
+            from_line: recognized.words.clone(),
+        }
+    }
+}
+
+/// What a line asks for, read once: the words and numbers to search and the line's vehicle.
+struct Asked {
+    /// Without the quantity.
+    text: String,
+    /// Without the quantity and the vehicle words.
+    name: String,
+    vehicle: VehicleHint,
+}
+
+fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint) -> Asked {
+    let text = line::parse(&line.text).text;
+    let recognized = if is_one_number(&text) {
+        search_index::vehicles::Recognized::default()
+    } else {
+        search_index::vehicles::vocabulary().recognize(&text)
+    };
+    let name = name_query(&recognized.rest);
+    // A line that is only a vehicle (`卡罗拉`) is searched as written.
+    let (name, recognized) = if recognized.is_empty() || name.is_empty() {
+        (name_query(&text), search_index::vehicles::Recognized::default())
+    } else {
+        (name, recognized)
+    };
+    Asked {
+        vehicle: inquiry_vehicle.for_line(&recognized),
+        text,
+        name,
     }
 }
 
@@ -88,47 +147,12 @@ pub struct LineMatch {
     pub candidates: Vec<Candidate>,
 }
 
-/// Words that state a quantity (`x2`, `2个`, `2 pcs`), which are not part of what is asked for.
-const QUANTITY_UNITS: &[&str] = &[
-    "个", "件", "只", "套", "支", "条", "片", "盒", "瓶", "桶", "对", "副", "pcs", "pc", "pieces", "piece", "sets",
-    "set",
-];
+pub mod line;
 
-/// The text with quantity words removed, and the quantity they stated.
+/// The text with its quantity taken out, and the quantity it stated (`机滤x4`, `两套`).
 pub fn split_quantity(text: &str) -> (String, Option<i64>) {
-    let mut quantity = None;
-    let mut kept = Vec::new();
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    let mut i = 0;
-    while i < tokens.len() {
-        let token = tokens[i];
-        let lower = token.to_lowercase();
-        let stripped = lower
-            .strip_prefix(['x', '×', '*'])
-            .or_else(|| lower.strip_prefix("数量"))
-            .filter(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()));
-        if let Some(digits) = stripped {
-            quantity = digits.parse().ok();
-        } else if let Some(unit) = QUANTITY_UNITS.iter().find(|u| {
-            lower
-                .strip_suffix(**u)
-                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        }) {
-            quantity = lower[..lower.len() - unit.len()].parse().ok();
-        } else if lower.chars().all(|c| c.is_ascii_digit())
-            && tokens
-                .get(i + 1)
-                .is_some_and(|next| QUANTITY_UNITS.contains(&next.to_lowercase().as_str()))
-            && i > 0
-        {
-            quantity = lower.parse().ok();
-            i += 1;
-        } else {
-            kept.push(token);
-        }
-        i += 1;
-    }
-    (kept.join(" "), quantity)
+    let parsed = line::parse(text);
+    (parsed.text, parsed.quantity)
 }
 
 /// Whether the whole text is one number written with spaces (`04E 115 561 H`, `W 712/75`):
@@ -150,6 +174,7 @@ fn number_queries(line: &LineQuery, text: &str) -> Vec<String> {
     if is_one_number(text) {
         out.push(text.to_owned());
     } else {
+        out.extend(numbers::runs(text));
         out.extend(
             text.split_whitespace()
                 .filter(|w| numbers::looks_like_number(w) && numbers::normalize(w).len() >= 5)
@@ -166,7 +191,12 @@ fn name_query(text: &str) -> String {
     if is_one_number(text) {
         return String::new();
     }
-    text.split_whitespace()
+    let mut words = text.to_owned();
+    for run in numbers::runs(text) {
+        words = words.replacen(&run, " ", 1);
+    }
+    words
+        .split_whitespace()
         .filter(|w| !(numbers::looks_like_number(w) && numbers::normalize(w).len() >= 5))
         .collect::<Vec<_>>()
         .join(" ")
@@ -204,8 +234,7 @@ fn base_query<'a>(tenant: &'a str, text: &'a str, synonyms: &'a [Vec<String>]) -
 fn search_lines(
     index: &search_index::SearchIndex,
     tenant: TenantId,
-    lines: &[LineQuery],
-    vehicle: &VehicleHint,
+    lines: &[(LineQuery, Asked)],
     synonyms: &[Vec<String>],
 ) -> Result<Vec<Vec<Found>>> {
     let tenant_key = tenant.to_string();
@@ -218,7 +247,7 @@ fn search_lines(
                 let tenant_key = &tenant_key;
                 scope.spawn(move || {
                     part.iter()
-                        .map(|line| search_line(index, tenant_key, line, vehicle, synonyms))
+                        .map(|(line, asked)| search_line(index, tenant_key, line, asked, synonyms))
                         .collect::<Result<Vec<_>>>()
                 })
             })
@@ -238,10 +267,10 @@ fn search_line(
     index: &search_index::SearchIndex,
     tenant_key: &str,
     line: &LineQuery,
-    vehicle: &VehicleHint,
+    asked: &Asked,
     synonyms: &[Vec<String>],
 ) -> Result<Vec<Found>> {
-    let (text, _) = split_quantity(&line.text);
+    let (text, vehicle) = (&asked.text, &asked.vehicle);
     let mut found: Vec<Found> = Vec::new();
     let mut seen = HashSet::new();
     let mut keep = |hits: Vec<search_index::Hit>, asked: &str, found: &mut Vec<Found>| {
@@ -259,7 +288,7 @@ fn search_line(
             }
         }
     };
-    for number in number_queries(line, &text) {
+    for number in number_queries(line, text) {
         let normalized = numbers::normalize(&number);
         let hits = index
             .search_numbers(&base_query(tenant_key, &number, synonyms), &normalized)
@@ -267,7 +296,7 @@ fn search_line(
             .hits;
         keep(hits, &number, &mut found);
     }
-    let words = name_query(&text);
+    let words = asked.name.clone();
     if found.len() >= CANDIDATES_PER_LINE || words.is_empty() {
         return Ok(found);
     }
@@ -287,6 +316,12 @@ fn search_line(
         let query = search_index::SearchQuery {
             // Room for parts the database drops (inactive since indexing).
             limit: CANDIDATES_PER_LINE * 2,
+            vehicle: vehicle.make.as_ref().map(|make| search_index::Vehicle {
+                make: make.clone(),
+                model: vehicle.model.clone(),
+                year: vehicle.year,
+            }),
+            vehicle_words: &vehicle.from_line,
             ..base_query(tenant_key, &words, synonyms)
         };
         let hits = index.search(&query).map_err(anyhow::Error::from)?.hits;
@@ -303,7 +338,8 @@ pub fn search_only(
     vehicle: &VehicleHint,
     synonyms: &[Vec<String>],
 ) -> Result<usize> {
-    Ok(search_lines(index, tenant, lines, vehicle, synonyms)?
+    let lines: Vec<(LineQuery, Asked)> = lines.iter().map(|l| (l.clone(), read_line(l, vehicle))).collect();
+    Ok(search_lines(index, tenant, &lines, synonyms)?
         .iter()
         .map(Vec::len)
         .sum())
@@ -316,43 +352,39 @@ fn kind_str(kind: search_index::MatchKind) -> String {
         .unwrap_or_default()
 }
 
-/// Makers are written many ways (`VW`, `Volkswagen`, `大众`); compare a canonical form.
+/// Makers are written many ways (`VW`, `Volkswagen`, `大众`, `一汽-大众`); compare a canonical form.
 pub fn canonical_make(make: &str) -> String {
-    let upper = make.trim().to_uppercase();
-    let canonical = match upper.as_str() {
-        "VW" | "大众" | "一汽大众" | "上汽大众" | "FAW-VW" => "VOLKSWAGEN",
-        "丰田" => "TOYOTA",
-        "本田" => "HONDA",
-        "日产" => "NISSAN",
-        "现代" => "HYUNDAI",
-        "福特" => "FORD",
-        "别克" => "BUICK",
-        "宝马" => "BMW",
-        "奔驰" | "BENZ" | "MERCEDES" => "MERCEDES-BENZ",
-        "奥迪" => "AUDI",
-        "比亚迪" => "BYD",
-        "吉利" => "GEELY",
-        "奇瑞" => "CHERY",
-        "长城" => "GREAT WALL",
-        other => other,
-    };
-    canonical.to_owned()
+    search_index::vehicles::vocabulary().make(make)
 }
 
-/// Whether any of the part's fitments covers the vehicle; `None` when the part lists none.
-fn fits(vehicle: &VehicleHint, part_fitments: &[fitments::Model]) -> Option<bool> {
-    if vehicle.is_empty() || part_fitments.is_empty() {
+/// Whether any of the part's fitments covers the vehicle, by make, model family and year;
+/// `None` when the part lists none. A genuine part whose brand is a maker (丰田) counts as
+/// listing that make.
+fn fits(vehicle: &VehicleHint, part: &parts::Model, part_fitments: &[fitments::Model]) -> Option<bool> {
+    let vocabulary = search_index::vehicles::vocabulary();
+    let make = vehicle.make.as_deref().map(|m| vocabulary.make(m));
+    if vehicle.is_empty() {
         return None;
     }
-    let make = vehicle.make.as_deref().map(canonical_make);
-    let model = vehicle.model.as_deref().map(str::to_lowercase);
+    if part_fitments.is_empty() {
+        let brand_make = part.brand.as_deref().and_then(|b| vocabulary.known_make(b));
+        return match (brand_make, &make) {
+            (Some(brand), Some(make)) if vehicle.model.is_none() => Some(brand == make),
+            (Some(brand), Some(make)) if brand != make => Some(false),
+            _ => None,
+        };
+    }
+    let model = vehicle
+        .model
+        .as_deref()
+        .map(|m| vocabulary.model_key(make.as_deref().unwrap_or_default(), m));
     Some(part_fitments.iter().any(|f| {
-        make.as_ref().is_none_or(|m| canonical_make(&f.make) == *m)
+        let fitted_make = vocabulary.make(&f.make);
+        make.as_ref().is_none_or(|m| fitted_make == *m)
             && model.as_ref().is_none_or(|m| {
-                f.model.as_deref().is_none_or(|fm| {
-                    let fm = fm.to_lowercase();
-                    fm.contains(m.as_str()) || m.contains(fm.as_str())
-                })
+                f.model
+                    .as_deref()
+                    .is_none_or(|fm| vocabulary.model_keys(&fitted_make, fm).contains(m))
             })
             && vehicle
                 .year
@@ -453,9 +485,16 @@ pub async fn match_lines(
     vehicle: VehicleHint,
     synonyms: crate::catalog::synonyms::Groups,
 ) -> Result<Vec<LineMatch>> {
-    let (lines, vehicle, found) = tokio::task::spawn_blocking(move || {
-        let found = search_lines(&index, tenant, &lines, &vehicle, &synonyms);
-        (lines, vehicle, found)
+    let lines: Vec<(LineQuery, Asked)> = lines
+        .into_iter()
+        .map(|l| {
+            let asked = read_line(&l, &vehicle);
+            (l, asked)
+        })
+        .collect();
+    let (lines, found) = tokio::task::spawn_blocking(move || {
+        let found = search_lines(&index, tenant, &lines, &synonyms);
+        (lines, found)
     })
     .await
     .map_err(anyhow::Error::from)?;
@@ -480,7 +519,7 @@ pub async fn match_lines(
         {
             catalog.insert(part.id, part);
         }
-        if !vehicle.is_empty() {
+        if lines.iter().any(|(_, asked)| !asked.vehicle.is_empty()) {
             for f in fitments::Entity::scoped(tenant)
                 .filter(fitments::Column::PartId.is_in(chunk.to_vec()))
                 .all(db)
@@ -494,14 +533,15 @@ pub async fn match_lines(
     Ok(lines
         .iter()
         .zip(found)
-        .map(|(line, found)| {
+        .map(|((line, asked), found)| {
+            let vehicle = &asked.vehicle;
             let number_hits = found.iter().filter(|f| f.precision != "text").count();
             let mut candidates: Vec<Candidate> = found
                 .iter()
                 .filter_map(|f| {
                     let part = catalog.get(&f.part_id)?;
-                    let fit = fits(&vehicle, part_fitments.get(&f.part_id).map_or(&[], Vec::as_slice));
-                    let (confidence, reason) = judge(f, part, line, fit, &vehicle, number_hits);
+                    let fit = fits(vehicle, part, part_fitments.get(&f.part_id).map_or(&[], Vec::as_slice));
+                    let (confidence, reason) = judge(f, part, line, fit, vehicle, number_hits);
                     Some(Candidate {
                         part_id: part.id,
                         sku: part.sku.clone(),
@@ -554,18 +594,6 @@ pub async fn match_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantity_words_are_split_off() {
-        assert_eq!(
-            split_quantity("04E 115 561 H x2"),
-            ("04E 115 561 H".to_owned(), Some(2))
-        );
-        assert_eq!(split_quantity("机滤 2个"), ("机滤".to_owned(), Some(2)));
-        assert_eq!(split_quantity("brake pads 4 pcs"), ("brake pads".to_owned(), Some(4)));
-        assert_eq!(split_quantity("火花塞 ×4"), ("火花塞".to_owned(), Some(4)));
-        assert_eq!(split_quantity("W 712/75"), ("W 712/75".to_owned(), None));
-    }
 
     #[test]
     fn numbers_and_words_are_told_apart() {

@@ -1,0 +1,183 @@
+//! An inquiry line as shops type it: `机滤x4`, `90915YZZE1*2`, `04465-02061 两套`,
+//! `OE 06H 115 403 1个`, `brake pads qty 2`. The quantity (and its unit) and number prefixes
+//! are taken out, so what is left is what is asked for.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Units a quantity is counted in.
+const UNITS: &str = "个|只|套|支|条|片|盒|瓶|桶|对|副|件|根|组|块|台|把|桶|升|pcs|pc|pieces|piece|sets|set|ea";
+
+static TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    // `x4` after a non-letter (`机滤x4`, ` x 4`), `*2` and `×2` after anything.
+    Regex::new(&format!(
+        r"(?:[*×]|(?:^|[^a-z0-9])x)\s*(\d{{1,5}})\s*({UNITS})?(?:$|[^a-z0-9])"
+    ))
+    .expect("regex")
+});
+static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?:^|[^a-z0-9.\-/])(\d{{1,5}})\s*({UNITS})(?:$|[^a-z0-9])")).expect("regex")
+});
+static CHINESE_COUNTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"([一二两三四五六七八九十]{{1,3}})\s*({UNITS})")).expect("regex"));
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:qty|quantity|数量|共)\s*[:：=]?\s*(\d{{1,5}})\s*({UNITS})?(?:$|[^a-z0-9])"
+    ))
+    .expect("regex")
+});
+/// Words that only say a number follows.
+static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z0-9])(?:oem|oe|ref|p/n|pn)\s*(?:号|no\.?)?\s*[:：#]?\s*|(?:原厂编号|原厂号|零件号|配件号|编号|图号)\s*[:：]?\s*")
+        .expect("regex")
+});
+
+/// A line with its quantity taken out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedLine {
+    /// What is asked for: the text without the quantity and number prefixes.
+    pub text: String,
+    pub quantity: Option<i64>,
+    /// The unit the quantity was counted in (`套`, `pcs`).
+    pub unit: Option<String>,
+}
+
+fn chinese_numeral(text: &str) -> Option<i64> {
+    let digit = |c: char| match c {
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', ones] => Some(10 + digit(*ones)?),
+        [tens, '十'] => Some(digit(*tens)? * 10),
+        [tens, '十', ones] => Some(digit(*tens)? * 10 + digit(*ones)?),
+        _ => None,
+    }
+}
+
+/// Full-width letters, digits and signs as ASCII, and lower case, keeping byte offsets
+/// meaningful for the original text is not needed: the parsed text is rebuilt from this form.
+fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Takes the quantity out of a line (the first one written) and drops number prefixes.
+pub fn parse(text: &str) -> ParsedLine {
+    let folded = fold(text);
+    let mut found: Option<(usize, usize, i64, Option<String>)> = None;
+    for (regex, chinese) in [
+        (&*LABELLED, false),
+        (&*TIMES, false),
+        (&*COUNTED, false),
+        (&*CHINESE_COUNTED, true),
+    ] {
+        if let Some(caps) = regex.captures(&folded) {
+            let (Some(number), whole) = (caps.get(1), caps.get(0)) else {
+                continue;
+            };
+            let quantity = if chinese {
+                chinese_numeral(number.as_str())
+            } else {
+                number.as_str().parse().ok()
+            };
+            let Some(quantity) = quantity.filter(|q| *q > 0) else {
+                continue;
+            };
+            let whole = whole.expect("group 0");
+            // The span without the separators the pattern needed around it.
+            let unit = caps.get(2);
+            let start = if chinese { number.start() } else { whole.start() };
+            let end = unit.map_or(number.end(), |u| u.end());
+            let start = folded[start..number.start()]
+                .char_indices()
+                .find(|(_, c)| matches!(c, 'x' | '*' | '×' | 'q' | '数' | '共'))
+                .map_or(number.start(), |(i, _)| start + i);
+            found = Some((start, end, quantity, unit.map(|u| u.as_str().to_owned())));
+            break;
+        }
+    }
+    let (mut rest, quantity, unit) = match found {
+        Some((start, end, quantity, unit)) => {
+            let mut rest = String::with_capacity(folded.len());
+            rest.push_str(&folded[..start]);
+            rest.push(' ');
+            rest.push_str(&folded[end..]);
+            (rest, Some(quantity), unit)
+        }
+        None => (folded, None, None),
+    };
+    rest = NUMBER_PREFIX.replace_all(&rest, " ").into_owned();
+    ParsedLine {
+        text: rest.split_whitespace().collect::<Vec<_>>().join(" "),
+        quantity,
+        unit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> (String, Option<i64>) {
+        let parsed = parse(text);
+        (parsed.text, parsed.quantity)
+    }
+
+    #[test]
+    fn quantities_anywhere_in_any_form() {
+        assert_eq!(q("机滤x4"), ("机滤".into(), Some(4)));
+        assert_eq!(q("机滤X4"), ("机滤".into(), Some(4)));
+        assert_eq!(q("机滤 ×4"), ("机滤".into(), Some(4)));
+        assert_eq!(q("90915YZZE1*2"), ("90915yzze1".into(), Some(2)));
+        assert_eq!(q("04465-02061 两套"), ("04465-02061".into(), Some(2)));
+        assert_eq!(q("火花塞4个"), ("火花塞".into(), Some(4)));
+        assert_eq!(q("刹车片 *2"), ("刹车片".into(), Some(2)));
+        assert_eq!(q("刹车片一对"), ("刹车片".into(), Some(1)));
+        assert_eq!(q("火花塞 十个"), ("火花塞".into(), Some(10)));
+        assert_eq!(q("火花塞十二个"), ("火花塞".into(), Some(12)));
+        assert_eq!(q("brake pads 2pcs"), ("brake pads".into(), Some(2)));
+        assert_eq!(q("brake pads 4 pcs"), ("brake pads".into(), Some(4)));
+        assert_eq!(q("brake pads qty 2"), ("brake pads".into(), Some(2)));
+        assert_eq!(q("机油滤清器 数量:3"), ("机油滤清器".into(), Some(3)));
+        assert_eq!(q("04E 115 561 H x2"), ("04e 115 561 h".into(), Some(2)));
+        assert_eq!(q("机滤 2个"), ("机滤".into(), Some(2)));
+        assert_eq!(parse("04465-02061 两套").unit.as_deref(), Some("套"));
+    }
+
+    #[test]
+    fn number_prefixes_are_dropped() {
+        assert_eq!(q("OE 06H 115 403 1个"), ("06h 115 403".into(), Some(1)));
+        assert_eq!(q("原厂号:04465-02061"), ("04465-02061".into(), None));
+        assert_eq!(q("OEM: 90915-YZZE1"), ("90915-yzze1".into(), None));
+    }
+
+    #[test]
+    fn lines_that_only_look_like_quantities_keep_their_numbers() {
+        assert_eq!(q("W 712/75"), ("w 712/75".into(), None));
+        assert_eq!(q("5W-30 机油"), ("5w-30 机油".into(), None));
+        assert_eq!(q("轮胎 24寸"), ("轮胎 24寸".into(), None));
+        assert_eq!(q("三滤"), ("三滤".into(), None));
+        assert_eq!(q("刹车片"), ("刹车片".into(), None));
+        assert_eq!(q("BKR6E"), ("bkr6e".into(), None));
+        assert_eq!(q("0 986 424 735"), ("0 986 424 735".into(), None));
+    }
+}
