@@ -339,7 +339,7 @@ impl SearchIndex {
             return Ok(out);
         }
 
-        // A partial number: prefix for 5+ characters, then one typo for 8+.
+        // A partial number: prefix for 5+ characters, then one typo for 7+.
         if key.len() >= 5 {
             let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.num, key), 0, true);
             for part in self.collect(searcher, q, Box::new(prefix))? {
@@ -358,7 +358,7 @@ impl SearchIndex {
                 }
             }
         }
-        if out.is_empty() && key.len() >= 8 {
+        if out.is_empty() && key.len() >= 7 {
             let typo = FuzzyTermQuery::new(Term::from_field_text(f.num, key), 1, true);
             for part in self.collect(searcher, q, Box::new(typo))? {
                 if let Some(entry) = part.numbers.iter().find(|n| within_one_edit(&n.normalized, key)) {
@@ -509,7 +509,10 @@ impl SearchIndex {
             (Term::from_field_text(f.fit, &most_specific), levels)
         });
         let mut best: HashMap<DocAddress, f32> = HashMap::new();
-        for v in variants.iter().filter(|v| !v.required.is_empty()) {
+        for (i, v) in variants.iter().enumerate().filter(|(_, v)| !v.required.is_empty()) {
+            // The words as written weigh more than a synonym's: `机油滤清器` asked finds the
+            // part named so before the one named `oil filter`.
+            let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
             let words: Vec<(Occur, Box<dyn Query>)> = v
                 .required
                 .iter()
@@ -536,7 +539,7 @@ impl SearchIndex {
                 let top = searcher.search(&query, &TopDocs::with_limit(want).order_by_score())?;
                 for (score, address) in top {
                     // On the scale of the broad query, where the name weighs three times.
-                    let score = score * NAME_BOOST + bonus;
+                    let score = score * NAME_BOOST * weight + bonus;
                     let entry = best.entry(address).or_insert(score);
                     *entry = entry.max(score);
                 }
@@ -719,6 +722,9 @@ type Clause = (Occur, Box<dyn Query>);
 
 /// How much more a word in the name weighs than one in the description.
 const NAME_BOOST: f32 = 3.0;
+
+/// A match on a synonym variant, against one on the words as written.
+const SYNONYM_WEIGHT: f32 = 0.8;
 
 /// The fitment terms a make/model/year filter requires: one term where the make is known
 /// (given, or implied by the model), else the model and the year apart.

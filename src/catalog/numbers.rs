@@ -112,6 +112,14 @@ pub fn looks_like_number(text: &str) -> bool {
     has_digit && !has_cjk && normalize(text).len() >= 4
 }
 
+/// A dealer's short code (`BP-1`, `bp1`, `A12`): one word with a digit, too short to read
+/// as a part number, worth an exact lookup.
+pub fn looks_like_code(text: &str) -> bool {
+    let text = text.trim();
+    let has_digit = text.chars().map(to_half_width).any(|c| c.is_ascii_digit());
+    has_digit && !text.chars().any(char::is_whitespace) && (2..=3).contains(&normalize(text).len())
+}
+
 /// Numbers written inside other text (`机油滤清器 06H 115 403`, `brake pads 0 986 424 735`,
 /// `06H115403两个`): each run of words that could be groups of one number (letters and digits,
 /// with a digit, or a short letter group beside them), where the run has at least five

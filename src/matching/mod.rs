@@ -171,9 +171,12 @@ fn number_queries(line: &LineQuery, text: &str) -> Vec<String> {
     if let Some(number) = &line.part_number {
         out.push(number.clone());
     }
-    if is_one_number(text) {
+    // As search does: the whole text as one number, whatever its words (`bkr 6e 001`); a
+    // short code (`BP-1`) matches exactly or not at all.
+    if is_one_number(text) || numbers::looks_like_number(text) || numbers::looks_like_code(text) {
         out.push(text.to_owned());
-    } else {
+    }
+    if !is_one_number(text) {
         out.extend(numbers::runs(text));
         out.extend(
             text.split_whitespace()
@@ -603,7 +606,14 @@ mod tests {
             brand: None,
         };
         assert_eq!(number_queries(&line, "04E 115 561 H"), vec!["04E 115 561 H"]);
-        assert_eq!(number_queries(&line, "front pads 04465-02061"), vec!["04465-02061"]);
+        // The whole text too, as search reads it: a number spaced in groups of letters counts.
+        assert_eq!(
+            number_queries(&line, "front pads 04465-02061"),
+            vec!["front pads 04465-02061", "04465-02061"]
+        );
+        assert_eq!(number_queries(&line, "bkr 6e 001"), vec!["bkr 6e 001", "6e 001"]);
+        assert_eq!(number_queries(&line, "bp-1"), vec!["bp-1"]);
+        assert_eq!(number_queries(&line, "机油滤清器 06H 115 403"), vec!["06H 115 403"]);
         assert_eq!(name_query("front pads 04465-02061"), "front pads");
         assert!(number_queries(&line, "前刹车片").is_empty());
         assert_eq!(name_query("前刹车片"), "前刹车片");

@@ -34,16 +34,21 @@ pub const QUERY_MAX_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// A part number in any spelling (`04465-02061`, `0446502061`), a cross-reference, or a
-    /// name in Chinese or English (`前刹车片`, `brake pads`). Up to 200 characters.
+    /// A part number in any spelling (`04465-02061`, `0446502061`), a dealer's code (`BP-1`), a
+    /// cross-reference, or a name in Chinese or English (`前刹车片`, `brake pads`), with the car
+    /// in the words if wanted (`卡罗拉 前刹车片`, `brake pads corolla 2010`): the vehicle is read
+    /// out of the words and ranks the parts that fit it first. A quantity typed with it
+    /// (`机滤x4`) is ignored. Up to 200 characters.
     pub q: Option<String>,
     /// Only this brand.
     pub brand: Option<String>,
     /// Only this category.
     pub category: Option<String>,
-    /// Only parts that fit this make.
+    /// Only parts that fit this make, written any way (`TOYOTA`, `丰田`, `一汽丰田`); a genuine
+    /// part whose brand is the maker counts as fitting it.
     pub make: Option<String>,
-    /// Only parts that fit this model (with `make`).
+    /// Only parts that fit this model family (`GOLF` finds `GOLF VII (5G1)`; `卡罗拉` is
+    /// `COROLLA`); without `make`, the make is the model's where the name is known.
     pub model: Option<String>,
     /// Only parts that fit this model year.
     pub year: Option<i32>,
@@ -187,13 +192,6 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
             "a year between 1900 and 2100",
         ));
     }
-    if params.model.is_some() && params.make.is_none() {
-        errors.push(FieldError::new(
-            "query.model",
-            "requires_make",
-            "give `make` with `model`",
-        ));
-    }
     let mut warnings = Vec::new();
     let vehicle = match params.vin.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => None,
@@ -290,7 +288,8 @@ pub async fn run(
     let groups = synonyms.get(db, tenant).await?;
     // What is asked for, without a quantity typed with it (`机滤x4`).
     let asked = crate::matching::line::parse(&v.q).text;
-    let whole_number = numbers::looks_like_number(&asked).then(|| numbers::normalize(&asked));
+    let whole_number =
+        (numbers::looks_like_number(&asked) || numbers::looks_like_code(&asked)).then(|| numbers::normalize(&asked));
     // Numbers written inside words (`机油滤清器 06H 115 403`): searched as numbers first; only
     // an exact match counts, the words around it are then just a description.
     let inner_numbers: Vec<String> = if whole_number.is_some() {

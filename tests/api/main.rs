@@ -14,6 +14,7 @@ mod metrics;
 mod ops;
 mod quotes;
 mod reminders;
+mod shop_language;
 mod tenancy;
 mod users;
 mod webhooks;
