@@ -48,7 +48,7 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 |---|---|
 | JSON request body | 1 MiB (413 `payload_too_large`) |
 | catalog import file | 1 GiB and 2,000,000 rows; `?wait=true` waits for up to 100,000 rows |
-| part | SKU 64, name 200, brand/category/unit 100, description 2,000 characters; 200 numbers of 64 characters, 500 fitments, 8 KiB of attributes; price up to 1,000,000,000.00 with two decimals; stock 0-1,000,000,000 |
+| part | SKU 64, name 200, brand/category/unit 100, description 2,000 characters; 2,000 numbers of 64 characters, 500 fitments, 8 KiB of attributes; price up to 1,000,000,000.00 with two decimals; stock 0-1,000,000,000 |
 | search | `q` 200 characters; 1-100 hits per page; paging stops at 10,000 hits |
 | synonyms | 1,000 groups of 2-20 words of 50 characters |
 | page size (`limit`) | 1-200, default 50 |

@@ -17,7 +17,9 @@ pub const NAME_MAX: usize = 200;
 pub const SHORT_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 2_000;
 pub const NUMBER_MAX: usize = 64;
-pub const NUMBERS_PER_PART_MAX: usize = 200;
+/// Universal filters and gaskets list hundreds of OE and interchange numbers; losing one is losing
+/// a sale, so the cap only guards against a broken file.
+pub const NUMBERS_PER_PART_MAX: usize = 2_000;
 pub const FITMENTS_PER_PART_MAX: usize = 500;
 pub const ATTRIBUTES_MAX_BYTES: usize = 8 * 1024;
 pub const STOCK_MAX: i64 = 1_000_000_000;

@@ -29,7 +29,8 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Words that only say a number follows.
 static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z0-9])(?:oem|oe|ref|p/n|pn)\s*(?:号|no\.?)?\s*[:：#]?\s*|(?:原厂编号|原厂号|零件号|配件号|编号|图号)\s*[:：]?\s*")
+    // Set apart from the number (`OE 06H…`, `OE:06H…`); glued, it is part of it (`OE000599`).
+    Regex::new(r"(?:^|[^a-z0-9])(?:oem|oe|ref|p/n|pn)(?:\s*(?:号|no\.?))?(?:\s*[:：#]\s*|\s+)|(?:原厂编号|原厂号|零件号|配件号|编号|图号)\s*[:：]?\s*")
         .expect("regex")
 });
 
@@ -168,6 +169,7 @@ mod tests {
         assert_eq!(q("OE 06H 115 403 1个"), ("06h 115 403".into(), Some(1)));
         assert_eq!(q("原厂号:04465-02061"), ("04465-02061".into(), None));
         assert_eq!(q("OEM: 90915-YZZE1"), ("90915-yzze1".into(), None));
+        assert_eq!(q("OE000599"), ("oe000599".into(), None));
     }
 
     #[test]

@@ -168,3 +168,39 @@ async fn inquiry_lines_keep_their_quantities_and_name_their_vehicle() {
     // Not a part this dealer has: no candidate, and its digits were no quantity.
     assert_eq!(line(6)["candidates"], json!([]));
 }
+
+#[tokio::test]
+async fn a_universal_part_keeps_every_one_of_its_hundreds_of_numbers() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let oe: Vec<String> = (0..600).map(|i| format!("OE{i:06}")).collect();
+    let part = expect_json(
+        app.post(
+            "/v1/parts",
+            Some(&owner.token),
+            &json!({ "sku": "UF-1", "name": "通用机油滤清器", "price": "20.00", "stock": 5, "oe_numbers": oe }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let oe_kept = part["numbers"]
+        .as_array()
+        .map(|n| n.iter().filter(|n| n["kind"] == "oe").count());
+    assert_eq!(oe_kept, Some(600));
+    let found = first(&app, &owner.token, &q("OE000599")).await;
+    assert_eq!(sku(&found), "UF-1");
+    let too_many: Vec<String> = (0..2_001).map(|i| format!("N{i:06}")).collect();
+    let problem = expect_problem(
+        app.post(
+            "/v1/parts",
+            Some(&owner.token),
+            &json!({ "sku": "UF-2", "name": "x", "oe_numbers": too_many }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/oe_numbers"]);
+}
