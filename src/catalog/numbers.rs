@@ -30,7 +30,7 @@ pub struct ParsedNumber {
 }
 
 /// Full-width forms (common in Chinese input) to their ASCII equivalents.
-fn to_half_width(c: char) -> char {
+pub fn to_half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// Units a quantity is counted in.
-const UNITS: &str = "个|只|套|支|条|片|盒|瓶|桶|对|副|件|根|组|块|台|把|桶|升|pcs|pc|pieces|piece|sets|set|ea";
+const UNITS: &str = "个|只|套|支|条|片|盒|瓶|桶|对|副|件|根|组|块|台|把|升|pcs|pc|pieces|piece|sets|set|ea";
 
 static TIMES: LazyLock<Regex> = LazyLock::new(|| {
     // `x4` after a non-letter (`机滤x4`, ` x 4`), `*2` and `×2` after anything.
@@ -68,15 +68,10 @@ fn chinese_numeral(text: &str) -> Option<i64> {
     }
 }
 
-/// Full-width letters, digits and signs as ASCII, and lower case, keeping byte offsets
-/// meaningful for the original text is not needed: the parsed text is rebuilt from this form.
+/// Full-width letters, digits and signs as ASCII (Chinese input methods type them), lower case.
 fn fold(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
+        .map(crate::catalog::numbers::to_half_width)
         .flat_map(char::to_lowercase)
         .collect()
 }

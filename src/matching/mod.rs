@@ -355,11 +355,6 @@ fn kind_str(kind: search_index::MatchKind) -> String {
         .unwrap_or_default()
 }
 
-/// Makers are written many ways (`VW`, `Volkswagen`, `大众`, `一汽-大众`); compare a canonical form.
-pub fn canonical_make(make: &str) -> String {
-    search_index::vehicles::vocabulary().make(make)
-}
-
 /// Whether any of the part's fitments covers the vehicle, by make, model family and year;
 /// `None` when the part lists none. A genuine part whose brand is a maker (丰田) counts as
 /// listing that make.
@@ -619,11 +614,5 @@ mod tests {
         assert_eq!(name_query("前刹车片"), "前刹车片");
         assert_eq!(number_queries(&line, "W 712/75"), vec!["W 712/75"]);
         assert_eq!(name_query("W 712/75"), "");
-    }
-
-    #[test]
-    fn makes_compare_across_spellings() {
-        assert_eq!(canonical_make("VW"), canonical_make("Volkswagen"));
-        assert_eq!(canonical_make("丰田"), "TOYOTA");
     }
 }
