@@ -96,8 +96,77 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// Characters no text may hold, in any field of any request or imported row: the C0 controls
+/// other than tab and line breaks, and DEL. PostgreSQL cannot store U+0000 at all, and the rest
+/// are never typed by people, only produced by broken exports.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+pub fn has_forbidden_chars(text: &str) -> bool {
+    text.chars().any(is_forbidden_char)
+}
+
+pub const FORBIDDEN_CHARS_MESSAGE: &str =
+    "must not contain control characters (U+0000 to U+001F other than tab and line breaks, or U+007F)";
+
+/// The JSON pointer of the first string or object key holding a forbidden character.
+pub fn forbidden_chars_in(value: &serde_json::Value) -> Option<String> {
+    fn walk(value: &serde_json::Value, pointer: &mut String) -> bool {
+        match value {
+            serde_json::Value::String(s) => has_forbidden_chars(s),
+            serde_json::Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                let found = walk(item, pointer);
+                if !found {
+                    pointer.truncate(len);
+                }
+                found
+            }),
+            serde_json::Value::Object(map) => map.iter().any(|(key, item)| {
+                // A bad key is reported at its object: the key itself cannot be echoed safely.
+                if has_forbidden_chars(key) {
+                    return true;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                let found = walk(item, pointer);
+                if !found {
+                    pointer.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut pointer = String::new();
+    walk(value, &mut pointer).then_some(pointer)
+}
+
+/// Whether a JSON text may hold a forbidden character: raw DEL, or a `\u` escape of one (raw
+/// C0 controls are not valid JSON). A cheap scan, so that only suspect bodies are walked.
+fn may_hold_forbidden_chars(bytes: &[u8]) -> bool {
+    bytes.contains(&0x7f)
+        || bytes.windows(6).any(|w| {
+            w[0] == b'\\'
+                && w[1] == b'u'
+                && w[2] == b'0'
+                && w[3] == b'0'
+                && (matches!(w[4], b'0' | b'1') || (w[4] == b'7' && matches!(w[5], b'f' | b'F')))
+        })
+}
+
 /// A JSON document into `T`, every data error named by its JSON pointer (`/lines/1/quantity`).
+/// Every string in it is checked for [forbidden characters](is_forbidden_char) first.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if may_hold_forbidden_chars(bytes)
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(pointer) = forbidden_chars_in(&value)
+    {
+        return Err(Error::field(pointer, "invalid_characters", FORBIDDEN_CHARS_MESSAGE));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let pointer = json_pointer(err.path());
@@ -218,6 +287,36 @@ mod tests {
             field_of(parse_json(br#"{"name":"x","lines":[],"extra":1}"#)),
             ("/extra".into(), "unknown_field".into())
         );
+    }
+
+    #[test]
+    fn control_characters_anywhere_are_refused_by_pointer() {
+        let cases: [(&[u8], &str); 5] = [
+            (br#"{"name":"a\u0000b","lines":[]}"#, "/name"),
+            (
+                br#"{"name":"x","lines":[],"attrs":{"k":["ok","b\u001f"]}}"#,
+                "/attrs/k/1",
+            ),
+            (br#"{"name":"x","lines":[],"attrs":{"a\u0000":"v"}}"#, "/attrs"),
+            (b"{\"name\":\"del\x7f\",\"lines\":[]}", "/name"),
+            (br#"{"name":"x\u007F","lines":[]}"#, "/name"),
+        ];
+        for (body, pointer) in cases {
+            match parse_json::<Body>(body) {
+                Err(Error::Validation(errors)) => {
+                    assert_eq!(
+                        (errors[0].field.as_str(), errors[0].code.as_str()),
+                        (pointer, "invalid_characters")
+                    );
+                }
+                other => panic!("expected invalid_characters at {pointer}, got {other:?}"),
+            }
+        }
+        // Tabs and line breaks are text; an escaped backslash before `u0000` is not an escape.
+        let fine = br#"{"name":"a\tb\nc\r","lines":[]}"#;
+        assert!(parse_json::<Body>(fine).is_ok());
+        let literal = br#"{"name":"\\u0000","lines":[]}"#;
+        assert_eq!(parse_json::<Body>(literal).expect("valid").name, "\\u0000");
     }
 
     #[test]

@@ -266,7 +266,7 @@ impl Job {
             Ok(()) => (ImportState::Succeeded, None),
             Err(err) => {
                 tracing::error!(import_id = %self.id, error = %err, "import failed");
-                (ImportState::Failed, Some(err.to_string()))
+                (ImportState::Failed, Some(failure_text(err)))
             }
         };
         catalog_imports::Entity::scoped_update(self.tenant)
@@ -315,7 +315,13 @@ impl Job {
                     }
                 }
                 Message::Done(all) => skus = Some(all),
-                Message::Failed(reason) => return Err(Error::Internal(anyhow::anyhow!(reason))),
+                Message::Failed(reason) => {
+                    return Err(Error::BadRequest {
+                        code: "unreadable_file",
+                        detail: reason,
+                        field: None,
+                    });
+                }
             }
         }
         parser.await.map_err(anyhow::Error::from)?;
@@ -559,6 +565,17 @@ pub struct ImportParams {
 }
 
 /// A file refused whole: the problem names the body or the encoding asked for.
+/// What the dealer is told about a failed import: the reason when it is theirs to fix, never
+/// the database's or the server's own wording (that goes to the log, under the import's id).
+fn failure_text(err: &Error) -> String {
+    match err {
+        Error::Internal(_) => "the import stopped on a server error; the rows written before it are kept, \
+                               and importing the file again completes it"
+            .to_owned(),
+        other => other.to_string(),
+    }
+}
+
 fn file_problem(err: FileError) -> Error {
     let (code, field) = match &err {
         FileError::Header(_) => ("invalid_header", "body"),

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::catalog::part::{FitmentInput, NumberItem, PartRequest};
+use crate::validate::{FORBIDDEN_CHARS_MESSAGE, forbidden_chars_in, has_forbidden_chars};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -257,6 +258,12 @@ impl Rows {
                 if headers.iter().all(|h| h.trim().is_empty()) {
                     return Err(FileError::Header("the file is empty".into()));
                 }
+                if let Some(at) = headers.iter().position(has_forbidden_chars) {
+                    return Err(FileError::Header(format!(
+                        "the header of column {} {FORBIDDEN_CHARS_MESSAGE}",
+                        at + 1
+                    )));
+                }
                 let columns: Vec<(String, Option<Field>)> =
                     headers.iter().map(|h| (h.trim().to_owned(), field_of(h))).collect();
                 for required in [Field::Sku, Field::Name] {
@@ -333,8 +340,7 @@ impl Iterator for Rows {
                     Ok(0) => return None,
                     Ok(_) if buf.trim().is_empty() => continue,
                     Ok(_) => {
-                        let parsed = serde_json::from_str::<PartRequest>(buf.trim())
-                            .map_err(|e| vec![RowIssue::error(*line, None, "invalid_json", e.to_string())]);
+                        let parsed = ndjson_row(*line, buf.trim());
                         return Some((*line, parsed.map(|r| (r, Columns::default()))));
                     }
                     Err(e) => {
@@ -347,6 +353,21 @@ impl Iterator for Rows {
             },
         }
     }
+}
+
+fn ndjson_row(line: u64, text: &str) -> Result<PartRequest, Vec<RowIssue>> {
+    let invalid = |e: serde_json::Error| vec![RowIssue::error(line, None, "invalid_json", e.to_string())];
+    let value: Value = serde_json::from_str(text).map_err(invalid)?;
+    if let Some(pointer) = forbidden_chars_in(&value) {
+        let column = pointer.trim_start_matches('/').split('/').next().unwrap_or_default();
+        return Err(vec![RowIssue::error(
+            line,
+            Some(column.to_owned()).filter(|c| !c.is_empty()),
+            "invalid_characters",
+            FORBIDDEN_CHARS_MESSAGE,
+        )]);
+    }
+    serde_json::from_value(value).map_err(invalid)
 }
 
 fn csv_row(
@@ -371,6 +392,15 @@ fn csv_row(
             continue;
         };
         if cell.is_empty() {
+            continue;
+        }
+        if has_forbidden_chars(cell) {
+            issues.push(RowIssue::error(
+                line,
+                Some(header.clone()),
+                "invalid_characters",
+                FORBIDDEN_CHARS_MESSAGE,
+            ));
             continue;
         }
         let text = || Some(cell.to_owned());
@@ -517,6 +547,39 @@ mod tests {
             rows[1].1.as_ref().err().map(|e| e[0].code.as_str()),
             Some("invalid_json")
         );
+    }
+
+    #[test]
+    fn a_control_character_rejects_its_row_only() {
+        let csv = file(b"sku,name,oe\nA,x,04465-02061\nB,y,044\x0065\nC,z,\n");
+        let rows: Vec<Row> = Rows::open(csv.path(), Format::Csv, Encoding::Utf8)
+            .expect("open")
+            .collect();
+        let issues = rows[1].1.as_ref().err().expect("row B is rejected");
+        assert_eq!(
+            (issues[0].column.as_deref(), issues[0].code.as_str()),
+            (Some("oe"), "invalid_characters")
+        );
+        assert!(rows[0].1.is_ok() && rows[2].1.is_ok());
+
+        let ndjson = file(
+            b"{\"sku\":\"A\",\"name\":\"x\",\"attributes\":{\"k\":\"v\\u0000\"}}\n{\"sku\":\"B\",\"name\":\"y\"}\n",
+        );
+        let rows: Vec<Row> = Rows::open(ndjson.path(), Format::Ndjson, Encoding::Utf8)
+            .expect("open")
+            .collect();
+        let issues = rows[0].1.as_ref().err().expect("row A is rejected");
+        assert_eq!(
+            (issues[0].column.as_deref(), issues[0].code.as_str()),
+            (Some("attributes"), "invalid_characters")
+        );
+        assert!(rows[1].1.is_ok());
+
+        let bad_header = file(b"sku,name,co\x01lor\nA,x,red\n");
+        assert!(matches!(
+            Rows::open(bad_header.path(), Format::Csv, Encoding::Utf8),
+            Err(FileError::Header(_))
+        ));
     }
 
     #[test]

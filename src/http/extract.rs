@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-use crate::validate::parse_json;
+use crate::validate::{FORBIDDEN_CHARS_MESSAGE, has_forbidden_chars, is_forbidden_char, parse_json};
 
 /// Largest JSON body accepted by any endpoint, in bytes (documented in the API description).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -65,6 +65,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, value)| has_forbidden_chars(name) || has_forbidden_chars(value))
+        {
+            let name: String = name.chars().filter(|c| !is_forbidden_char(*c)).collect();
+            return Err(Error::field(
+                format!("query.{name}"),
+                "invalid_characters",
+                FORBIDDEN_CHARS_MESSAGE,
+            ));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|err| {
             let name = err.path().to_string();

@@ -83,3 +83,94 @@ async fn request_ids_are_echoed_and_quoted_in_problems() {
     let resp = app.request(Method::GET, "/healthz", None).send().await.expect("send");
     assert!(resp.headers().get("x-request-id").is_some_and(|v| !v.is_empty()));
 }
+
+/// PostgreSQL cannot store U+0000; every string of every request is checked at the edge, so
+/// both databases answer the same 422 naming the field.
+#[tokio::test]
+async fn control_characters_are_refused_in_every_string() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let invalid = |problem: &serde_json::Value| {
+        problem["errors"]
+            .as_array()
+            .and_then(|e| e.first())
+            .map(|e| (e["field"].as_str().unwrap_or_default().to_owned(), e["code"].clone()))
+    };
+
+    let login = app
+        .post(
+            "/v1/auth/login",
+            None,
+            &json!({ "email": "x\u{0}@example.com", "password": "whatever-long" }),
+        )
+        .await;
+    let problem = expect_problem(login, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(invalid(&problem), Some(("/email".into(), json!("invalid_characters"))));
+
+    let part = json!({ "sku": "BP-1", "name": "刹车片", "price": "10" });
+    let with = |key: &str, value: serde_json::Value| {
+        let mut body = part.clone();
+        body[key] = value;
+        body
+    };
+    for (body, field) in [
+        (with("attributes", json!({ "颜色": "黑\u{0}" })), "/attributes/颜色"),
+        (with("attributes", json!({ "a\u{0}": "x" })), "/attributes"),
+        (with("oe_numbers", json!(["04465\u{0}02061"])), "/oe_numbers/0"),
+        (
+            with(
+                "oe_numbers",
+                json!([{ "brand": "TOY\u{0}OTA", "number": "04465-02061" }]),
+            ),
+            "/oe_numbers/0/brand",
+        ),
+        (with("name", json!("刹\u{1}车片")), "/name"),
+    ] {
+        let problem = expect_problem(
+            app.post("/v1/parts", Some(&owner.token), &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(invalid(&problem), Some((field.into(), json!("invalid_characters"))));
+    }
+    let created = expect_json(
+        app.post("/v1/parts", Some(&owner.token), &part).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = created["id"].as_str().expect("id");
+    let problem = expect_problem(
+        app.patch(
+            &format!("/v1/parts/{id}"),
+            &owner.token,
+            &json!({ "brand": "BO\u{0}SCH" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid(&problem), Some(("/brand".into(), json!("invalid_characters"))));
+
+    for path in [
+        "/v1/customers?name=a%00b",
+        "/v1/parts?brand=%00",
+        "/v1/parts?sku_prefix=B%00",
+        "/v1/parts?category=%7F",
+        "/v1/search?q=%E5%88%B9%00",
+    ] {
+        let problem = expect_problem(
+            app.get(path, &owner.token).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let (field, code) = invalid(&problem).expect("a field");
+        assert!(field.starts_with("query."), "{path}: {problem}");
+        assert_eq!(code, "invalid_characters", "{path}");
+    }
+    // Nothing half-written: the part is as it was.
+    let stored = expect_json(app.get(&format!("/v1/parts/{id}"), &owner.token).await, StatusCode::OK).await;
+    assert_eq!(stored["brand"], serde_json::Value::Null);
+}

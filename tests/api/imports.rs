@@ -109,6 +109,51 @@ async fn bad_rows_are_rejected_alone_with_line_and_column() {
     assert_eq!(part["items"][0]["name"], "重复的", "last wins");
 }
 
+/// PostgreSQL cannot store U+0000: a cell holding one rejects its row, the good rows import, and
+/// no database wording reaches the dealer.
+#[tokio::test]
+async fn a_control_character_in_a_cell_rejects_that_row_alone() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let csv = "sku,name,oe,颜色\nA1,刹车片,04465-02061,黑\nA2,机滤,90915\u{0}YZZE1,\nA3,空滤,,红\u{0}\nA4,火花塞,,\n";
+    let done = import_csv(&app, &owner.token, csv).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(
+        (done["inserted"].as_i64(), done["rejected"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let issues: Vec<(u64, &str, &str)> = done["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(0),
+                e["column"].as_str().unwrap_or_default(),
+                e["code"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        issues,
+        [(3, "oe", "invalid_characters"), (4, "颜色", "invalid_characters")]
+    );
+    assert_eq!(search_total(&app, &owner.token, "04465-02061").await, 1);
+
+    let ndjson = "{\"sku\":\"N1\",\"name\":\"x\",\"oe_numbers\":[{\"brand\":\"T\\u0000\",\"number\":\"1\"}]}\n{\"sku\":\"N2\",\"name\":\"y\"}\n";
+    let done = expect_json(
+        upload(&app, &owner.token, "wait=true", "application/x-ndjson", ndjson.into()).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (done["inserted"].as_i64(), done["rejected"].as_i64()),
+        (Some(1), Some(1)),
+        "{done}"
+    );
+    assert_eq!(done["errors"][0]["column"], "oe_numbers");
+}
+
 #[tokio::test]
 async fn whole_file_problems_write_nothing() {
     let app = spawn_app().await;
