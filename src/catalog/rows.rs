@@ -555,7 +555,9 @@ mod tests {
         let rows: Vec<Row> = Rows::open(csv.path(), Format::Csv, Encoding::Utf8)
             .expect("open")
             .collect();
-        let issues = rows[1].1.as_ref().err().expect("row B is rejected");
+        let Err(issues) = &rows[1].1 else {
+            panic!("row B is rejected")
+        };
         assert_eq!(
             (issues[0].column.as_deref(), issues[0].code.as_str()),
             (Some("oe"), "invalid_characters")
@@ -568,7 +570,9 @@ mod tests {
         let rows: Vec<Row> = Rows::open(ndjson.path(), Format::Ndjson, Encoding::Utf8)
             .expect("open")
             .collect();
-        let issues = rows[0].1.as_ref().err().expect("row A is rejected");
+        let Err(issues) = &rows[0].1 else {
+            panic!("row A is rejected")
+        };
         assert_eq!(
             (issues[0].column.as_deref(), issues[0].code.as_str()),
             (Some("attributes"), "invalid_characters")
