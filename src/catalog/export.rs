@@ -1,7 +1,7 @@
 //! The catalog as CSV in the import format, streamed page by page; importing the file back
 //! changes nothing.
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::catalog::rows::EXPORT_HEADER;
@@ -104,7 +104,8 @@ async fn page(db: &DatabaseConnection, tenant: TenantId, after: Option<PartId>) 
 
 /// The whole catalog as CSV in the import's columns, a page of parts per chunk, so that a
 /// million parts never sit in memory. A failure after the first chunk ends the stream with
-/// an error (the download is then incomplete, never silently short).
+/// an error (the download is then incomplete, never silently short). Fused, because a
+/// compressing body polls once more after the end to flush its encoder.
 pub fn csv_chunks(db: DatabaseConnection, tenant: TenantId) -> impl Stream<Item = std::io::Result<Vec<u8>>> {
     futures_util::stream::unfold(Some((None::<PartId>, true)), move |cursor| {
         let db = db.clone();
@@ -131,4 +132,5 @@ pub fn csv_chunks(db: DatabaseConnection, tenant: TenantId) -> impl Stream<Item 
             Some((Ok(bytes), next.map(|n| (Some(n), false))))
         }
     })
+    .fuse()
 }

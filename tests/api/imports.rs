@@ -378,6 +378,70 @@ async fn export_round_trips_and_reindex_gives_the_same_answers() {
     assert_eq!(theirs.lines().count(), 1, "header only");
 }
 
+/// Browsers ask for gzip or br; a streamed download must arrive whole under either, over
+/// several pages of parts.
+#[tokio::test]
+async fn the_export_arrives_whole_when_compressed() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let mut csv = String::from("sku,name,brand,price,stock\n");
+    for i in 0..2_500 {
+        csv.push_str(&format!(
+            "SKU-{i:05},机油滤清器 {i},MANN,{}.50,{}\n",
+            10 + i % 90,
+            i % 7
+        ));
+    }
+    let report = import_csv(&app, &owner.token, &csv).await;
+    assert_eq!(report["inserted"].as_i64(), Some(2_500), "{report}");
+    let plain = app
+        .request(reqwest::Method::GET, "/v1/catalog/export", Some(&owner.token))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("an uncompressed body");
+    assert_eq!(plain.lines().count(), 2_501);
+
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .expect("client");
+    for encoding in ["gzip", "br"] {
+        let resp = raw
+            .get(format!("{}/v1/catalog/export", app.base))
+            .bearer_auth(&owner.token)
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            resp.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+            Some(encoding)
+        );
+        assert!(!resp.bytes().await.expect("the whole compressed body").is_empty());
+
+        let decoding = reqwest::Client::builder()
+            .gzip(encoding == "gzip")
+            .brotli(encoding == "br")
+            .build()
+            .expect("client");
+        let body = decoding
+            .get(format!("{}/v1/catalog/export", app.base))
+            .bearer_auth(&owner.token)
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("a complete, decodable body");
+        assert_eq!(body, plain, "{encoding}");
+    }
+}
+
 #[tokio::test]
 async fn imports_left_running_by_a_crash_are_marked_failed() {
     use sea_orm::ConnectionTrait;
