@@ -88,6 +88,7 @@ impl World {
             role: Set(Role::Owner),
             password_hash: Set("unused".into()),
             credentials_changed_at: Set(now),
+            session_generation: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -7,6 +7,7 @@ mod m20261122_000002_catalog;
 mod m20261122_000003_touchpoints;
 mod m20261122_000004_reminders;
 mod m20261123_000005_metric_rollups;
+mod m20261203_000006_session_generation;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_touchpoints::Migration),
             Box::new(m20261122_000004_reminders::Migration),
             Box::new(m20261123_000005_metric_rollups::Migration),
+            Box::new(m20261203_000006_session_generation::Migration),
         ]
     }
 }

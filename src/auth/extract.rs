@@ -64,7 +64,7 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
                 account
             }
         };
-        if claims.iat < account.credentials_changed_at.timestamp() {
+        if claims.generation != account.session_generation {
             return Err(INVALID_TOKEN);
         }
         record_tenant(account.tenant);

@@ -20,6 +20,9 @@ pub struct Claims {
     pub sub: UserId,
     pub tid: TenantId,
     pub role: Role,
+    /// The account's session generation when the token was issued.
+    #[serde(rename = "gen")]
+    pub generation: i32,
     pub iat: i64,
     pub exp: i64,
 }
@@ -65,6 +68,7 @@ impl JwtKeys {
         user: UserId,
         tenant: TenantId,
         role: Role,
+        generation: i32,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
@@ -73,6 +77,7 @@ impl JwtKeys {
             sub: user,
             tid: tenant,
             role,
+            generation,
             iat: now.timestamp(),
             exp: (now + self.ttl).timestamp(),
         };
@@ -97,7 +102,7 @@ mod tests {
         let keys = JwtKeys::new(&[7u8; 32], std::time::Duration::from_secs(600));
         let now = Utc::now();
         let token = keys
-            .issue(UserId::generate(), TenantId::generate(), Role::Sales, now)
+            .issue(UserId::generate(), TenantId::generate(), Role::Sales, 0, now)
             .expect("issue");
         assert!(keys.verify(&token, now + chrono::Duration::seconds(599)).is_ok());
         assert!(matches!(
@@ -111,7 +116,7 @@ mod tests {
         let keys = JwtKeys::new(&[7u8; 32], std::time::Duration::from_secs(600));
         let other = JwtKeys::new(&[8u8; 32], std::time::Duration::from_secs(600));
         let token = other
-            .issue(UserId::generate(), TenantId::generate(), Role::Owner, Utc::now())
+            .issue(UserId::generate(), TenantId::generate(), Role::Owner, 0, Utc::now())
             .expect("issue");
         assert!(keys.verify(&token, Utc::now()).is_err());
     }

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::jwt::JwtKeys;
+use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::ApiJson;
@@ -34,15 +35,15 @@ pub struct SessionResponse {
 }
 
 impl SessionResponse {
-    pub fn issue(jwt: &JwtKeys, now: DateTime<Utc>, user: UserResponse, tenant: TenantResponse) -> Result<Self> {
+    pub fn issue(jwt: &JwtKeys, now: DateTime<Utc>, user: users::Model, tenant: TenantResponse) -> Result<Self> {
         let access_token = jwt
-            .issue(user.id, tenant.id, user.role, now)
+            .issue(user.id, tenant.id, user.role, user.session_generation, now)
             .map_err(|e| Error::Internal(e.into()))?;
         Ok(Self {
             access_token,
             token_type: "Bearer",
             expires_in: jwt.ttl_secs(),
-            user,
+            user: user.into(),
             tenant,
         })
     }
@@ -77,7 +78,7 @@ async fn login(
     Ok(axum::Json(SessionResponse::issue(
         &state.jwt,
         now,
-        user.into(),
+        user,
         tenant.into(),
     )?))
 }

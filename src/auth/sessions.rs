@@ -8,8 +8,6 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-
 use crate::entities::Role;
 use crate::entities::users;
 use crate::ids::{TenantId, UserId};
@@ -23,7 +21,7 @@ const CAPACITY: usize = 100_000;
 pub struct Account {
     pub tenant: TenantId,
     pub role: Role,
-    pub credentials_changed_at: DateTime<Utc>,
+    pub session_generation: i32,
 }
 
 impl From<&users::Model> for Account {
@@ -31,7 +29,7 @@ impl From<&users::Model> for Account {
         Self {
             tenant: user.tenant_id,
             role: user.role,
-            credentials_changed_at: user.credentials_changed_at,
+            session_generation: user.session_generation,
         }
     }
 }
@@ -93,7 +91,7 @@ mod tests {
         let account = Account {
             tenant: TenantId::generate(),
             role: Role::Sales,
-            credentials_changed_at: Utc::now(),
+            session_generation: 0,
         };
         assert!(cache.get(user).is_none());
         cache.put(user, account, cache.mark());
@@ -111,7 +109,7 @@ mod tests {
         let account = Account {
             tenant: TenantId::generate(),
             role: Role::Owner,
-            credentials_changed_at: Utc::now(),
+            session_generation: 0,
         };
         cache.put(user, account, read);
         assert!(cache.get(user).is_none());

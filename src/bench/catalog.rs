@@ -643,12 +643,13 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
             role: Set(Role::Owner),
             password_hash: Set("!".into()),
             credentials_changed_at: Set(clock.now() - chrono::Duration::minutes(1)),
+            session_generation: Set(0),
             created_at: Set(clock.now()),
             updated_at: Set(clock.now()),
         }
         .insert(&db)
         .await?;
-        tokens.push(state.jwt.issue(user.id, *tenant, Role::Owner, clock.now())?);
+        tokens.push(state.jwt.issue(user.id, *tenant, Role::Owner, 0, clock.now())?);
     }
     if let (Some(dir), Some(token)) = (&args.keep, tokens.first()) {
         println!(

@@ -15,8 +15,11 @@ pub struct Model {
     pub name: String,
     pub role: Role,
     pub password_hash: String,
-    /// Tokens issued before this instant are refused: changing a password ends old sessions.
+    /// When the password was last set.
     pub credentials_changed_at: DateTime<Utc>,
+    /// Bumped by every password change or reset; a token issued under an earlier generation
+    /// is refused, so changing a password ends the sessions before it.
+    pub session_generation: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

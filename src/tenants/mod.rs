@@ -200,6 +200,7 @@ pub async fn signup(
         role: Set(Role::Owner),
         password_hash: Set(password_hash),
         credentials_changed_at: Set(now),
+        session_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }

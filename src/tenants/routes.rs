@@ -41,7 +41,7 @@ async fn signup(
 ) -> Result<(StatusCode, axum::Json<SessionResponse>)> {
     let now = state.clock.now();
     let (tenant, owner) = super::signup(&state.db, body, now).await?;
-    let session = SessionResponse::issue(&state.jwt, now, UserResponse::from(owner), tenant.into())?;
+    let session = SessionResponse::issue(&state.jwt, now, owner, tenant.into())?;
     Ok((StatusCode::CREATED, axum::Json(session)))
 }
 

@@ -182,6 +182,7 @@ pub async fn update_me(
         }
         active.password_hash = Set(crate::auth::password::hash(new_password).await?);
         active.credentials_changed_at = Set(now);
+        active.session_generation = Set(user.session_generation.wrapping_add(1));
     }
     if let Some(name) = name {
         active.name = Set(name);
@@ -248,6 +249,7 @@ pub async fn create(
         role: Set(body.role),
         password_hash: Set(password_hash),
         credentials_changed_at: Set(now),
+        session_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -289,6 +291,7 @@ pub async fn update(
         Some(p) => Some(crate::auth::password::hash(p).await?),
         None => None,
     };
+    let generation = target.session_generation;
     let mut active = target.into_active_model();
     if let Some(name) = name {
         active.name = Set(name);
@@ -299,6 +302,7 @@ pub async fn update(
     if let Some(hash) = password_hash {
         active.password_hash = Set(hash);
         active.credentials_changed_at = Set(now);
+        active.session_generation = Set(generation.wrapping_add(1));
     }
     active.updated_at = Set(now);
     let user = active.update(db).await?;

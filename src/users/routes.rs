@@ -69,7 +69,7 @@ async fn update_me(
     Ok(axum::Json(SessionResponse::issue(
         &state.jwt,
         now,
-        user.into(),
+        user,
         tenant.into(),
     )?))
 }

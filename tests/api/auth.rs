@@ -163,7 +163,7 @@ async fn forged_expired_and_foreign_tokens_get_401() {
     let app = spawn_app().await;
     let owner = app.signup("Shunda", "owner@shunda.cn").await;
     let now = app.clock.now_ts();
-    let claims = |aud: &str, exp: i64| json!({ "iss": "partsdesk", "aud": aud, "sub": owner.user_id, "tid": owner.tenant_id, "role": "owner", "iat": now, "exp": exp });
+    let claims = |aud: &str, exp: i64| json!({ "iss": "partsdesk", "aud": aud, "sub": owner.user_id, "tid": owner.tenant_id, "role": "owner", "gen": 0, "iat": now, "exp": exp });
     let hs256 = json!({ "alg": "HS256" });
 
     // A correctly signed token is accepted (so the rejections below are about the one defect each has).

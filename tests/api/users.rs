@@ -217,6 +217,46 @@ async fn password_change_replaces_the_old_password() {
         StatusCode::OK,
     )
     .await;
+    expect_problem(
+        app.get("/v1/me", &sales.token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+}
+
+/// The clock stands still through each of these, as when a change follows a login within the
+/// same second: the change still applies to the token issued before it.
+#[tokio::test]
+async fn role_changes_and_removals_apply_to_tokens_of_the_same_instant() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let admin = app.add_staff(&owner, "admin@shunda.cn", "admin").await;
+    let staff_path = format!("/v1/users/{}", admin.user_id);
+    expect_json(app.get("/v1/users", &admin.token).await, StatusCode::OK).await;
+    expect_json(
+        app.patch(&staff_path, &owner.token, &json!({ "role": "viewer" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    let me = expect_json(app.get("/v1/me", &admin.token).await, StatusCode::OK).await;
+    assert_eq!(me["user"]["role"], "viewer");
+    let new_staff = json!({ "email": "x@shunda.cn", "name": "X", "password": PASSWORD, "role": "sales" });
+    expect_problem(
+        app.post("/v1/users", Some(&admin.token), &new_staff).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    let resp = app.delete(&staff_path, &owner.token).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    expect_problem(
+        app.get("/v1/me", &admin.token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -271,7 +311,7 @@ async fn changing_my_password_ends_earlier_sessions() {
     .await;
     assert_eq!(problem["errors"][0]["code"], "incorrect");
 
-    app.clock.advance(chrono::Duration::seconds(5));
+    // The clock stands still: the old token and the change share one instant.
     let session = expect_json(
         app.patch(
             "/v1/me",
