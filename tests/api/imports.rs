@@ -326,6 +326,21 @@ async fn background_import_reports_progress_at_its_location() {
     .await;
     let list = expect_json(app.get("/v1/catalog/imports", &other.token).await, StatusCode::OK).await;
     assert_eq!(list["items"], json!([]));
+
+    // Every member of staff follows imports; only owners and admins start them.
+    for role in ["sales", "viewer"] {
+        let staff = app.add_staff(&owner, &format!("{role}@shunda.cn"), role).await;
+        let one = expect_json(app.get(&location, &staff.token).await, StatusCode::OK).await;
+        assert_eq!(one["inserted"], 2_500);
+        let list = expect_json(app.get("/v1/catalog/imports", &staff.token).await, StatusCode::OK).await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+        expect_problem(
+            upload(&app, &staff.token, "", "text/csv", b"sku,name\nX,y\n".to_vec()).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+    }
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use tokio::io::AsyncWriteExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::AdminStaff;
+use crate::auth::{AdminStaff, AnyStaff};
 use crate::catalog::import::{self, ImportList, ImportParams, ImportResponse, MAX_BYTES, Upload};
 use crate::catalog::rows::{Encoding, Format};
 use crate::error::{Error, Result};
@@ -147,14 +147,15 @@ async fn create_import(
     Ok((status, [(header::LOCATION, location)], axum::Json(job)).into_response())
 }
 
-/// An import's progress and outcome.
+/// An import's progress and outcome; any staff member may follow it (only owners and admins
+/// start one).
 #[utoipa::path(get, path = "/v1/catalog/imports/{id}", tag = "catalog", summary = "Get an import",
     params(("id" = ImportId, Path, description = "Import id")),
     security(("staff_token" = [])), responses((status = 200, body = ImportResponse)))]
 #[tracing::instrument(skip_all)]
 async fn get_import(
     State(state): State<AppState>,
-    caller: AdminStaff,
+    caller: AnyStaff,
     ApiPath(id): ApiPath<ImportId>,
 ) -> Result<axum::Json<ImportResponse>> {
     Ok(axum::Json(
@@ -166,7 +167,7 @@ async fn get_import(
 #[utoipa::path(get, path = "/v1/catalog/imports", tag = "catalog", summary = "List recent imports",
     security(("staff_token" = [])), responses((status = 200, body = ImportList)))]
 #[tracing::instrument(skip_all)]
-async fn list_imports(State(state): State<AppState>, caller: AdminStaff) -> Result<axum::Json<ImportList>> {
+async fn list_imports(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<ImportList>> {
     Ok(axum::Json(
         import::recent(&state.db, caller.tenant, state.clock.now()).await?,
     ))
