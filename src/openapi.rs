@@ -30,7 +30,7 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | create / edit customers | yes | yes | yes | no |
 | archive customers, manage shop API keys | yes | yes | no | no |
 | list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
-| read the catalog, search | yes | yes | yes | yes |
+| read the catalog, search, export, follow imports | yes | yes | yes | yes |
 | edit parts, import, set synonyms | yes | yes | no | no |
 | read inquiries, quotes, orders | yes | yes | yes | yes |
 | edit, send, cancel quotes | yes | yes | yes | no |
@@ -38,7 +38,7 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | read metrics and reminders | yes | yes | yes | yes |
 | act on reminders, run reminders | yes | yes | yes | no |
 
-Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request.
+Nobody changes their own role or removes themselves; the owner account is not managed through the staff API. A role change takes effect on the next request. A password change or an owner's reset ends every session issued before it.
 
 ## Errors
 Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:problem:<code>`), `title`, `status`, `detail`, a stable `code`, `errors[]` (each invalid field as a JSON pointer such as `/email`, or `query.<name>` / `path`), and the `request_id` (also in the `x-request-id` response header).
@@ -73,7 +73,14 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
 #[derive(OpenApi)]
 #[openapi(
     info(title = "partsdesk API", description = DESCRIPTION),
-    components(schemas(Problem, crate::error::FieldError)),
+    // Enums used only in query parameters: the router collects the schemas of bodies, not these.
+    components(schemas(
+        Problem,
+        crate::error::FieldError,
+        crate::catalog::import::Mode,
+        crate::metrics::report::SortBy,
+        crate::metrics::report::SortOrder
+    )),
     tags(
         (name = "auth", description = "Sign-up and log-in"),
         (name = "staff", description = "The signed-in user and the dealer's staff"),

@@ -49,8 +49,8 @@ async fn summary(
 #[utoipa::path(get, path = "/v1/metrics/customers", tag = "metrics", summary = "Metrics per customer",
     description = DEFINITIONS, params(CustomerTableParams),
     security(("staff_token" = [])),
-    responses((status = 200, body = CustomerTable, content_type = "application/json"),
-        (status = 200, body = String, content_type = "text/csv", description = "The same table as CSV")))]
+    responses((status = 200, description = "The table, as JSON or (with `Accept: text/csv`) as CSV with every row",
+        content((CustomerTable = "application/json"), (String = "text/csv")))))]
 #[tracing::instrument(skip_all)]
 async fn customer_table(
     State(state): State<AppState>,

@@ -47,7 +47,8 @@ async fn get_quote(
 #[utoipa::path(patch, path = "/v1/quotes/{id}", tag = "quotes", summary = "Edit a draft quote",
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),
     request_body = UpdateQuoteRequest,
-    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse),
+        (status = 409, description = "The quote is no longer a draft (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn update_quote(
     State(state): State<AppState>,
@@ -63,7 +64,8 @@ async fn update_quote(
 /// validity period (`quote_validity_hours`, default 72); the shop's callback is notified.
 #[utoipa::path(post, path = "/v1/quotes/{id}/send", tag = "quotes", summary = "Send a quote",
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),
-    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse),
+        (status = 409, description = "The quote is not a draft (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn send_quote(
     State(state): State<AppState>,
@@ -77,7 +79,8 @@ async fn send_quote(
 /// Withdraw a draft or sent quote.
 #[utoipa::path(post, path = "/v1/quotes/{id}/cancel", tag = "quotes", summary = "Cancel a quote",
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),
-    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = QuoteResponse),
+        (status = 409, description = "The quote is neither a draft nor sent (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn cancel_quote(
     State(state): State<AppState>,
@@ -109,7 +112,8 @@ async fn shop_get_quote(
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),
     request_body = AcceptRequest,
     security(("shop_key" = []), ("shop_key_header" = [])),
-    responses((status = 201, body = OrderResponse), (status = 200, body = OrderResponse, description = "Already accepted: the existing order")))]
+    responses((status = 201, body = OrderResponse), (status = 200, body = OrderResponse, description = "Already accepted: the existing order"),
+        (status = 409, description = "Rejected, cancelled or not sent (`invalid_transition`), past `valid_until` (`quote_expired`), or nothing offered (`nothing_offered`); `current_status` in the body", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn accept_quote(
     State(state): State<AppState>,
@@ -129,7 +133,8 @@ async fn accept_quote(
 #[utoipa::path(post, path = "/v1/shop/quotes/{id}/reject", tag = "shop", summary = "Reject a quote",
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),
     request_body = RejectRequest,
-    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = QuoteResponse)))]
+    security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = QuoteResponse),
+        (status = 409, description = "Already accepted, cancelled or not sent (`invalid_transition`), or past `valid_until` (`quote_expired`); `current_status` in the body", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn reject_quote(
     State(state): State<AppState>,

@@ -69,7 +69,8 @@ async fn call_list(
 
 #[utoipa::path(post, path = "/v1/reminders/{id}/snooze", tag = "reminders", summary = "Snooze a reminder",
     params(("id" = ReminderId, Path, description = "Reminder id")), request_body = SnoozeRequest,
-    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse),
+        (status = 409, description = "The reminder is done, dismissed or converted already (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn snooze(
     State(state): State<AppState>,
@@ -85,7 +86,8 @@ async fn snooze(
 /// The customer was contacted about it (counts towards the weekly contact limit).
 #[utoipa::path(post, path = "/v1/reminders/{id}/done", tag = "reminders", summary = "Mark a reminder done (contacted)",
     params(("id" = ReminderId, Path, description = "Reminder id")),
-    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse),
+        (status = 409, description = "The reminder is done, dismissed or converted already (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn mark_done(
     State(state): State<AppState>,
@@ -99,7 +101,8 @@ async fn mark_done(
 
 #[utoipa::path(post, path = "/v1/reminders/{id}/dismiss", tag = "reminders", summary = "Dismiss a reminder",
     params(("id" = ReminderId, Path, description = "Reminder id")),
-    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = ReminderResponse),
+        (status = 409, description = "The reminder is done, dismissed or converted already (`invalid_transition`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn dismiss(
     State(state): State<AppState>,

@@ -11,7 +11,6 @@ use crate::auth::{AdminStaff, AnyStaff};
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::ApiJson;
-use crate::users::UserResponse;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -36,7 +36,8 @@ async fn list_webhooks(State(state): State<AppState>, caller: AdminStaff) -> Res
 
 #[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", summary = "Add a webhook endpoint",
     description = WEBHOOK_DESCRIPTION, request_body = CreateWebhookRequest,
-    security(("staff_token" = [])), responses((status = 201, body = WebhookResponse)))]
+    security(("staff_token" = [])), responses((status = 201, body = WebhookResponse),
+        (status = 409, description = "The dealer has 20 endpoints already (`too_many_webhooks`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn create_webhook(
     State(state): State<AppState>,

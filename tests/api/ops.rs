@@ -1,4 +1,5 @@
 use reqwest::{Method, StatusCode};
+use serde_json::Value;
 
 use crate::helpers::*;
 
@@ -118,4 +119,33 @@ async fn every_operation_documents_summary_security_and_errors() {
             }
         }
     }
+}
+
+/// A client generated from the document must find every schema it names.
+#[test]
+fn every_schema_reference_resolves() {
+    fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(partsdesk::openapi::document()).expect("json");
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    let dangling: Vec<&str> = found
+        .into_iter()
+        .filter(|target| {
+            let pointer = target.strip_prefix('#').unwrap_or(target);
+            doc.pointer(pointer).is_none()
+        })
+        .collect();
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }

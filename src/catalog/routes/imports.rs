@@ -91,7 +91,7 @@ usable header, in the wrong encoding or with too many rows is refused whole (422
 /// Import a catalog file.
 #[utoipa::path(post, path = "/v1/catalog/imports", tag = "catalog", summary = "Import a catalog file",
     description = IMPORT_DESCRIPTION, params(ImportParams),
-    request_body(content_type = "text/csv", description = "The catalog file (or `application/x-ndjson`)", content = String),
+    request_body(description = "The catalog file", content((String = "text/csv"), (String = "application/x-ndjson"))),
     security(("staff_token" = [])),
     responses(
         (status = 202, description = "Accepted; follow `Location` for progress", body = ImportResponse),

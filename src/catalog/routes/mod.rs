@@ -74,7 +74,8 @@ async fn get_part(
 /// replaced whole); `null` clears an optional field.
 #[utoipa::path(patch, path = "/v1/parts/{id}", tag = "catalog", summary = "Update a part",
     params(("id" = PartId, Path, description = "Part id")), request_body = PartRequest,
-    security(("staff_token" = [])), responses((status = 200, body = PartResponse)))]
+    security(("staff_token" = [])), responses((status = 200, body = PartResponse),
+        (status = 409, description = "Another part has this SKU (`sku_taken`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn update_part(
     State(state): State<AppState>,
