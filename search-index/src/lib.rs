@@ -7,6 +7,7 @@
 mod analyzer;
 pub mod baseline;
 mod merge;
+mod ranked;
 mod search;
 mod term_counts;
 pub mod vehicles;
@@ -138,6 +139,8 @@ pub(crate) struct Fields {
     category: Field,
     fit: Field,
     in_stock: Field,
+    /// Breaks ties between equal scores (see [`ranked`]).
+    order: Field,
 }
 
 fn build_schema() -> (Schema, Fields) {
@@ -191,6 +194,7 @@ fn build_schema() -> (Schema, Fields) {
         category: b.add_text_field("category", STRING | STORED | FAST),
         fit: b.add_text_field("fit", filter),
         in_stock: b.add_u64_field("in_stock", INDEXED | FAST),
+        order: b.add_u64_field(ranked::ORDER_FIELD, FAST),
     };
     (b.build(), fields)
 }
@@ -499,6 +503,7 @@ impl SearchIndex {
             d.add_text(f.text_all, &words);
         }
         d.add_u64(f.in_stock, u64::from(doc.in_stock));
+        d.add_u64(f.order, ranked::order_key(&doc.part_id));
         d
     }
 }

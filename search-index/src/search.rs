@@ -13,6 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::ranked::{Ranked, TopByScoreThenKey};
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
 use crate::{
     IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, vehicles,
@@ -500,7 +501,7 @@ impl SearchIndex {
         q: &SearchQuery<'_>,
         variants: &[Variant],
         want: usize,
-    ) -> Result<HashMap<DocAddress, f32>> {
+    ) -> Result<HashMap<DocAddress, Ranked>> {
         let f = &self.fields;
         let hint = q.vehicle.as_ref().map(|v| {
             let terms = vehicle_terms(v);
@@ -508,7 +509,7 @@ impl SearchIndex {
             let most_specific = terms.into_iter().last().unwrap_or_default();
             (Term::from_field_text(f.fit, &most_specific), levels)
         });
-        let mut best: HashMap<DocAddress, f32> = HashMap::new();
+        let mut best: HashMap<DocAddress, Ranked> = HashMap::new();
         for (i, v) in variants.iter().enumerate().filter(|(_, v)| !v.required.is_empty()) {
             // The words as written weigh more than a synonym's: `机油滤清器` asked finds the
             // part named so before the one named `oil filter`.
@@ -536,12 +537,11 @@ impl SearchIndex {
                     clauses.push((Occur::Must, zero_score_term(fit)));
                 }
                 let query = self.scoped(q, clauses);
-                let top = searcher.search(&query, &TopDocs::with_limit(want).order_by_score())?;
-                for (score, address) in top {
+                for hit in searcher.search(&query, &TopByScoreThenKey::new(want))? {
                     // On the scale of the broad query, where the name weighs three times.
-                    let score = score * NAME_BOOST * weight + bonus;
-                    let entry = best.entry(address).or_insert(score);
-                    *entry = entry.max(score);
+                    let score = hit.score * NAME_BOOST * weight + bonus;
+                    let entry = best.entry(hit.address).or_insert(Ranked { score, ..hit });
+                    entry.score = entry.score.max(score);
                 }
             }
         }
@@ -595,15 +595,13 @@ impl SearchIndex {
             .collect();
         let want = q.offset + q.limit.max(1);
 
-        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+        let mut ranked: Vec<Ranked> = Vec::new();
         if !variants.is_empty() {
-            let mut whole: Vec<(f32, DocAddress)> = self
+            ranked = self
                 .whole_name_hits(searcher, q, &variants, want)?
-                .into_iter()
-                .map(|(address, score)| (score, address))
+                .into_values()
                 .collect();
-            whole.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            ranked = whole;
+            ranked.sort_by(Ranked::best_first);
         }
         let broad: Box<dyn Query> = if variants.is_empty() {
             Box::new(tantivy::query::AllQuery)
@@ -624,16 +622,17 @@ impl SearchIndex {
                 }
             }
             let query = self.scoped(q, clauses);
-            let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
-            let mut rest: Vec<(f32, DocAddress)> = searcher
-                .search(&query, &TopDocs::with_limit(want).order_by_score())?
-                .into_iter()
-                .filter(|(_, address)| !seen.contains(address))
-                .collect();
-            rest.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            ranked.extend(rest);
+            let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
+            // Best first already, by score and then order key.
+            let rest = searcher.search(&query, &TopByScoreThenKey::new(want))?;
+            ranked.extend(rest.into_iter().filter(|r| !seen.contains(&r.address)));
         }
-        let top: Vec<(f32, DocAddress)> = ranked.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
+        let top: Vec<(f32, DocAddress)> = ranked
+            .into_iter()
+            .skip(q.offset)
+            .take(q.limit.max(1))
+            .map(|r| (r.score, r.address))
+            .collect();
 
         let (total, facets) = if q.top_only {
             (q.offset + top.len(), None)

@@ -526,7 +526,8 @@ fn a_fragmented_index_settles_into_one_segment_with_the_same_results_and_change_
     assert_eq!(index.last_applied().expect("meta"), Some(3));
     let after = index.search(&everything).expect("search");
     assert_eq!(after.total, 120);
-    // Equal scores tie-break on where a document sits, which a merge changes.
+    // Equal scores are ordered by each part's key, not by where a document sits.
+    assert_eq!(ids(&after), ids(&before));
     assert_eq!(sorted_ids(&after), sorted_ids(&before));
     assert_eq!(after.facets, before.facets);
     assert_eq!(
@@ -615,5 +616,48 @@ fn counting_in_ranges_on_several_threads_equals_counting_in_one_pass() {
             assert_eq!(counted.categories, category_counts, "{text}, {ways} ways");
         }
         assert_eq!(total, expected, "{text}");
+    }
+}
+
+/// Built in another order and other batches, an index answers parts of equal score in the
+/// same order, and pages through them without repeating or skipping one.
+#[test]
+fn equal_scores_keep_one_order_across_rebuilds_and_pages() {
+    let parts: Vec<PartDoc> = (0..90).map(filter_part).collect();
+    let forwards = SearchIndex::in_memory().expect("index");
+    forwards
+        .apply(parts.iter().cloned().map(Change::Add), 1)
+        .expect("apply");
+    let backwards = SearchIndex::in_memory().expect("index");
+    for (batch, chunk) in parts.iter().rev().collect::<Vec<_>>().chunks(13).enumerate() {
+        backwards
+            .apply(chunk.iter().map(|p| Change::Add((*p).clone())), batch as i64 + 1)
+            .expect("apply");
+    }
+    for text in ["oil filter", "机油滤清器", "滤清器"] {
+        let page = |index: &SearchIndex, offset: usize, limit: usize| -> Vec<String> {
+            let q = SearchQuery {
+                offset,
+                limit,
+                ..query(text, None)
+            };
+            index
+                .search(&q)
+                .expect("search")
+                .hits
+                .into_iter()
+                .map(|h| h.part_id)
+                .collect()
+        };
+        let whole = page(&forwards, 0, 90);
+        assert_eq!(whole.len(), 90, "{text}");
+        assert_eq!(page(&backwards, 0, 90), whole, "{text}");
+        let mut paged = Vec::new();
+        for offset in (0..90).step_by(7) {
+            paged.extend(page(&backwards, offset, 7));
+        }
+        assert_eq!(paged, whole, "{text}: pages repeat or skip a hit");
+        // The first page alone is the same too: the cut falls among equal scores.
+        assert_eq!(page(&backwards, 0, 5), whole[..5], "{text}");
     }
 }

@@ -699,3 +699,49 @@ async fn a_batch_planned_as_all_new_is_planned_again_when_a_sku_was_taken_meanwh
         .collect();
     assert_eq!(names, [("BP-1", "刹车片(前)"), ("BP-2", "刹车片(前)")], "{parts}");
 }
+
+/// Hundreds of parts of one name score alike: a rebuilt index answers them in the same order,
+/// and pages through them without repeating or skipping one.
+#[tokio::test]
+async fn equal_scores_keep_their_order_through_a_reindex_and_across_pages() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let mut csv = String::from("sku,name,brand,price\n");
+    for i in 0..300 {
+        csv.push_str(&format!("OF-{i:04},机油滤清器,MANN,35.00\n"));
+    }
+    let report = import_csv(&app, &owner.token, &csv).await;
+    assert_eq!(report["inserted"].as_i64(), Some(300), "{report}");
+    let all_pages = || async {
+        let mut skus = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let r = expect_json(
+                app.get(
+                    &format!("/v1/search?q=%E6%9C%BA%E6%BB%A4&limit=50{cursor}"),
+                    &owner.token,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            skus.extend(
+                r["hits"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| h["part"]["sku"].as_str().unwrap_or_default().to_owned()),
+            );
+            match r["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return skus,
+            }
+        }
+    };
+    let before = all_pages().await;
+    let distinct: std::collections::HashSet<&String> = before.iter().collect();
+    assert_eq!((before.len(), distinct.len()), (300, 300), "pages repeat or skip a hit");
+
+    app.state.indexer.rebuild().await.expect("rebuild");
+    assert_eq!(all_pages().await, before);
+}
