@@ -2,7 +2,6 @@
 //! with its middleware stack, start-up, and serving with graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -105,6 +104,7 @@ pub fn router(state: AppState) -> Router {
             .layer(trace)
             .layer(PropagateRequestIdLayer::new(request_id_header))
             .layer(axum::middleware::from_fn(request_id::scope))
+            .layer(axum::middleware::from_fn(middleware::request_limits))
             .layer(axum::middleware::from_fn(middleware::ensure_problem_body))
             .layer(cors(&state.config.cors_origins))
             .layer(CompressionLayer::new())
@@ -144,6 +144,14 @@ pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Room the HTTP parser gives a request's head, above [`middleware::HEADER_BYTES_MAX`] and
+/// [`middleware::HEADERS_MAX`], so that oversized heads reach that check and get a
+/// problem+json answer; only heads past these get the parser's bare 431.
+const HEAD_BUFFER_BYTES: usize = 2 * 1024 * 1024;
+const HEADERS_PARSED_MAX: usize = 400;
+/// A client that takes longer than this to send a request's head is disconnected.
+const HEAD_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Serve until `shutdown` completes; in-flight requests are allowed to finish. Starts the
 /// search indexer.
 pub async fn serve(
@@ -151,10 +159,50 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
     state.indexer.spawn();
     crate::jobs::spawn(state.clone());
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let app = router(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.max_buf_size(HEAD_BUFFER_BYTES)
+        .max_headers(HEADERS_PARSED_MAX)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_READ_TIMEOUT);
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    tracing::warn!(%err, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(%err, "cannot turn off Nagle's algorithm");
+        }
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

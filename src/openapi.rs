@@ -46,6 +46,8 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 ## Limits
 | what | limit |
 |---|---|
+| request line | path and query 16 KiB (414 `uri_too_long`) |
+| request headers | 100 headers, 64 KiB in all (431 `headers_too_large`, naming the largest); past 64 KiB of request target, 2 MiB or 400 headers the HTTP parser answers a bare 414/431 and closes the connection; the head must arrive within 30 s |
 | JSON request body | 1 MiB (413 `payload_too_large`) |
 | catalog import file | 1 GiB and 2,000,000 rows; `?wait=true` waits for up to 100,000 rows |
 | part | SKU 64, name 200, brand/category/unit 100, description 2,000 characters; 2,000 numbers of 64 characters, 500 fitments, 8 KiB of attributes; price up to 1,000,000,000.00 with two decimals; stock 0-1,000,000,000 |

@@ -48,3 +48,58 @@ pub async fn fallback() -> Response {
     )
     .into_response()
 }
+
+/// Longest request target (path and query) answered normally. Longer ones get 414; past 64 KiB
+/// the HTTP parser itself refuses them, before any of this code runs.
+pub const URI_MAX_BYTES: usize = 16 * 1024;
+/// Most request headers answered normally, and their largest total size (names and values).
+pub const HEADERS_MAX: usize = 100;
+pub const HEADER_BYTES_MAX: usize = 64 * 1024;
+
+/// Oversized request lines and headers answered as problem+json, like every other error. The
+/// HTTP parser is configured to accept more than these (see `app::serve`), so that it is this
+/// check, not the parser's bare answer, that a client meets.
+pub async fn request_limits(request: Request, next: Next) -> Response {
+    let target = request.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > URI_MAX_BYTES {
+        return limit_problem(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            "uri",
+            format!("the path and query are {target} bytes; at most {URI_MAX_BYTES} are accepted"),
+        );
+    }
+    let headers = request.headers();
+    if headers.len() > HEADERS_MAX {
+        return limit_problem(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            "header",
+            format!(
+                "{} headers were sent; at most {HEADERS_MAX} are accepted",
+                headers.len()
+            ),
+        );
+    }
+    let size = |(name, value): (&header::HeaderName, &header::HeaderValue)| name.as_str().len() + value.len();
+    let total: usize = headers.iter().map(size).sum();
+    if total > HEADER_BYTES_MAX {
+        let largest = headers
+            .iter()
+            .max_by_key(|h| size(*h))
+            .map(|(n, _)| n.as_str())
+            .unwrap_or_default();
+        return limit_problem(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            &format!("header.{largest}"),
+            format!("the headers are {total} bytes; at most {HEADER_BYTES_MAX} are accepted"),
+        );
+    }
+    next.run(request).await
+}
+
+fn limit_problem(status: StatusCode, code: &str, field: &str, detail: String) -> Response {
+    let errors = vec![crate::error::FieldError::new(field, code, detail.clone())];
+    Problem::new(status, code, detail, errors).into_response()
+}

@@ -174,3 +174,51 @@ async fn control_characters_are_refused_in_every_string() {
     let stored = expect_json(app.get(&format!("/v1/parts/{id}"), &owner.token).await, StatusCode::OK).await;
     assert_eq!(stored["brand"], serde_json::Value::Null);
 }
+
+/// Oversized request heads are answered like every other error, naming what was too large;
+/// before any credentials are read, so the answer is the same signed in or not.
+#[tokio::test]
+async fn oversized_request_lines_and_headers_get_problem_bodies() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+
+    let long_query = format!("/v1/parts?brand={}", "a".repeat(20_000));
+    let problem = expect_problem(
+        app.get(&long_query, &owner.token).await,
+        StatusCode::URI_TOO_LONG,
+        "uri_too_long",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["uri"]);
+
+    let huge_token = format!("Bearer {}", "x".repeat(1024 * 1024));
+    let resp = app
+        .client
+        .get(format!("{}/v1/me", app.base))
+        .header("authorization", huge_token)
+        .send()
+        .await
+        .expect("send");
+    let problem = expect_problem(resp, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large").await;
+    assert_eq!(fields(&problem), ["header.authorization"]);
+
+    let mut many = app.request(Method::GET, "/v1/me", Some(&owner.token));
+    for i in 0..150 {
+        many = many.header(format!("x-extra-{i}"), "1");
+    }
+    let problem = expect_problem(
+        many.send().await.expect("send"),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "headers_too_large",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["header"]);
+    assert!(problem["request_id"].is_string());
+
+    // Within the limits, all is as usual.
+    let mut some = app.request(Method::GET, "/v1/me", Some(&owner.token));
+    for i in 0..60 {
+        some = some.header(format!("x-extra-{i}"), "1");
+    }
+    assert_eq!(some.send().await.expect("send").status(), StatusCode::OK);
+}
