@@ -95,6 +95,7 @@ pub struct PartList {
 #[into_params(parameter_in = Query)]
 pub struct PartListParams {
     /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

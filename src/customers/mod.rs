@@ -117,6 +117,7 @@ pub struct UpdateCustomerRequest {
 #[into_params(parameter_in = Query)]
 pub struct CustomerListParams {
     /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

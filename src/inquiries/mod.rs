@@ -48,6 +48,7 @@ pub struct CreateInquiryRequest {
     pub reference: Option<String>,
     pub vehicle: Option<VehicleRequest>,
     /// 1-200 lines.
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<InquiryLineRequest>,
 }
 
@@ -81,6 +82,7 @@ pub struct InquiryLineRequest {
     /// The brand wanted, up to 100 characters.
     pub brand: Option<String>,
     /// 1-10,000; default: a quantity written in the text (`x2`, `2个`), else 1.
+    #[schema(minimum = 1, maximum = 10_000)]
     pub quantity: Option<i64>,
     /// Up to 500 characters.
     pub note: Option<String>,
@@ -535,6 +537,7 @@ pub struct InquiryResponse {
 #[into_params(parameter_in = Query)]
 pub struct InquiryListParams {
     /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

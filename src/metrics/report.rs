@@ -154,6 +154,7 @@ pub struct CustomerTableParams {
     /// `desc` (default) or `asc`.
     pub order: Option<SortOrder>,
     /// Rows per page, 1-200 (default 50); a CSV export has every row.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -242,6 +242,7 @@ pub async fn for_quote(db: &impl ConnectionTrait, tenant: TenantId, quote: Quote
 #[into_params(parameter_in = Query)]
 pub struct OrderListParams {
     /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -82,6 +82,7 @@ pub struct AcceptLine {
     /// Which of the line's options; default: the proposal (rank 0).
     pub option_id: Option<QuoteOptionId>,
     /// Units bought, 1 to the quoted quantity including backorder (default: all of it).
+    #[schema(minimum = 1)]
     pub quantity: Option<i32>,
 }
 

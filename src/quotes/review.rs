@@ -59,6 +59,7 @@ pub struct OptionEdit {
     pub unit_price: Option<Value>,
     /// Units offered, 1-10,000 (default: the quantity asked for); split into what ships now
     /// and backorder by current stock.
+    #[schema(minimum = 1, maximum = 10_000)]
     pub quantity: Option<i32>,
 }
 

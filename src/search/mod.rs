@@ -57,6 +57,7 @@ pub struct SearchParams {
     /// Only parts in stock (`true`) or out of stock (`false`).
     pub in_stock: Option<bool>,
     /// Hits per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -61,6 +61,7 @@ pub struct SignupRequest {
     #[schema(example = "owner@shunda-parts.cn")]
     pub email: String,
     /// 10-128 characters.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     /// The owner's display name; defaults to the email.
     pub name: Option<String>,

@@ -71,6 +71,7 @@ pub struct CreateUserRequest {
     pub email: String,
     pub name: String,
     /// Initial password, 10-128 characters.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     /// `admin` (owner only), `sales` or `viewer`.
     pub role: Role,
@@ -82,6 +83,7 @@ pub struct UpdateUserRequest {
     pub name: Option<String>,
     pub role: Option<Role>,
     /// A new password, 10-128 characters.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -92,6 +94,7 @@ pub struct UpdateMeRequest {
     /// Required to set `new_password`.
     pub current_password: Option<String>,
     /// 10-128 characters. Tokens issued before the change stop working.
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: Option<String>,
 }
 
