@@ -8,6 +8,7 @@ mod analyzer;
 pub mod baseline;
 mod merge;
 mod ranked;
+mod readings;
 mod search;
 mod term_counts;
 pub mod vehicles;
@@ -132,6 +133,8 @@ pub(crate) struct Fields {
     numbers_json: Field,
     display: Field,
     name: Field,
+    /// The name's pinyin readings (see [`readings`]).
+    name_pinyin: Field,
     description: Field,
     category_text: Field,
     fit_text: Field,
@@ -186,6 +189,7 @@ fn build_schema() -> (Schema, Fields) {
         numbers_json: b.add_text_field("numbers", STORED),
         display: b.add_text_field("display", STORED),
         name: b.add_text_field("name", text(true)),
+        name_pinyin: b.add_text_field("name_pinyin", STRING),
         description: b.add_text_field("description", text(false)),
         category_text: b.add_text_field("category_text", text(false)),
         fit_text: b.add_text_field("fit_text", text(false)),
@@ -469,6 +473,9 @@ impl SearchIndex {
             d.add_text(f.display, display);
         }
         d.add_text(f.name, &doc.name);
+        for reading in readings::name_tokens(&doc.name) {
+            d.add_text(f.name_pinyin, reading);
+        }
         d.add_text(f.text_all, &doc.name);
         if let Some(desc) = &doc.description {
             d.add_text(f.description, desc);

@@ -14,6 +14,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::ranked::{Ranked, TopByScoreThenKey};
+use crate::readings;
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
 use crate::{
     IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, vehicles,
@@ -36,6 +37,8 @@ mod score {
     pub const TYPO: f32 = 100.0;
     /// Added per fitment level the hinted vehicle matches (make, model, year).
     pub const VEHICLE: f32 = 25.0;
+    /// A name matched by its pinyin alone (ranked after every match on the words).
+    pub const PINYIN: f32 = 1.0;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +91,8 @@ pub enum MatchKind {
     Name,
     Category,
     Description,
+    /// The name's pinyin reading (initials or in full).
+    Pinyin,
     Fitment,
     Filter,
 }
@@ -411,7 +416,9 @@ impl SearchIndex {
     /// The text and its synonym variants (`机滤 2个` -> `机油滤清器 2个`, ...). Only the
     /// longest words of a group found in the text are replaced: in `空调滤清器`, `空调滤` is part
     /// of `空调滤清器`, and replacing it would make nonsense (`空调格清器`) that costs a search.
-    fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<String> {
+    /// The text and its synonym variants; each says whether it came from reading the text as
+    /// pinyin.
+    fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<(String, bool)> {
         let mut variants = vec![text.to_owned()];
         let lower = text.to_lowercase();
         for group in synonyms {
@@ -445,7 +452,21 @@ impl SearchIndex {
                 }
             }
         }
-        variants
+        let typed = variants.len();
+        // Pinyin for a trade word (`jl` for 机滤): its group's words, as if typed.
+        if let Some(token) = readings::query_token(text) {
+            for group in synonyms
+                .iter()
+                .filter(|g| g.iter().any(|t| readings::spells(&token, t)))
+            {
+                for term in group {
+                    if !variants.contains(term) && variants.len() < 16 {
+                        variants.push(term.clone());
+                    }
+                }
+            }
+        }
+        variants.into_iter().enumerate().map(|(i, v)| (v, i >= typed)).collect()
     }
 
     /// The text and each synonym variant, analyzed.
@@ -455,7 +476,7 @@ impl SearchIndex {
             vehicle_terms.extend(self.analyze(word)?);
         }
         let mut out = Vec::new();
-        for variant in Self::variants(text, synonyms) {
+        for (variant, by_reading) in Self::variants(text, synonyms) {
             let terms = self.query_terms(&variant)?;
             if terms.is_empty() {
                 continue;
@@ -467,6 +488,7 @@ impl SearchIndex {
                 required,
                 optional,
                 text: variant,
+                by_reading,
             });
         }
         Ok(out)
@@ -474,7 +496,7 @@ impl SearchIndex {
 
     /// Which parts match: for some variant, most of its words (in any text field). Counted
     /// without scoring, one posting list per word.
-    fn match_query(&self, variants: &[Variant]) -> Box<dyn Query> {
+    fn match_query(&self, variants: &[Variant], pinyin: Option<&Term>) -> Box<dyn Query> {
         let f = self.fields.text_all;
         let per_variant = variants
             .iter()
@@ -488,6 +510,12 @@ impl SearchIndex {
                     .collect();
                 (Occur::Should, most_of(words))
             })
+            .chain(pinyin.map(|term| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+                )
+            }))
             .collect();
         Box::new(BooleanQuery::new(per_variant))
     }
@@ -586,6 +614,23 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(per_variant))
     }
 
+    /// Score for parts fitting the hinted vehicle: strong enough to put them first among name
+    /// matches (a name score rarely passes 50), far below any number match.
+    fn vehicle_hint(&self, q: &SearchQuery<'_>) -> Vec<Clause> {
+        let fit = self.fields.fit;
+        q.vehicle
+            .iter()
+            .flat_map(vehicle_terms)
+            .map(|term| -> Clause {
+                let tq = TermQuery::new(Term::from_field_text(fit, &term), IndexRecordOption::Basic);
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(tq), score::VEHICLE)),
+                )
+            })
+            .collect()
+    }
+
     fn text_search(&self, searcher: &Searcher, q: &SearchQuery<'_>) -> Result<SearchResults> {
         let f = &self.fields;
         let variants: Vec<Variant> = self
@@ -594,6 +639,9 @@ impl SearchIndex {
             .filter(|v| !v.required.is_empty())
             .collect();
         let want = q.offset + q.limit.max(1);
+        let pinyin = readings::query_token(q.text).map(|t| Term::from_field_text(f.name_pinyin, &t));
+        // Hits found by the name's reading alone.
+        let mut read_only: HashSet<DocAddress> = HashSet::new();
 
         let mut ranked: Vec<Ranked> = Vec::new();
         if !variants.is_empty() {
@@ -610,22 +658,27 @@ impl SearchIndex {
         };
         if ranked.len() < want {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, broad.box_clone())];
-            if let Some(v) = &q.vehicle {
-                // Strong enough to put fitting parts first among name matches (a name
-                // score rarely passes 50), far below any number match.
-                for term in vehicle_terms(v) {
-                    let tq = TermQuery::new(Term::from_field_text(f.fit, &term), IndexRecordOption::Basic);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(tq), score::VEHICLE)),
-                    ));
-                }
-            }
+            clauses.extend(self.vehicle_hint(q));
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
             // Best first already, by score and then order key.
             let rest = searcher.search(&query, &TopByScoreThenKey::new(want))?;
             ranked.extend(rest.into_iter().filter(|r| !seen.contains(&r.address)));
+        }
+        // Names by pinyin, below every match on the words themselves.
+        if let Some(term) = pinyin.as_ref().filter(|_| ranked.len() < want) {
+            let reading = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+            let mut clauses: Vec<Clause> = vec![(
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(reading), score::PINYIN)),
+            )];
+            clauses.extend(self.vehicle_hint(q));
+            let query = self.scoped(q, clauses);
+            let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
+            let by_reading = searcher.search(&query, &TopByScoreThenKey::new(want))?;
+            let by_reading: Vec<Ranked> = by_reading.into_iter().filter(|r| !seen.contains(&r.address)).collect();
+            read_only.extend(by_reading.iter().map(|r| r.address));
+            ranked.extend(by_reading);
         }
         let top: Vec<(f32, DocAddress)> = ranked
             .into_iter()
@@ -640,7 +693,7 @@ impl SearchIndex {
             let matching: Box<dyn Query> = if variants.is_empty() {
                 Box::new(tantivy::query::AllQuery)
             } else {
-                self.match_query(&variants)
+                self.match_query(&variants, pinyin.as_ref())
             };
             let query = self.scoped(q, vec![(Occur::Must, matching)]);
             let counted = count_matches(searcher, &query, &self.counting, self.counting_ways, SPLIT_MIN_DOCS)?;
@@ -665,6 +718,18 @@ impl SearchIndex {
                     .count()
             });
             let matched_on = match best {
+                Some(v) if v.by_reading && v.required.iter().chain(&v.optional).any(|t| name_tokens.contains(t)) => {
+                    MatchedOn {
+                        kind: MatchKind::Pinyin,
+                        value: v.text.clone(),
+                        precision: "text",
+                    }
+                }
+                _ if read_only.contains(&address) => MatchedOn {
+                    kind: MatchKind::Pinyin,
+                    value: readings::query_token(q.text).unwrap_or_default(),
+                    precision: "text",
+                },
                 Some(v) if v.required.iter().chain(&v.optional).any(|t| name_tokens.contains(t)) => MatchedOn {
                     kind: MatchKind::Name,
                     value: v.text.clone(),
@@ -824,6 +889,8 @@ pub(crate) fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
 /// One spelling of the query (the text itself or a synonym variant), analyzed.
 struct Variant {
     text: String,
+    /// A synonym group's word found by the query's pinyin, not typed.
+    by_reading: bool,
     /// Words of which most must match.
     required: Vec<String>,
     /// Single Chinese characters inside longer runs: they only add score.
@@ -934,37 +1001,59 @@ fn synonym_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
 mod variant_tests {
     use super::SearchIndex;
 
+    fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<String> {
+        SearchIndex::variants(text, synonyms)
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect()
+    }
+
     #[test]
     fn only_the_longest_synonym_in_the_text_is_replaced() {
         let group = vec![vec!["空调滤".to_owned(), "空调滤清器".to_owned(), "空调格".to_owned()]];
-        let variants = SearchIndex::variants("空调滤清器 2个", &group);
-        assert_eq!(variants, ["空调滤清器 2个", "空调滤 2个", "空调格 2个"]);
         assert_eq!(
-            SearchIndex::variants("空调滤", &group),
-            ["空调滤", "空调滤清器", "空调格"]
+            variants("空调滤清器 2个", &group),
+            ["空调滤清器 2个", "空调滤 2个", "空调格 2个"]
         );
+        assert_eq!(variants("空调滤", &group), ["空调滤", "空调滤清器", "空调格"]);
     }
 
     #[test]
     fn latin_synonyms_replace_whole_words_with_their_plural() {
         let group = vec![vec!["刹车片".to_owned(), "brake pad".to_owned()]];
-        assert_eq!(
-            SearchIndex::variants("Brake Pads x2", &group),
-            ["Brake Pads x2", "刹车片 x2"]
-        );
-        assert_eq!(
-            SearchIndex::variants("rear brake pad", &group),
-            ["rear brake pad", "rear 刹车片"]
-        );
+        assert_eq!(variants("Brake Pads x2", &group), ["Brake Pads x2", "刹车片 x2"]);
+        assert_eq!(variants("rear brake pad", &group), ["rear brake pad", "rear 刹车片"]);
         // Not a word of its own here.
-        assert_eq!(SearchIndex::variants("brake padding", &group), ["brake padding"]);
-        assert_eq!(SearchIndex::variants("xbrake pad", &group), ["xbrake pad"]);
-        assert_eq!(SearchIndex::variants("前刹车片", &group), ["前刹车片", "前brake pad"]);
+        assert_eq!(variants("brake padding", &group), ["brake padding"]);
+        assert_eq!(variants("xbrake pad", &group), ["xbrake pad"]);
+        assert_eq!(variants("前刹车片", &group), ["前刹车片", "前brake pad"]);
         assert_eq!(
-            SearchIndex::variants("the brake pad's wear", &group),
+            variants("the brake pad's wear", &group),
             ["the brake pad's wear", "the 刹车片 wear"]
         );
         let words = vec![vec!["a a".to_owned(), "b".to_owned()]];
-        assert_eq!(SearchIndex::variants("ba a a", &words), ["ba a a", "ba b"]);
+        assert_eq!(variants("ba a a", &words), ["ba a a", "ba b"]);
+    }
+
+    #[test]
+    fn pinyin_finds_the_group_of_the_word_it_reads() {
+        let groups = vec![
+            vec!["机滤".to_owned(), "机油滤清器".to_owned(), "oil filter".to_owned()],
+            vec!["空滤".to_owned(), "空气滤清器".to_owned()],
+        ];
+        assert_eq!(
+            SearchIndex::variants("jl", &groups),
+            [
+                ("jl".to_owned(), false),
+                ("机滤".to_owned(), true),
+                ("机油滤清器".to_owned(), true),
+                ("oil filter".to_owned(), true)
+            ]
+        );
+        assert_eq!(
+            variants("kongqilvqingqi", &groups),
+            ["kongqilvqingqi", "空滤", "空气滤清器"]
+        );
+        assert_eq!(variants("filter", &groups), ["filter"]);
     }
 }

@@ -661,3 +661,40 @@ fn equal_scores_keep_one_order_across_rebuilds_and_pages() {
         assert_eq!(page(&backwards, 0, 5), whole[..5], "{text}");
     }
 }
+
+#[test]
+fn names_are_found_by_pinyin_initials_and_full_readings() {
+    let index = catalog();
+    let sorted = |r: &SearchResults| {
+        let mut found: Vec<String> = r.hits.iter().map(|h| h.part_id.clone()).collect();
+        found.sort_unstable();
+        found
+    };
+    // 刹车片 in the names of p1 and p2; initials are ambiguous (刹车盘 reads `scp` too), the
+    // full reading is not.
+    for typed in ["shachepian", "sha che pian"] {
+        let r = index.search(&query(typed, None)).expect("search");
+        assert_eq!(sorted(&r), ["p1", "p2"], "{typed}");
+        assert_eq!(r.total, 2, "{typed}");
+    }
+    assert_eq!(
+        sorted(&index.search(&query("scp", None)).expect("search")),
+        ["p1", "p2", "p3"]
+    );
+    // A trade word's pinyin through its synonym group: every part the group names.
+    let slang = vec![vec!["机滤".to_owned(), "机油滤清器".to_owned(), "机油格".to_owned()]];
+    let mut q = query("jl", None);
+    q.synonyms = &slang;
+    let r = index.search(&q).expect("search");
+    assert_eq!(sorted(&r), ["p4", "p5", "p6", "p7"]);
+    // Words as written rank above a reading: `oil filter` typed finds its names first.
+    let r = index.search(&query("filter", None)).expect("search");
+    assert!(
+        r.hits.iter().all(|h| h.matched_on.kind == MatchKind::Name),
+        "{:?}",
+        ids(&r)
+    );
+    // Another dealer's parts stay out of reach by reading too.
+    let r = index.search(&query("scp", None)).expect("search");
+    assert!(!ids(&r).contains(&"q1"));
+}

@@ -400,6 +400,7 @@ fn label(kind: &str) -> &'static str {
         "name" => "name",
         "category" => "category",
         "description" => "description",
+        "pinyin" => "name read as pinyin",
         _ => "fitment",
     }
 }
@@ -454,7 +455,15 @@ fn judge(
         return (confidence, reason);
     }
     let mut reason = format!("{} {}", label(&found.kind), found.asked);
+    // Initials read several names alike (`scp`: 刹车片, 刹车盘): never more than a suggestion.
+    let by_reading = found.kind == "pinyin";
     let confidence = match fit {
+        _ if by_reading => {
+            if fit == Some(true) {
+                reason.push_str(&format!(" + fits {}", vehicle.describe()));
+            }
+            Confidence::Low
+        }
         Some(true) => {
             reason.push_str(&format!(" + fits {}", vehicle.describe()));
             Confidence::High

@@ -86,7 +86,8 @@ pub struct PartSummary {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MatchedOnResponse {
     /// `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
-    /// `category`, `description`, `fitment` or `filter`.
+    /// `category`, `description`, `pinyin` (the name's reading, as `jl` for 机滤), `fitment` or
+    /// `filter`.
     pub kind: String,
     /// The number or words that matched.
     pub value: String,

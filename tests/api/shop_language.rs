@@ -204,3 +204,37 @@ async fn a_universal_part_keeps_every_one_of_its_hundreds_of_numbers() {
     .await;
     assert_eq!(fields(&problem), ["/oe_numbers"]);
 }
+
+/// Counter staff type pinyin initials as in their ERPs: found, said so, and never more than a
+/// suggestion, since initials read several names alike.
+#[tokio::test]
+async fn pinyin_finds_names_and_stays_a_suggestion() {
+    let app = spawn_app().await;
+    let (token, key) = dealer(&app).await;
+    let found = first(&app, &token, &q("jl")).await;
+    let skus: Vec<&str> = found["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["part"]["sku"].as_str())
+        .collect();
+    assert!(skus.contains(&"OF-2") && skus.contains(&"OF-3"), "{found}");
+    assert_eq!(found["hits"][0]["matched_on"]["kind"], "pinyin", "{found}");
+    let found = first(&app, &token, &q("shachepian")).await;
+    assert_eq!(found["total"], 2, "{found}");
+
+    let created = expect_json(
+        app.send_inquiry(&key, "pinyin-1", &json!({ "lines": [{ "text": "卡罗拉 jl x4" }] }))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["lines"][0]["quantity"], 4);
+    let id = created["id"].as_str().expect("id");
+    let seen = expect_json(app.get(&format!("/v1/inquiries/{id}"), &token).await, StatusCode::OK).await;
+    let line = &seen["lines"][0];
+    assert_eq!(line["candidates"][0]["sku"], "OF-2", "{line}");
+    assert_eq!(line["confidence"], "low", "{line}");
+    let reason = line["candidates"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("pinyin"), "{reason}");
+}
