@@ -8,7 +8,7 @@ mod analyzer;
 pub mod baseline;
 mod merge;
 mod ranked;
-mod readings;
+pub mod readings;
 mod search;
 mod term_counts;
 pub mod vehicles;

@@ -58,16 +58,21 @@ pub(crate) fn query_token(text: &str) -> Option<String> {
     ((QUERY_MIN..=QUERY_MAX).contains(&letters) && token.chars().all(|c| c.is_ascii_lowercase())).then_some(token)
 }
 
-/// Whether `token` is the initials or the full reading of `word` (a word of Chinese
-/// characters only).
+/// The initials and the full reading of `word`, a word of two or more Chinese characters
+/// only (`None` otherwise).
+pub fn read(word: &str) -> Option<(String, String)> {
+    let readings: Vec<(String, char)> = word.chars().map(reading).collect::<Option<_>>()?;
+    (readings.len() >= 2).then(|| {
+        (
+            readings.iter().map(|(_, first)| *first).collect(),
+            readings.iter().map(|(full, _)| full.as_str()).collect(),
+        )
+    })
+}
+
+/// Whether `token` is the initials or the full reading of `word`.
 pub(crate) fn spells(token: &str, word: &str) -> bool {
-    let readings: Option<Vec<(String, char)>> = word.chars().map(reading).collect();
-    let Some(readings) = readings.filter(|r| r.len() >= 2) else {
-        return false;
-    };
-    let initials: String = readings.iter().map(|(_, first)| *first).collect();
-    let full: String = readings.iter().map(|(full, _)| full.as_str()).collect();
-    token == initials || token == full
+    read(word).is_some_and(|(initials, full)| token == initials || token == full)
 }
 
 #[cfg(test)]

@@ -276,6 +276,8 @@ impl Batch {
                 part_number: None,
                 brand: None,
                 quantity: 2,
+                unit: None,
+                split_from: None,
                 note: None,
                 confidence,
                 candidates: json!([]),

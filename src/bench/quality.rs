@@ -446,6 +446,16 @@ fn probes(c: &Catalog, rng: &mut StdRng) -> Vec<Probe> {
             vehicle: None,
             right: both.clone(),
         });
+        // As counter staff type in Chinese ERPs: the initials or the whole reading of a name.
+        let word = trade.iter().copied().chain([epc]).collect::<Vec<_>>();
+        if let Some((initials, full)) = word.choose(rng).and_then(|w| search_index::readings::read(w)) {
+            out.push(Probe {
+                kind: "pinyin + vehicle",
+                text: format!("{model_zh} {}", if rng.random_bool(0.5) { initials } else { full }),
+                vehicle: None,
+                right: both.clone(),
+            });
+        }
         out.push(Probe {
             kind: "quantity glued to the words",
             text: match rng.random_range(0..3) {

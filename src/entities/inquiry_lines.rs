@@ -17,6 +17,10 @@ pub struct Model {
     pub part_number: Option<String>,
     pub brand: Option<String>,
     pub quantity: i32,
+    /// The unit the quantity was written in (`套`, `pcs`), if any.
+    pub unit: Option<String>,
+    /// Where the shop's line named several parts: that line's position as sent.
+    pub split_from: Option<i32>,
     pub note: Option<String>,
     /// The best candidate's confidence.
     pub confidence: Confidence,

@@ -101,6 +101,9 @@ pub struct ValidLine {
     pub part_number: Option<String>,
     pub brand: Option<String>,
     pub quantity: i32,
+    pub unit: Option<String>,
+    /// The position of the shop's line this one was split from.
+    pub split_from: Option<i32>,
     pub note: Option<String>,
 }
 
@@ -168,7 +171,7 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<Valid
     if body.lines.is_empty() || body.lines.len() > LINES_MAX {
         v.error("/lines", "out_of_range", format!("1 to {LINES_MAX} lines"));
     }
-    let lines = body
+    let checked: Vec<ValidLine> = body
         .lines
         .iter()
         .enumerate()
@@ -186,7 +189,8 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<Valid
             };
             let brand = v.opt_text(&format!("{at}/brand"), line.brand.as_deref(), SHORT_MAX);
             let note = v.opt_text(&format!("{at}/note"), line.note.as_deref(), NOTE_MAX);
-            let quantity = line.quantity.or_else(|| matching::split_quantity(&text).1).unwrap_or(1);
+            let parsed = matching::line::parse(&text);
+            let quantity = line.quantity.or(parsed.quantity).unwrap_or(1);
             if !(1..=QUANTITY_MAX).contains(&quantity) {
                 v.error(
                     &format!("{at}/quantity"),
@@ -199,17 +203,58 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<Valid
                 part_number,
                 brand,
                 quantity: i32::try_from(quantity.clamp(1, QUANTITY_MAX)).unwrap_or(1),
+                unit: parsed.unit,
+                split_from: None,
                 note,
             }
         })
         .collect();
     v.finish()?;
+    let lines = split_lines(checked, &mut warnings);
     Ok(ValidInquiry {
         reference,
         vehicle,
         warnings,
         lines,
     })
+}
+
+/// A line naming several parts (`机滤+空滤`, `三滤`) becomes one line per part, each with the
+/// line's quantity, as long as the inquiry stays within [`LINES_MAX`]; a warning says so.
+fn split_lines(lines: Vec<ValidLine>, warnings: &mut Vec<String>) -> Vec<ValidLine> {
+    let mut room = LINES_MAX.saturating_sub(lines.len());
+    let mut out = Vec::with_capacity(lines.len());
+    for (sent_at, line) in lines.into_iter().enumerate() {
+        let parts = if line.part_number.is_none() {
+            matching::line::split_parts(&matching::line::parse(&line.text).text)
+        } else {
+            Vec::new()
+        };
+        if parts.len() < 2 || parts.len() - 1 > room {
+            out.push(line);
+            continue;
+        }
+        room -= parts.len() - 1;
+        warnings.push(format!(
+            "line {} ({}) names {} parts: answered as lines {} to {}",
+            sent_at + 1,
+            line.text,
+            parts.len(),
+            out.len() + 1,
+            out.len() + parts.len()
+        ));
+        let split_from = i32::try_from(sent_at).ok();
+        out.extend(parts.into_iter().map(|text| ValidLine {
+            text,
+            part_number: None,
+            brand: line.brand.clone(),
+            quantity: line.quantity,
+            unit: line.unit.clone(),
+            split_from,
+            note: line.note.clone(),
+        }));
+    }
+    out
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -220,6 +265,11 @@ pub struct ShopInquiryLine {
     pub part_number: Option<String>,
     pub brand: Option<String>,
     pub quantity: i32,
+    /// The unit the quantity was written in (`套`, `pcs`), if any.
+    pub unit: Option<String>,
+    /// Where the shop's line named several parts (`机滤+空滤`): its position as sent. Each
+    /// part is a line of its own, with that line's quantity.
+    pub split_from: Option<i32>,
     pub note: Option<String>,
 }
 
@@ -260,6 +310,8 @@ fn shop_view(
                 part_number: l.part_number.clone(),
                 brand: l.brand.clone(),
                 quantity: l.quantity,
+                unit: l.unit.clone(),
+                split_from: l.split_from,
                 note: l.note.clone(),
             })
             .collect(),
@@ -337,6 +389,8 @@ pub async fn receive(
             part_number: line.part_number,
             brand: line.brand,
             quantity: line.quantity,
+            unit: line.unit,
+            split_from: line.split_from,
             note: line.note,
             confidence: matched.confidence,
             candidates: serde_json::to_value(&matched.candidates).unwrap_or_default(),
@@ -508,6 +562,10 @@ pub struct InquiryLineResponse {
     pub part_number: Option<String>,
     pub brand: Option<String>,
     pub quantity: i32,
+    /// The unit the quantity was written in (`套`, `pcs`), if any.
+    pub unit: Option<String>,
+    /// Where the shop's line named several parts: its position as sent.
+    pub split_from: Option<i32>,
     pub note: Option<String>,
     /// The best candidate's confidence.
     pub confidence: Confidence,
@@ -666,6 +724,8 @@ pub async fn get(db: &impl ConnectionTrait, tenant: TenantId, id: InquiryId) -> 
                 part_number: l.part_number,
                 brand: l.brand,
                 quantity: l.quantity,
+                unit: l.unit,
+                split_from: l.split_from,
                 note: l.note,
                 confidence: l.confidence,
                 candidates: serde_json::from_value(l.candidates).unwrap_or_default(),

@@ -129,9 +129,102 @@ pub fn parse(text: &str) -> ParsedLine {
     }
 }
 
+/// Words that name several parts at once, as shops order a service's filters.
+const BUNDLES: &[(&str, &[&str])] = &[
+    ("四滤", &["机滤", "空滤", "空调滤", "汽滤"]),
+    ("三滤", &["机滤", "空滤", "空调滤"]),
+    ("两滤", &["机滤", "空滤"]),
+    ("二滤", &["机滤", "空滤"]),
+];
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Whether a piece of a split line can stand as a part of its own: a Chinese name (two
+/// characters or more), a number, or English words.
+fn names_a_part(piece: &str) -> bool {
+    let han = piece.chars().filter(|c| is_han(*c)).count();
+    let alnum = piece.chars().filter(char::is_ascii_alphanumeric).count();
+    han >= 2
+        || (piece.chars().any(|c| c.is_ascii_digit()) && alnum >= 5)
+        || piece
+            .split_whitespace()
+            .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+            .count()
+            >= 2
+}
+
+/// The parts a line names when it names several (`机滤+空滤`, `三滤`, `刹车片、刹车盘`), each
+/// with the line's vehicle words; empty when it names one. `text` is a parsed line's text
+/// (quantity taken out).
+pub fn split_parts(text: &str) -> Vec<String> {
+    let recognized = search_index::vehicles::vocabulary().recognize(text);
+    let (rest, vehicle) = if recognized.is_empty() {
+        (text.to_owned(), String::new())
+    } else {
+        (recognized.rest.clone(), recognized.words.join(" "))
+    };
+    let chars: Vec<char> = rest.chars().collect();
+    let mut pieces = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        let between_han = |_: ()| i > 0 && i + 1 < chars.len() && is_han(chars[i - 1]) && is_han(chars[i + 1]);
+        if matches!(c, '+' | ',' | ';' | '、') || (c == '/' && between_han(())) {
+            pieces.push(String::new());
+        } else if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for piece in pieces.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        match BUNDLES.iter().find(|(word, _)| piece.contains(word)) {
+            Some((word, members)) => parts.extend(members.iter().map(|m| piece.replacen(word, m, 1))),
+            None => parts.push(piece.to_owned()),
+        }
+    }
+    if parts.len() < 2 || !parts.iter().all(|p| names_a_part(p)) {
+        return Vec::new();
+    }
+    parts
+        .into_iter()
+        .map(|p| {
+            if vehicle.is_empty() {
+                p
+            } else {
+                format!("{vehicle} {p}")
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_naming_several_parts_are_split() {
+        assert_eq!(split_parts("机滤+空滤"), ["机滤", "空滤"]);
+        assert_eq!(split_parts("机滤+空滤 卡罗拉"), ["卡罗拉 机滤", "卡罗拉 空滤"]);
+        assert_eq!(
+            split_parts("卡罗拉三滤"),
+            ["卡罗拉 机滤", "卡罗拉 空滤", "卡罗拉 空调滤"]
+        );
+        assert_eq!(split_parts("刹车片、刹车盘"), ["刹车片", "刹车盘"]);
+        assert_eq!(split_parts("机滤/空滤"), ["机滤", "空滤"]);
+        assert_eq!(split_parts("04465-02061,04465-0k290"), ["04465-02061", "04465-0k290"]);
+        assert_eq!(split_parts("oil filter + air filter"), ["oil filter", "air filter"]);
+        // One part, however it is written.
+        for one in [
+            "机滤",
+            "w 712/75",
+            "刹车片 前+后",
+            "brake pads, front",
+            "5w-30",
+            "刹车片(前)",
+        ] {
+            assert!(split_parts(one).is_empty(), "{one}");
+        }
+    }
 
     fn q(text: &str) -> (String, Option<i64>) {
         let parsed = parse(text);

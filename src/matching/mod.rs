@@ -149,12 +149,6 @@ pub struct LineMatch {
 
 pub mod line;
 
-/// The text with its quantity taken out, and the quantity it stated (`机滤x4`, `两套`).
-pub fn split_quantity(text: &str) -> (String, Option<i64>) {
-    let parsed = line::parse(text);
-    (parsed.text, parsed.quantity)
-}
-
 /// Whether the whole text is one number written with spaces (`04E 115 561 H`, `W 712/75`):
 /// every word has a digit or is a one- or two-letter group.
 fn is_one_number(text: &str) -> bool {

@@ -238,3 +238,58 @@ async fn pinyin_finds_names_and_stays_a_suggestion() {
     let reason = line["candidates"][0]["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("pinyin"), "{reason}");
 }
+
+/// A line naming several parts becomes one line per part with the line's quantity and unit;
+/// the shop sees how its line was read.
+#[tokio::test]
+async fn a_line_naming_several_parts_is_answered_part_by_part() {
+    let app = spawn_app().await;
+    let (token, key) = dealer(&app).await;
+    let lines = json!([
+        { "text": "速腾 机滤+刹车片 2个" },
+        { "text": "卡罗拉三滤" },
+        { "text": "W 712/75 x3" },
+    ]);
+    let created = expect_json(
+        app.send_inquiry(&key, "split-1", &json!({ "lines": lines })).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let sent: Vec<(String, i64, Value, Value)> = created["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            (
+                l["text"].as_str().unwrap_or_default().to_owned(),
+                l["quantity"].as_i64().unwrap_or_default(),
+                l["unit"].clone(),
+                l["split_from"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("速腾 机滤".to_owned(), 2, json!("个"), json!(0)),
+            ("速腾 刹车片".to_owned(), 2, json!("个"), json!(0)),
+            ("卡罗拉 机滤".to_owned(), 1, Value::Null, json!(1)),
+            ("卡罗拉 空滤".to_owned(), 1, Value::Null, json!(1)),
+            ("卡罗拉 空调滤".to_owned(), 1, Value::Null, json!(1)),
+            ("W 712/75 x3".to_owned(), 3, Value::Null, Value::Null),
+        ]
+    );
+    let warnings = created["warnings"].to_string();
+    assert!(warnings.contains("line 1") && warnings.contains("line 2"), "{warnings}");
+
+    let id = created["id"].as_str().expect("id");
+    let seen = expect_json(app.get(&format!("/v1/inquiries/{id}"), &token).await, StatusCode::OK).await;
+    let best = |i: usize| {
+        seen["lines"][i]["candidates"][0]["sku"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!((best(0), best(2)), ("OF-3".to_owned(), "OF-2".to_owned()), "{seen}");
+    assert_eq!(seen["quote"]["lines"].as_array().map(Vec::len), Some(6));
+}
