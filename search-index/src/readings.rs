@@ -4,7 +4,19 @@
 //! is only Latin letters is also read as pinyin, against those readings and against the
 //! Chinese words of the synonym groups.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use pinyin::ToPinyin;
+
+/// Every toneless syllable the readings use, gathered once from the crate's own table.
+static SYLLABLES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    ('\u{4e00}'..='\u{9fff}')
+        .filter_map(reading)
+        .map(|(full, _)| full)
+        .collect()
+});
+const SYLLABLE_MAX: usize = 6;
 
 /// Longest run of characters whose stretches are indexed (a name rarely has longer runs; the
 /// stretches of a run grow with the square of its length).
@@ -70,6 +82,49 @@ pub fn read(word: &str) -> Option<(String, String)> {
     })
 }
 
+/// `token` cut into syllables (`jiyoulvxin` -> ji you lv xin), the fewest that cover it;
+/// `None` if it cannot be read so.
+fn syllables(token: &str) -> Option<Vec<&str>> {
+    let n = token.len();
+    // best[i]: the fewest syllables covering token[..i], with where the last one starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in end.saturating_sub(SYLLABLE_MAX)..end {
+            let Some((count, _)) = best[start] else { continue };
+            if SYLLABLES.contains(&token[start..end]) && best[end].is_none_or(|(c, _)| count + 1 < c) {
+                best[end] = Some((count + 1, start));
+            }
+        }
+    }
+    best[n]?;
+    let mut out = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        out.push(&token[start..end]);
+        end = start;
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// The index tokens a query of Latin letters may match, two characters' worth each: the
+/// syllable pairs of a full reading (`jiyoulvxin`: jiyou, youlv, lvxin), else the letter pairs
+/// of initials (`jylx`: jy, yl, lx). Most of them must match, as for Chinese words, so that a
+/// trade name finds the standard one it shares most characters with.
+pub(crate) fn query_pairs(token: &str) -> Vec<String> {
+    let mut pairs: Vec<String> = match syllables(token) {
+        Some(syllables) if syllables.len() >= 2 => syllables.windows(2).map(|w| w.concat()).collect(),
+        _ => {
+            let letters: Vec<char> = token.chars().collect();
+            letters.windows(2).map(|w| w.iter().collect()).collect()
+        }
+    };
+    pairs.dedup();
+    pairs
+}
+
 /// Whether `token` is the initials or the full reading of `word`.
 pub(crate) fn spells(token: &str, word: &str) -> bool {
     read(word).is_some_and(|(initials, full)| token == initials || token == full)
@@ -100,5 +155,15 @@ mod tests {
         assert_eq!(query_token("机滤"), None);
         assert!(spells("jl", "机滤") && spells("jilv", "机滤"));
         assert!(!spells("jl", "机油滤清器") && !spells("jl", "oil filter"));
+    }
+
+    #[test]
+    fn queries_are_cut_into_pairs_of_characters() {
+        assert_eq!(syllables("jiyoulvxin"), Some(vec!["ji", "you", "lv", "xin"]));
+        assert_eq!(syllables("xian"), Some(vec!["xian"]));
+        assert_eq!(syllables("jl"), None);
+        assert_eq!(query_pairs("jiyoulvxin"), ["jiyou", "youlv", "lvxin"]);
+        assert_eq!(query_pairs("jylx"), ["jy", "yl", "lx"]);
+        assert_eq!(query_pairs("jl"), ["jl"]);
     }
 }

@@ -37,8 +37,6 @@ mod score {
     pub const TYPO: f32 = 100.0;
     /// Added per fitment level the hinted vehicle matches (make, model, year).
     pub const VEHICLE: f32 = 25.0;
-    /// A name matched by its pinyin alone (ranked after every match on the words).
-    pub const PINYIN: f32 = 1.0;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -496,7 +494,24 @@ impl SearchIndex {
 
     /// Which parts match: for some variant, most of its words (in any text field). Counted
     /// without scoring, one posting list per word.
-    fn match_query(&self, variants: &[Variant], pinyin: Option<&Term>) -> Box<dyn Query> {
+    /// Names read as a query of Latin letters: the whole reading (a stretch of the name read
+    /// so, worth most), or most of its pairs of characters (see [`readings::query_pairs`]).
+    fn reading_query(&self, token: &str) -> Box<dyn Query> {
+        let field = self.fields.name_pinyin;
+        let term = |t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let pairs = readings::query_pairs(token).iter().map(|p| term(p)).collect();
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(term(token), 2.0))),
+            (Occur::Should, most_of(pairs)),
+        ]))
+    }
+
+    fn match_query(&self, variants: &[Variant], pinyin: Option<&Box<dyn Query>>) -> Box<dyn Query> {
         let f = self.fields.text_all;
         let per_variant = variants
             .iter()
@@ -510,12 +525,7 @@ impl SearchIndex {
                     .collect();
                 (Occur::Should, most_of(words))
             })
-            .chain(pinyin.map(|term| -> (Occur, Box<dyn Query>) {
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
-                )
-            }))
+            .chain(pinyin.map(|reading| (Occur::Should, reading.box_clone())))
             .collect();
         Box::new(BooleanQuery::new(per_variant))
     }
@@ -639,7 +649,8 @@ impl SearchIndex {
             .filter(|v| !v.required.is_empty())
             .collect();
         let want = q.offset + q.limit.max(1);
-        let pinyin = readings::query_token(q.text).map(|t| Term::from_field_text(f.name_pinyin, &t));
+        let pinyin = readings::query_token(q.text).map(|t| self.reading_query(&t));
+        let pinyin_value = readings::query_token(q.text).unwrap_or_default();
         // Hits found by the name's reading alone.
         let mut read_only: HashSet<DocAddress> = HashSet::new();
 
@@ -666,12 +677,8 @@ impl SearchIndex {
             ranked.extend(rest.into_iter().filter(|r| !seen.contains(&r.address)));
         }
         // Names by pinyin, below every match on the words themselves.
-        if let Some(term) = pinyin.as_ref().filter(|_| ranked.len() < want) {
-            let reading = TermQuery::new(term.clone(), IndexRecordOption::Basic);
-            let mut clauses: Vec<Clause> = vec![(
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(reading), score::PINYIN)),
-            )];
+        if let Some(reading) = pinyin.as_ref().filter(|_| ranked.len() < want) {
+            let mut clauses: Vec<Clause> = vec![(Occur::Must, reading.box_clone())];
             clauses.extend(self.vehicle_hint(q));
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
@@ -727,7 +734,7 @@ impl SearchIndex {
                 }
                 _ if read_only.contains(&address) => MatchedOn {
                     kind: MatchKind::Pinyin,
-                    value: readings::query_token(q.text).unwrap_or_default(),
+                    value: pinyin_value.clone(),
                     precision: "text",
                 },
                 Some(v) if v.required.iter().chain(&v.optional).any(|t| name_tokens.contains(t)) => MatchedOn {
