@@ -511,7 +511,7 @@ impl SearchIndex {
         ]))
     }
 
-    fn match_query(&self, variants: &[Variant], pinyin: Option<&Box<dyn Query>>) -> Box<dyn Query> {
+    fn match_query(&self, variants: &[Variant], pinyin: Option<&dyn Query>) -> Box<dyn Query> {
         let f = self.fields.text_all;
         let per_variant = variants
             .iter()
@@ -700,7 +700,7 @@ impl SearchIndex {
             let matching: Box<dyn Query> = if variants.is_empty() {
                 Box::new(tantivy::query::AllQuery)
             } else {
-                self.match_query(&variants, pinyin.as_ref())
+                self.match_query(&variants, pinyin.as_deref())
             };
             let query = self.scoped(q, vec![(Occur::Must, matching)]);
             let counted = count_matches(searcher, &query, &self.counting, self.counting_ways, SPLIT_MIN_DOCS)?;
