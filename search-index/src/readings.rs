@@ -125,6 +125,40 @@ pub(crate) fn query_pairs(token: &str) -> Vec<String> {
     pairs
 }
 
+/// Where a part sits, the words written before its name (`前刹车盘`), by full reading and, for
+/// front and rear alone, by initial (`qscp`): other single initials read too many ways.
+const POSITIONS: &[(&str, Option<char>, &str)] = &[
+    ("qian", Some('q'), "前"),
+    ("hou", Some('h'), "后"),
+    ("zuo", None, "左"),
+    ("you", None, "右"),
+    ("shang", None, "上"),
+    ("xia", None, "下"),
+    ("nei", None, "内"),
+    ("wai", None, "外"),
+];
+
+/// The Chinese position words `token` starts with before a reading of `word`
+/// (`qianshachepan` for 刹车盘: 前), if it is exactly that.
+pub(crate) fn position_before(token: &str, word: &str) -> Option<&'static str> {
+    let (initials, full) = read(word)?;
+    if let Some(lead) = token.strip_suffix(full.as_str()) {
+        return POSITIONS
+            .iter()
+            .find(|(reading, _, _)| *reading == lead)
+            .map(|(_, _, zh)| *zh);
+    }
+    let lead = token.strip_suffix(initials.as_str())?;
+    let mut lead = lead.chars();
+    let (Some(first), None) = (lead.next(), lead.next()) else {
+        return None;
+    };
+    POSITIONS
+        .iter()
+        .find(|(_, initial, _)| *initial == Some(first))
+        .map(|(_, _, zh)| *zh)
+}
+
 /// Whether `token` is the initials or the full reading of `word`.
 pub(crate) fn spells(token: &str, word: &str) -> bool {
     read(word).is_some_and(|(initials, full)| token == initials || token == full)
@@ -165,5 +199,15 @@ mod tests {
         assert_eq!(query_pairs("jiyoulvxin"), ["jiyou", "youlv", "lvxin"]);
         assert_eq!(query_pairs("jylx"), ["jy", "yl", "lx"]);
         assert_eq!(query_pairs("jl"), ["jl"]);
+    }
+
+    #[test]
+    fn a_position_before_a_name_is_read_too() {
+        assert_eq!(position_before("qianshachepan", "刹车盘"), Some("前"));
+        assert_eq!(position_before("houzhidongpian", "制动片"), Some("后"));
+        assert_eq!(position_before("qscp", "刹车片"), Some("前"));
+        assert_eq!(position_before("yscp", "刹车片"), None);
+        assert_eq!(position_before("shachepan", "刹车盘"), None);
+        assert_eq!(position_before("dashachepan", "刹车盘"), None);
     }
 }

@@ -451,15 +451,20 @@ impl SearchIndex {
             }
         }
         let typed = variants.len();
-        // Pinyin for a trade word (`jl` for 机滤): its group's words, as if typed.
+        // Pinyin for a trade word (`jl` for 机滤): its group's words, as if typed; with a
+        // position read before it (`qianshachepan`: 前 + 刹车盘), each word after it.
         if let Some(token) = readings::query_token(text) {
-            for group in synonyms
-                .iter()
-                .filter(|g| g.iter().any(|t| readings::spells(&token, t)))
-            {
+            for group in synonyms {
+                let position = if group.iter().any(|t| readings::spells(&token, t)) {
+                    Some("")
+                } else {
+                    group.iter().find_map(|t| readings::position_before(&token, t))
+                };
+                let Some(position) = position else { continue };
                 for term in group {
-                    if !variants.contains(term) && variants.len() < 16 {
-                        variants.push(term.clone());
+                    let variant = format!("{position}{term}");
+                    if !variants.contains(&variant) && variants.len() < 16 {
+                        variants.push(variant);
                     }
                 }
             }

@@ -28,6 +28,9 @@ pub struct QualityBenchArgs {
     /// Benchmark on this PostgreSQL (a fresh schema, dropped afterwards) instead of SQLite.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// Print each search whose best hit is wrong: its kind, the text and what came first.
+    #[arg(long)]
+    pub show_misses: bool,
 }
 
 /// (make, Chinese make, models: (TecDoc-style model, Chinese model, family, from, to))
@@ -371,7 +374,10 @@ fn probes(c: &Catalog, rng: &mut StdRng) -> Vec<Probe> {
         .collect();
     let sku = |i: usize| c.parts[i].sku.clone();
     let one = |i: usize| HashSet::from([c.parts[i].sku.clone()]);
-    for (&(k, m, v), &i) in &c.aftermarket {
+    // In a fixed order, so that a seed always asks the same questions.
+    let mut aftermarket: Vec<(&(usize, usize, usize), &usize)> = c.aftermarket.iter().collect();
+    aftermarket.sort();
+    for (&(k, m, v), &i) in aftermarket {
         let part = &c.parts[i];
         let (make, make_zh, models) = MAKES[m];
         let (_, model_zh, family, from, to) = models[v];
@@ -575,6 +581,15 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("search {:?}: {e}", probe.text))?;
+        if args.show_misses && !found.hits.first().is_some_and(|h| probe.right.contains(&h.part.sku)) {
+            let first = found.hits.first().map(|h| format!("{} {}", h.part.sku, h.part.name));
+            println!(
+                "  miss  {:<30} {:<32} first: {}",
+                probe.kind,
+                probe.text,
+                first.unwrap_or_default()
+            );
+        }
         let ranked: Vec<String> = found.hits.into_iter().map(|h| h.part.sku).collect();
         search.entry(probe.kind).or_default().add(&ranked, &probe.right);
     }

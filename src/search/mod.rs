@@ -277,6 +277,15 @@ fn non_blank(value: &Option<String>) -> Option<String> {
 /// Run a search for one dealer: the index finds and ranks, and each hit carries its part's
 /// price and stock as of the change the index last applied (a write through the API returns
 /// once its change is searchable, so a dealer never sees an older price after changing it).
+/// The vehicle words recognized in a query, as the index's fitment hint.
+fn vehicle_of(recognized: &search_index::vehicles::Recognized) -> Option<search_index::Vehicle> {
+    Some(search_index::Vehicle {
+        make: recognized.make.clone()?,
+        model: recognized.model.clone(),
+        year: recognized.year,
+    })
+}
+
 pub async fn run(
     db: &DatabaseConnection,
     indexer: &Indexer,
@@ -320,16 +329,7 @@ pub async fn run(
         make: non_blank(&params.make),
         model: non_blank(&params.model),
         year: params.year,
-        vehicle: recognized
-            .as_ref()
-            .and_then(|r| {
-                Some(search_index::Vehicle {
-                    make: r.make.clone()?,
-                    model: r.model.clone(),
-                    year: r.year,
-                })
-            })
-            .or(decoded),
+        vehicle: recognized.as_ref().and_then(vehicle_of).or(decoded),
         vehicle_words: recognized.as_ref().map(|r| r.words.clone()).unwrap_or_default(),
         in_stock: params.in_stock,
         synonyms: groups,
@@ -362,11 +362,21 @@ pub async fn run(
             by_number = Some(found);
         }
     }
+    let read_as_number = whole_number.is_some();
     let number = whole_number.or_else(|| by_number.as_ref().map(|_| String::new()));
     let mut fitment_relaxed = false;
     let results = match by_number {
         Some(found) => found,
         None => {
+            if read_as_number {
+                // No number after all (`RAV4 hhs`): read for a vehicle, as any other words.
+                let late = search_index::vehicles::vocabulary().recognize(&asked);
+                if !late.is_empty() && !late.rest.trim().is_empty() {
+                    request.vehicle = vehicle_of(&late).or(request.vehicle.take());
+                    request.text = late.rest;
+                    request.vehicle_words = late.words;
+                }
+            }
             let request_now = Arc::new(request.clone());
             let index_now = Arc::clone(&index);
             let found = tokio::task::spawn_blocking(move || index_now.search(&request_now.query()))
