@@ -266,7 +266,9 @@ async fn an_upgraded_database_derives_its_rollups() {
         .position(|m| m.name().contains("metric_rollups"))
         .expect("the rollups migration");
     let steps = u32::try_from(all.len() - rollups).expect("steps");
-    migrations::Migrator::down(&app.state.db, Some(steps)).await.expect("down");
+    migrations::Migrator::down(&app.state.db, Some(steps))
+        .await
+        .expect("down");
     partsdesk::app::prepare_database(&app.state.db).await.expect("up");
     let after = expect_json(app.get(path, &token).await, StatusCode::OK).await;
     assert_eq!(before, after);
