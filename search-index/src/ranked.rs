@@ -6,10 +6,10 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{Query, Weight};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// The fast field holding each part's order key.
 pub(crate) const ORDER_FIELD: &str = "order";
@@ -66,19 +66,55 @@ impl Ord for Worst {
     }
 }
 
-/// The best `limit` hits, best first.
-pub(crate) struct TopByScoreThenKey {
-    limit: usize,
-}
-
-impl TopByScoreThenKey {
-    pub fn new(limit: usize) -> Self {
-        Self { limit: limit.max(1) }
+/// The best `limit` hits of `query`, best first, equal scores by key. tantivy's own top-K
+/// (block-max pruning past the worst kept score) finds them, one more than asked: unless that
+/// one ties the last kept, no hit left out can tie a kept one, and only the kept ones need
+/// their keys. A tie across the cut is settled by a second pass that sees every hit of that
+/// score, where pruning cannot skip them.
+pub(crate) fn top_hits(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Ranked>> {
+    let limit = limit.max(1);
+    let first = searcher.search(query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+    if let (Some(last_kept), Some(next)) = (first.get(limit - 1), first.get(limit))
+        && next.0 >= last_kept.0
+    {
+        return searcher.search(
+            query,
+            &TopByScoreThenKey {
+                limit,
+                floor: last_kept.0,
+            },
+        );
     }
+    let mut hits = Vec::with_capacity(first.len());
+    let mut keys: Option<(SegmentOrdinal, std::sync::Arc<dyn ColumnValues<u64>>)> = None;
+    for (score, address) in first {
+        let column = match &keys {
+            Some((segment, column)) if *segment == address.segment_ord => column,
+            _ => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                let column = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
+                &keys.insert((address.segment_ord, column)).1
+            }
+        };
+        hits.push(Ranked {
+            score,
+            key: column.get_val(address.doc_id),
+            address,
+        });
+    }
+    hits.sort_by(Ranked::best_first);
+    Ok(hits)
 }
 
-pub(crate) struct SegmentTop {
+/// The best `limit` hits scoring at least `floor`, best first.
+struct TopByScoreThenKey {
     limit: usize,
+    floor: Score,
+}
+
+struct SegmentTop {
+    limit: usize,
+    floor: Score,
     segment: SegmentOrdinal,
     keys: std::sync::Arc<dyn ColumnValues<u64>>,
     kept: BinaryHeap<Worst>,
@@ -103,7 +139,7 @@ impl SegmentTop {
         }
         match self.kept.peek() {
             Some(worst) if self.kept.len() == self.limit => worst.0.score.next_down(),
-            _ => Score::MIN,
+            _ => self.floor.next_down(),
         }
     }
 }
@@ -112,7 +148,9 @@ impl SegmentCollector for SegmentTop {
     type Fruit = Vec<Ranked>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.offer(doc, score);
+        if score >= self.floor {
+            self.offer(doc, score);
+        }
     }
 
     fn harvest(self) -> Vec<Ranked> {
@@ -128,6 +166,7 @@ impl Collector for TopByScoreThenKey {
         let keys = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
         Ok(SegmentTop {
             limit: self.limit,
+            floor: self.floor,
             segment,
             keys,
             kept: BinaryHeap::with_capacity(self.limit.min(4_096)),
@@ -155,8 +194,8 @@ impl Collector for TopByScoreThenKey {
     ) -> tantivy::Result<Vec<Ranked>> {
         let mut top = self.for_segment(segment, reader)?;
         let alive = reader.alive_bitset();
-        let mut threshold = Score::MIN;
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+        let mut threshold = self.floor.next_down();
+        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 threshold = top.offer(doc, score);
             }

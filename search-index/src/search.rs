@@ -13,7 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::ranked::{Ranked, TopByScoreThenKey};
+use crate::ranked::{Ranked, top_hits};
 use crate::readings;
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
 use crate::{
@@ -580,7 +580,7 @@ impl SearchIndex {
                     clauses.push((Occur::Must, zero_score_term(fit)));
                 }
                 let query = self.scoped(q, clauses);
-                for hit in searcher.search(&query, &TopByScoreThenKey::new(want))? {
+                for hit in top_hits(searcher, &query, want)? {
                     // On the scale of the broad query, where the name weighs three times.
                     let score = hit.score * NAME_BOOST * weight + bonus;
                     let entry = best.entry(hit.address).or_insert(Ranked { score, ..hit });
@@ -654,8 +654,8 @@ impl SearchIndex {
             .filter(|v| !v.required.is_empty())
             .collect();
         let want = q.offset + q.limit.max(1);
-        let pinyin = readings::query_token(q.text).map(|t| self.reading_query(&t));
-        let pinyin_value = readings::query_token(q.text).unwrap_or_default();
+        let reading = readings::query_token(q.text);
+        let pinyin = reading.as_deref().map(|t| self.reading_query(t));
         // Hits found by the name's reading alone.
         let mut read_only: HashSet<DocAddress> = HashSet::new();
 
@@ -678,7 +678,7 @@ impl SearchIndex {
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
             // Best first already, by score and then order key.
-            let rest = searcher.search(&query, &TopByScoreThenKey::new(want))?;
+            let rest = top_hits(searcher, &query, want)?;
             ranked.extend(rest.into_iter().filter(|r| !seen.contains(&r.address)));
         }
         // Names by pinyin, below every match on the words themselves.
@@ -687,7 +687,7 @@ impl SearchIndex {
             clauses.extend(self.vehicle_hint(q));
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
-            let by_reading = searcher.search(&query, &TopByScoreThenKey::new(want))?;
+            let by_reading = top_hits(searcher, &query, want)?;
             let by_reading: Vec<Ranked> = by_reading.into_iter().filter(|r| !seen.contains(&r.address)).collect();
             read_only.extend(by_reading.iter().map(|r| r.address));
             ranked.extend(by_reading);
@@ -739,7 +739,7 @@ impl SearchIndex {
                 }
                 _ if read_only.contains(&address) => MatchedOn {
                     kind: MatchKind::Pinyin,
-                    value: pinyin_value.clone(),
+                    value: reading.clone().unwrap_or_default(),
                     precision: "text",
                 },
                 Some(v) if v.required.iter().chain(&v.optional).any(|t| name_tokens.contains(t)) => MatchedOn {
