@@ -275,6 +275,13 @@ pub struct SearchIndex {
     counting_ways: u32,
 }
 
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        sort_by_field: Some(ranked::sorted_by_key()),
+        ..Default::default()
+    }
+}
+
 impl SearchIndex {
     /// Open the index in `dir`, creating it if missing.
     /// An index written with another schema (an older version of this crate) is deleted
@@ -283,9 +290,18 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         let (schema, _) = build_schema();
-        let index = match Index::open_or_create(MmapDirectory::open(dir)?, schema.clone()) {
+        let directory = MmapDirectory::open(dir)?;
+        if !Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
+            return Self::from_index(Index::create(directory, schema, index_settings())?);
+        }
+        let index = match Index::open_or_create(directory, schema.clone()) {
             Err(tantivy::TantivyError::SchemaError(reason)) => {
                 tracing::warn!(%reason, dir = %dir.display(), "search index has an older layout: starting it afresh");
+                Self::recreate(dir, schema)?
+            }
+            Ok(index) if index.settings().sort_by_field != Some(ranked::sorted_by_key()) => {
+                tracing::warn!(dir = %dir.display(), "search index keeps its parts in another order: starting it afresh");
+                drop(index);
                 Self::recreate(dir, schema)?
             }
             Ok(index) if index.load_metas()?.payload.is_some_and(|p| parse_payload(&p).is_none()) => {
@@ -305,17 +321,18 @@ impl SearchIndex {
         drop(old);
         std::fs::remove_dir_all(dir)?;
         std::fs::create_dir_all(dir)?;
-        Ok(Index::create(
-            MmapDirectory::open(dir)?,
-            schema,
-            tantivy::IndexSettings::default(),
-        )?)
+        Ok(Index::create(MmapDirectory::open(dir)?, schema, index_settings())?)
     }
 
     /// A throw-away index in memory.
     pub fn in_memory() -> Result<Self> {
         let (schema, _) = build_schema();
-        Self::from_index(Index::create_in_ram(schema))
+        Self::from_index(
+            Index::builder()
+                .schema(schema)
+                .settings(index_settings())
+                .create_in_ram()?,
+        )
     }
 
     fn from_index(index: Index) -> Result<Self> {

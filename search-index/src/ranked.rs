@@ -1,12 +1,15 @@
 //! Top hits by score with equal scores in a stable order: each part's order key (from its id,
 //! a fast field) breaks ties, so a rebuilt index answers exactly as the one before it, and
 //! paging through hits of one score never repeats or skips one. tantivy's own top-K breaks
-//! ties by document address, which a rebuild or a merge changes.
+//! ties by document address, which a rebuild or a merge changes; so the index keeps every
+//! segment's documents sorted by key (see [`sorted_by_key`]), and within a segment a later
+//! document never wins a tie. Ranking then prunes exactly as tantivy's own top-K does.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
@@ -66,64 +69,35 @@ impl Ord for Worst {
     }
 }
 
-/// The best `limit` hits of `query`, best first, equal scores by key. tantivy's own top-K
-/// (block-max pruning past the worst kept score) finds them, one more than asked: unless that
-/// one ties the last kept, no hit left out can tie a kept one, and only the kept ones need
-/// their keys. A tie across the cut is settled by a second pass that sees every hit of that
-/// score, where pruning cannot skip them.
-pub(crate) fn top_hits(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Ranked>> {
-    let limit = limit.max(1);
-    let first = searcher.search(query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-    if let (Some(last_kept), Some(next)) = (first.get(limit - 1), first.get(limit))
-        && next.0 >= last_kept.0
-    {
-        return searcher.search(
-            query,
-            &TopByScoreThenKey {
-                limit,
-                floor: last_kept.0,
-            },
-        );
+/// The index setting that keeps each segment's documents in key order, merges included.
+pub(crate) fn sorted_by_key() -> tantivy::IndexSortByField {
+    tantivy::IndexSortByField {
+        field: ORDER_FIELD.to_owned(),
+        order: tantivy::Order::Asc,
     }
-    let mut hits = Vec::with_capacity(first.len());
-    let mut keys: Option<(SegmentOrdinal, std::sync::Arc<dyn ColumnValues<u64>>)> = None;
-    for (score, address) in first {
-        let column = match &keys {
-            Some((segment, column)) if *segment == address.segment_ord => column,
-            _ => {
-                let reader = searcher.segment_reader(address.segment_ord);
-                let column = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
-                &keys.insert((address.segment_ord, column)).1
-            }
-        };
-        hits.push(Ranked {
-            score,
-            key: column.get_val(address.doc_id),
-            address,
-        });
-    }
-    hits.sort_by(Ranked::best_first);
-    Ok(hits)
 }
 
-/// The best `limit` hits scoring at least `floor`, best first.
+/// The best `limit` hits of `query`, best first, equal scores by key.
+pub(crate) fn top_hits(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Ranked>> {
+    searcher.search(query, &TopByScoreThenKey { limit: limit.max(1) })
+}
+
+/// The best `limit` hits, best first. Needs segments sorted by key: documents arrive in
+/// address order, so in key order, and a hit that only ties the worst one kept is worse.
 struct TopByScoreThenKey {
     limit: usize,
-    floor: Score,
 }
 
 struct SegmentTop {
     limit: usize,
-    floor: Score,
     segment: SegmentOrdinal,
-    keys: std::sync::Arc<dyn ColumnValues<u64>>,
+    keys: Arc<dyn ColumnValues<u64>>,
     kept: BinaryHeap<Worst>,
 }
 
 impl SegmentTop {
     /// Keeps the hit if it is among the best so far, and answers the score a later hit
-    /// must pass: just under the worst kept one, so that a hit of equal score is still
-    /// seen (its key may be lower) while lower ones are pruned.
+    /// must pass: the worst kept one's, since a later hit of equal score has a higher key.
     fn offer(&mut self, doc: DocId, score: Score) -> Score {
         let hit = Ranked {
             score,
@@ -138,8 +112,8 @@ impl SegmentTop {
             *worst = Worst(hit);
         }
         match self.kept.peek() {
-            Some(worst) if self.kept.len() == self.limit => worst.0.score.next_down(),
-            _ => self.floor.next_down(),
+            Some(worst) if self.kept.len() == self.limit => worst.0.score,
+            _ => Score::NEG_INFINITY,
         }
     }
 }
@@ -148,9 +122,7 @@ impl SegmentCollector for SegmentTop {
     type Fruit = Vec<Ranked>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if score >= self.floor {
-            self.offer(doc, score);
-        }
+        self.offer(doc, score);
     }
 
     fn harvest(self) -> Vec<Ranked> {
@@ -166,7 +138,6 @@ impl Collector for TopByScoreThenKey {
         let keys = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
         Ok(SegmentTop {
             limit: self.limit,
-            floor: self.floor,
             segment,
             keys,
             kept: BinaryHeap::with_capacity(self.limit.min(4_096)),
@@ -194,7 +165,7 @@ impl Collector for TopByScoreThenKey {
     ) -> tantivy::Result<Vec<Ranked>> {
         let mut top = self.for_segment(segment, reader)?;
         let alive = reader.alive_bitset();
-        let mut threshold = self.floor.next_down();
+        let mut threshold = Score::NEG_INFINITY;
         weight.for_each_pruning(threshold, reader, &mut |doc, score| {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 threshold = top.offer(doc, score);
