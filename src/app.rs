@@ -51,7 +51,7 @@ impl AppState {
             jwt: Arc::new(jwt),
             throttle: Arc::default(),
             metrics: Arc::default(),
-            synonyms: Arc::default(),
+            lexicons: Arc::default(),
             accounts: Arc::default(),
         })
     }

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -31,7 +31,7 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | archive customers, manage shop API keys | yes | yes | no | no |
 | list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
 | read the catalog, search, export, follow imports | yes | yes | yes | yes |
-| edit parts, import, set synonyms | yes | yes | no | no |
+| edit parts, import, set synonyms and vehicle aliases | yes | yes | no | no |
 | read inquiries, quotes, orders | yes | yes | yes | yes |
 | edit, send, cancel quotes | yes | yes | yes | no |
 | manage webhooks, change settings | yes | yes | no | no |
@@ -53,6 +53,7 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | part | SKU 64, name 200, brand/category/unit 100, description 2,000 characters; 2,000 numbers of 64 characters, 500 fitments, 8 KiB of attributes; price up to 1,000,000,000.00 with two decimals; stock 0-1,000,000,000 |
 | search | `q` 200 characters; 1-100 hits per page; paging stops at 10,000 hits |
 | synonyms | 1,000 groups of 2-20 words of 50 characters |
+| vehicle aliases | 2,000 aliases of 2-30 characters; make 50, model 80 characters |
 | page size (`limit`) | 1-200, default 50 |
 | names (dealer, customer, contact, staff, key label) | 200 characters |
 | email | 254 characters |
@@ -112,6 +113,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::api_keys::routes::routes())
         .merge(crate::catalog::routes::parts())
         .merge(crate::catalog::routes::synonyms())
+        .merge(crate::vehicles::routes::routes())
         .merge(crate::search::routes::routes())
         .merge(crate::catalog::routes::imports())
         .merge(crate::catalog::routes::export())

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::auth::{Actor, Shop};
-use crate::catalog::synonyms::SynonymCache;
+use crate::catalog::lexicon::Lexicons;
 use crate::clock::{Clock, ManualClock};
 use crate::db::scratch::ScratchDatabase;
 use crate::entities::{Role, tenants, users};
@@ -24,7 +24,7 @@ use crate::search::indexer::Indexer;
 pub struct World {
     pub db: DatabaseConnection,
     pub indexer: Arc<Indexer>,
-    pub synonyms: SynonymCache,
+    pub lexicons: Lexicons,
     pub clock: ManualClock,
     // Dropped after the connections above; the directory holds the index and any SQLite file.
     _database: ScratchDatabase,
@@ -59,7 +59,7 @@ impl World {
         Self {
             db,
             indexer,
-            synonyms: SynonymCache::default(),
+            lexicons: Lexicons::default(),
             // Whole seconds, so that times read back from PostgreSQL (microseconds) compare equal.
             clock: ManualClock::new(Utc::now().trunc_subsecs(0)),
             _database: database,
@@ -142,9 +142,10 @@ impl World {
         let request: crate::inquiries::CreateInquiryRequest = body(inquiry);
         let now = self.now();
         let key = crate::idempotency::Request::new(Some(key.as_bytes()), &request)?;
-        let input = crate::inquiries::validate(&request, now)?;
+        let lexicon = self.lexicons.get(&self.db, shop.tenant).await?;
+        let input = crate::inquiries::validate(&request, now, &lexicon.vehicles)?;
         let received =
-            crate::inquiries::receive(&self.db, self.indexer.index(), &self.synonyms, shop, key, input, now).await?;
+            crate::inquiries::receive(&self.db, self.indexer.index(), &lexicon, shop, key, input, now).await?;
         Ok(Inquired {
             response: serde_json::from_str(&received.stored.body).expect("a stored response"),
             status: received.stored.status,

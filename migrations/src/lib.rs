@@ -9,6 +9,7 @@ mod m20261122_000004_reminders;
 mod m20261123_000005_metric_rollups;
 mod m20261203_000006_session_generation;
 mod m20261203_000007_inquiry_line_unit_and_split;
+mod m20261203_000008_vehicle_aliases;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_metric_rollups::Migration),
             Box::new(m20261203_000006_session_generation::Migration),
             Box::new(m20261203_000007_inquiry_line_unit_and_split::Migration),
+            Box::new(m20261203_000008_vehicle_aliases::Migration),
         ]
     }
 }

@@ -75,13 +75,13 @@ const NOT_FAMILY: &[&str] = &[
 /// Longest model name, in words, that gets its own key (`LAND CRUISER PRADO`).
 const FAMILY_WORDS_MAX: usize = 3;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ModelEntry {
     make: String,
     family: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Alias {
     /// Upper-case.
     text: String,
@@ -111,7 +111,16 @@ impl Recognized {
     }
 }
 
-#[derive(Debug, Default)]
+/// A dealer's own name for a vehicle (`小卡` for a COROLLA, a local model the built-in
+/// facts lack): the make, and the model family if it names one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealerAlias {
+    pub alias: String,
+    pub make: String,
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
     makes: HashMap<String, String>,
     models: Vec<ModelEntry>,
@@ -183,17 +192,74 @@ impl Vocabulary {
                 _ => {}
             }
         }
+        v.sort_aliases();
+        v
+    }
+
+    fn sort_aliases(&mut self) {
         // Longest first: `一汽-大众` is found before `大众`, `卡罗拉双擎` before `卡罗拉`.
-        v.aliases.sort_by(|a, b| {
+        self.aliases.sort_by(|a, b| {
             b.text
                 .chars()
                 .count()
                 .cmp(&a.text.chars().count())
                 .then(a.text.cmp(&b.text))
         });
-        for list in v.model_aliases.values_mut() {
+        for list in self.model_aliases.values_mut() {
             list.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
         }
+    }
+
+    /// This vocabulary with a dealer's aliases added; an alias the built-in facts also have
+    /// means what the dealer says. A make is read as the vocabulary knows it (`丰田` is
+    /// TOYOTA); a model the facts know joins its family, any other becomes a family of its
+    /// own, keyed as catalogs write it.
+    pub fn with_aliases(&self, dealer: &[DealerAlias]) -> Self {
+        let mut v = self.clone();
+        let texts: std::collections::HashSet<String> = dealer.iter().map(|a| a.alias.trim().to_uppercase()).collect();
+        v.aliases.retain(|a| !texts.contains(&a.text));
+        for list in v.model_aliases.values_mut() {
+            list.retain(|(alias, _)| !texts.contains(alias));
+        }
+        for alias in dealer {
+            let text = alias.alias.trim().to_uppercase();
+            let make = self.make(&alias.make);
+            let model = match alias.model.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+                None => {
+                    v.makes.insert(text.clone(), make.clone());
+                    None
+                }
+                Some(model) => {
+                    let family = self.known_family(&make, model).map_or_else(
+                        || strip_parentheses(&model.to_uppercase()).trim().to_owned(),
+                        str::to_owned,
+                    );
+                    let index = v
+                        .models
+                        .iter()
+                        .position(|m| m.make == make && m.family == family)
+                        .unwrap_or_else(|| {
+                            v.models.push(ModelEntry {
+                                make: make.clone(),
+                                family: family.clone(),
+                            });
+                            v.models.len() - 1
+                        });
+                    v.model_aliases
+                        .entry(make.clone())
+                        .or_default()
+                        .push((text.clone(), index));
+                    Some(index)
+                }
+            };
+            v.aliases.push(Alias {
+                text,
+                model,
+                make,
+                needs_make: false,
+            });
+        }
+        v.sort_aliases();
         v
     }
 
@@ -539,5 +605,40 @@ mod tests {
         assert!(v.recognize("5W-30 机油 4L").is_empty());
         // A year without a vehicle is left alone.
         assert_eq!(v.recognize("机油 2010").rest, "机油 2010");
+    }
+
+    #[test]
+    fn a_dealers_aliases_name_vehicles_too() {
+        let alias = |alias: &str, make: &str, model: Option<&str>| DealerAlias {
+            alias: alias.into(),
+            make: make.into(),
+            model: model.map(Into::into),
+        };
+        let v = vocabulary().with_aliases(&[
+            // A nickname for a model the facts know, with the make in Chinese.
+            alias("小卡", "丰田", Some("卡罗拉")),
+            // A model the facts lack.
+            alias("瑞风S3", "JAC", Some("Refine S3 (2014-)")),
+            // A make-only alias, and one that overrides a built-in meaning.
+            alias("老毛子", "LADA", None),
+            alias("宝来", "VOLKSWAGEN", Some("BORA")),
+        ]);
+        let r = v.recognize("小卡 前刹车片");
+        assert_eq!(
+            (r.make.as_deref(), r.model.as_deref(), r.rest.as_str()),
+            (Some("TOYOTA"), Some("COROLLA"), "前刹车片")
+        );
+        assert_eq!(r.words, ["小卡"]);
+        let r = v.recognize("瑞风s3 空滤");
+        assert_eq!(
+            (r.make.as_deref(), r.model.as_deref()),
+            (Some("JAC"), Some("REFINE S3"))
+        );
+        assert_eq!(v.model_key("JAC", "瑞风S3"), "REFINES3");
+        assert!(v.model_keys("JAC", "REFINE S3").contains(&"REFINES3".to_owned()));
+        assert_eq!(v.recognize("老毛子 机滤").make.as_deref(), Some("LADA"));
+        assert_eq!(v.recognize("宝来 机滤").model.as_deref(), Some("BORA"));
+        // The built-in vocabulary is untouched.
+        assert!(vocabulary().recognize("小卡 前刹车片").is_empty());
     }
 }

@@ -602,7 +602,7 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         crate::search::run(
             &state.db,
             &state.indexer,
-            &state.synonyms,
+            &state.lexicons,
             tenant_ids[q.tenant],
             &params_of(q),
             None,
@@ -616,7 +616,7 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         let r = crate::search::run(
             &state.db,
             &state.indexer,
-            &state.synonyms,
+            &state.lexicons,
             tenant_ids[q.tenant],
             &params,
             None,

@@ -3,7 +3,6 @@
 //! to end (matching, drafting and storing the quote), with the matcher's index time per line
 //! broken out in-process.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -149,7 +148,7 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
         .collect();
 
     // The matcher's index work, one line at a time, in-process.
-    let synonyms = state.synonyms.get(&state.db, tenant).await?;
+    let lexicon = state.lexicons.get(&state.db, tenant).await?;
     let mut per_line = Vec::new();
     let mut slowest: Vec<(Duration, String)> = Vec::new();
     let mut whole_match = Vec::new();
@@ -173,7 +172,14 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
             .collect();
         for line in &lines {
             let started = Instant::now();
-            matching::search_only(state.search(), tenant, std::slice::from_ref(line), &vehicle, &synonyms)?;
+            matching::search_only(
+                state.search(),
+                tenant,
+                std::slice::from_ref(line),
+                &vehicle,
+                &lexicon.synonyms,
+                &lexicon.vehicles,
+            )?;
             let took = started.elapsed();
             per_line.push(took);
             slowest.push((
@@ -188,7 +194,7 @@ async fn bench(args: &MatchBenchArgs, target: &Target) -> anyhow::Result<()> {
             tenant,
             lines,
             vehicle,
-            Arc::clone(&synonyms),
+            &lexicon,
         )
         .await?;
         whole_match.push(started.elapsed());

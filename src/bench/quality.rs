@@ -559,7 +559,7 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
     let file = target.dir.join("quality.csv");
     write_csv(&catalog.parts, &file)?;
     import_file(&state, &clock, tenant.id, &file).await?;
-    let synonyms = state.synonyms.get(&db, tenant.id).await?;
+    let lexicon = state.lexicons.get(&db, tenant.id).await?;
 
     let mut search: BTreeMap<&str, Score> = BTreeMap::new();
     for probe in &probes {
@@ -573,7 +573,7 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
         let found = crate::search::run(
             &db,
             &state.indexer,
-            &state.synonyms,
+            &state.lexicons,
             tenant.id,
             &params,
             None,
@@ -615,7 +615,7 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
             tenant.id,
             vec![line],
             vehicle,
-            Arc::clone(&synonyms),
+            &lexicon,
         )
         .await
         .map_err(|e| anyhow::anyhow!("match {:?}: {e}", probe.text))?;

@@ -3,6 +3,7 @@
 pub mod export;
 pub mod feed;
 pub mod import;
+pub mod lexicon;
 pub mod numbers;
 pub mod part;
 pub mod parts;

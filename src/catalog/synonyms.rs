@@ -1,9 +1,8 @@
 //! Per-dealer synonym groups for name search, with a built-in default of Chinese and
 //! English trade slang that applies until a dealer sets its own list.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
@@ -11,6 +10,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::cache::TenantCache;
 use crate::db::TenantScoped;
 use crate::entities::catalog_synonyms;
 use crate::error::Result;
@@ -56,32 +56,26 @@ pub async fn load(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<
 /// How long another server's synonym change may take to reach this one's searches.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
-/// Synonyms per dealer, so a search does not read them from the database every time.
-/// A change made through this process applies at once.
-#[derive(Default)]
-pub struct SynonymCache {
-    entries: RwLock<HashMap<TenantId, (Instant, Groups)>>,
+/// Synonyms per dealer.
+pub struct SynonymCache(TenantCache<Groups>);
+
+impl Default for SynonymCache {
+    fn default() -> Self {
+        Self(TenantCache::new(CACHE_TTL))
+    }
 }
 
 pub type Groups = Arc<Vec<Vec<String>>>;
 
 impl SynonymCache {
     pub async fn get(&self, db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Groups> {
-        if let Some((at, groups)) = self.entries.read().unwrap_or_else(|p| p.into_inner()).get(&tenant)
-            && at.elapsed() < CACHE_TTL
-        {
-            return Ok(Arc::clone(groups));
-        }
-        let groups = Arc::new(load(db, tenant).await?.0);
-        self.entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(tenant, (Instant::now(), Arc::clone(&groups)));
-        Ok(groups)
+        self.0
+            .get_or_load(tenant, async { Ok(Arc::new(load(db, tenant).await?.0)) })
+            .await
     }
 
     pub fn invalidate(&self, tenant: TenantId) {
-        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&tenant);
+        self.0.invalidate(tenant);
     }
 }
 

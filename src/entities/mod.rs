@@ -29,6 +29,7 @@ pub mod reminders;
 pub mod search_outbox;
 pub mod tenants;
 pub mod users;
+pub mod vehicle_aliases;
 pub mod webhook_deliveries;
 pub mod webhooks;
 

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::sessions::AccountCache;
 use crate::auth::throttle::LoginThrottle;
-use crate::catalog::synonyms::SynonymCache;
+use crate::catalog::lexicon::Lexicons;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::metrics::HttpMetrics;
@@ -24,7 +24,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<HttpMetrics>,
     pub indexer: Arc<Indexer>,
-    pub synonyms: Arc<SynonymCache>,
+    /// Each dealer's synonyms and vehicle vocabulary.
+    pub lexicons: Arc<Lexicons>,
     /// Staff accounts recently checked (see [`crate::auth::sessions`]).
     pub accounts: Arc<AccountCache>,
     /// The client for webhooks and shop callbacks (refuses private addresses).

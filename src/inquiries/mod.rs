@@ -18,7 +18,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Shop;
-use crate::catalog::synonyms::SynonymCache;
+use crate::catalog::lexicon::Lexicon;
 use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
 use crate::entities::{customers, inquiries, inquiry_lines, quotes};
@@ -31,6 +31,7 @@ use crate::pagination::{PageParams, finish_page};
 use crate::quotes::{QuoteStatus, View, draft};
 use crate::validate::Validator;
 use crate::vehicles::{self, DecodedVin};
+use search_index::vehicles::Vocabulary;
 
 pub const LINES_MAX: usize = 200;
 pub const QUANTITY_MAX: i64 = 10_000;
@@ -132,7 +133,8 @@ impl VehicleResponse {
     }
 }
 
-pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<ValidInquiry> {
+/// Checks an inquiry and reads its lines with the dealer's vehicle vocabulary.
+pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>, vocabulary: &Vocabulary) -> Result<ValidInquiry> {
     let mut v = Validator::default();
     let reference = v.opt_text("/reference", body.reference.as_deref(), REFERENCE_MAX);
     let mut warnings = Vec::new();
@@ -210,7 +212,7 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<Valid
         })
         .collect();
     v.finish()?;
-    let lines = split_lines(checked, &mut warnings);
+    let lines = split_lines(checked, &mut warnings, vocabulary);
     Ok(ValidInquiry {
         reference,
         vehicle,
@@ -221,12 +223,12 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>) -> Result<Valid
 
 /// A line naming several parts (`机滤+空滤`, `三滤`) becomes one line per part, each with the
 /// line's quantity, as long as the inquiry stays within [`LINES_MAX`]; a warning says so.
-fn split_lines(lines: Vec<ValidLine>, warnings: &mut Vec<String>) -> Vec<ValidLine> {
+fn split_lines(lines: Vec<ValidLine>, warnings: &mut Vec<String>, vocabulary: &Vocabulary) -> Vec<ValidLine> {
     let mut room = LINES_MAX.saturating_sub(lines.len());
     let mut out = Vec::with_capacity(lines.len());
     for (sent_at, line) in lines.into_iter().enumerate() {
         let parts = if line.part_number.is_none() {
-            matching::line::split_parts(&matching::line::parse(&line.text).text)
+            matching::line::split_parts(&matching::line::parse(&line.text).text, vocabulary)
         } else {
             Vec::new()
         };
@@ -332,7 +334,7 @@ pub struct Received {
 pub async fn receive(
     db: &DatabaseConnection,
     index: &Arc<SearchIndex>,
-    synonyms: &SynonymCache,
+    lexicon: &Lexicon,
     shop: &Shop,
     key: idempotency::Request,
     input: ValidInquiry,
@@ -343,7 +345,6 @@ pub async fn receive(
         return Ok(Received { stored, replayed: true });
     }
     let tenant = crate::tenants::find(db, shop.tenant).await?;
-    let synonyms = synonyms.get(db, shop.tenant).await?;
     let queries = input
         .lines
         .iter()
@@ -354,7 +355,7 @@ pub async fn receive(
         })
         .collect();
     let hint = input.vehicle.as_ref().map(VehicleResponse::hint).unwrap_or_default();
-    let matches = matching::match_lines(db, Arc::clone(index), shop.tenant, queries, hint, synonyms).await?;
+    let matches = matching::match_lines(db, Arc::clone(index), shop.tenant, queries, hint, lexicon).await?;
     let requested: Vec<(i32, &matching::LineMatch)> =
         input.lines.iter().zip(&matches).map(|(l, m)| (l.quantity, m)).collect();
     let drafted = draft::draft(&requested, shop.customer.price_level_bp);

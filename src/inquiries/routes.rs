@@ -46,17 +46,9 @@ async fn create_inquiry(
 ) -> Result<Response> {
     let now = state.clock.now();
     let key = idempotency::Request::new(headers.get(idempotency::HEADER).map(HeaderValue::as_bytes), &body)?;
-    let input = super::validate(&body, now)?;
-    let received = super::receive(
-        &state.db,
-        state.indexer.index(),
-        &state.synonyms,
-        &shop,
-        key,
-        input,
-        now,
-    )
-    .await?;
+    let lexicon = state.lexicons.get(&state.db, shop.tenant).await?;
+    let input = super::validate(&body, now, &lexicon.vehicles)?;
+    let received = super::receive(&state.db, state.indexer.index(), &lexicon, &shop, key, input, now).await?;
     let status = StatusCode::from_u16(received.stored.status).unwrap_or(StatusCode::CREATED);
     let location = serde_json::from_str::<ShopInquiryResponse>(&received.stored.body)
         .ok()

@@ -158,8 +158,8 @@ fn names_a_part(piece: &str) -> bool {
 /// The parts a line names when it names several (`机滤+空滤`, `三滤`, `刹车片、刹车盘`), each
 /// with the line's vehicle words; empty when it names one. `text` is a parsed line's text
 /// (quantity taken out).
-pub fn split_parts(text: &str) -> Vec<String> {
-    let recognized = search_index::vehicles::vocabulary().recognize(text);
+pub fn split_parts(text: &str, vocabulary: &search_index::vehicles::Vocabulary) -> Vec<String> {
+    let recognized = vocabulary.recognize(text);
     let (rest, vehicle) = if recognized.is_empty() {
         (text.to_owned(), String::new())
     } else {
@@ -203,16 +203,20 @@ mod tests {
 
     #[test]
     fn lines_naming_several_parts_are_split() {
-        assert_eq!(split_parts("机滤+空滤"), ["机滤", "空滤"]);
-        assert_eq!(split_parts("机滤+空滤 卡罗拉"), ["卡罗拉 机滤", "卡罗拉 空滤"]);
+        let v = search_index::vehicles::vocabulary();
+        assert_eq!(split_parts("机滤+空滤", v), ["机滤", "空滤"]);
+        assert_eq!(split_parts("机滤+空滤 卡罗拉", v), ["卡罗拉 机滤", "卡罗拉 空滤"]);
         assert_eq!(
-            split_parts("卡罗拉三滤"),
+            split_parts("卡罗拉三滤", v),
             ["卡罗拉 机滤", "卡罗拉 空滤", "卡罗拉 空调滤"]
         );
-        assert_eq!(split_parts("刹车片、刹车盘"), ["刹车片", "刹车盘"]);
-        assert_eq!(split_parts("机滤/空滤"), ["机滤", "空滤"]);
-        assert_eq!(split_parts("04465-02061,04465-0k290"), ["04465-02061", "04465-0k290"]);
-        assert_eq!(split_parts("oil filter + air filter"), ["oil filter", "air filter"]);
+        assert_eq!(split_parts("刹车片、刹车盘", v), ["刹车片", "刹车盘"]);
+        assert_eq!(split_parts("机滤/空滤", v), ["机滤", "空滤"]);
+        assert_eq!(
+            split_parts("04465-02061,04465-0k290", v),
+            ["04465-02061", "04465-0k290"]
+        );
+        assert_eq!(split_parts("oil filter + air filter", v), ["oil filter", "air filter"]);
         // One part, however it is written.
         for one in [
             "机滤",
@@ -222,7 +226,7 @@ mod tests {
             "5w-30",
             "刹车片(前)",
         ] {
-            assert!(split_parts(one).is_empty(), "{one}");
+            assert!(split_parts(one, v).is_empty(), "{one}");
         }
     }
 

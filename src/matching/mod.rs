@@ -7,9 +7,11 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
+use search_index::vehicles::Vocabulary;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::catalog::lexicon::Lexicon;
 use crate::catalog::numbers;
 use crate::db::TenantScoped;
 pub use crate::entities::Confidence;
@@ -82,11 +84,10 @@ impl VehicleHint {
 
     /// The vehicle one line asks for: one its own words name (`卡罗拉前刹车片`) wins over the
     /// inquiry's, keeping the inquiry's year when the make agrees.
-    fn for_line(&self, recognized: &search_index::vehicles::Recognized) -> Self {
+    fn for_line(&self, recognized: &search_index::vehicles::Recognized, vocabulary: &Vocabulary) -> Self {
         if recognized.is_empty() {
             return self.clone();
         }
-        let vocabulary = search_index::vehicles::vocabulary();
         let same_make = self
             .make
             .as_deref()
@@ -112,12 +113,12 @@ struct Asked {
     vehicle: VehicleHint,
 }
 
-fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint) -> Asked {
+fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Asked {
     let text = line::parse(&line.text).text;
     let recognized = if is_one_number(&text) {
         search_index::vehicles::Recognized::default()
     } else {
-        search_index::vehicles::vocabulary().recognize(&text)
+        vocabulary.recognize(&text)
     };
     let name = name_query(&recognized.rest);
     // A line that is only a vehicle (`卡罗拉`) is searched as written.
@@ -127,7 +128,7 @@ fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint) -> Asked {
         (name, recognized)
     };
     Asked {
-        vehicle: inquiry_vehicle.for_line(&recognized),
+        vehicle: inquiry_vehicle.for_line(&recognized, vocabulary),
         text,
         name,
     }
@@ -334,8 +335,12 @@ pub fn search_only(
     lines: &[LineQuery],
     vehicle: &VehicleHint,
     synonyms: &[Vec<String>],
+    vocabulary: &Vocabulary,
 ) -> Result<usize> {
-    let lines: Vec<(LineQuery, Asked)> = lines.iter().map(|l| (l.clone(), read_line(l, vehicle))).collect();
+    let lines: Vec<(LineQuery, Asked)> = lines
+        .iter()
+        .map(|l| (l.clone(), read_line(l, vehicle, vocabulary)))
+        .collect();
     Ok(search_lines(index, tenant, &lines, synonyms)?
         .iter()
         .map(Vec::len)
@@ -352,8 +357,12 @@ fn kind_str(kind: search_index::MatchKind) -> String {
 /// Whether any of the part's fitments covers the vehicle, by make, model family and year;
 /// `None` when the part lists none. A genuine part whose brand is a maker (丰田) counts as
 /// listing that make.
-fn fits(vehicle: &VehicleHint, part: &parts::Model, part_fitments: &[fitments::Model]) -> Option<bool> {
-    let vocabulary = search_index::vehicles::vocabulary();
+fn fits(
+    vehicle: &VehicleHint,
+    part: &parts::Model,
+    part_fitments: &[fitments::Model],
+    vocabulary: &Vocabulary,
+) -> Option<bool> {
     let make = vehicle.make.as_deref().map(|m| vocabulary.make(m));
     if vehicle.is_empty() {
         return None;
@@ -484,12 +493,14 @@ pub async fn match_lines(
     tenant: TenantId,
     lines: Vec<LineQuery>,
     vehicle: VehicleHint,
-    synonyms: crate::catalog::synonyms::Groups,
+    lexicon: &Lexicon,
 ) -> Result<Vec<LineMatch>> {
+    let vocabulary = &*lexicon.vehicles;
+    let synonyms = std::sync::Arc::clone(&lexicon.synonyms);
     let lines: Vec<(LineQuery, Asked)> = lines
         .into_iter()
         .map(|l| {
-            let asked = read_line(&l, &vehicle);
+            let asked = read_line(&l, &vehicle, vocabulary);
             (l, asked)
         })
         .collect();
@@ -541,7 +552,8 @@ pub async fn match_lines(
                 .iter()
                 .filter_map(|f| {
                     let part = catalog.get(&f.part_id)?;
-                    let fit = fits(vehicle, part, part_fitments.get(&f.part_id).map_or(&[], Vec::as_slice));
+                    let fitted = part_fitments.get(&f.part_id).map_or(&[][..], Vec::as_slice);
+                    let fit = fits(vehicle, part, fitted, vocabulary);
                     let (confidence, reason) = judge(f, part, line, fit, vehicle, number_hits);
                     Some(Candidate {
                         part_id: part.id,

@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use search_index::vehicles::Vocabulary;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::catalog::lexicon::{Lexicon, Lexicons};
 use crate::catalog::numbers;
-use crate::catalog::synonyms::SynonymCache;
 use crate::db::TenantScoped;
 use crate::entities::parts;
 use crate::error::{Error, FieldError, Result};
@@ -286,17 +287,30 @@ fn vehicle_of(recognized: &search_index::vehicles::Recognized) -> Option<search_
     })
 }
 
+/// A model filter as the dealer's vocabulary reads it: a name that is all vehicle (`小卡`,
+/// `卡罗拉`) becomes its family; anything else is left to the index's lenient family match.
+fn model_filter(vocabulary: &Vocabulary, model: String) -> String {
+    let read = vocabulary.recognize(&model);
+    match read.model {
+        Some(family) if read.rest.trim().is_empty() => family,
+        _ => model,
+    }
+}
+
 pub async fn run(
     db: &DatabaseConnection,
     indexer: &Indexer,
-    synonyms: &SynonymCache,
+    lexicons: &Lexicons,
     tenant: TenantId,
     params: &SearchParams,
     price_level_bp: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<SearchResponse> {
     let v = validate(params, now.year())?;
-    let groups = synonyms.get(db, tenant).await?;
+    let Lexicon {
+        synonyms: groups,
+        vehicles: vocabulary,
+    } = lexicons.get(db, tenant).await?;
     // What is asked for, without a quantity typed with it (`机滤x4`).
     let asked = crate::matching::line::parse(&v.q).text;
     let whole_number =
@@ -311,7 +325,7 @@ pub async fn run(
     let recognized = if whole_number.is_some() {
         search_index::vehicles::Recognized::default()
     } else {
-        search_index::vehicles::vocabulary().recognize(&asked)
+        vocabulary.recognize(&asked)
     };
     let recognized = (!recognized.is_empty() && !recognized.rest.trim().is_empty()).then_some(recognized);
     let decoded = v.vehicle.as_ref().and_then(|d| {
@@ -326,8 +340,8 @@ pub async fn run(
         text: recognized.as_ref().map_or_else(|| asked.clone(), |r| r.rest.clone()),
         brand: non_blank(&params.brand),
         category: non_blank(&params.category),
-        make: non_blank(&params.make),
-        model: non_blank(&params.model),
+        make: non_blank(&params.make).map(|m| vocabulary.make(&m)),
+        model: non_blank(&params.model).map(|m| model_filter(&vocabulary, m)),
         year: params.year,
         vehicle: recognized.as_ref().and_then(vehicle_of).or(decoded),
         vehicle_words: recognized.as_ref().map(|r| r.words.clone()).unwrap_or_default(),
@@ -370,7 +384,7 @@ pub async fn run(
         None => {
             if read_as_number {
                 // No number after all (`RAV4 hhs`): read for a vehicle, as any other words.
-                let late = search_index::vehicles::vocabulary().recognize(&asked);
+                let late = vocabulary.recognize(&asked);
                 if !late.is_empty() && !late.rest.trim().is_empty() {
                     request.vehicle = vehicle_of(&late).or(request.vehicle.take());
                     request.text = late.rest;
@@ -390,7 +404,6 @@ pub async fn run(
                 let model = request.model.take();
                 let year = request.year.take();
                 let make = request.make.take().or_else(|| {
-                    let vocabulary = search_index::vehicles::vocabulary();
                     model
                         .as_deref()
                         .and_then(|m| vocabulary.make_of_model(m))

@@ -35,7 +35,7 @@ async fn run(
     super::run(
         &state.db,
         &state.indexer,
-        &state.synonyms,
+        &state.lexicons,
         tenant,
         params,
         price_level_bp,

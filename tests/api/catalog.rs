@@ -487,3 +487,136 @@ async fn bad_catalog_and_search_input_names_the_field() {
     let list = expect_json(app.get("/v1/parts", &owner.token).await, StatusCode::OK).await;
     assert_eq!(list["items"], json!([]), "nothing written");
 }
+
+#[tokio::test]
+async fn a_dealers_vehicle_aliases_apply_to_its_searches_and_inquiries_only() {
+    let app = spawn_app().await;
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let owner = &dealer.owner;
+    let viewer = app.add_staff(owner, "viewer@shunda.cn", "viewer").await;
+    let other = app.signup("Other", "owner@other.cn").await;
+    load_catalog(&app, &other.token).await;
+    let empty = expect_json(
+        app.get("/v1/catalog/vehicle-aliases", &viewer.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(empty["aliases"], json!([]));
+    // Before: `老速` is no vehicle, so a model filter on it leaves nothing and is relaxed.
+    let before = search(
+        &app,
+        &owner.token,
+        &format!("{}&model={}", q("刹车"), urlencode("老速")),
+    )
+    .await;
+    assert_eq!(before["fitment_relaxed"], true);
+
+    let body = json!({ "aliases": [
+        { "alias": "小卡", "make": "丰田", "model": "卡罗拉" },
+        { "alias": "老速", "make": "大众", "model": "Sagitar" },
+    ] });
+    let put = |token: &str, body: &Value| {
+        app.request(reqwest::Method::PUT, "/v1/catalog/vehicle-aliases", Some(token))
+            .json(body)
+            .send()
+    };
+    expect_problem(
+        put(&viewer.token, &body).await.expect("send"),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let set = expect_json(put(&owner.token, &body).await.expect("send"), StatusCode::OK).await;
+    assert_eq!(set["aliases"][0]["alias"], "小卡");
+    let read = expect_json(
+        app.get("/v1/catalog/vehicle-aliases", &viewer.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["aliases"], set["aliases"]);
+
+    // In the words of a search: recognised, taken out of the name, used as the fitment hint.
+    let r = search(&app, &owner.token, &q("小卡 前刹车片")).await;
+    assert_eq!(r["recognized_vehicle"]["make"], "TOYOTA", "{r}");
+    assert_eq!(r["recognized_vehicle"]["model"], "COROLLA");
+    assert_eq!(r["recognized_vehicle"]["words"], json!(["小卡"]));
+    assert!(skus(&r).contains(&"TRW-GDB3287".to_owned()), "{r}");
+    // As a filter value.
+    let r = search(
+        &app,
+        &owner.token,
+        &format!("{}&model={}", q("刹车"), urlencode("老速")),
+    )
+    .await;
+    assert_eq!(r["fitment_relaxed"], false, "{r}");
+    assert_eq!(skus(&r), ["BR-09A82011"]);
+    // In an inquiry line: the fitment confirms the name match.
+    let created = expect_json(
+        app.send_inquiry(
+            &dealer.key,
+            "alias-1",
+            &json!({ "lines": [{ "text": "小卡前刹车片 2套" }] }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = created["id"].as_str().expect("id");
+    let inquiry = expect_json(
+        app.get(&format!("/v1/inquiries/{id}"), &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let line = &inquiry["lines"][0];
+    assert_eq!(line["quantity"], 2);
+    assert_eq!(line["candidates"][0]["fits_vehicle"], true, "{line}");
+    assert_eq!(line["confidence"], "high", "{line}");
+    assert!(
+        line["candidates"][0]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("小卡"),
+        "{line}"
+    );
+
+    // Another dealer reads none of them, and its searches do not know them.
+    let theirs = expect_json(
+        app.get("/v1/catalog/vehicle-aliases", &other.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(theirs["aliases"], json!([]));
+    let r = search(&app, &other.token, &q("小卡 前刹车片")).await;
+    assert!(r["recognized_vehicle"].is_null(), "{r}");
+
+    // Bad input names each field at fault and changes nothing.
+    let bad = json!({ "aliases": [
+        { "alias": "卡", "make": "丰田" },
+        { "alias": "Xiaoka", "make": "" },
+        { "alias": "xiaoka", "make": "丰田" },
+    ] });
+    let problem = expect_problem(
+        put(&owner.token, &bad).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        fields(&problem),
+        ["/aliases/0/alias", "/aliases/1/make", "/aliases/2/alias"]
+    );
+    let unknown = json!({ "aliases": [{ "alias": "小卡", "make": "丰田", "trim": "GL" }] });
+    let problem = expect_problem(
+        put(&owner.token, &unknown).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/aliases/0/trim"]);
+    let read = expect_json(
+        app.get("/v1/catalog/vehicle-aliases", &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["aliases"], set["aliases"]);
+}

@@ -33,6 +33,6 @@ async fn put_synonyms(
 ) -> Result<axum::Json<SynonymsResponse>> {
     let now = state.clock.now();
     Ok(axum::Json(
-        synonyms::replace(&state.db, &state.synonyms, caller.tenant, body, now).await?,
+        synonyms::replace(&state.db, &state.lexicons.synonyms, caller.tenant, body, now).await?,
     ))
 }

@@ -2,6 +2,9 @@
 //! model year (the code repeats every 30 years), position 9 is a check digit in North
 //! America and often unused elsewhere, so a failed check is a warning, never an error.
 
+pub mod aliases;
+pub mod routes;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
