@@ -129,6 +129,19 @@ pub struct Vocabulary {
     /// Every alias, longest first, for finding them in free text.
     aliases: Vec<Alias>,
     wmi: HashMap<String, String>,
+    descriptors: Vec<Descriptor>,
+}
+
+/// A model named by VIN positions 4-8 (see `vehicles.txt`).
+#[derive(Debug, Clone)]
+struct Descriptor {
+    wmis: Vec<String>,
+    /// 0-based, inclusive.
+    first: usize,
+    last: usize,
+    code: String,
+    make: String,
+    family: String,
 }
 
 impl Vocabulary {
@@ -188,6 +201,23 @@ impl Vocabulary {
                 }
                 ["wmi", code, make] => {
                     v.wmi.insert(code.to_uppercase(), make.to_uppercase());
+                }
+                ["vds", wmis, positions, code, make, family] => {
+                    let Some((first, last)) = positions
+                        .split_once('-')
+                        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
+                        .filter(|&(a, b)| (4..=b).contains(&a) && b <= 8 && b - a + 1 == code.chars().count())
+                    else {
+                        continue;
+                    };
+                    v.descriptors.push(Descriptor {
+                        wmis: split_aliases(wmis).map(str::to_uppercase).collect(),
+                        first: first - 1,
+                        last: last - 1,
+                        code: code.to_uppercase(),
+                        make: make.to_uppercase(),
+                        family: family.to_uppercase(),
+                    });
                 }
                 _ => {}
             }
@@ -285,6 +315,16 @@ impl Vocabulary {
         self.wmi.get(&code.to_uppercase()).map(String::as_str)
     }
 
+    /// The make and model family a VIN's descriptor (positions 4-8) names, where the maker's
+    /// scheme is known. `vin` is upper-case, 17 characters.
+    pub fn descriptor(&self, vin: &str) -> Option<(&str, &str)> {
+        let wmi = vin.get(..3)?;
+        self.descriptors
+            .iter()
+            .find(|d| d.wmis.iter().any(|w| w == wmi) && vin.get(d.first..=d.last) == Some(d.code.as_str()))
+            .map(|d| (d.make.as_str(), d.family.as_str()))
+    }
+
     /// The model family a model name of `make` (canonical) names in the vocabulary.
     fn known_family(&self, make: &str, model: &str) -> Option<&str> {
         let upper = strip_parentheses(&model.to_uppercase());
@@ -359,8 +399,12 @@ impl Vocabulary {
         let mut make: Option<String> = None;
         let mut model: Option<(String, String)> = None;
         let mut pending_starred: Vec<(usize, usize, &Alias)> = Vec::new();
+        // Thousands of aliases, a few words of text: most aliases are ruled out by their first
+        // character alone, without searching for them.
+        let present: std::collections::HashSet<char> = upper.chars().collect();
         for alias in &self.aliases {
-            if alias.text.chars().count() < 2 {
+            let mut chars = alias.text.chars();
+            if !chars.next().is_some_and(|c| present.contains(&c)) || chars.next().is_none() {
                 continue;
             }
             let Some((start, end)) = find_alias(&upper, &alias.text, &taken) else {
@@ -605,6 +649,25 @@ mod tests {
         assert!(v.recognize("5W-30 机油 4L").is_empty());
         // A year without a vehicle is left alone.
         assert_eq!(v.recognize("机油 2010").rest, "机油 2010");
+    }
+
+    #[test]
+    fn vin_descriptors_name_known_families() {
+        let v = vocabulary();
+        assert!(v.descriptors.len() >= 40);
+        for d in &v.descriptors {
+            let known = v
+                .model_aliases
+                .get(&d.make)
+                .is_some_and(|list| list.iter().any(|(_, index)| v.models[*index].family == d.family));
+            assert!(known, "{} {} is not a model family of the vocabulary", d.make, d.family);
+        }
+        assert_eq!(v.descriptor("LFV2A21K6K4012345"), Some(("VOLKSWAGEN", "SAGITAR")));
+        assert_eq!(v.descriptor("LFV3A24G0D3012345"), Some(("AUDI", "A6")));
+        assert_eq!(v.descriptor("LVHRM1848E5012345"), Some(("HONDA", "CR-V")));
+        // 1K is a Golf or a Jetta outside China: not named.
+        assert_eq!(v.descriptor("WVWZZZ1KZ8W012345"), None);
+        assert_eq!(v.descriptor("LSVAM4187C2012345"), None);
     }
 
     #[test]

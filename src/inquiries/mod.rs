@@ -161,10 +161,18 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>, vocabulary: &Vo
                 Err(err) => v.error("/vehicle/vin", "invalid_vin", err.to_string()),
             }
         }
+        // The decoded model only for the make the shop named, if it named one.
+        let decoded_model = decoded
+            .as_ref()
+            .filter(|d| {
+                make.as_deref()
+                    .is_none_or(|m| d.make.as_deref() == Some(vocabulary.make(m).as_str()))
+            })
+            .and_then(|d| d.model.clone());
         VehicleResponse {
             vin: decoded.as_ref().map(|d| d.vin.clone()),
             make: make.or_else(|| decoded.as_ref().and_then(|d| d.make.clone())),
-            model,
+            model: model.or(decoded_model),
             year: given.year.or_else(|| decoded.as_ref().and_then(|d| d.model_year)),
             engine,
             decoded: decoded.and_then(|d| serde_json::to_value(d).ok()),

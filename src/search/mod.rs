@@ -331,7 +331,7 @@ pub async fn run(
     let decoded = v.vehicle.as_ref().and_then(|d| {
         Some(search_index::Vehicle {
             make: d.make.clone()?,
-            model: None,
+            model: d.model.clone(),
             year: d.model_year,
         })
     });

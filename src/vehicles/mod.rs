@@ -1,5 +1,6 @@
-//! VINs: 17 characters, never I, O or Q. Positions 1-3 (WMI) name the maker, position 10 the
-//! model year (the code repeats every 30 years), position 9 is a check digit in North
+//! VINs: 17 characters, never I, O or Q. Positions 1-3 (WMI) name the maker, positions 4-8
+//! describe the vehicle in each maker's own scheme (read where it is published), position 10
+//! the model year (the code repeats every 30 years), position 9 is a check digit in North
 //! America and often unused elsewhere, so a failed check is a warning, never an error.
 
 pub mod aliases;
@@ -13,8 +14,12 @@ pub struct DecodedVin {
     pub vin: String,
     /// World manufacturer identifier (positions 1-3).
     pub wmi: String,
-    /// The maker, when the WMI is one partsdesk knows.
+    /// The maker, when the WMI is one partsdesk knows (or the descriptor names it: FAW-
+    /// Volkswagen's LFV builds Audis too).
     pub make: Option<String>,
+    /// The model family, when positions 4-8 name it in a scheme partsdesk knows (the
+    /// Volkswagen group's type code, Honda's frame code).
+    pub model: Option<String>,
     /// The model year from position 10: the latest year of its 30-year cycle that is not
     /// after next year.
     pub model_year: Option<i32>,
@@ -81,8 +86,14 @@ pub fn decode(vin: &str, current_year: i32) -> Result<DecodedVin, VinError> {
         return Err(VinError::Character(*bad));
     }
     let wmi: String = chars[..3].iter().collect();
+    let vocabulary = search_index::vehicles::vocabulary();
+    let described = vocabulary.descriptor(&vin);
     Ok(DecodedVin {
-        make: search_index::vehicles::vocabulary().wmi(&wmi).map(str::to_owned),
+        make: described
+            .map(|(make, _)| make)
+            .or_else(|| vocabulary.wmi(&wmi))
+            .map(str::to_owned),
+        model: described.map(|(_, family)| family.to_owned()),
         model_year: model_year(chars[9], current_year),
         check_digit_valid: check_digit_valid(&chars),
         wmi,
@@ -103,6 +114,7 @@ mod tests {
         // A Chinese Sagitar VIN: maker known, check digit not used.
         let d = decode("lfv2a21k6k4012345", 2026).expect("valid");
         assert_eq!(d.make.as_deref(), Some("VOLKSWAGEN"));
+        assert_eq!(d.model.as_deref(), Some("SAGITAR"));
         assert_eq!(d.model_year, Some(2019));
         assert_eq!(d.vin, "LFV2A21K6K4012345");
     }

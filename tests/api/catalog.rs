@@ -209,6 +209,7 @@ async fn chinese_and_english_names_with_slang_and_vehicles() {
     let r = search(&app, &owner.token, &format!("{}&vin=LFV2A21K6K4012345", q("机油格"))).await;
     assert_eq!(skus(&r)[0], "VW-06J115403Q");
     assert_eq!(r["vehicle"]["make"], "VOLKSWAGEN");
+    assert_eq!(r["vehicle"]["model"], "SAGITAR", "FAW-Volkswagen's type code 1K");
     assert_eq!(r["vehicle"]["model_year"], 2019);
     assert_eq!(r["total"], 3);
     assert!(

@@ -375,3 +375,31 @@ async fn inquiries_are_listed_and_filtered() {
         "drafts are not shown to shops"
     );
 }
+
+#[tokio::test]
+async fn a_vin_alone_names_the_model_where_its_descriptor_is_known() {
+    let app = spawn_app().await;
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let body = json!({ "vehicle": { "vin": "LFV2A21K6K4012345" }, "lines": [{ "text": "机油格" }] });
+    let created = expect_json(
+        app.send_inquiry(&dealer.key, "vin-only", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["vehicle"]["make"], "VOLKSWAGEN");
+    assert_eq!(created["vehicle"]["model"], "SAGITAR", "{created}");
+    let inquiry = staff_inquiry(&app, &dealer.owner.token, created["id"].as_str().unwrap_or_default()).await;
+    let line = &inquiry["lines"][0];
+    assert_eq!(line["candidates"][0]["sku"], "VW-06J115403Q", "{line}");
+    assert_eq!(line["candidates"][0]["fits_vehicle"], true);
+    assert_eq!(line["confidence"], "high");
+    // A make the shop names wins over the decoded one, and the decoded model goes with it.
+    let body = json!({ "vehicle": { "vin": "LFV2A21K6K4012345", "make": "Toyota" }, "lines": [{ "text": "机油格" }] });
+    let created = expect_json(
+        app.send_inquiry(&dealer.key, "vin-and-make", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["vehicle"]["make"], "Toyota");
+    assert!(created["vehicle"]["model"].is_null(), "{created}");
+}
