@@ -10,8 +10,10 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -107,7 +109,14 @@ pub fn router(state: AppState) -> Router {
             .layer(axum::middleware::from_fn(middleware::request_limits))
             .layer(axum::middleware::from_fn(middleware::ensure_problem_body))
             .layer(cors(&state.config.cors_origins))
-            .layer(CompressionLayer::new())
+            // Worth it for a page of hits on a slow shop network, not for a small answer; the
+            // fastest level, since the default brotli and gzip levels cost more per answer
+            // than a number search itself.
+            .layer(
+                CompressionLayer::new()
+                    .quality(CompressionLevel::Fastest)
+                    .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE_BYTES))),
+            )
             // The hard cap for any body; JSON bodies have their own, smaller limit.
             .layer(RequestBodyLimitLayer::new(
                 usize::try_from(crate::catalog::import::MAX_BYTES).unwrap_or(usize::MAX),
@@ -147,6 +156,8 @@ pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Room the HTTP parser gives a request's head, above [`middleware::HEADER_BYTES_MAX`] and
 /// [`middleware::HEADERS_MAX`], so that oversized heads reach that check and get a
 /// problem+json answer; only heads past these get the parser's bare 431.
+/// Answers smaller than this go uncompressed.
+const COMPRESS_ABOVE_BYTES: u64 = 1024;
 const HEAD_BUFFER_BYTES: usize = 2 * 1024 * 1024;
 const HEADERS_PARSED_MAX: usize = 400;
 /// A client that takes longer than this to send a request's head is disconnected.

@@ -21,6 +21,8 @@ const SYLLABLE_MAX: usize = 6;
 /// Longest run of characters whose stretches are indexed (a name rarely has longer runs; the
 /// stretches of a run grow with the square of its length).
 const RUN_MAX: usize = 12;
+/// Longest query read as initials, in letters (`jylqq`, 机油滤清器).
+const INITIALS_MAX: usize = 6;
 /// Shortest and longest query read as pinyin, in letters.
 const QUERY_MIN: usize = 2;
 const QUERY_MAX: usize = 40;
@@ -62,12 +64,19 @@ pub(crate) fn name_tokens(name: &str) -> Vec<String> {
     tokens
 }
 
-/// The query as one pinyin token, if it can be one: Latin letters only (syllables may be
-/// spaced), 2-40 of them.
+/// The query as one pinyin token, if it can be one: Latin letters only, 2-40 of them, that
+/// are a full reading (syllables may be spaced) or, as one word of at most six letters,
+/// initials. English words (`oil filter`, `absorber`) are neither, and are not read: a reading
+/// query over them would match names by chance letter pairs, and cost as much as the search.
 pub(crate) fn query_token(text: &str) -> Option<String> {
-    let token: String = text.split_whitespace().collect::<Vec<_>>().concat().to_lowercase();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let token: String = words.concat().to_lowercase();
     let letters = token.chars().count();
-    ((QUERY_MIN..=QUERY_MAX).contains(&letters) && token.chars().all(|c| c.is_ascii_lowercase())).then_some(token)
+    if !(QUERY_MIN..=QUERY_MAX).contains(&letters) || !token.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let initials = words.len() == 1 && letters <= INITIALS_MAX;
+    (initials || syllables(&token).is_some()).then_some(token)
 }
 
 /// The initials and the full reading of `word`, a word of two or more Chinese characters
@@ -187,6 +196,11 @@ mod tests {
         assert_eq!(query_token("j"), None);
         assert_eq!(query_token("5w30"), None);
         assert_eq!(query_token("机滤"), None);
+        assert_eq!(query_token("qian shache pian").as_deref(), Some("qianshachepian"));
+        // English is not pinyin, however few its letters.
+        assert_eq!(query_token("oil filter"), None);
+        assert_eq!(query_token("absorber"), None);
+        assert_eq!(query_token("spark plugs"), None);
         assert!(spells("jl", "机滤") && spells("jilv", "机滤"));
         assert!(!spells("jl", "机油滤清器") && !spells("jl", "oil filter"));
     }

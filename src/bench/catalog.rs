@@ -578,6 +578,7 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
     let mut baseline = Timings::new();
     let mut in_process = Timings::new();
     let mut http = Timings::new();
+    let mut http_compressed = Timings::new();
     let mut found = [0usize; 2];
 
     for q in &qs {
@@ -659,18 +660,22 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    let client = reqwest::Client::new();
-    for q in &qs {
-        let mut url = reqwest::Url::parse(&format!("{base}/v1/search")).context("url")?;
-        url.query_pairs_mut().append_pair("q", &q.text);
-        if let Some(make) = q.make {
-            url.query_pairs_mut().append_pair("make", make);
+    // As an integration asks (no compression), and as a browser does (gzip or br, decoded).
+    let plain = reqwest::Client::builder().no_gzip().no_brotli().build()?;
+    let compressed = reqwest::Client::new();
+    for (client, timings) in [(&plain, &mut http), (&compressed, &mut http_compressed)] {
+        for q in &qs {
+            let mut url = reqwest::Url::parse(&format!("{base}/v1/search")).context("url")?;
+            url.query_pairs_mut().append_pair("q", &q.text);
+            if let Some(make) = q.make {
+                url.query_pairs_mut().append_pair("make", make);
+            }
+            let started = Instant::now();
+            let resp = client.get(url).bearer_auth(&tokens[q.tenant]).send().await?;
+            anyhow::ensure!(resp.status().is_success(), "search failed: {}", resp.status());
+            resp.bytes().await?;
+            timings.add(q.class, started.elapsed());
         }
-        let started = Instant::now();
-        let resp = client.get(url).bearer_auth(&tokens[q.tenant]).send().await?;
-        anyhow::ensure!(resp.status().is_success(), "search failed: {}", resp.status());
-        resp.bytes().await?;
-        http.add(q.class, started.elapsed());
     }
 
     println!(
@@ -678,26 +683,28 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         qs.len()
     );
     println!(
-        "  {:<32} {:>17} {:>17} {:>17}",
-        "query", "raw tantivy", "in-process", "HTTP"
+        "  {:<32} {:>17} {:>17} {:>17} {:>17}",
+        "query", "raw tantivy", "in-process", "HTTP", "HTTP compressed"
     );
     let classes: Vec<&str> = baseline.by_class.iter().map(|(c, _)| *c).collect();
     let fmt = |t: Option<(f64, f64)>| t.map_or("-".into(), |(a, b)| format!("{a:.3} / {b:.3}"));
     for class in classes {
         println!(
-            "  {:<32} {:>17} {:>17} {:>17}",
+            "  {:<32} {:>17} {:>17} {:>17} {:>17}",
             class,
             fmt(baseline.get(class)),
             fmt(in_process.get(class)),
-            fmt(http.get(class))
+            fmt(http.get(class)),
+            fmt(http_compressed.get(class))
         );
     }
     println!(
-        "  {:<32} {:>17} {:>17} {:>17}",
+        "  {:<32} {:>17} {:>17} {:>17} {:>17}",
         "all",
         fmt(Some(baseline.all())),
         fmt(Some(in_process.all())),
-        fmt(Some(http.all()))
+        fmt(Some(http.all())),
+        fmt(Some(http_compressed.all()))
     );
     println!(
         "  queries with hits: raw tantivy {}/{n}, service {}/{n}",
