@@ -115,11 +115,9 @@ struct Asked {
 
 fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Asked {
     let text = line::parse(&line.text).text;
-    let recognized = if is_one_number(&text) {
-        search_index::vehicles::Recognized::default()
-    } else {
-        vocabulary.recognize(&text)
-    };
+    // Even a line that reads as one number may be a vehicle and a short word (`RAV4 jl`): the
+    // whole text is still looked up as a number first; the vehicle serves the name search.
+    let recognized = vocabulary.recognize(&text);
     let name = name_query(&recognized.rest);
     // A line that is only a vehicle (`卡罗拉`) is searched as written.
     let (name, recognized) = if recognized.is_empty() || name.is_empty() {

@@ -403,3 +403,28 @@ async fn a_vin_alone_names_the_model_where_its_descriptor_is_known() {
     assert_eq!(created["vehicle"]["make"], "Toyota");
     assert!(created["vehicle"]["model"].is_null(), "{created}");
 }
+
+#[tokio::test]
+async fn a_vehicle_with_digits_and_initials_is_read_as_both() {
+    let app = spawn_app().await;
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    // `RAV4 jl` reads like one code (`RAV4JL`); no part has it, so it is a RAV4 and 机滤.
+    let body = json!({ "lines": [{ "text": "RAV4 jl x2" }] });
+    let created = expect_json(
+        app.send_inquiry(&dealer.key, "rav4-jl", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let inquiry = staff_inquiry(&app, &dealer.owner.token, created["id"].as_str().unwrap_or_default()).await;
+    let line = &inquiry["lines"][0];
+    assert_eq!(line["quantity"], 2);
+    let skus: Vec<&str> = line["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["sku"].as_str())
+        .collect();
+    assert!(skus.contains(&"MF-W71275"), "{line}");
+    assert_eq!(line["candidates"][0]["matched_on"], "pinyin", "{line}");
+    assert_eq!(line["confidence"], "low", "initials are never more than low: {line}");
+}
