@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use crate::ids::TenantId;
 
+/// Dealers kept at most; past this the cache starts afresh, so that memory stays bounded
+/// however many dealers a server answers over its life.
+const CAPACITY: usize = 10_000;
+
 pub struct TenantCache<T> {
     ttl: Duration,
     entries: RwLock<HashMap<TenantId, (Instant, T)>>,
@@ -33,10 +37,11 @@ impl<T: Clone> TenantCache<T> {
             return Ok(value.clone());
         }
         let value = load.await?;
-        self.entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(tenant, (Instant::now(), value.clone()));
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CAPACITY && !entries.contains_key(&tenant) {
+            entries.clear();
+        }
+        entries.insert(tenant, (Instant::now(), value.clone()));
         Ok(value)
     }
 

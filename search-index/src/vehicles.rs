@@ -6,15 +6,21 @@
 //! The facts are in `vehicles.txt` (makes, model families, WMIs), compiled into the binary.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use crate::analyzer::is_cjk;
 
-static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary::parse(include_str!("vehicles.txt")));
+static VOCABULARY: LazyLock<Arc<Vocabulary>> =
+    LazyLock::new(|| Arc::new(Vocabulary::parse(include_str!("vehicles.txt"))));
 
 /// The built-in vocabulary.
 pub fn vocabulary() -> &'static Vocabulary {
     &VOCABULARY
+}
+
+/// The built-in vocabulary, to hold beside dealers' extended ones.
+pub fn shared_vocabulary() -> Arc<Vocabulary> {
+    Arc::clone(&VOCABULARY)
 }
 
 /// Words that describe a body, a generation or an engine rather than the model family; a

@@ -4,7 +4,7 @@
 //! the built-in vocabulary reads it, so a new model is best named as the catalog writes it.
 
 use std::collections::HashSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -126,8 +126,6 @@ pub async fn replace(
 /// How long another server's alias change may take to reach this one.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
-static BUILT_IN: LazyLock<Arc<Vocabulary>> = LazyLock::new(|| Arc::new(search_index::vehicles::vocabulary().clone()));
-
 /// The vocabulary each dealer's text is read with: the built-in one, shared, for dealers
 /// without aliases, and the built-in one extended for each dealer with some.
 pub struct VehicleCache(TenantCache<Arc<Vocabulary>>);
@@ -151,7 +149,7 @@ impl VehicleCache {
 async fn vocabulary_of(db: &DatabaseConnection, tenant: TenantId) -> Result<Arc<Vocabulary>> {
     let aliases = load(db, tenant).await?;
     if aliases.is_empty() {
-        return Ok(built_in());
+        return Ok(search_index::vehicles::shared_vocabulary());
     }
     let dealer: Vec<DealerAlias> = aliases
         .into_iter()
@@ -162,9 +160,4 @@ async fn vocabulary_of(db: &DatabaseConnection, tenant: TenantId) -> Result<Arc<
         })
         .collect();
     Ok(Arc::new(search_index::vehicles::vocabulary().with_aliases(&dealer)))
-}
-
-/// The built-in vocabulary alone.
-pub fn built_in() -> Arc<Vocabulary> {
-    Arc::clone(&BUILT_IN)
 }
