@@ -11,7 +11,10 @@ pub trait SearchFeed: Send + Sync {
     /// back (a shortcut only: the outbox rows written with them stay the source).
     fn hand_over(&self, written: Vec<Written>) -> BoxFuture<'_, ()>;
 
-    /// Waits, bounded, until everything committed so far is searchable: a write through the
-    /// API answers once search shows it.
-    fn wait_visible(&self) -> BoxFuture<'_, ()>;
+    /// Waits, at most `limit`, until everything committed so far is searchable: a write
+    /// through the API answers once search shows it.
+    fn wait_visible(&self, limit: std::time::Duration) -> BoxFuture<'_, ()>;
 }
+
+/// How long a write through the API waits for search to show it.
+pub const VISIBILITY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);

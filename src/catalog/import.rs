@@ -42,6 +42,9 @@ pub const MAX_ISSUES: usize = 1_000;
 /// 9,100 rows/s on PostgreSQL with 10,000-part batches against 4,900 with 1,000 (SQLite: 26-28k
 /// against 21k at 200,000; `partsdesk bench catalog --parts N [--postgres URL]`). The price is that on SQLite other writers wait for a batch's
 /// commit, about 0.4 s.
+/// How long a finished import waits for its last parts to become searchable before it says
+/// it succeeded (they become searchable regardless, later).
+const IMPORT_VISIBILITY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 const BATCH_ROWS: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema, Default)]
@@ -277,7 +280,7 @@ impl Job {
             .exec(&self.db)
             .await?;
         if let Some(indexer) = &self.indexer {
-            indexer.wait_visible().await;
+            indexer.wait_visible(IMPORT_VISIBILITY_WAIT).await;
         }
         find(&self.db, self.tenant, self.id).await
     }

@@ -177,7 +177,7 @@ pub async fn create(
     // A taken SKU fails on the unique index, answered as 409 `sku_taken`.
     store::apply(&txn, tenant, &[Planned::Insert(id, Hashed::new(input))], now).await?;
     txn.commit().await?;
-    feed.wait_visible().await;
+    feed.wait_visible(crate::catalog::feed::VISIBILITY_WAIT).await;
     let full = find_full(db, tenant, id).await?;
     Ok(full.into())
 }
@@ -236,7 +236,7 @@ pub async fn update(
     let input = validate(request, &currency)?;
     store::apply(&txn, tenant, &[Planned::Update(id, Hashed::new(input))], now).await?;
     txn.commit().await?;
-    feed.wait_visible().await;
+    feed.wait_visible(crate::catalog::feed::VISIBILITY_WAIT).await;
     Ok(find_full(db, tenant, id).await?.into())
 }
 
@@ -260,6 +260,6 @@ pub async fn delete(
         .exec_without_returning(&txn)
         .await?;
     txn.commit().await?;
-    feed.wait_visible().await;
+    feed.wait_visible(crate::catalog::feed::VISIBILITY_WAIT).await;
     Ok(())
 }

@@ -38,8 +38,7 @@ struct Pending {
 const BATCH: u64 = 5_000;
 /// Most changes staged before a commit (a commit syncs to disk, so bulk loads commit rarely).
 const COMMIT_EVERY: usize = 200_000;
-/// How long a write waits for its change to become searchable before answering anyway.
-pub const VISIBILITY_WAIT: Duration = Duration::from_secs(2);
+pub use crate::catalog::feed::VISIBILITY_WAIT;
 /// Safety net: drain the outbox this often even without a nudge.
 const IDLE_POLL: Duration = Duration::from_secs(5);
 /// Most parts held for the drain (about 1 KB each); a writer that finds it full waits.
@@ -198,8 +197,14 @@ impl Indexer {
     /// Wait until everything committed before this call is searchable (bounded by
     /// [`VISIBILITY_WAIT`]; past that the change still lands, just later).
     pub async fn wait_visible(&self) {
-        if !self.wait_for_drain(VISIBILITY_WAIT).await {
-            tracing::warn!("search index did not catch up within the visibility wait");
+        self.wait_visible_within(VISIBILITY_WAIT).await;
+    }
+
+    /// As [`Self::wait_visible`], bounded by `limit`: a finished import waits longer, so that
+    /// the parts it reports written are searchable when it says so.
+    pub async fn wait_visible_within(&self, limit: Duration) {
+        if !self.wait_for_drain(limit).await {
+            tracing::warn!(?limit, "search index did not catch up within the visibility wait");
         }
     }
 
@@ -436,8 +441,8 @@ impl crate::catalog::feed::SearchFeed for Indexer {
         Box::pin(Indexer::hand_over(self, written))
     }
 
-    fn wait_visible(&self) -> BoxFuture<'_, ()> {
-        Box::pin(Indexer::wait_visible(self))
+    fn wait_visible(&self, limit: Duration) -> BoxFuture<'_, ()> {
+        Box::pin(Indexer::wait_visible_within(self, limit))
     }
 }
 
