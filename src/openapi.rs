@@ -82,7 +82,8 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         crate::error::FieldError,
         crate::catalog::import::Mode,
         crate::metrics::report::SortBy,
-        crate::metrics::report::SortOrder
+        crate::metrics::report::SortOrder,
+        crate::search::FacetCounting
     )),
     tags(
         (name = "auth", description = "Sign-up and log-in"),

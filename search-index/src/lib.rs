@@ -10,6 +10,7 @@ mod merge;
 mod ranked;
 pub mod readings;
 mod search;
+mod synonyms;
 mod term_counts;
 pub mod vehicles;
 
@@ -24,7 +25,8 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-pub use search::{Facets, Hit, MatchKind, MatchedOn, SearchQuery, SearchResults, Vehicle};
+pub use search::{Counting, Facets, Hit, MatchKind, MatchedOn, SearchQuery, SearchResults, TOTAL_LIMIT, Vehicle};
+pub use synonyms::Synonyms;
 
 /// Memory for the single index writer, shared by all tenants.
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;

@@ -79,17 +79,37 @@ pub(crate) fn sorted_by_key() -> tantivy::IndexSortByField {
 
 /// The best `limit` hits of `query`, best first, equal scores by key.
 pub(crate) fn top_hits(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Ranked>> {
-    searcher.search(query, &TopByScoreThenKey { limit: limit.max(1) })
+    top_hits_above(searcher, query, limit, Score::NEG_INFINITY)
 }
 
-/// The best `limit` hits, best first. Needs segments sorted by key: documents arrive in
-/// address order, so in key order, and a hit that only ties the worst one kept is worse.
+/// As [`top_hits`], of the hits scoring above `floor` only: what an earlier query already
+/// found `limit` better hits than is skipped, whole blocks of postings at a time.
+pub(crate) fn top_hits_above(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    floor: Score,
+) -> tantivy::Result<Vec<Ranked>> {
+    searcher.search(
+        query,
+        &TopByScoreThenKey {
+            limit: limit.max(1),
+            floor,
+        },
+    )
+}
+
+/// The best `limit` hits above `floor`, best first. Needs segments sorted by key: documents
+/// arrive in address order, so in key order, and a hit that only ties the worst one kept is
+/// worse.
 struct TopByScoreThenKey {
     limit: usize,
+    floor: Score,
 }
 
 struct SegmentTop {
     limit: usize,
+    floor: Score,
     segment: SegmentOrdinal,
     keys: Arc<dyn ColumnValues<u64>>,
     kept: BinaryHeap<Worst>,
@@ -99,6 +119,9 @@ impl SegmentTop {
     /// Keeps the hit if it is among the best so far, and answers the score a later hit
     /// must pass: the worst kept one's, since a later hit of equal score has a higher key.
     fn offer(&mut self, doc: DocId, score: Score) -> Score {
+        if score <= self.floor {
+            return self.floor;
+        }
         let hit = Ranked {
             score,
             key: self.keys.get_val(doc),
@@ -112,8 +135,8 @@ impl SegmentTop {
             *worst = Worst(hit);
         }
         match self.kept.peek() {
-            Some(worst) if self.kept.len() == self.limit => worst.0.score,
-            _ => Score::NEG_INFINITY,
+            Some(worst) if self.kept.len() == self.limit => worst.0.score.max(self.floor),
+            _ => self.floor,
         }
     }
 }
@@ -138,6 +161,7 @@ impl Collector for TopByScoreThenKey {
         let keys = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
         Ok(SegmentTop {
             limit: self.limit,
+            floor: self.floor,
             segment,
             keys,
             kept: BinaryHeap::with_capacity(self.limit.min(4_096)),
@@ -165,7 +189,7 @@ impl Collector for TopByScoreThenKey {
     ) -> tantivy::Result<Vec<Ranked>> {
         let mut top = self.for_segment(segment, reader)?;
         let alive = reader.alive_bitset();
-        let mut threshold = Score::NEG_INFINITY;
+        let mut threshold = self.floor;
         weight.for_each_pruning(threshold, reader, &mut |doc, score| {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 threshold = top.offer(doc, score);

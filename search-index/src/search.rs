@@ -13,9 +13,10 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::ranked::{Ranked, top_hits};
+use crate::ranked::{Ranked, top_hits, top_hits_above};
 use crate::readings;
-use crate::term_counts::{SPLIT_MIN_DOCS, count_matches};
+use crate::synonyms::Synonyms;
+use crate::term_counts::{SPLIT_MIN_DOCS, count_matches, count_up_to};
 use crate::{
     IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, vehicles,
     zero_score_term,
@@ -46,7 +47,7 @@ pub struct Vehicle {
     pub year: Option<i32>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchQuery<'a> {
     pub tenant: &'a str,
     pub text: &'a str,
@@ -61,20 +62,63 @@ pub struct SearchQuery<'a> {
     pub vehicle: Option<Vehicle>,
     pub in_stock: Option<bool>,
     /// Groups of words that mean the same (`["机滤", "机油滤清器", "机油格"]`).
-    pub synonyms: &'a [Vec<String>],
+    pub synonyms: &'a Synonyms,
     /// Vehicle words taken out of the text (they became `vehicle`): they still add score
     /// where a part's name or fitment text has them, and are never required.
     pub vehicle_words: &'a [String],
     pub limit: usize,
     pub offset: usize,
-    /// Only the best hits: no total count, facets or highlights. Counting and faceting visit
-    /// every matching document, which on a large catalog costs far more than finding the top
-    /// few; callers that only pick the best (the inquiry matcher) set this.
-    pub top_only: bool,
+    /// How much of a name search's matches is counted for the total and the facets.
+    pub counting: Counting,
     /// Match words in part names only, not in categories, descriptions or fitment text: what
     /// the inquiry matcher wants (a shop names the part), and several times cheaper on common
     /// words.
     pub names_only: bool,
+}
+
+impl Default for SearchQuery<'_> {
+    fn default() -> Self {
+        static NO_SYNONYMS: std::sync::LazyLock<Synonyms> = std::sync::LazyLock::new(Synonyms::default);
+        Self {
+            tenant: "",
+            text: "",
+            number: None,
+            brand: None,
+            category: None,
+            make: None,
+            model: None,
+            year: None,
+            vehicle: None,
+            in_stock: None,
+            synonyms: &NO_SYNONYMS,
+            vehicle_words: &[],
+            limit: 0,
+            offset: 0,
+            counting: Counting::default(),
+            names_only: false,
+        }
+    }
+}
+
+/// Totals are exact up to this many matches, and facets count as many.
+pub const TOTAL_LIMIT: usize = 10_000;
+
+/// How much of a name search's matches is counted. Ranking stops early (it skips what cannot
+/// make the page); counting cannot, and on a large catalog a common word matches a fifth of
+/// it, so counting everything costs many times the ranking.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Counting {
+    /// The best hits alone: no total, facets or highlights (the inquiry matcher).
+    TopOnly,
+    /// The total exact up to [`TOTAL_LIMIT`] matches, beyond that a lower bound; facets over
+    /// the same matches: all of them when fewer match, else the first [`TOTAL_LIMIT`] in the
+    /// index's order, which is a random key per part, so a uniform sample of the matches.
+    /// (Facets over the best [`TOTAL_LIMIT`] hits were measured too: ranking that many costs
+    /// as much as counting every match, so they saved nothing.)
+    #[default]
+    Bounded,
+    /// Total and facets over every match, however many.
+    Exact,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -139,8 +183,12 @@ pub struct Facets {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResults {
     pub total: usize,
+    /// More than `total` match (see [`Counting::Bounded`]).
+    pub total_is_lower_bound: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The facets count every match, not only [`TOTAL_LIMIT`] of them.
+    pub facets_complete: bool,
 }
 
 struct Candidate {
@@ -416,29 +464,29 @@ impl SearchIndex {
     /// of `空调滤清器`, and replacing it would make nonsense (`空调格清器`) that costs a search.
     /// The text and its synonym variants; each says whether it came from reading the text as
     /// pinyin.
-    fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<(String, bool)> {
+    fn variants(text: &str, synonyms: &Synonyms) -> Vec<(String, bool)> {
         let mut variants = vec![text.to_owned()];
         let lower = text.to_lowercase();
-        for group in synonyms {
-            let found: Vec<(&String, Vec<(usize, usize)>)> = group
+        let found = synonyms.found_in(&lower);
+        let mut at_group = 0;
+        while at_group < found.len() {
+            let group = found[at_group].group;
+            let in_group = found[at_group..]
                 .iter()
-                .filter(|t| !t.is_empty())
-                .filter_map(|t| {
-                    let spans = synonym_spans(&lower, &t.to_lowercase());
-                    (!spans.is_empty()).then_some((t, spans))
-                })
-                .collect();
-            let longest = found.iter().filter(|(t, _)| {
-                let t = t.to_lowercase();
-                !found
+                .take_while(|f| std::ptr::eq(f.group, group))
+                .count();
+            let words = &found[at_group..at_group + in_group];
+            at_group += in_group;
+            let longest = words.iter().filter(|w| {
+                !words
                     .iter()
-                    .any(|(other, _)| other.len() > t.len() && other.to_lowercase().contains(&t))
+                    .any(|other| other.lowered.len() > w.lowered.len() && other.lowered.contains(w.lowered))
             });
-            for (term, spans) in longest {
-                for other in group.iter().filter(|o| o != term) {
+            for word in longest {
+                for other in group.iter().filter(|o| *o != word.term) {
                     let mut variant = String::with_capacity(lower.len() + other.len());
                     let mut at = 0;
-                    for &(start, end) in spans {
+                    for &(start, end) in &word.spans {
                         variant.push_str(&lower[at..start]);
                         variant.push_str(other);
                         at = end;
@@ -454,7 +502,7 @@ impl SearchIndex {
         // Pinyin for a trade word (`jl` for 机滤): its group's words, as if typed; with a
         // position read before it (`qianshachepan`: 前 + 刹车盘), each word after it.
         if let Some(token) = readings::query_token(text) {
-            for group in synonyms {
+            for group in synonyms.groups() {
                 let position = if group.iter().any(|t| readings::spells(&token, t)) {
                     Some("")
                 } else {
@@ -473,7 +521,7 @@ impl SearchIndex {
     }
 
     /// The text and each synonym variant, analyzed.
-    fn plan(&self, text: &str, synonyms: &[Vec<String>], vehicle_words: &[String]) -> Result<Vec<Variant>> {
+    fn plan(&self, text: &str, synonyms: &Synonyms, vehicle_words: &[String]) -> Result<Vec<Variant>> {
         let mut vehicle_terms = Vec::new();
         for word in vehicle_words {
             vehicle_terms.extend(self.analyze(word)?);
@@ -552,12 +600,29 @@ impl SearchIndex {
             let most_specific = terms.into_iter().last().unwrap_or_default();
             (Term::from_field_text(f.fit, &most_specific), levels)
         });
+        // Each pass is one variant's words, with the hinted vehicle required or not; a part's
+        // score is its best pass's. The passes likely to score highest (the vehicle's, then
+        // the words as written) go first, so that a later pass only has to find what beats
+        // the `want` best so far, and block-max pruning skips the rest.
+        let mut passes: Vec<NamePass<'_>> = Vec::new();
+        for with_hint in [true, false] {
+            for (i, v) in variants.iter().enumerate().filter(|(_, v)| !v.required.is_empty()) {
+                // The words as written weigh more than a synonym's: `机油滤清器` asked finds the
+                // part named so before the one named `oil filter`.
+                let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
+                match (&hint, with_hint) {
+                    (Some((term, levels)), true) => {
+                        passes.push((v, weight, Some((term.clone(), score::VEHICLE * levels))))
+                    }
+                    (_, false) => passes.push((v, weight, None)),
+                    (None, true) => {}
+                }
+            }
+        }
         let mut best: HashMap<DocAddress, Ranked> = HashMap::new();
-        for (i, v) in variants.iter().enumerate().filter(|(_, v)| !v.required.is_empty()) {
-            // The words as written weigh more than a synonym's: `机油滤清器` asked finds the
-            // part named so before the one named `oil filter`.
-            let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
-            let words: Vec<(Occur, Box<dyn Query>)> = v
+        for (v, weight, fit) in passes {
+            let bonus = fit.as_ref().map_or(0.0, |(_, bonus)| *bonus);
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = v
                 .required
                 .iter()
                 .map(|t| -> (Occur, Box<dyn Query>) {
@@ -568,24 +633,25 @@ impl SearchIndex {
                     )
                 })
                 .collect();
-            // With a vehicle hint, the parts that fit it first, then the rest.
-            let passes = hint
-                .iter()
-                .map(|(term, levels)| (Some(term.clone()), score::VEHICLE * levels))
-                .chain([(None, 0.0)]);
-            for (fit, bonus) in passes {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                    words.iter().map(|(o, c)| (*o, c.box_clone())).collect();
-                if let Some(fit) = fit {
-                    clauses.push((Occur::Must, zero_score_term(fit)));
+            if let Some((fit, _)) = fit {
+                clauses.push((Occur::Must, zero_score_term(fit)));
+            }
+            let query = self.scoped(q, clauses);
+            // On the scale of the broad query, where the name weighs three times.
+            let scale = NAME_BOOST * weight;
+            let floor = match wanted_score(&best, want) {
+                Some(needed) => {
+                    let raw = (needed - bonus) / scale;
+                    // A little lower: a hit that only ties may still win on its key, and
+                    // rounding must not lose it.
+                    raw - raw.abs() * 1e-4 - 1e-6
                 }
-                let query = self.scoped(q, clauses);
-                for hit in top_hits(searcher, &query, want)? {
-                    // On the scale of the broad query, where the name weighs three times.
-                    let score = hit.score * NAME_BOOST * weight + bonus;
-                    let entry = best.entry(hit.address).or_insert(Ranked { score, ..hit });
-                    entry.score = entry.score.max(score);
-                }
+                None => f32::NEG_INFINITY,
+            };
+            for hit in top_hits_above(searcher, &query, want, floor)? {
+                let score = hit.score * scale + bonus;
+                let entry = best.entry(hit.address).or_insert(Ranked { score, ..hit });
+                entry.score = entry.score.max(score);
             }
         }
         Ok(best)
@@ -656,6 +722,26 @@ impl SearchIndex {
         let want = q.offset + q.limit.max(1);
         let reading = readings::query_token(q.text);
         let pinyin = reading.as_deref().map(|t| self.reading_query(t));
+        let matching = || -> BooleanQuery {
+            let matching: Box<dyn Query> = if variants.is_empty() {
+                Box::new(tantivy::query::AllQuery)
+            } else {
+                self.match_query(&variants, pinyin.as_deref())
+            };
+            self.scoped(q, vec![(Occur::Must, matching)])
+        };
+        let (counted, over_limit) = match q.counting {
+            Counting::TopOnly => (None, false),
+            Counting::Exact => {
+                let query = matching();
+                let counted = count_matches(searcher, &query, &self.counting, self.counting_ways, SPLIT_MIN_DOCS)?;
+                (Some(counted), false)
+            }
+            Counting::Bounded => {
+                let (counted, more) = count_up_to(searcher, &matching(), TOTAL_LIMIT)?;
+                (Some(counted), more)
+            }
+        };
         // Hits found by the name's reading alone.
         let mut read_only: HashSet<DocAddress> = HashSet::new();
 
@@ -698,20 +784,11 @@ impl SearchIndex {
             .take(q.limit.max(1))
             .map(|r| (r.score, r.address))
             .collect();
-
-        let (total, facets) = if q.top_only {
-            (q.offset + top.len(), None)
-        } else {
-            let matching: Box<dyn Query> = if variants.is_empty() {
-                Box::new(tantivy::query::AllQuery)
-            } else {
-                self.match_query(&variants, pinyin.as_deref())
-            };
-            let query = self.scoped(q, vec![(Occur::Must, matching)]);
-            let counted = count_matches(searcher, &query, &self.counting, self.counting_ways, SPLIT_MIN_DOCS)?;
-            (counted.total, Some((counted.brands, counted.categories)))
+        let (total, facets) = match counted {
+            Some(counted) => (counted.total, Some((counted.brands, counted.categories))),
+            None => (q.offset + top.len(), None),
         };
-        let snippets = if q.top_only {
+        let snippets = if q.counting == Counting::TopOnly {
             None
         } else {
             Some(SnippetGenerator::create(searcher, &*broad, f.name)?)
@@ -785,16 +862,32 @@ impl SearchIndex {
         };
         Ok(SearchResults {
             total,
+            total_is_lower_bound: over_limit,
             hits,
             facets: facets.map_or_else(Facets::default, |(brands, categories)| Facets {
                 brand: facet_list(brands),
                 category: facet_list(categories),
             }),
+            facets_complete: q.counting != Counting::TopOnly && !over_limit,
         })
     }
 }
 
 type Clause = (Occur, Box<dyn Query>);
+
+/// One search for a whole name: the variant, its weight, and the vehicle term it requires
+/// with the score that adds.
+type NamePass<'a> = (&'a Variant, f32, Option<(Term, f32)>);
+
+/// The score a hit must reach to be among the `want` best found so far, once that many are.
+fn wanted_score(found: &HashMap<DocAddress, Ranked>, want: usize) -> Option<f32> {
+    if want == 0 || found.len() < want {
+        return None;
+    }
+    let mut scores: Vec<f32> = found.values().map(|r| r.score).collect();
+    let (_, nth, _) = scores.select_nth_unstable_by(want - 1, |a, b| b.total_cmp(a));
+    Some(*nth)
+}
 
 /// How much more a word in the name weighs than one in the description.
 const NAME_BOOST: f32 = 3.0;
@@ -951,11 +1044,13 @@ fn rank(candidates: HashMap<String, Candidate>, q: &SearchQuery<'_>) -> SearchRe
     let [brand, category] = facets;
     SearchResults {
         total,
+        total_is_lower_bound: false,
         hits,
         facets: Facets {
             brand: to_list(brand),
             category: to_list(category),
         },
+        facets_complete: true,
     }
 }
 
@@ -975,46 +1070,13 @@ mod tests {
     }
 }
 
-/// Where `term` stands in `text` (both lower-case), as whole words where it has Latin letters
-/// or digits at its edges: `pad` is not in `padding` nor in `wiperpad`, but it is in `pads`,
-/// and the plural or possessive goes with it, since the analyzer drops it anyway (so
-/// `brake pads` becomes `刹车片`, not `刹车片s`). Chinese has no word edges to respect.
-fn synonym_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
-    let latin = |c: char| c.is_alphanumeric() && !analyzer::is_cjk(c);
-    let starts_latin = term.chars().next().is_some_and(latin);
-    let ends_latin = term.chars().next_back().is_some_and(latin);
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find(term) {
-        let start = from + found;
-        let mut end = start + term.len();
-        let whole = if ends_latin {
-            let rest = &text[end..];
-            let suffix = ["'s", "’s", "es", "s", ""]
-                .into_iter()
-                .find(|s| rest.starts_with(s) && !rest[s.len()..].chars().next().is_some_and(latin));
-            end += suffix.map_or(0, str::len);
-            suffix.is_some()
-        } else {
-            true
-        };
-        if whole && !(starts_latin && text[..start].chars().next_back().is_some_and(latin)) {
-            spans.push((start, end));
-            from = end;
-        } else {
-            // Not a word of its own here; it may still be one from the next character on.
-            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    spans
-}
-
 #[cfg(test)]
 mod variant_tests {
     use super::SearchIndex;
+    use crate::synonyms::Synonyms;
 
     fn variants(text: &str, synonyms: &[Vec<String>]) -> Vec<String> {
-        SearchIndex::variants(text, synonyms)
+        SearchIndex::variants(text, &Synonyms::new(synonyms.to_vec()))
             .into_iter()
             .map(|(v, _)| v)
             .collect()
@@ -1054,7 +1116,7 @@ mod variant_tests {
             vec!["空滤".to_owned(), "空气滤清器".to_owned()],
         ];
         assert_eq!(
-            SearchIndex::variants("jl", &groups),
+            SearchIndex::variants("jl", &Synonyms::new(groups.clone())),
             [
                 ("jl".to_owned(), false),
                 ("机滤".to_owned(), true),

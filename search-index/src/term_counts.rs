@@ -77,6 +77,46 @@ pub(crate) fn count_matches(
     Ok(out)
 }
 
+/// Count what `query` matches in document order, stopping once past `limit`: answers at most
+/// `limit` as the total, and whether more match. Documents are in order-key order, random
+/// with respect to what a query asks, so stopping early costs no more than `limit` steps.
+pub(crate) fn count_up_to(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<(Counted, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let (brand, category) = (TermCounts::new("brand"), TermCounts::new("category"));
+    let (mut brands, mut categories) = (Vec::new(), Vec::new());
+    let mut total = 0usize;
+    let mut more = false;
+    'segments: for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let (mut b, mut c) = (brand.for_segment(ord, segment)?, category.for_segment(ord, segment)?);
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if total == limit {
+                    more = true;
+                    brands.push(b.harvest());
+                    categories.push(c.harvest());
+                    break 'segments;
+                }
+                total += 1;
+                b.collect(doc, 0.0);
+                c.collect(doc, 0.0);
+            }
+            doc = scorer.advance();
+        }
+        brands.push(b.harvest());
+        categories.push(c.harvest());
+    }
+    let counted = Counted {
+        total,
+        brands: brand.merge_fruits(brands)?,
+        categories: category.merge_fruits(categories)?,
+    };
+    Ok((counted, more))
+}
+
 /// Documents per value of a fast string field.
 pub struct TermCounts {
     field: &'static str,

@@ -219,7 +219,11 @@ fn chinese_names_word_order_and_synonyms() {
     assert!(!found.contains(&"p3"), "a brake disc is not a brake pad: {found:?}");
     assert_eq!(r.hits[0].matched_on.kind, MatchKind::Name);
 
-    let slang = vec![vec!["机滤".to_owned(), "机油滤清器".to_owned(), "机油格".to_owned()]];
+    let slang = Synonyms::new(vec![vec![
+        "机滤".to_owned(),
+        "机油滤清器".to_owned(),
+        "机油格".to_owned(),
+    ]]);
     let mut q = query("机滤", None);
     q.synonyms = &slang;
     let r = index.search(&q).expect("search");
@@ -331,7 +335,7 @@ fn top_only_finds_the_same_best_hits_without_counting() {
         let full = index.search(&query(text, None)).expect("search");
         let top = index
             .search(&SearchQuery {
-                top_only: true,
+                counting: Counting::TopOnly,
                 ..query(text, None)
             })
             .expect("search");
@@ -391,7 +395,7 @@ fn whole_name_matches_rank_before_partial_ones_and_all_are_counted() {
     // The matcher's cheaper form finds the same best part.
     let top = index
         .search(&SearchQuery {
-            top_only: true,
+            counting: Counting::TopOnly,
             names_only: true,
             ..query("front brake pads", None)
         })
@@ -453,7 +457,7 @@ fn pruned_top_hits_score_as_the_full_ranking() {
     for make in [None, Some("toyota")] {
         let scores = |limit: usize| -> Vec<f32> {
             let q = SearchQuery {
-                top_only: true,
+                counting: Counting::TopOnly,
                 names_only: true,
                 limit,
                 make,
@@ -682,7 +686,11 @@ fn names_are_found_by_pinyin_initials_and_full_readings() {
         ["p1", "p2", "p3"]
     );
     // A trade word's pinyin through its synonym group: every part the group names.
-    let slang = vec![vec!["机滤".to_owned(), "机油滤清器".to_owned(), "机油格".to_owned()]];
+    let slang = Synonyms::new(vec![vec![
+        "机滤".to_owned(),
+        "机油滤清器".to_owned(),
+        "机油格".to_owned(),
+    ]]);
     let mut q = query("jl", None);
     q.synonyms = &slang;
     let r = index.search(&q).expect("search");
@@ -697,4 +705,72 @@ fn names_are_found_by_pinyin_initials_and_full_readings() {
     // Another dealer's parts stay out of reach by reading too.
     let r = index.search(&query("scp", None)).expect("search");
     assert!(!ids(&r).contains(&"q1"));
+}
+
+/// Past [`TOTAL_LIMIT`] matches the total is a lower bound and the facets count that many
+/// matches, a uniform sample (the index's order is a random key per part); `Counting::Exact`
+/// counts everything; the hits are the same either way.
+#[test]
+fn totals_are_bounded_and_facets_count_a_sample_of_the_matches() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mann = (0..TOTAL_LIMIT).map(|i| part("ten_a", &format!("m{i}"), "MANN", "oil filter", "滤清器", Vec::new()));
+    let hengst = (0..TOTAL_LIMIT).map(|i| {
+        part(
+            "ten_a",
+            &format!("h{i}"),
+            "HENGST",
+            "oil filter for heavy duty trucks",
+            "商用车滤清器",
+            Vec::new(),
+        )
+    });
+    index.apply(mann.chain(hengst).map(Change::Add), 1).expect("apply");
+    let bounded = index.search(&query("oil filter", None)).expect("search");
+    assert_eq!(bounded.total, TOTAL_LIMIT);
+    assert!(bounded.total_is_lower_bound && !bounded.facets_complete);
+    let counts: std::collections::HashMap<&str, u64> =
+        bounded.facets.brand.iter().map(|(b, n)| (b.as_str(), *n)).collect();
+    assert_eq!(counts.values().sum::<u64>(), TOTAL_LIMIT as u64);
+    // Half of each brand matches, so a sample holds about half of each.
+    for brand in ["MANN", "HENGST"] {
+        let share = counts[brand] as f64 / TOTAL_LIMIT as f64;
+        assert!((0.45..0.55).contains(&share), "{brand}: {share}");
+    }
+
+    let exact = index
+        .search(&SearchQuery {
+            counting: Counting::Exact,
+            ..query("oil filter", None)
+        })
+        .expect("search");
+    assert_eq!(exact.total, 2 * TOTAL_LIMIT);
+    assert!(!exact.total_is_lower_bound && exact.facets_complete);
+    assert_eq!(
+        exact.facets.brand,
+        [
+            ("HENGST".to_owned(), TOTAL_LIMIT as u64),
+            ("MANN".to_owned(), TOTAL_LIMIT as u64)
+        ]
+    );
+    assert_eq!(ids(&exact), ids(&bounded));
+
+    // Under the limit, bounded counting is exact.
+    let few = index.search(&query("heavy duty trucks", None)).expect("search");
+    assert_eq!(few.total, TOTAL_LIMIT);
+    assert!(!few.total_is_lower_bound && few.facets_complete);
+    assert_eq!(few.facets.brand, [("HENGST".to_owned(), TOTAL_LIMIT as u64)]);
+
+    // The deepest page is the same whichever way it was counted.
+    let deep = |counting| {
+        let q = SearchQuery {
+            offset: TOTAL_LIMIT - 20,
+            counting,
+            ..query("oil filter", None)
+        };
+        ids(&index.search(&q).expect("search"))
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(deep(Counting::Bounded), deep(Counting::Exact));
 }

@@ -1,6 +1,8 @@
 //! `partsdesk bench catalog`: import a generated catalog through the same code as
-//! `partsdesk import`, then time a mixed query set three ways in one run: raw tantivy on
-//! the same documents (the baseline), the service's search in-process, and over HTTP.
+//! `partsdesk import`, then time a mixed query set in one run: raw tantivy on the same
+//! documents (the baseline), the service's search in-process (also counting every match, as
+//! `facets=exact` does), and over HTTP; then the throughput over HTTP of broad names and of
+//! numbers with several connections at once.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +25,7 @@ use crate::entities::Role;
 use crate::entities::users;
 use crate::http::AppState;
 use crate::ids::{TenantId, UserId};
-use crate::search::SearchParams;
+use crate::search::{FacetCounting, SearchParams};
 
 #[derive(Debug, clap::Args)]
 pub struct CatalogBenchArgs {
@@ -50,6 +52,9 @@ pub struct CatalogBenchArgs {
     /// reused: the import is skipped and only the searches run.
     #[arg(long)]
     pub keep: Option<std::path::PathBuf>,
+    /// Seconds each throughput measurement runs (0: none).
+    #[arg(long, default_value_t = 5)]
+    pub throughput_secs: u64,
 }
 
 /// Fixed so that a kept data directory can be served and queried with the printed token.
@@ -74,6 +79,31 @@ const ENGLISH_QUERIES: &[(&str, usize)] = &[
     ("shock absorber", 7),
 ];
 
+/// Part types alone, in English: each matches a tenth of a generated catalog.
+const ENGLISH_TYPES: &[&str] = &["brake pads", "oil filter", "spark plug", "water pump", "shock absorber"];
+
+/// A part type with the car in the words, as counter staff type it: the vehicle is read out
+/// of the text and ranks fitting parts first.
+const WITH_VEHICLE_WORD: &[&str] = &[
+    "卡罗拉 前刹车片",
+    "速腾 机滤",
+    "雅阁 火嘴",
+    "oil filter corolla",
+    "brake pads passat",
+    "spark plug civic",
+];
+
+const NUMBER_CLASSES: &[&str] = &[
+    "number as the brand writes it",
+    "number normalized",
+    "number lower-case, dashes",
+    "OE number",
+    "cross-reference",
+];
+/// Part types alone or with a vehicle word: what a counter types all day, and the queries
+/// that match the most.
+const BROAD_CLASSES: &[&str] = &["Chinese name", "English name", "name + vehicle word"];
+
 #[derive(Clone)]
 struct Query {
     class: &'static str,
@@ -95,7 +125,7 @@ fn queries(catalogs: &[Vec<GenPart>], n: usize, seed: u64) -> Vec<Query> {
             text,
             make: None,
         };
-        out.push(match i % 8 {
+        out.push(match i % 10 {
             0 => q("number as the brand writes it", p.article.clone()),
             1 => q("number normalized", normalize(&p.article)),
             2 => q(
@@ -119,6 +149,14 @@ fn queries(catalogs: &[Vec<GenPart>], n: usize, seed: u64) -> Vec<Query> {
             5 | 6 => q(
                 "Chinese name",
                 NAME_QUERIES[rng.random_range(0..NAME_QUERIES.len())].to_owned(),
+            ),
+            8 => q(
+                "English name",
+                ENGLISH_TYPES[rng.random_range(0..ENGLISH_TYPES.len())].to_owned(),
+            ),
+            9 => q(
+                "name + vehicle word",
+                WITH_VEHICLE_WORD[rng.random_range(0..WITH_VEHICLE_WORD.len())].to_owned(),
             ),
             _ => {
                 let (text, vehicle) = ENGLISH_QUERIES[rng.random_range(0..ENGLISH_QUERIES.len())];
@@ -597,35 +635,46 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         make: q.make.map(str::to_owned),
         ..Default::default()
     };
+    let exact_params_of = |q: &Query| SearchParams {
+        facets: Some(FacetCounting::Exact),
+        ..params_of(q)
+    };
+    let mut in_process_exact = Timings::new();
+    let search = |params: SearchParams, tenant: usize| {
+        let state = &state;
+        let tenant = tenant_ids[tenant];
+        async move {
+            crate::search::run(
+                &state.db,
+                &state.indexer,
+                &state.lexicons,
+                tenant,
+                &params,
+                None,
+                state.clock.now(),
+            )
+            .await
+        }
+    };
     // Untimed first pass: a reopened index is read from disk on first touch, and the
     // database's pages too; what a running server serves is warm.
     for q in &qs {
-        crate::search::run(
-            &state.db,
-            &state.indexer,
-            &state.lexicons,
-            tenant_ids[q.tenant],
-            &params_of(q),
-            None,
-            state.clock.now(),
-        )
-        .await?;
+        search(params_of(q), q.tenant).await?;
     }
     for q in &qs {
         let params = params_of(q);
         let started = Instant::now();
-        let r = crate::search::run(
-            &state.db,
-            &state.indexer,
-            &state.lexicons,
-            tenant_ids[q.tenant],
-            &params,
-            None,
-            state.clock.now(),
-        )
-        .await?;
+        let r = search(params, q.tenant).await?;
         in_process.add(q.class, started.elapsed());
         found[1] += usize::from(r.total > 0);
+    }
+    // Every match counted, as every search did before totals were bounded: the baseline of
+    // the counting's cost, in the same run.
+    for q in &qs {
+        let params = exact_params_of(q);
+        let started = Instant::now();
+        search(params, q.tenant).await?;
+        in_process_exact.add(q.class, started.elapsed());
     }
 
     // Over HTTP: a real server on loopback, one staff user per dealer.
@@ -663,13 +712,20 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
     // As an integration asks (no compression), and as a browser does (gzip or br, decoded).
     let plain = reqwest::Client::builder().no_gzip().no_brotli().build()?;
     let compressed = reqwest::Client::new();
+    let url_of = |q: &Query, exact: bool| -> anyhow::Result<reqwest::Url> {
+        let mut url = reqwest::Url::parse(&format!("{base}/v1/search")).context("url")?;
+        url.query_pairs_mut().append_pair("q", &q.text);
+        if let Some(make) = q.make {
+            url.query_pairs_mut().append_pair("make", make);
+        }
+        if exact {
+            url.query_pairs_mut().append_pair("facets", "exact");
+        }
+        Ok(url)
+    };
     for (client, timings) in [(&plain, &mut http), (&compressed, &mut http_compressed)] {
         for q in &qs {
-            let mut url = reqwest::Url::parse(&format!("{base}/v1/search")).context("url")?;
-            url.query_pairs_mut().append_pair("q", &q.text);
-            if let Some(make) = q.make {
-                url.query_pairs_mut().append_pair("make", make);
-            }
+            let url = url_of(q, false)?;
             let started = Instant::now();
             let resp = client.get(url).bearer_auth(&tokens[q.tenant]).send().await?;
             anyhow::ensure!(resp.status().is_success(), "search failed: {}", resp.status());
@@ -679,30 +735,32 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
     }
 
     println!(
-        "\nsearch latency, ms (p50 / p99), {} queries each way, top 20 hits",
+        "\nsearch latency, ms (p50 / p99), {} queries each way, top 20 hits; \"exact\" counts every match (facets=exact)",
         qs.len()
     );
     println!(
-        "  {:<32} {:>17} {:>17} {:>17} {:>17}",
-        "query", "raw tantivy", "in-process", "HTTP", "HTTP compressed"
+        "  {:<32} {:>17} {:>17} {:>17} {:>17} {:>17}",
+        "query", "raw tantivy", "in-process", "in-process exact", "HTTP", "HTTP compressed"
     );
     let classes: Vec<&str> = baseline.by_class.iter().map(|(c, _)| *c).collect();
     let fmt = |t: Option<(f64, f64)>| t.map_or("-".into(), |(a, b)| format!("{a:.3} / {b:.3}"));
     for class in classes {
         println!(
-            "  {:<32} {:>17} {:>17} {:>17} {:>17}",
+            "  {:<32} {:>17} {:>17} {:>17} {:>17} {:>17}",
             class,
             fmt(baseline.get(class)),
             fmt(in_process.get(class)),
+            fmt(in_process_exact.get(class)),
             fmt(http.get(class)),
             fmt(http_compressed.get(class))
         );
     }
     println!(
-        "  {:<32} {:>17} {:>17} {:>17} {:>17}",
+        "  {:<32} {:>17} {:>17} {:>17} {:>17} {:>17}",
         "all",
         fmt(Some(baseline.all())),
         fmt(Some(in_process.all())),
+        fmt(Some(in_process_exact.all())),
         fmt(Some(http.all())),
         fmt(Some(http_compressed.all()))
     );
@@ -713,5 +771,86 @@ async fn bench(args: &CatalogBenchArgs, target: &Target) -> anyhow::Result<()> {
         n = qs.len()
     );
     println!("  peak RSS {:.0} MiB", peak_rss_mib());
+
+    if args.throughput_secs > 0 {
+        let secs = Duration::from_secs(args.throughput_secs);
+        println!(
+            "\nthroughput over HTTP (no compression), {} s each, client and server on the same cores",
+            args.throughput_secs
+        );
+        println!(
+            "  {:<40} {:>12} {:>12} {:>12}",
+            "queries", "requests/s", "p50 ms", "p99 ms"
+        );
+        let of_classes =
+            |classes: &[&str]| -> Vec<&Query> { qs.iter().filter(|q| classes.contains(&q.class)).collect() };
+        let broad = of_classes(BROAD_CLASSES);
+        let numbers = of_classes(NUMBER_CLASSES);
+        let runs: [(&str, &[&Query], usize, bool); 3] = [
+            ("broad names, 8 connections", &broad, 8, false),
+            ("broad names, facets=exact, 8 connections", &broad, 8, true),
+            ("numbers, 32 connections", &numbers, 32, false),
+        ];
+        for (label, queries, connections, exact) in runs {
+            let requests: Vec<(reqwest::Url, String)> = queries
+                .iter()
+                .map(|q| Ok((url_of(q, exact)?, tokens[q.tenant].clone())))
+                .collect::<anyhow::Result<_>>()?;
+            let load = throughput(&plain, &requests, connections, secs).await?;
+            println!(
+                "  {:<40} {:>12.0} {:>12.3} {:>12.3}",
+                label, load.per_second, load.p50_ms, load.p99_ms
+            );
+        }
+    }
     Ok(())
+}
+
+struct Load {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `connections` clients, each sending the next request as soon as its last one is answered,
+/// for `duration`.
+async fn throughput(
+    client: &reqwest::Client,
+    requests: &[(reqwest::Url, String)],
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Load> {
+    anyhow::ensure!(!requests.is_empty(), "no requests to send");
+    let requests = Arc::new(requests.to_vec());
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..connections {
+        let (client, requests) = (client.clone(), Arc::clone(&requests));
+        tasks.spawn(async move {
+            let mut samples = Vec::new();
+            let mut i = c * requests.len() / connections;
+            while Instant::now() < deadline {
+                let (url, token) = &requests[i % requests.len()];
+                let sent = Instant::now();
+                let resp = client.get(url.clone()).bearer_auth(token).send().await?;
+                anyhow::ensure!(resp.status().is_success(), "search failed: {}", resp.status());
+                resp.bytes().await?;
+                samples.push(sent.elapsed());
+                i += 1;
+            }
+            anyhow::Ok(samples)
+        });
+    }
+    let mut samples = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        samples.extend(done??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (p50_ms, p99_ms) = Timings::stats(&samples);
+    Ok(Load {
+        per_second: samples.len() as f64 / elapsed,
+        p50_ms,
+        p99_ms,
+    })
 }

@@ -46,11 +46,16 @@ pub fn default_groups() -> Vec<Vec<String>> {
 
 /// The groups that apply to a dealer's searches.
 pub async fn load(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<(Vec<Vec<String>>, bool)> {
-    let row = catalog_synonyms::Entity::scoped(tenant).one(db).await?;
-    Ok(match row.and_then(|r| serde_json::from_value(r.groups).ok()) {
+    Ok(match own_groups(db, tenant).await? {
         Some(groups) => (groups, true),
         None => (default_groups(), false),
     })
+}
+
+/// The dealer's own groups, if it has set any.
+async fn own_groups(db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Option<Vec<Vec<String>>>> {
+    let row = catalog_synonyms::Entity::scoped(tenant).one(db).await?;
+    Ok(row.and_then(|r| serde_json::from_value(r.groups).ok()))
 }
 
 /// How long another server's synonym change may take to reach this one's searches.
@@ -65,12 +70,22 @@ impl Default for SynonymCache {
     }
 }
 
-pub type Groups = Arc<Vec<Vec<String>>>;
+/// A dealer's groups, ready to search with.
+pub type Groups = Arc<search_index::Synonyms>;
+
+/// The built-in groups, made ready once and shared by every dealer that has none of its own.
+static DEFAULT_SYNONYMS: std::sync::LazyLock<Groups> =
+    std::sync::LazyLock::new(|| Arc::new(search_index::Synonyms::new(default_groups())));
 
 impl SynonymCache {
     pub async fn get(&self, db: &sea_orm::DatabaseConnection, tenant: TenantId) -> Result<Groups> {
         self.0
-            .get_or_load(tenant, async { Ok(Arc::new(load(db, tenant).await?.0)) })
+            .get_or_load(tenant, async {
+                Ok(match own_groups(db, tenant).await? {
+                    Some(groups) => Arc::new(search_index::Synonyms::new(groups)),
+                    None => Arc::clone(&DEFAULT_SYNONYMS),
+                })
+            })
             .await
     }
 

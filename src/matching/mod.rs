@@ -210,14 +210,18 @@ struct Found {
 }
 
 /// No filters: a line's candidates may be of any brand, category or vehicle.
-fn base_query<'a>(tenant: &'a str, text: &'a str, synonyms: &'a [Vec<String>]) -> search_index::SearchQuery<'a> {
+fn base_query<'a>(
+    tenant: &'a str,
+    text: &'a str,
+    synonyms: &'a search_index::Synonyms,
+) -> search_index::SearchQuery<'a> {
     search_index::SearchQuery {
         tenant,
         text,
         synonyms,
         limit: CANDIDATES_PER_LINE,
         // The matcher keeps the best few; counting and faceting every hit would cost more.
-        top_only: true,
+        counting: search_index::Counting::TopOnly,
         // A shop names the part it wants; words that only appear in a description or a
         // fitment note are not a match worth quoting.
         names_only: true,
@@ -231,7 +235,7 @@ fn search_lines(
     index: &search_index::SearchIndex,
     tenant: TenantId,
     lines: &[(LineQuery, Asked)],
-    synonyms: &[Vec<String>],
+    synonyms: &search_index::Synonyms,
 ) -> Result<Vec<Vec<Found>>> {
     let tenant_key = tenant.to_string();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -264,7 +268,7 @@ fn search_line(
     tenant_key: &str,
     line: &LineQuery,
     asked: &Asked,
-    synonyms: &[Vec<String>],
+    synonyms: &search_index::Synonyms,
 ) -> Result<Vec<Found>> {
     let (text, vehicle) = (&asked.text, &asked.vehicle);
     let mut found: Vec<Found> = Vec::new();
@@ -332,7 +336,7 @@ pub fn search_only(
     tenant: TenantId,
     lines: &[LineQuery],
     vehicle: &VehicleHint,
-    synonyms: &[Vec<String>],
+    synonyms: &search_index::Synonyms,
     vocabulary: &Vocabulary,
 ) -> Result<usize> {
     let lines: Vec<(LineQuery, Asked)> = lines

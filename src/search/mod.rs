@@ -27,8 +27,8 @@ use indexer::Indexer;
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
-/// Deepest result reachable by paging; refine the query instead.
-pub const MAX_OFFSET: usize = 10_000;
+/// Hits reachable by paging; refine the query to see others.
+pub const MAX_OFFSET: usize = search_index::TOTAL_LIMIT;
 pub const QUERY_MAX_CHARS: usize = 200;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -60,8 +60,24 @@ pub struct SearchParams {
     /// Hits per page, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page. Pages reach the 10,000th hit; refine the query
+    /// to see past it.
     pub cursor: Option<String>,
+    /// `sample` (the default): the total and `facets` count up to 10,000 matches; when more
+    /// match, those 10,000 are the first in the index's order, a random key per part, so a
+    /// uniform sample of the matches. `exact`: every match is counted, for the total too; on a
+    /// word common in a catalog of a million parts this costs 5-20 ms of CPU instead of well
+    /// under one, so use it for reports, not for a search box.
+    pub facets: Option<FacetCounting>,
+}
+
+/// What a search's total and facets count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FacetCounting {
+    #[default]
+    Sample,
+    Exact,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,9 +138,17 @@ pub struct SearchFacets {
 pub struct SearchResponse {
     /// `number` when the query was searched as a part number, else `name`.
     pub mode: String,
+    /// How many parts match: exact up to 10,000; beyond that 10,000 with
+    /// `total_is_lower_bound` (unless `facets=exact` was asked).
     pub total: usize,
+    /// More than `total` parts match.
+    pub total_is_lower_bound: bool,
     pub hits: Vec<SearchHit>,
+    /// Brand and category counts over the matches counted for `total`: every match when
+    /// fewer than 10,000 match or with `facets=exact`, else a uniform sample of 10,000.
     pub facets: SearchFacets,
+    /// `true` when `facets` counted every match.
+    pub facets_complete: bool,
     pub next_cursor: Option<String>,
     /// The decoded `vin`, when one was given.
     pub vehicle: Option<DecodedVin>,
@@ -177,8 +201,16 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
     let offset = match params.cursor.as_deref() {
         None => 0,
         Some(c) => match c.parse::<usize>() {
-            Ok(o) if o <= MAX_OFFSET => o,
-            _ => {
+            Ok(o) if o < MAX_OFFSET => o,
+            Ok(_) => {
+                errors.push(FieldError::new(
+                    "query.cursor",
+                    "too_deep",
+                    format!("pages reach only the first {MAX_OFFSET} hits; refine the query to see others"),
+                ));
+                0
+            }
+            Err(_) => {
                 errors.push(FieldError::new(
                     "query.cursor",
                     "invalid_cursor",
@@ -222,7 +254,8 @@ fn validate(params: &SearchParams, current_year: i32) -> Result<Validated> {
     }
     Ok(Validated {
         q,
-        limit,
+        // The last page stops at the deepest hit.
+        limit: limit.min(MAX_OFFSET - offset),
         offset,
         vehicle,
         warnings,
@@ -245,6 +278,7 @@ struct IndexRequest {
     synonyms: crate::catalog::synonyms::Groups,
     limit: usize,
     offset: usize,
+    counting: search_index::Counting,
 }
 
 impl IndexRequest {
@@ -262,10 +296,10 @@ impl IndexRequest {
             vehicle: self.vehicle.clone(),
             vehicle_words: &self.vehicle_words,
             in_stock: self.in_stock,
-            synonyms: self.synonyms.as_slice(),
+            synonyms: &self.synonyms,
             limit: self.limit,
             offset: self.offset,
-            top_only: false,
+            counting: self.counting,
             names_only: false,
         }
     }
@@ -349,6 +383,10 @@ pub async fn run(
         synonyms: groups,
         limit: v.limit,
         offset: v.offset,
+        counting: match params.facets.unwrap_or_default() {
+            FacetCounting::Sample => search_index::Counting::Bounded,
+            FacetCounting::Exact => search_index::Counting::Exact,
+        },
     };
     let index = Arc::clone(indexer.index());
     // Taken before searching: if every announced change is searchable now, the hits show what
@@ -498,12 +536,14 @@ pub async fn run(
     Ok(SearchResponse {
         mode: mode.to_owned(),
         total: results.total,
+        total_is_lower_bound: results.total_is_lower_bound,
         hits,
         facets: SearchFacets {
             brand: facet(results.facets.brand),
             category: facet(results.facets.category),
         },
-        next_cursor: (next < results.total && next <= MAX_OFFSET).then(|| next.to_string()),
+        facets_complete: results.facets_complete,
+        next_cursor: (next < results.total.min(MAX_OFFSET)).then(|| next.to_string()),
         vehicle: v.vehicle,
         recognized_vehicle: recognized.map(|r| RecognizedVehicle {
             make: r.make,

@@ -228,6 +228,12 @@ async fn facets_filters_and_paging() {
     assert_eq!(r["facets"]["category"], json!([{"value": "滤清器", "count": 3}]));
     let all = search(&app, &owner.token, "limit=3").await;
     assert_eq!(all["total"], 7);
+    // Fewer than 10,000 match: the total and the facets count every one.
+    assert_eq!(all["total_is_lower_bound"], false);
+    assert_eq!(all["facets_complete"], true);
+    let exact = search(&app, &owner.token, "limit=3&facets=exact").await;
+    assert_eq!((&exact["total"], &exact["facets"]), (&all["total"], &all["facets"]));
+    assert_eq!(skus(&exact), skus(&all));
     assert_eq!(all["facets"]["brand"][0], json!({"value": "VW", "count": 2}));
     let mut seen = skus(&all);
     let mut cursor = all["next_cursor"].as_str().map(str::to_owned);
@@ -462,6 +468,8 @@ async fn bad_catalog_and_search_input_names_the_field() {
         ("limit=101", "query.limit"),
         ("year=3000", "query.year"),
         ("cursor=abc", "query.cursor"),
+        ("cursor=10000", "query.cursor"),
+        ("facets=all", "query.facets"),
         ("sort=price", "query.sort"),
     ] {
         let problem = expect_problem(
