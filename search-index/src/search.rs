@@ -18,7 +18,7 @@ use crate::readings;
 use crate::synonyms::Synonyms;
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches, count_up_to};
 use crate::{
-    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, tenant_scoped, vehicles,
+    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, number_term, tenant_scoped, vehicles,
     zero_score_term,
 };
 
@@ -309,6 +309,29 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The query's tenant's parts with any of `numbers` (normalized) in `field`, a number
+    /// field: its terms carry their tenant (see [`number_term`]), so these terms are the
+    /// tenant scope, and no tenant clause is intersected with them.
+    fn numbered<'n>(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery<'_>,
+        field: tantivy::schema::Field,
+        numbers: impl Iterator<Item = &'n str>,
+    ) -> Result<Vec<StoredPart>> {
+        let terms = numbers.map(|n| Term::from_field_text(field, &number_term(q.tenant, n)));
+        let mut clauses: Vec<Clause> = vec![(Occur::Must, any_term(terms))];
+        clauses.extend(self.filters(q));
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score(),
+        )?;
+        found
+            .into_iter()
+            .map(|(_, address)| self.stored(searcher, address))
+            .collect()
+    }
+
     fn number_candidates(
         &self,
         searcher: &Searcher,
@@ -323,14 +346,7 @@ impl SearchIndex {
             precision: "exact",
         };
 
-        let direct = self.collect(
-            searcher,
-            q,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.num, key),
-                IndexRecordOption::Basic,
-            )),
-        )?;
+        let direct = self.numbered(searcher, q, f.num, [key].into_iter())?;
         let mut interchange_of_hits = HashSet::new();
         let mut successors = HashSet::new();
         for part in &direct {
@@ -356,8 +372,7 @@ impl SearchIndex {
 
         // Interchange works both ways: the parts that the matched part lists as equivalents.
         if !interchange_of_hits.is_empty() {
-            let terms = interchange_of_hits.iter().map(|n| Term::from_field_text(f.num_own, n));
-            for part in self.collect(searcher, q, Box::new(TermSetQuery::new(terms)))? {
+            for part in self.numbered(searcher, q, f.num_own, interchange_of_hits.iter().map(String::as_str))? {
                 offer(&mut out, &part, score::INTERCHANGE, exact(MatchKind::Interchange, key));
             }
         }
@@ -369,8 +384,7 @@ impl SearchIndex {
             if successors.is_empty() {
                 break;
             }
-            let terms = successors.iter().map(|n| Term::from_field_text(f.num_own, n));
-            let found = self.collect(searcher, q, Box::new(TermSetQuery::new(terms)))?;
+            let found = self.numbered(searcher, q, f.num_own, successors.iter().map(String::as_str))?;
             successors = HashSet::new();
             for part in &found {
                 offer(
@@ -393,7 +407,7 @@ impl SearchIndex {
 
         // A partial number: prefix for 5+ characters, then one typo for 7+.
         if key.len() >= 5 {
-            let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.num, key), 0, true);
+            let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.num, &number_term(q.tenant, key)), 0, true);
             for part in self.collect(searcher, q, Box::new(prefix))? {
                 if let Some(entry) = part.numbers.iter().find(|n| n.normalized.starts_with(key)) {
                     let matched = MatchedOn {
@@ -411,7 +425,7 @@ impl SearchIndex {
             }
         }
         if out.is_empty() && key.len() >= 7 {
-            let typo = FuzzyTermQuery::new(Term::from_field_text(f.num, key), 1, true);
+            let typo = FuzzyTermQuery::new(Term::from_field_text(f.num, &number_term(q.tenant, key)), 1, true);
             for part in self.collect(searcher, q, Box::new(typo))? {
                 if let Some(entry) = part.numbers.iter().find(|n| within_one_edit(&n.normalized, key)) {
                     let matched = MatchedOn {
@@ -878,6 +892,23 @@ type Clause = (Occur, Box<dyn Query>);
 /// One search for a whole name: the variant, its weight, and the vehicle term it requires
 /// with the score that adds.
 type NamePass<'a> = (&'a Variant, f32, Option<(Term, f32)>);
+
+/// Parts with any of `terms`. A few terms become a union of term queries: tantivy's term-set
+/// query compiles the terms into an automaton and marks matches in a bitset the size of the
+/// segment, which on a million parts costs more than the rest of a number search together.
+fn any_term(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
+    const FEW: usize = 64;
+    let terms: Vec<Term> = terms.collect();
+    if terms.len() > FEW {
+        return Box::new(TermSetQuery::new(terms));
+    }
+    Box::new(BooleanQuery::new(
+        terms
+            .into_iter()
+            .map(|t| -> Clause { (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic))) })
+            .collect(),
+    ))
+}
 
 /// The score a hit must reach to be among the `want` best found so far, once that many are.
 fn wanted_score(found: &HashMap<DocAddress, Ranked>, want: usize) -> Option<f32> {

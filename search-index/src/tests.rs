@@ -203,6 +203,14 @@ fn tenants_never_see_each_other() {
     assert_eq!(ids(&index.search(&q).expect("search")), ["q1"]);
     q.tenant = "ten_c";
     assert!(index.search(&q).expect("search").hits.is_empty());
+    // A number's terms carry their tenant: exact, prefix and typo alike find only its own.
+    for key in ["0986424735", "09864", "0986424753"] {
+        let mut q = query(key, Some(key));
+        q.tenant = "ten_b";
+        assert_eq!(ids(&index.search(&q).expect("search")), ["q1"], "{key}");
+        q.tenant = "ten_c";
+        assert!(index.search(&q).expect("search").hits.is_empty(), "{key}");
+    }
     let mut names = query("刹车片", None);
     names.tenant = "ten_c";
     assert_eq!(index.search(&names).expect("search").total, 0);
