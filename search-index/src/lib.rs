@@ -275,6 +275,7 @@ pub struct SearchIndex {
     /// count at once (see [`term_counts::count_matches`]).
     counting: tantivy::Executor,
     counting_ways: u32,
+    order_keys: ranked::OrderKeys,
 }
 
 /// Stored fields are compressed in blocks of this many bytes, and reading one part's fields
@@ -372,6 +373,7 @@ impl SearchIndex {
             settle,
             counting,
             counting_ways,
+            order_keys: ranked::OrderKeys::default(),
         })
     }
 
@@ -539,7 +541,7 @@ impl SearchIndex {
             d.add_text(f.text_all, &words);
         }
         d.add_u64(f.in_stock, u64::from(doc.in_stock));
-        d.add_u64(f.order, ranked::order_key(&doc.part_id));
+        d.add_u64(f.order, ranked::order_key(&doc.tenant, &doc.part_id));
         d
     }
 }
@@ -547,7 +549,7 @@ impl SearchIndex {
 /// Which text analysis and fitment vocabulary built the index, recorded beside the last change
 /// applied in every commit: an index built by another is rebuilt from the database, since
 /// its terms would no longer meet the queries'.
-const ANALYSIS: &str = "analysis-3";
+const ANALYSIS: &str = "analysis-4";
 
 /// A number as indexed: with its tenant, so that looking a number up is one term, not an
 /// intersection with the tenant's posting list (which, for a dealer with a million parts,

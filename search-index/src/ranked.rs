@@ -6,28 +6,43 @@
 //! document never wins a tie. Ranking then prunes exactly as tantivy's own top-K does.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-use std::sync::Arc;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
+use tantivy::index::SegmentId;
 use tantivy::query::{Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// The fast field holding each part's order key.
 pub(crate) const ORDER_FIELD: &str = "order";
 
-/// A part's order key: the random low 64 bits of its id (`prt_<32 hex digits>`, a UUID), or
-/// for an id of another form a hash of it, the same on every machine and every build.
-pub(crate) fn order_key(part_id: &str) -> u64 {
+/// Bits of an order key taken by the part; the bits above them are its tenant's.
+const PART_BITS: u32 = 40;
+
+/// A part's order key: its tenant's hash in the high 24 bits, then 40 random bits of its id
+/// (`prt_<32 hex digits>`, a UUID), or for an id of another form a hash of it; the same on
+/// every machine and every build. Sorted by it, each segment keeps a dealer's parts together:
+/// a query for one dealer of thousands then reads the stretch of each posting list that holds
+/// its parts, instead of seeking through every dealer's. Within a dealer the order is random,
+/// so the first matches in index order are a uniform sample of them.
+pub(crate) fn order_key(tenant: &str, part_id: &str) -> u64 {
     let hex = part_id.rsplit('_').next().unwrap_or(part_id);
-    if hex.len() >= 16
-        && let Ok(low) = u64::from_str_radix(&hex[hex.len() - 16..], 16)
-    {
-        return low;
-    }
-    // FNV-1a: fixed, unlike the standard library's hasher.
-    part_id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    // FNV's high bits are the well-mixed ones.
+    let hashed = |text: &str| fnv1a(text) >> (64 - PART_BITS);
+    let part = if hex.len() >= 16 {
+        u64::from_str_radix(&hex[hex.len() - 16..], 16)
+            .map_or_else(|_| hashed(part_id), |low| low & ((1 << PART_BITS) - 1))
+    } else {
+        hashed(part_id)
+    };
+    ((fnv1a(tenant) >> PART_BITS) << PART_BITS) | part
+}
+
+/// FNV-1a: fixed, unlike the standard library's hasher.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -77,15 +92,49 @@ pub(crate) fn sorted_by_key() -> tantivy::IndexSortByField {
     }
 }
 
+/// Each segment's order keys, opened once: opening the column reads its block metadata,
+/// which for a segment of a million parts costs more than ranking a dealer's thousand, and a
+/// search ranks several times.
+#[derive(Default)]
+pub(crate) struct OrderKeys {
+    open: Mutex<HashMap<SegmentId, Arc<dyn ColumnValues<u64>>>>,
+}
+
+impl OrderKeys {
+    fn of(&self, searcher: &Searcher, reader: &SegmentReader) -> tantivy::Result<Arc<dyn ColumnValues<u64>>> {
+        let id = reader.segment_id();
+        let mut open = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(keys) = open.get(&id) {
+            return Ok(Arc::clone(keys));
+        }
+        let keys = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
+        // A new segment: those merged away since are let go with their files.
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        open.retain(|segment, _| live.contains(segment));
+        open.insert(id, Arc::clone(&keys));
+        Ok(keys)
+    }
+}
+
 /// The best `limit` hits of `query`, best first, equal scores by key.
-pub(crate) fn top_hits(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Ranked>> {
-    top_hits_above(searcher, query, limit, Score::NEG_INFINITY)
+pub(crate) fn top_hits(
+    searcher: &Searcher,
+    keys: &OrderKeys,
+    query: &dyn Query,
+    limit: usize,
+) -> tantivy::Result<Vec<Ranked>> {
+    top_hits_above(searcher, keys, query, limit, Score::NEG_INFINITY)
 }
 
 /// As [`top_hits`], of the hits scoring above `floor` only: what an earlier query already
 /// found `limit` better hits than is skipped, whole blocks of postings at a time.
 pub(crate) fn top_hits_above(
     searcher: &Searcher,
+    keys: &OrderKeys,
     query: &dyn Query,
     limit: usize,
     floor: Score,
@@ -95,6 +144,8 @@ pub(crate) fn top_hits_above(
         &TopByScoreThenKey {
             limit: limit.max(1),
             floor,
+            searcher,
+            keys,
         },
     )
 }
@@ -102,9 +153,11 @@ pub(crate) fn top_hits_above(
 /// The best `limit` hits above `floor`, best first. Needs segments sorted by key: documents
 /// arrive in address order, so in key order, and a hit that only ties the worst one kept is
 /// worse.
-struct TopByScoreThenKey {
+struct TopByScoreThenKey<'a> {
     limit: usize,
     floor: Score,
+    searcher: &'a Searcher,
+    keys: &'a OrderKeys,
 }
 
 struct SegmentTop {
@@ -153,12 +206,12 @@ impl SegmentCollector for SegmentTop {
     }
 }
 
-impl Collector for TopByScoreThenKey {
+impl Collector for TopByScoreThenKey<'_> {
     type Fruit = Vec<Ranked>;
     type Child = SegmentTop;
 
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
-        let keys = reader.fast_fields().u64(ORDER_FIELD)?.first_or_default_col(0);
+        let keys = self.keys.of(self.searcher, reader)?;
         Ok(SegmentTop {
             limit: self.limit,
             floor: self.floor,
@@ -206,8 +259,19 @@ mod tests {
 
     #[test]
     fn order_keys_come_from_the_id_and_are_fixed_otherwise() {
-        assert_eq!(order_key("prt_0000000000000000000000000000002a"), 42);
-        assert_eq!(order_key("p1"), order_key("p1"));
-        assert_ne!(order_key("p1"), order_key("p2"));
+        let key = order_key("ten_a", "prt_0000000000000000000000000000002a");
+        assert_eq!(key & ((1 << PART_BITS) - 1), 42);
+        assert_eq!(key >> PART_BITS, fnv1a("ten_a") >> PART_BITS);
+        assert_eq!(order_key("ten_a", "p1"), order_key("ten_a", "p1"));
+        assert_ne!(order_key("ten_a", "p1"), order_key("ten_a", "p2"));
+        // A dealer's parts sort together, apart from another dealer's.
+        assert_eq!(
+            order_key("ten_a", "p1") >> PART_BITS,
+            order_key("ten_a", "p2") >> PART_BITS
+        );
+        assert_ne!(
+            order_key("ten_a", "p1") >> PART_BITS,
+            order_key("ten_b", "p1") >> PART_BITS
+        );
     }
 }

@@ -662,7 +662,7 @@ impl SearchIndex {
                 }
                 None => f32::NEG_INFINITY,
             };
-            for hit in top_hits_above(searcher, &query, want, floor)? {
+            for hit in top_hits_above(searcher, &self.order_keys, &query, want, floor)? {
                 let score = hit.score * scale + bonus;
                 let entry = best.entry(hit.address).or_insert(Ranked { score, ..hit });
                 entry.score = entry.score.max(score);
@@ -778,7 +778,7 @@ impl SearchIndex {
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
             // Best first already, by score and then order key.
-            let rest = top_hits(searcher, &query, want)?;
+            let rest = top_hits(searcher, &self.order_keys, &query, want)?;
             ranked.extend(rest.into_iter().filter(|r| !seen.contains(&r.address)));
         }
         // Names by pinyin, below every match on the words themselves.
@@ -787,7 +787,7 @@ impl SearchIndex {
             clauses.extend(self.vehicle_hint(q));
             let query = self.scoped(q, clauses);
             let seen: HashSet<DocAddress> = ranked.iter().map(|r| r.address).collect();
-            let by_reading = top_hits(searcher, &query, want)?;
+            let by_reading = top_hits(searcher, &self.order_keys, &query, want)?;
             let by_reading: Vec<Ranked> = by_reading.into_iter().filter(|r| !seen.contains(&r.address)).collect();
             read_only.extend(by_reading.iter().map(|r| r.address));
             ranked.extend(by_reading);
