@@ -85,16 +85,23 @@ pub enum FileFormat {
     Ndjson,
 }
 
-pub fn init_tracing(format: LogFormat) {
+/// Log lines (one per request at the default level) are written to stderr by a thread of
+/// their own, so a request never waits for the write; should that thread fall behind, a full
+/// queue makes writers wait rather than drop lines. Hold the guard while the command runs: it
+/// writes what is queued when dropped.
+#[must_use = "log lines still queued are lost unless the guard is held until the end"]
+pub fn init_tracing(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
     }
+    guard
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -104,7 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
@@ -112,21 +119,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import(args) => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
             crate::cli::catalog::import(&config, db, args).await
         }
         Command::Reindex => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
             crate::cli::catalog::reindex(&config, db).await
         }
         Command::Remind { tenant } => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
@@ -144,7 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::RebuildMetrics { tenant } => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
@@ -168,7 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::bench::run(bench).await
         }
         Command::Serve => {
-            init_tracing(cli.config.log_format);
+            let _log = init_tracing(cli.config.log_format);
             let config = Config::resolve(&cli.config)?;
             let db = connect(&config).await?;
             app::prepare_database(&db).await?;
