@@ -551,13 +551,6 @@ impl SearchIndex {
 /// its terms would no longer meet the queries'.
 const ANALYSIS: &str = "analysis-4";
 
-/// A number as indexed: with its tenant, so that looking a number up is one term, not an
-/// intersection with the tenant's posting list (which, for a dealer with a million parts,
-/// costs more than the lookup itself). Normalized numbers are letters and digits only.
-pub(crate) fn number_term(tenant: &str, normalized: &str) -> String {
-    format!("{tenant}:{normalized}")
-}
-
 fn parse_payload(payload: &str) -> Option<i64> {
     let (up_to, analysis) = payload.split_once(' ')?;
     (analysis == ANALYSIS).then(|| up_to.parse().ok()).flatten()
@@ -584,6 +577,42 @@ pub(crate) fn tenant_scoped(
     let filter = zero_score_term(Term::from_field_text(fields.tenant, tenant));
     clauses.push((Occur::Must, filter));
     BooleanQuery::new(clauses)
+}
+
+/// A number as indexed: with its tenant, so that looking a number up is one term, not an
+/// intersection with the tenant's posting list (which, for a dealer with a million parts,
+/// costs more than the lookup itself). Normalized numbers are letters and digits only.
+pub(crate) fn number_term(tenant: &str, normalized: &str) -> String {
+    format!("{tenant}:{normalized}")
+}
+
+/// The other place a tenant scope is made: parts of `tenant` with any of `numbers`
+/// (normalized) in a number field. Its terms carry the tenant ([`number_term`]), so they are
+/// the scope, and no tenant clause is intersected with them. A few numbers become a union of
+/// term queries: tantivy's term-set query compiles the terms into an automaton and marks
+/// matches in a bitset the size of the segment, which on a million parts costs more than the
+/// rest of a number search together.
+pub(crate) fn tenant_numbers<'n>(
+    tenant: &str,
+    field: Field,
+    numbers: impl Iterator<Item = &'n str>,
+) -> Box<dyn tantivy::query::Query> {
+    use tantivy::query::{BooleanQuery, Occur, TermQuery, TermSetQuery};
+    const FEW: usize = 64;
+    let terms: Vec<Term> = numbers
+        .map(|n| Term::from_field_text(field, &number_term(tenant, n)))
+        .collect();
+    if terms.len() > FEW {
+        return Box::new(TermSetQuery::new(terms));
+    }
+    Box::new(BooleanQuery::new(
+        terms
+            .into_iter()
+            .map(|t| -> (Occur, Box<dyn tantivy::query::Query>) {
+                (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)))
+            })
+            .collect(),
+    ))
 }
 
 /// A required term that filters without scoring. Unlike a constant-score wrapper it remains a

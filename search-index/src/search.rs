@@ -6,9 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -18,8 +16,8 @@ use crate::readings;
 use crate::synonyms::Synonyms;
 use crate::term_counts::{SPLIT_MIN_DOCS, count_matches, count_up_to};
 use crate::{
-    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, number_term, tenant_scoped, vehicles,
-    zero_score_term,
+    IndexError, NumberEntry, NumberKind, Result, SearchIndex, analyzer, keyword, number_term, tenant_numbers,
+    tenant_scoped, vehicles, zero_score_term,
 };
 
 /// Most candidates a number search considers before ranking.
@@ -301,17 +299,11 @@ impl SearchIndex {
     }
 
     fn collect(&self, searcher: &Searcher, q: &SearchQuery<'_>, query: Box<dyn Query>) -> Result<Vec<StoredPart>> {
-        let scoped = self.scoped(q, vec![(Occur::Must, query)]);
-        let found = searcher.search(&scoped, &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score())?;
-        found
-            .into_iter()
-            .map(|(_, address)| self.stored(searcher, address))
-            .collect()
+        self.candidates(searcher, &self.scoped(q, vec![(Occur::Must, query)]))
     }
 
     /// The query's tenant's parts with any of `numbers` (normalized) in `field`, a number
-    /// field: its terms carry their tenant (see [`number_term`]), so these terms are the
-    /// tenant scope, and no tenant clause is intersected with them.
+    /// field, scoped by its terms (see [`tenant_numbers`]).
     fn numbered<'n>(
         &self,
         searcher: &Searcher,
@@ -319,13 +311,14 @@ impl SearchIndex {
         field: tantivy::schema::Field,
         numbers: impl Iterator<Item = &'n str>,
     ) -> Result<Vec<StoredPart>> {
-        let terms = numbers.map(|n| Term::from_field_text(field, &number_term(q.tenant, n)));
-        let mut clauses: Vec<Clause> = vec![(Occur::Must, any_term(terms))];
+        let mut clauses: Vec<Clause> = vec![(Occur::Must, tenant_numbers(q.tenant, field, numbers))];
         clauses.extend(self.filters(q));
-        let found = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score(),
-        )?;
+        self.candidates(searcher, &BooleanQuery::new(clauses))
+    }
+
+    /// The best [`NUMBER_CANDIDATES`] parts `query` finds, as stored.
+    fn candidates(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<StoredPart>> {
+        let found = searcher.search(query, &TopDocs::with_limit(NUMBER_CANDIDATES).order_by_score())?;
         found
             .into_iter()
             .map(|(_, address)| self.stored(searcher, address))
@@ -481,16 +474,8 @@ impl SearchIndex {
     fn variants(text: &str, synonyms: &Synonyms) -> Vec<(String, bool)> {
         let mut variants = vec![text.to_owned()];
         let lower = text.to_lowercase();
-        let found = synonyms.found_in(&lower);
-        let mut at_group = 0;
-        while at_group < found.len() {
-            let group = found[at_group].group;
-            let in_group = found[at_group..]
-                .iter()
-                .take_while(|f| std::ptr::eq(f.group, group))
-                .count();
-            let words = &found[at_group..at_group + in_group];
-            at_group += in_group;
+        for found in synonyms.found_in(&lower) {
+            let (group, words) = (found.group, &found.words);
             let longest = words.iter().filter(|w| {
                 !words
                     .iter()
@@ -892,23 +877,6 @@ type Clause = (Occur, Box<dyn Query>);
 /// One search for a whole name: the variant, its weight, and the vehicle term it requires
 /// with the score that adds.
 type NamePass<'a> = (&'a Variant, f32, Option<(Term, f32)>);
-
-/// Parts with any of `terms`. A few terms become a union of term queries: tantivy's term-set
-/// query compiles the terms into an automaton and marks matches in a bitset the size of the
-/// segment, which on a million parts costs more than the rest of a number search together.
-fn any_term(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
-    const FEW: usize = 64;
-    let terms: Vec<Term> = terms.collect();
-    if terms.len() > FEW {
-        return Box::new(TermSetQuery::new(terms));
-    }
-    Box::new(BooleanQuery::new(
-        terms
-            .into_iter()
-            .map(|t| -> Clause { (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic))) })
-            .collect(),
-    ))
-}
 
 /// The score a hit must reach to be among the `want` best found so far, once that many are.
 fn wanted_score(found: &HashMap<DocAddress, Ranked>, want: usize) -> Option<f32> {

@@ -26,9 +26,14 @@ impl Default for Synonyms {
     }
 }
 
+/// A group with words of it found in a text.
+pub(crate) struct FoundGroup<'a> {
+    pub group: &'a [String],
+    pub words: Vec<Found<'a>>,
+}
+
 /// Where a group's word stands in a text.
 pub(crate) struct Found<'a> {
-    pub group: &'a [String],
     /// The word as the group has it.
     pub term: &'a String,
     /// The word lower-cased.
@@ -68,13 +73,9 @@ impl Synonyms {
         &self.groups
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
-    }
-
-    /// The words of every group found in `lower` (a lower-cased text) as words of their own
-    /// (see [`word_end`]), groups and words in their order, each with where it stands.
-    pub(crate) fn found_in(&self, lower: &str) -> Vec<Found<'_>> {
+    /// The groups with words found in `lower` (a lower-cased text) as words of their own
+    /// (see [`word_end`]), groups and words in their order, each word with where it stands.
+    pub(crate) fn found_in(&self, lower: &str) -> Vec<FoundGroup<'_>> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
@@ -86,21 +87,26 @@ impl Synonyms {
             })
             .collect();
         starts.sort_unstable();
-        let mut out: Vec<Found<'_>> = Vec::new();
+        let mut out: Vec<FoundGroup<'_>> = Vec::new();
+        let mut at: Option<(usize, usize)> = None;
         for (g, t, start) in starts {
             let term = self.lowered[g][t].as_str();
-            let found = match out.last_mut() {
-                Some(last) if std::ptr::eq(last.lowered, term) => last,
-                _ => {
-                    out.push(Found {
-                        group: &self.groups[g],
-                        term: &self.groups[g][t],
-                        lowered: term,
-                        spans: Vec::new(),
-                    });
-                    out.last_mut().expect("just pushed")
-                }
-            };
+            if at.is_none_or(|(group, _)| group != g) {
+                out.push(FoundGroup {
+                    group: &self.groups[g],
+                    words: Vec::new(),
+                });
+            }
+            let words = &mut out.last_mut().expect("a group for this word").words;
+            if at != Some((g, t)) {
+                words.push(Found {
+                    term: &self.groups[g][t],
+                    lowered: term,
+                    spans: Vec::new(),
+                });
+            }
+            at = Some((g, t));
+            let found = words.last_mut().expect("this word");
             // Left to right, without overlapping an occurrence taken before.
             if found.spans.last().is_some_and(|&(_, end)| start < end) {
                 continue;
@@ -109,7 +115,10 @@ impl Synonyms {
                 found.spans.push((start, end));
             }
         }
-        out.retain(|f| !f.spans.is_empty());
+        for group in &mut out {
+            group.words.retain(|w| !w.spans.is_empty());
+        }
+        out.retain(|g| !g.words.is_empty());
         out
     }
 }
