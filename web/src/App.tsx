@@ -1,0 +1,67 @@
+import { lazy, type ReactNode } from "react";
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from "react-router";
+import { NotFound, QueryState } from "./components/QueryState";
+import { LoginPage, SignupPage } from "./features/auth/LoginPage";
+import { AppLayout } from "./layout/AppLayout";
+import { useSession } from "./session";
+
+// Every screen but the inbox loads with its route, so the first screen ships only what it needs.
+const InboxPage = lazy(() => import("./features/inbox/InboxPage"));
+const WorkbenchPage = lazy(() => import("./features/workbench/WorkbenchPage"));
+const QuotesPage = lazy(() => import("./features/quotes/QuotesPage"));
+const QuotePage = lazy(() => import("./features/quotes/QuotePage"));
+const OrdersPage = lazy(() => import("./features/orders/OrdersPage"));
+const OrderPage = lazy(() => import("./features/orders/OrderPage"));
+const CatalogPage = lazy(() => import("./features/catalog/CatalogPage"));
+const PartPage = lazy(() => import("./features/catalog/PartPage"));
+const ImportPage = lazy(() => import("./features/catalog/ImportPage"));
+const CustomersPage = lazy(() => import("./features/customers/CustomersPage"));
+const CustomerPage = lazy(() => import("./features/customers/CustomerPage"));
+const FiguresPage = lazy(() => import("./features/figures/FiguresPage"));
+const CustomerFiguresPage = lazy(() => import("./features/figures/CustomerFiguresPage"));
+const RemindersPage = lazy(() => import("./features/reminders/RemindersPage"));
+const SettingsPage = lazy(() => import("./features/settings/SettingsPage"));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { session, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <QueryState isPending error={null} children={() => null} />;
+  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  { path: "/signup", element: <SignupPage /> },
+  {
+    path: "/",
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/inquiries" replace /> },
+      { path: "inquiries", element: <InboxPage /> },
+      { path: "inquiries/:id", element: <WorkbenchPage /> },
+      { path: "quotes", element: <QuotesPage /> },
+      { path: "quotes/:id", element: <QuotePage /> },
+      { path: "orders", element: <OrdersPage /> },
+      { path: "orders/:id", element: <OrderPage /> },
+      { path: "catalog", element: <CatalogPage /> },
+      { path: "catalog/parts/:id", element: <PartPage /> },
+      { path: "catalog/imports/:id", element: <ImportPage /> },
+      { path: "customers", element: <CustomersPage /> },
+      { path: "customers/:id", element: <CustomerPage /> },
+      { path: "figures", element: <FiguresPage /> },
+      { path: "figures/customers/:id", element: <CustomerFiguresPage /> },
+      { path: "reminders", element: <RemindersPage /> },
+      { path: "settings", element: <SettingsPage /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,36 @@
+import { defineMessages } from "../../i18n";
+
+export const authMessages = defineMessages({
+  "zh-CN": {
+    title: "登录 partsdesk",
+    subtitle: "汽配经销商询价报价工作台",
+    email: "邮箱",
+    password: "密码",
+    login: "登录",
+    signupTitle: "注册经销商",
+    signupLink: "还没有账户？注册经销商",
+    loginLink: "已有账户？登录",
+    dealerName: "经销商名称",
+    ownerName: "您的姓名",
+    signup: "注册并登录",
+    passwordHint: "10-128 个字符",
+    required: "必填",
+    language: "English",
+  },
+  en: {
+    title: "Log in to partsdesk",
+    subtitle: "Inquiries and quotes for auto-parts dealers",
+    email: "Email",
+    password: "Password",
+    login: "Log in",
+    signupTitle: "Sign up a dealer",
+    signupLink: "No account yet? Sign up your dealership",
+    loginLink: "Have an account? Log in",
+    dealerName: "Dealer name",
+    ownerName: "Your name",
+    signup: "Sign up and log in",
+    passwordHint: "10-128 characters",
+    required: "Required",
+    language: "中文",
+  },
+});

@@ -1,0 +1,97 @@
+import {
+  AppstoreOutlined,
+  BarChartOutlined,
+  BellOutlined,
+  FileTextOutlined,
+  InboxOutlined,
+  SettingOutlined,
+  ShoppingCartOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
+import { Badge, Button, Layout, Menu, Space, Tooltip, Typography } from "antd";
+import { Suspense } from "react";
+import { Outlet, useLocation, useNavigate } from "react-router";
+import { QueryState } from "../components/QueryState";
+import { useLocale, useMessages } from "../i18n";
+import { useLiveStream } from "../lib/stream";
+import { useMe, useSession } from "../session";
+import { layoutMessages } from "./messages";
+
+const SECTIONS = [
+  { key: "/inquiries", icon: <InboxOutlined />, label: "inbox" },
+  { key: "/quotes", icon: <FileTextOutlined />, label: "quotes" },
+  { key: "/orders", icon: <ShoppingCartOutlined />, label: "orders" },
+  { key: "/catalog", icon: <AppstoreOutlined />, label: "catalog" },
+  { key: "/customers", icon: <TeamOutlined />, label: "customers" },
+  { key: "/figures", icon: <BarChartOutlined />, label: "figures" },
+  { key: "/reminders", icon: <BellOutlined />, label: "reminders" },
+  { key: "/settings", icon: <SettingOutlined />, label: "settings" },
+] as const;
+
+export function AppLayout() {
+  const m = useMessages(layoutMessages);
+  const me = useMe();
+  const { logout } = useSession();
+  const { locale, setLocale } = useLocale();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const live = useLiveStream(true);
+  const selected = SECTIONS.find((s) => location.pathname.startsWith(s.key))?.key ?? "/inquiries";
+  const roleLabel = {
+    owner: m.roleOwner,
+    admin: m.roleAdmin,
+    sales: m.roleSales,
+    viewer: m.roleViewer,
+  }[me.user.role];
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={56} theme="light" width={176}>
+        <div style={{ padding: "16px 16px 8px", fontWeight: 600, whiteSpace: "nowrap", overflow: "hidden" }}>
+          {m.product}
+        </div>
+        <Menu
+          mode="inline"
+          selectedKeys={[selected]}
+          items={SECTIONS.map((s) => ({ key: s.key, icon: s.icon, label: m[s.label] }))}
+          onClick={({ key }) => navigate(key)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: "#fff",
+            padding: "0 16px",
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "space-between",
+            borderBottom: "1px solid #f0f0f0",
+          }}
+        >
+          <Typography.Text strong data-testid="dealer-name">
+            {me.tenant.name}
+          </Typography.Text>
+          <Space size="middle">
+            <Tooltip title={live ? undefined : m.offline}>
+              <Badge status={live ? "success" : "warning"} text={live ? m.live : m.offline} data-testid="live-status" />
+            </Tooltip>
+            <Button type="text" onClick={() => setLocale(locale === "zh-CN" ? "en" : "zh-CN")} data-testid="switch-language">
+              {m.language}
+            </Button>
+            <Typography.Text type="secondary">
+              {me.user.name} · {roleLabel}
+            </Typography.Text>
+            <Button onClick={() => logout().then(() => navigate("/login"))} data-testid="logout">
+              {m.logout}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 16 }}>
+          <Suspense fallback={<QueryState isPending error={null} children={() => null} />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
