@@ -1,0 +1,89 @@
+import { Button, Checkbox, DatePicker, Select, Space } from "antd";
+import { useCallback, useMemo } from "react";
+import { useSearchParams } from "react-router";
+import { useMessages } from "../../i18n";
+import { dayjs } from "../../lib/format";
+import { useStatusOptions } from "../quotes/status";
+import { useCustomerDirectory } from "./customers";
+import { filterParams, hasFilters, readFilters, type ListFilters } from "./filters";
+import { inboxMessages } from "./messages";
+
+/** The list's filters, read from and written to the URL's query string. */
+export function useUrlFilters(): [ListFilters, (next: ListFilters) => void] {
+  const [params, setParams] = useSearchParams();
+  const key = params.toString();
+  // Keyed on the text: a new URLSearchParams object every render still means the same filters.
+  const filters = useMemo(() => readFilters(new URLSearchParams(key)), [key]);
+  const setFilters = useCallback(
+    (next: ListFilters) => setParams(filterParams(next), { replace: true }),
+    [setParams],
+  );
+  return [filters, setFilters];
+}
+
+/** Status, customer and date filters (and "unread only" for the inbox), the same on every list. */
+export function FilterBar({
+  filters,
+  onChange,
+  withUnread = false,
+  testIdPrefix,
+}: {
+  filters: ListFilters;
+  onChange: (next: ListFilters) => void;
+  withUnread?: boolean;
+  testIdPrefix: string;
+}) {
+  const m = useMessages(inboxMessages);
+  const statusOptions = useStatusOptions();
+  const customers = useCustomerDirectory();
+  const range = filters.from && filters.to ? ([dayjs(filters.from), dayjs(filters.to)] as const) : null;
+  return (
+    <Space wrap>
+      <Select
+        allowClear
+        style={{ width: 140 }}
+        placeholder={m.allStatuses}
+        value={filters.status}
+        options={statusOptions}
+        onChange={(status) => onChange({ ...filters, status })}
+        data-testid={`${testIdPrefix}-filter-status`}
+      />
+      <Select
+        allowClear
+        showSearch={{ optionFilterProp: "label" }}
+        style={{ width: 200 }}
+        placeholder={m.allCustomers}
+        loading={customers.loading}
+        value={filters.customerId}
+        options={customers.options}
+        onChange={(customerId) => onChange({ ...filters, customerId })}
+        data-testid={`${testIdPrefix}-filter-customer`}
+      />
+      <DatePicker.RangePicker
+        value={range ? [range[0], range[1]] : null}
+        onChange={(dates) =>
+          onChange({
+            ...filters,
+            from: dates?.[0]?.format("YYYY-MM-DD"),
+            to: dates?.[1]?.format("YYYY-MM-DD"),
+          })
+        }
+        data-testid={`${testIdPrefix}-filter-dates`}
+      />
+      {withUnread ? (
+        <Checkbox
+          checked={filters.unread ?? false}
+          onChange={(e) => onChange({ ...filters, unread: e.target.checked || undefined })}
+          data-testid={`${testIdPrefix}-filter-unread`}
+        >
+          {m.unreadOnly}
+        </Checkbox>
+      ) : null}
+      {hasFilters(filters) ? (
+        <Button type="link" onClick={() => onChange({})} data-testid={`${testIdPrefix}-filter-reset`}>
+          {m.reset}
+        </Button>
+      ) : null}
+    </Space>
+  );
+}
