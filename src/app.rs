@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         state.metrics.clone(),
         metrics::record,
     ))
-    .fallback(middleware::fallback)
+    .fallback(crate::http::console::fallback)
     .with_state(state.clone())
     .layer(
         ServiceBuilder::new()

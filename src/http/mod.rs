@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP plumbing: extractors that answer bad input with problem+json, request
 //! ids, metrics and the middleware stack.
 
+pub mod console;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
