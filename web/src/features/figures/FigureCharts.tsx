@@ -1,0 +1,118 @@
+import { Card, Col, Empty, Row, Segmented } from "antd";
+import { useMemo } from "react";
+import { fill, useLocale, useMessages } from "../../i18n";
+import { formatDuration, formatRate } from "../../lib/format";
+import { chartOption, type ChartStyle } from "./chartOption";
+import { Defined } from "./definitions";
+import { EChart } from "./EChart";
+import { figuresMessages, type FiguresMessages } from "./messages";
+import type { Interval } from "./period";
+import { FIGURE_KIND, type FigureKey, type FigureKind, type Point } from "./series";
+
+type MessageKey = keyof FiguresMessages;
+
+interface ChartSpec {
+  /** The test id is `figures-chart-<name>`. */
+  name: string;
+  title: MessageKey;
+  definitions: MessageKey[];
+  lines: { key: FigureKey; label: MessageKey; color: string }[];
+}
+
+const CHARTS: ChartSpec[] = [
+  {
+    name: "quote-rate",
+    title: "quoteRate",
+    definitions: ["defQuoteRate", "fieldQuoteRate"],
+    lines: [{ key: "quote_rate", label: "quoteRate", color: "#1f6feb" }],
+  },
+  {
+    name: "purchase-rate",
+    title: "purchaseRate",
+    definitions: ["defPurchaseRate", "fieldPurchaseRate"],
+    lines: [{ key: "purchase_rate", label: "purchaseRate", color: "#13a8a8" }],
+  },
+  {
+    name: "response-time",
+    title: "responseTime",
+    definitions: ["defResponseTime", "fieldResponseP50", "fieldResponseP90", "defPercentiles"],
+    lines: [
+      { key: "response_time_p50_seconds", label: "responseP50", color: "#722ed1" },
+      { key: "response_time_p90_seconds", label: "responseP90", color: "#fa8c16" },
+    ],
+  },
+  {
+    name: "auto-match",
+    title: "autoMatchRate",
+    definitions: ["defAutoMatchRate", "fieldAutoMatchRate", "defConfident"],
+    lines: [{ key: "auto_match_rate", label: "autoMatchRate", color: "#389e0d" }],
+  },
+  {
+    name: "volume",
+    title: "volume",
+    definitions: ["fieldQuotedLines"],
+    lines: [
+      { key: "inquiry_lines", label: "inquiryLines", color: "#2f54eb" },
+      { key: "quoted_lines", label: "quotedLines", color: "#13a8a8" },
+    ],
+  },
+];
+
+function FigureChart({ spec, points, interval, style }: { spec: ChartSpec; points: Point[]; interval: Interval; style: ChartStyle }) {
+  const m = useMessages(figuresMessages);
+  const { locale } = useLocale();
+  const kind: FigureKind = FIGURE_KIND[spec.lines[0].key];
+  const option = useMemo(() => {
+    const format = (value: number) =>
+      kind === "rate" ? formatRate(value) : kind === "duration" ? formatDuration(value, locale) : value.toLocaleString(locale);
+    return chartOption({
+      points,
+      interval,
+      style,
+      lines: spec.lines.map((line) => ({ key: line.key, name: m[line.label], color: line.color })),
+      previousName: (name) => fill(m.previousSeries, { name }),
+      format,
+      axisFormat: kind === "rate" ? (value) => `${Math.round(value * 100)}%` : format,
+      isRate: kind === "rate",
+    });
+  }, [points, interval, style, spec, kind, m, locale]);
+  const hasData = points.some((p) => spec.lines.some((line) => p.current.figures[line.key] != null));
+  return (
+    <Card size="small" title={<Defined label={m[spec.title]} definitions={spec.definitions} />} data-testid={`figures-chart-${spec.name}`}>
+      {hasData ? (
+        <EChart option={option} label={m[spec.title]} />
+      ) : (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={m.noActivity} style={{ height: 228 }} />
+      )}
+    </Card>
+  );
+}
+
+/** The figures as charts by day, week or month, each with the previous period as a ghost series. */
+export function FigureCharts({ points, interval, style }: { points: Point[]; interval: Interval; style: ChartStyle }) {
+  return (
+    <Row gutter={[12, 12]}>
+      {CHARTS.map((spec) => (
+        <Col key={spec.name} xs={24} xl={12}>
+          <FigureChart spec={spec} points={points} interval={interval} style={style} />
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
+/** Lines or bars, for every chart of the page. */
+export function ChartStyleSwitch({ value, onChange }: { value: ChartStyle; onChange: (style: ChartStyle) => void }) {
+  const m = useMessages(figuresMessages);
+  return (
+    <Segmented<ChartStyle>
+      data-testid="figures-chart-style"
+      value={value}
+      onChange={onChange}
+      options={[
+        { value: "line", label: m.chartLine },
+        { value: "bar", label: m.chartBar },
+      ]}
+    />
+  );
+}
