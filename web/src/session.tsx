@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, type ReactNode } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, rawFetch, setCsrfToken, setUnauthorizedHandler, type Schemas } from "./api/client";
 
 type Role = Schemas["Role"];
@@ -21,6 +21,14 @@ export interface SessionValue {
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
+
+/**
+ * Drops everything cached for the previous person, keeping the session query itself (its
+ * observer must stay subscribed, so it is updated rather than removed).
+ */
+function forgetDealerData(client: QueryClient) {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== "session" });
+}
 
 async function probe(): Promise<BrowserSession | null> {
   try {
@@ -45,6 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // Any 401 means the session ended (logged out elsewhere, password changed, a day passed).
     setUnauthorizedHandler(() => {
       setCsrfToken(null);
+      forgetDealerData(client);
       client.setQueryData(["session"], null);
     });
     return () => setUnauthorizedHandler(null);
@@ -59,7 +68,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       });
       const next = (await response.json()) as BrowserSession;
       setCsrfToken(next.csrf_token);
-      client.clear();
+      forgetDealerData(client);
       client.setQueryData(["session"], next);
     },
     [client],
@@ -70,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await rawFetch("/v1/auth/session", { method: "DELETE" });
     } finally {
       setCsrfToken(null);
-      client.clear();
+      forgetDealerData(client);
       client.setQueryData(["session"], null);
     }
   }, [client]);

@@ -61,7 +61,7 @@ export function LoginPage() {
         <Form.Item name="password" label={m.password} rules={[{ required: true, message: m.required }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={busy}>
+        <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
           {m.login}
         </Button>
       </Form>
@@ -125,7 +125,7 @@ export function SignupPage() {
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={busy}>
+        <Button type="primary" htmlType="submit" block loading={busy} data-testid="signup-submit">
           {m.signup}
         </Button>
       </Form>
