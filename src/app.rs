@@ -55,6 +55,7 @@ impl AppState {
             metrics: Arc::default(),
             lexicons: Arc::default(),
             accounts: Arc::default(),
+            browser_sessions: Arc::default(),
         })
     }
 
@@ -135,6 +136,7 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             HeaderName::from_static("idempotency-key"),
             HeaderName::from_static("x-api-key"),
+            HeaderName::from_static(crate::auth::browser::CSRF_HEADER),
         ])
         .expose_headers([HeaderName::from_static(request_id::HEADER), header::RETRY_AFTER])
 }

@@ -57,6 +57,10 @@ pub struct ConfigArgs {
     /// only: in production this would let customers make the server call its own network).
     #[arg(long, env = "PARTSDESK_ALLOW_PRIVATE_WEBHOOKS", global = true)]
     pub allow_private_webhooks: bool,
+    /// Mark the browser session cookie `Secure` (sent over HTTPS only). Off by default, since
+    /// the default serves plain HTTP on 127.0.0.1; turn it on behind TLS.
+    #[arg(long, env = "PARTSDESK_COOKIE_SECURE", global = true)]
+    pub cookie_secure: bool,
     /// How often `serve` delivers due webhooks and expires quotes, in milliseconds.
     #[arg(long, env = "PARTSDESK_WORKER_INTERVAL_MS", default_value_t = 1000, global = true)]
     pub worker_interval_ms: u64,
@@ -108,6 +112,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub db_max_connections: u32,
     pub allow_private_webhooks: bool,
+    /// The browser session cookie is `Secure`.
+    pub cookie_secure: bool,
     /// `None`: no background worker (tests drive it by hand).
     pub worker_interval: Option<Duration>,
     pub reminder_interval: Duration,
@@ -136,6 +142,7 @@ impl Config {
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             db_max_connections: args.db_max_connections.max(1),
             allow_private_webhooks: args.allow_private_webhooks,
+            cookie_secure: args.cookie_secure,
             worker_interval: Some(Duration::from_millis(args.worker_interval_ms.max(50))),
             reminder_interval: Duration::from_secs(args.reminder_interval_secs.max(60)),
         })

@@ -39,7 +39,7 @@ pub enum Error {
     #[error("{detail}")]
     Unauthorized { code: &'static str, detail: &'static str },
     #[error("{detail}")]
-    Forbidden { detail: String },
+    Forbidden { code: &'static str, detail: String },
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
     #[error("{detail}")]
@@ -79,7 +79,10 @@ impl Error {
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::Forbidden { detail: detail.into() }
+        Self::Forbidden {
+            code: "forbidden",
+            detail: detail.into(),
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -88,8 +91,8 @@ impl Error {
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code, .. }
             | Self::Conflict { code, .. }
-            | Self::WrongState { code, .. } => code,
-            Self::Forbidden { .. } => "forbidden",
+            | Self::WrongState { code, .. }
+            | Self::Forbidden { code, .. } => code,
             Self::NotFound { .. } => "not_found",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",

@@ -158,6 +158,11 @@ prefixed_id!(
     ReminderId, "rem"
 );
 
+prefixed_id!(
+    /// A staff member's browser session (cookie).
+    StaffSessionId, "ses"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

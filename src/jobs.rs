@@ -1,5 +1,5 @@
 //! Background work of `serve`: expiring quotes past their validity, delivering due webhooks,
-//! forgetting old idempotency keys, and the reminder scheduler.
+//! forgetting old idempotency keys and ended browser sessions, and the reminder scheduler.
 //! Each step is safe to run on several servers at once.
 
 use crate::http::AppState;
@@ -18,6 +18,9 @@ async fn run_slow(state: &AppState) {
     }
     if let Err(err) = crate::idempotency::purge_expired(&state.db, state.clock.now()).await {
         tracing::error!(error = ?err, "purging idempotency keys failed");
+    }
+    if let Err(err) = crate::auth::browser::purge_ended(&state.db, state.clock.now()).await {
+        tracing::error!(error = ?err, "purging ended browser sessions failed");
     }
 }
 

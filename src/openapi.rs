@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -17,7 +19,7 @@ use crate::http::problem::{PROBLEM_CONTENT_TYPE, Problem};
 const DESCRIPTION: &str = r#"partsdesk answers repair shops' parts inquiries for auto-parts dealers.
 
 ## Callers
-* **Dealer staff** log in (`POST /v1/auth/login`) and send the access token as `Authorization: Bearer <token>` (scheme `staff_token`).
+* **Dealer staff** log in (`POST /v1/auth/login`) and send the access token as `Authorization: Bearer <token>` (scheme `staff_token`). In a browser they log in with `POST /v1/auth/session` instead, which sets an HttpOnly session cookie (scheme `staff_session`); every staff endpoint accepts either, and with the cookie every request other than GET, HEAD and OPTIONS must send the session's `X-CSRF-Token` (else 403 `csrf_failed`).
 * **Repair shops** call the `/v1/shop/...` endpoints with an API key their dealer issued, as `Authorization: Bearer psk_...` or `X-Api-Key: psk_...` (schemes `shop_key`, `shop_key_header`). A shop key reaches only shop endpoints, a staff token only staff endpoints.
 
 Every resource belongs to one dealer. A resource of another dealer answers 404, exactly as one that does not exist.
@@ -169,6 +171,13 @@ fn add_security_schemes(doc: &mut utoipa::openapi::OpenApi) {
         ),
     );
     components.add_security_scheme(
+        "staff_session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "partsdesk_session",
+            "Browser session cookie from `POST /v1/auth/session`; writes also need `X-CSRF-Token`",
+        ))),
+    );
+    components.add_security_scheme(
         "shop_key",
         SecurityScheme::Http(
             HttpBuilder::new()
@@ -208,7 +217,12 @@ fn add_to_operation(op: &mut Operation) {
         .security
         .as_ref()
         .is_some_and(|reqs| reqs.iter().any(|r| r != &Default::default()));
-    let staff = secured && serde_json::to_string(&op.security).is_ok_and(|s| s.contains("staff_token"));
+    let staff_token = secured && serde_json::to_string(&op.security).is_ok_and(|s| s.contains("staff_token"));
+    let staff = staff_token || serde_json::to_string(&op.security).is_ok_and(|s| s.contains("staff_session"));
+    // Every endpoint open to a staff token is open to a browser session too.
+    if staff_token && let Some(security) = op.security.as_mut() {
+        security.push(SecurityRequirement::new("staff_session", Vec::<String>::new()));
+    }
     let has_body = op.request_body.is_some();
     let has_path_params = op.parameters.as_ref().is_some_and(|ps| {
         ps.iter()
@@ -240,11 +254,14 @@ fn add_to_operation(op: &mut Operation) {
     if secured {
         add(
             "401",
-            "Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`)",
+            "Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`)",
         );
     }
     if staff {
-        add("403", "The caller's role does not allow this (`forbidden`)");
+        add(
+            "403",
+            "The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`)",
+        );
     }
     if has_path_params {
         add("404", "No such resource for this dealer (`not_found`)");

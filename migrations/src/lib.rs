@@ -10,6 +10,7 @@ mod m20261123_000005_metric_rollups;
 mod m20261203_000006_session_generation;
 mod m20261203_000007_inquiry_line_unit_and_split;
 mod m20261203_000008_vehicle_aliases;
+mod m20261207_000009_staff_sessions;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_session_generation::Migration),
             Box::new(m20261203_000007_inquiry_line_unit_and_split::Migration),
             Box::new(m20261203_000008_vehicle_aliases::Migration),
+            Box::new(m20261207_000009_staff_sessions::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@
 //! *an admin manages `sales` and `viewer` accounts only; only the owner manages admins.
 //! Nobody changes the owner account through the staff API, and nobody deletes themselves.
 
+pub mod browser;
 pub mod extract;
 pub mod jwt;
 pub mod password;

@@ -323,6 +323,7 @@ pub(crate) fn bench_state(
         request_timeout: Duration::from_secs(30),
         db_max_connections: 8,
         allow_private_webhooks: false,
+        cookie_secure: false,
         worker_interval: None,
         reminder_interval: Duration::from_secs(3600),
     };

@@ -27,6 +27,7 @@ pub mod quote_options;
 pub mod quotes;
 pub mod reminders;
 pub mod search_outbox;
+pub mod staff_sessions;
 pub mod tenants;
 pub mod users;
 pub mod vehicle_aliases;

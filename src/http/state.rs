@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::browser::SessionCache;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::sessions::AccountCache;
 use crate::auth::throttle::LoginThrottle;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub lexicons: Arc<Lexicons>,
     /// Staff accounts recently checked (see [`crate::auth::sessions`]).
     pub accounts: Arc<AccountCache>,
+    /// Browser sessions recently checked (see [`crate::auth::browser`]).
+    pub browser_sessions: Arc<SessionCache>,
     /// The client for webhooks and shop callbacks (refuses private addresses).
     pub webhook_client: reqwest::Client,
 }

@@ -58,6 +58,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         request_timeout: Duration::from_secs(30),
         db_max_connections: 5,
         allow_private_webhooks: true,
+        cookie_secure: false,
         // Tests run background work by hand, at the moment they choose.
         worker_interval: None,
         reminder_interval: Duration::from_secs(3600),
@@ -368,4 +369,65 @@ pub async fn spawn_receiver(statuses: Vec<u16>) -> Receiver {
     let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await });
     Receiver { url, received }
+}
+
+/// A browser session: the cookie's token and the CSRF token the log-in answered with.
+pub struct CookieSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// The `Set-Cookie` header of a response, whole.
+pub fn set_cookie(resp: &Response) -> String {
+    resp.headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestApp {
+    /// `POST /v1/auth/session`.
+    pub async fn session_login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/v1/auth/session",
+            None,
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// Logs in for a browser session.
+    pub async fn cookie_session(&self, email: &str) -> CookieSession {
+        self.cookie_session_with(email, PASSWORD).await
+    }
+
+    pub async fn cookie_session_with(&self, email: &str, password: &str) -> CookieSession {
+        let resp = self.session_login(email, password).await;
+        let cookie = set_cookie(&resp);
+        let body = expect_json(resp, StatusCode::OK).await;
+        let token = cookie
+            .split(';')
+            .next()
+            .and_then(|pair| pair.strip_prefix("partsdesk_session="))
+            .expect("session cookie")
+            .to_owned();
+        CookieSession {
+            token,
+            csrf: body["csrf_token"].as_str().expect("csrf token").to_owned(),
+        }
+    }
+
+    /// A request with the session cookie only (no CSRF token).
+    pub fn with_cookie(&self, method: Method, path: &str, session: &CookieSession) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", format!("theme=dark; partsdesk_session={}", session.token))
+    }
+
+    /// A request with the session cookie and its CSRF token, as the console sends writes.
+    pub fn with_session(&self, method: Method, path: &str, session: &CookieSession) -> RequestBuilder {
+        self.with_cookie(method, path, session)
+            .header("x-csrf-token", &session.csrf)
+    }
 }

@@ -15,6 +15,7 @@ mod ops;
 mod quotes;
 mod reminders;
 mod shop_language;
+mod sessions;
 mod tenancy;
 mod users;
 mod webhooks;
