@@ -25,11 +25,13 @@ export function useUrlFilters(): [ListFilters, (next: ListFilters) => void] {
 export function FilterBar({
   filters,
   onChange,
+  withStatus = true,
   withUnread = false,
   testIdPrefix,
 }: {
   filters: ListFilters;
   onChange: (next: ListFilters) => void;
+  withStatus?: boolean;
   withUnread?: boolean;
   testIdPrefix: string;
 }) {
@@ -39,15 +41,17 @@ export function FilterBar({
   const range = filters.from && filters.to ? ([dayjs(filters.from), dayjs(filters.to)] as const) : null;
   return (
     <Space wrap>
-      <Select
-        allowClear
-        style={{ width: 140 }}
-        placeholder={m.allStatuses}
-        value={filters.status}
-        options={statusOptions}
-        onChange={(status) => onChange({ ...filters, status })}
-        data-testid={`${testIdPrefix}-filter-status`}
-      />
+      {withStatus ? (
+        <Select
+          allowClear
+          style={{ width: 140 }}
+          placeholder={m.allStatuses}
+          value={filters.status}
+          options={statusOptions}
+          onChange={(status) => onChange({ ...filters, status })}
+          data-testid={`${testIdPrefix}-filter-status`}
+        />
+      ) : null}
       <Select
         allowClear
         showSearch={{ optionFilterProp: "label" }}

@@ -1,6 +1,6 @@
 import { UserOutlined } from "@ant-design/icons";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { App, Button, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType, type TableRef } from "antd";
+import { App, Button, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType } from "antd";
 import { type HTMLAttributes, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { QueryState } from "../../components/QueryState";
@@ -13,10 +13,10 @@ import { activeClaim, listInquiries, useResponseTarget, type InboxItem } from ".
 import { useCustomerDirectory } from "./customers";
 import { FilterBar, useUrlFilters } from "./FilterBar";
 import { filterParams, hasFilters } from "./filters";
-import { isTypingTarget, overlayOpen } from "./keys";
 import { inboxMessages } from "./messages";
 import { elapsedSeconds, urgency } from "./timer";
 import { useNow } from "./useNow";
+import { useRowKeys } from "./useRowKeys";
 import "./inbox.css";
 
 /** Past this many rows the table renders only what is on screen. */
@@ -45,9 +45,6 @@ export default function InboxPage() {
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
 
   const fresh = useFreshRows(items, query.isSuccess, filterKey);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const tableRef = useRef<TableRef>(null);
-
   useStreamEvents((event) => {
     if (event.kind !== "inquiry_received") return;
     const customer = (event.customer_id && customers.names.get(event.customer_id)) || m.unknownCustomer;
@@ -61,32 +58,7 @@ export default function InboxPage() {
   });
 
   const open = (id: string) => navigate(`/inquiries/${id}`);
-
-  // ↑/↓ move the selection, Enter opens it; typing in the filters is left alone.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.altKey || event.ctrlKey || event.metaKey || isTypingTarget(event.target) || overlayOpen()) return;
-      if (items.length === 0) return;
-      const index = items.findIndex((i) => i.id === selectedId);
-      let next: number | null = null;
-      if (event.key === "ArrowDown") next = index < 0 ? 0 : Math.min(items.length - 1, index + 1);
-      else if (event.key === "ArrowUp") next = index < 0 ? 0 : Math.max(0, index - 1);
-      else if (event.key === "Enter" && index >= 0) {
-        event.preventDefault();
-        open(items[index].id);
-        return;
-      }
-      if (next === null) return;
-      event.preventDefault();
-      const id = items[next].id;
-      setSelectedId(id);
-      const row = tableRef.current?.nativeElement.querySelector(`[data-row-key="${id}"]`);
-      if (row) row.scrollIntoView({ block: "nearest" });
-      else tableRef.current?.scrollTo({ key: id });
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
+  const { selectedId, setSelectedId, tableRef } = useRowKeys(items, (item) => open(item.id));
 
   const waiting = items.filter((i) => i.status === "draft").length;
 
@@ -97,7 +69,7 @@ export default function InboxPage() {
       render: (_, item) => (
         <span>
           {item.read === false ? <span className="inbox-unread-dot" aria-label={m.unread} data-testid={`inbox-unread-${item.id}`} /> : null}
-          {customers.names.get(item.customer_id) ?? item.customer_id}
+          {customers.names.get(item.customer_id) ?? (customers.loading ? "" : m.unknownCustomer)}
         </span>
       ),
     },

@@ -5,6 +5,7 @@ import type { Schemas } from "../../api/client";
 import { fill, useMessages } from "../../i18n";
 import { formatMoney } from "../../lib/format";
 import { CatalogSearch } from "./CatalogSearch";
+import { ConfidenceTag } from "./ConfidenceTag";
 import { checkPrice, discounted, type PriceProblem } from "./decimal";
 import {
   backorder,
@@ -25,19 +26,6 @@ type Hit = Schemas["SearchHit"];
 type Messages = (typeof workbenchMessages)["zh-CN"];
 
 export type FocusField = "price" | "quantity" | "note" | "search";
-
-const CONFIDENCE_COLORS: Record<string, string> = { exact: "green", high: "blue", low: "orange", none: "red" };
-
-export function ConfidenceTag({ confidence }: { confidence: string | null | undefined }) {
-  const m = useMessages(workbenchMessages);
-  if (!confidence) return null;
-  const key = `confidence_${confidence}` as keyof Messages;
-  return (
-    <Tag color={CONFIDENCE_COLORS[confidence] ?? "default"} data-confidence={confidence}>
-      {key in m ? m[key] : confidence}
-    </Tag>
-  );
-}
 
 function priceProblemText(m: Messages, problem: PriceProblem | LineProblem): string {
   switch (problem) {
