@@ -24,6 +24,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the browser session
+         * @description 401 (`missing_credentials`, `invalid_session`) when there is no live session cookie.
+         */
+        get: operations["get_session"];
+        put?: never;
+        /**
+         * Log in for a browser session
+         * @description For the dealer console in a browser. Sets the cookie `partsdesk_session` (HttpOnly, SameSite=Strict, Path=/, Max-Age 43200; Secure when the server runs with `--cookie-secure`) holding an opaque token, and answers with a CSRF token. With the cookie, every staff endpoint is open as with a bearer token; requests other than GET, HEAD and OPTIONS must also send `X-CSRF-Token: <csrf_token>`, else 403 `csrf_failed`. The session lasts 12 hours from log-in and ends at log-out (`DELETE`), when the password is changed or reset, or when the account is removed. A request with both a bearer token and the cookie is judged by the token.
+         *
+         *     Throttled and answered as `POST /v1/auth/login`: after 5 failed attempts for one email within 15 minutes (or 50 from one address), 429 with `Retry-After`.
+         */
+        post: operations["start_session"];
+        /**
+         * Log out of the browser session
+         * @description Needs `X-CSRF-Token` like every write with the cookie. A later request with the same cookie is 401.
+         */
+        delete: operations["end_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/signup": {
         parameters: {
             query?: never;
@@ -1036,6 +1066,21 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_used_at?: string | null;
+        };
+        /** @description A browser session: what a console page needs after log-in or a reload. */
+        BrowserSessionResponse: {
+            /**
+             * @description Send as `X-CSRF-Token` with every request other than GET, HEAD or OPTIONS made with the
+             *     session cookie. It is not a credential: without the cookie it opens nothing.
+             */
+            csrf_token: string;
+            /**
+             * Format: date-time
+             * @description When the session ends: 12 hours after log-in, however it is used meanwhile.
+             */
+            expires_at: string;
+            /** @description The signed-in user and their dealer, as `GET /v1/me` answers. */
+            user: components["schemas"]["MeResponse"];
         };
         Bucket: {
             /** Format: date */
@@ -2444,6 +2489,193 @@ export interface operations {
             };
         };
     };
+    get_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSessionResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in; the cookie is set */
+            200: {
+                headers: {
+                    /** @description `partsdesk_session=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSessionResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong email or password (`invalid_credentials`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's `csrf_token` */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out; the cookie is cleared */
+            204: {
+                headers: {
+                    /** @description `partsdesk_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or wrong `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     signup: {
         parameters: {
             query?: never;
@@ -2539,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettingsResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2548,7 +2780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2598,7 +2830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2607,7 +2839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2671,7 +2903,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2680,7 +2912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2730,7 +2962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2739,7 +2971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2817,7 +3049,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2826,7 +3058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2885,7 +3117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2894,7 +3126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2979,7 +3211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2988,7 +3220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3045,7 +3277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +3348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3125,7 +3357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,7 +3437,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3214,7 +3446,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3273,7 +3505,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3282,7 +3514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3358,7 +3590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3367,7 +3599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3424,7 +3656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3433,7 +3665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3594,7 +3826,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3603,7 +3835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3670,7 +3902,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +3911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3741,7 +3973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,7 +3982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3836,7 +4068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3845,7 +4077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3891,7 +4123,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3928,7 +4160,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallbackResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3978,7 +4210,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4041,7 +4273,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4091,7 +4323,7 @@ export interface operations {
                     "application/json": components["schemas"]["PartList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4100,7 +4332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4159,7 +4391,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4168,7 +4400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4253,7 +4485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4262,7 +4494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4319,7 +4551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4328,7 +4560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4390,7 +4622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4399,7 +4631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4481,7 +4713,7 @@ export interface operations {
                     "application/json": components["schemas"]["SynonymsResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4490,7 +4722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4540,7 +4772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4549,7 +4781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4613,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["VehicleAliasesResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4622,7 +4854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4672,7 +4904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4681,7 +4913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4789,7 +5021,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4798,7 +5030,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4888,7 +5120,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4934,7 +5166,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4943,7 +5175,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,7 +5247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5024,7 +5256,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,7 +5341,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5156,7 +5388,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5165,7 +5397,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5218,7 +5450,7 @@ export interface operations {
                     "application/json": components["schemas"]["InquiryList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5227,7 +5459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5291,7 +5523,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5367,7 +5599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5376,7 +5608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5438,7 +5670,7 @@ export interface operations {
                     "application/json": components["schemas"]["InquiryList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5496,7 +5728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,7 +5786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5563,7 +5795,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,7 +5857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +5866,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5728,7 +5960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5737,7 +5969,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5804,7 +6036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5813,7 +6045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5880,7 +6112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5951,7 +6183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6049,7 +6281,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6142,7 +6374,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6151,7 +6383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6209,7 +6441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6218,7 +6450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6275,7 +6507,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,7 +6565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6379,7 +6611,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6388,7 +6620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6438,7 +6670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6447,7 +6679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6532,7 +6764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6541,7 +6773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6598,7 +6830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6607,7 +6839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6672,7 +6904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6681,7 +6913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6743,7 +6975,7 @@ export interface operations {
                     "application/json": components["schemas"]["SummaryResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6752,7 +6984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6813,7 +7045,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6822,7 +7054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6887,7 +7119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6896,7 +7128,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6963,7 +7195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReminderList"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6972,7 +7204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7021,7 +7253,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallListResponse"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7030,7 +7262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7092,7 +7324,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7101,7 +7333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7195,7 +7427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7204,7 +7436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7271,7 +7503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7280,7 +7512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7335,7 +7567,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunReport"];
                 };
             };
-            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_api_key`) */
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7344,7 +7576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role does not allow this (`forbidden`) */
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
