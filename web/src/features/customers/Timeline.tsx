@@ -1,0 +1,130 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Button, Flex, Space, Timeline as AntTimeline, Typography } from "antd";
+import { useMemo, useState } from "react";
+import { Link } from "react-router";
+import { api, unwrap } from "../../api/client";
+import { QueryState } from "../../components/QueryState";
+import { fill, useLocale, useMessages } from "../../i18n";
+import { formatDateTime, formatDuration, formatMoney } from "../../lib/format";
+import { useStreamEvents } from "../../lib/stream";
+import { useDealer, usePermissions } from "../../session";
+import { fetchAll } from "../catalog/lists";
+import { customerMessages } from "./messages";
+import { describeEvent, type CustomerEvent } from "./timeline";
+
+const SHOWN_STEP = 50;
+
+/** Names for the actors of events (staff and shop keys), where the role may list them. */
+function useActorNames(customerId: string) {
+  const { canAdmin } = usePermissions();
+  const users = useQuery({
+    queryKey: ["users"],
+    queryFn: () => fetchAll((cursor) => unwrap(api.GET("/v1/users", { params: { query: { limit: 200, cursor } } }))),
+    enabled: canAdmin,
+    staleTime: 300_000,
+  });
+  const keys = useQuery({
+    queryKey: ["customer", customerId, "api-keys"],
+    queryFn: () => unwrap(api.GET("/v1/customers/{id}/api-keys", { params: { path: { id: customerId } } })),
+    enabled: canAdmin,
+  });
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const user of users.data ?? []) names.set(user.id, user.name);
+    for (const key of keys.data?.items ?? []) names.set(key.id, key.name ?? `${key.prefix}…`);
+    return names;
+  }, [users.data, keys.data]);
+}
+
+/**
+ * A customer's touchpoints, newest first. The API pages the log oldest first, so every page is
+ * read before the newest can be shown.
+ */
+export function CustomerTimeline({ customerId }: { customerId: string }) {
+  const m = useMessages(customerMessages);
+  const { locale } = useLocale();
+  const { timeZone } = useDealer();
+  const client = useQueryClient();
+  const names = useActorNames(customerId);
+  const [shown, setShown] = useState(SHOWN_STEP);
+  const events = useQuery({
+    queryKey: ["customer", customerId, "events"],
+    queryFn: () =>
+      fetchAll((cursor) =>
+        unwrap(
+          api.GET("/v1/customers/{id}/events", { params: { path: { id: customerId }, query: { limit: 200, cursor } } }),
+        ),
+      ),
+  });
+  // Inquiries, quotes and orders of this customer land on its timeline as they happen.
+  useStreamEvents((event) => {
+    if (event.customer_id === customerId) client.invalidateQueries({ queryKey: ["customer", customerId, "events"] });
+  });
+
+  const newestFirst = useMemo(() => [...(events.data ?? [])].reverse(), [events.data]);
+  const fieldLabels: Record<string, string> = {
+    name: m.name,
+    contact_name: m.contact,
+    phone: m.phone,
+    email: m.email,
+    address: m.address,
+    price_level: m.priceLevel,
+    notes: m.notes,
+  };
+  const linkLabels = { inquiry: m.linkInquiry, quote: m.linkQuote, order: m.linkOrder };
+  const actor = (event: CustomerEvent) => {
+    if (!event.actor) return m.actorSystem;
+    const name = names.get(event.actor);
+    if (event.actor.startsWith("key_")) return name ? fill(m.actorShopNamed, { name }) : m.actorShop;
+    return name ?? m.actorStaff;
+  };
+
+  return (
+    <QueryState isPending={events.isPending} error={events.error} onRetry={() => events.refetch()}>
+      {() =>
+        newestFirst.length === 0 ? (
+          <Typography.Text type="secondary">{m.noEvents}</Typography.Text>
+        ) : (
+          <Flex vertical gap={8}>
+            <AntTimeline
+              data-testid="customer-timeline"
+              items={newestFirst.slice(0, shown).map((event) => {
+                const wording = describeEvent(event, m, {
+                  fill,
+                  money: formatMoney,
+                  duration: (seconds) => formatDuration(seconds, locale),
+                  fieldLabel: (field) => fieldLabels[field] ?? field,
+                });
+                return {
+                  key: event.id,
+                  color: wording.color,
+                  content: (
+                    <div data-testid="timeline-event" data-kind={event.kind}>
+                      <Typography.Text>{wording.text}</Typography.Text>
+                      <div>
+                        <Space size="middle" wrap>
+                          <Typography.Text type="secondary">{formatDateTime(event.occurred_at, timeZone)}</Typography.Text>
+                          <Typography.Text type="secondary">{actor(event)}</Typography.Text>
+                          {wording.links.map((link) => (
+                            <Link key={link.to} to={link.to}>
+                              {linkLabels[link.label]}
+                            </Link>
+                          ))}
+                        </Space>
+                      </div>
+                    </div>
+                  ),
+                };
+              })}
+            />
+            {newestFirst.length > shown && (
+              <Button onClick={() => setShown(shown + SHOWN_STEP)} style={{ alignSelf: "center" }}>
+                {fill(m.olderEvents, { n: (newestFirst.length - shown).toLocaleString() })}
+              </Button>
+            )}
+          </Flex>
+        )
+      }
+    </QueryState>
+  );
+}
