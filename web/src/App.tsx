@@ -1,12 +1,16 @@
-import { lazy, type ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from "react-router";
 import { NotFound, QueryState } from "./components/QueryState";
-import { LoginPage, SignupPage } from "./features/auth/LoginPage";
 import { AppLayout } from "./layout/AppLayout";
 import { useSession } from "./session";
 
-// Every screen but the inbox loads with its route, so the first screen ships only what it needs.
-const InboxPage = lazy(() => import("./features/inbox/InboxPage"));
+// Every screen loads with its route, so the first screen ships only what it needs. The inbox,
+// where the day starts, is fetched at once, alongside the session check rather than after it.
+const loadInbox = () => import("./features/inbox/InboxPage");
+if (location.pathname === "/" || location.pathname.startsWith("/inquiries")) void loadInbox();
+const InboxPage = lazy(loadInbox);
+const LoginPage = lazy(() => import("./features/auth/LoginPage").then((m) => ({ default: m.LoginPage })));
+const SignupPage = lazy(() => import("./features/auth/LoginPage").then((m) => ({ default: m.SignupPage })));
 const WorkbenchPage = lazy(() => import("./features/workbench/WorkbenchPage"));
 const QuotesPage = lazy(() => import("./features/quotes/QuotesPage"));
 const QuotePage = lazy(() => import("./features/quotes/QuotePage"));
@@ -22,17 +26,34 @@ const CustomerFiguresPage = lazy(() => import("./features/figures/CustomerFigure
 const RemindersPage = lazy(() => import("./features/reminders/RemindersPage"));
 const SettingsPage = lazy(() => import("./features/settings/SettingsPage"));
 
+const pending = <QueryState isPending error={null} children={() => null} />;
+
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, loading } = useSession();
   const location = useLocation();
-  if (loading) return <QueryState isPending error={null} children={() => null} />;
+  if (loading) return pending;
   if (!session) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
 
+
 const router = createBrowserRouter([
-  { path: "/login", element: <LoginPage /> },
-  { path: "/signup", element: <SignupPage /> },
+  {
+    path: "/login",
+    element: (
+      <Suspense fallback={pending}>
+        <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: "/signup",
+    element: (
+      <Suspense fallback={pending}>
+        <SignupPage />
+      </Suspense>
+    ),
+  },
   {
     path: "/",
     element: (
