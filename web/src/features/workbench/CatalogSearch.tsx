@@ -40,6 +40,7 @@ export function CatalogSearch({
   const [pending, setPending] = useState<string | null>(null);
   const [highlight, setHighlight] = useState(0);
   const input = useRef<InputRef>(null);
+  const list = useRef<HTMLDivElement>(null);
   const latest = useRef("");
 
   useEffect(() => {
@@ -83,6 +84,11 @@ export function CatalogSearch({
 
   const current = result && result.q === text.trim() ? result.hits : null;
 
+  // New hits come into view (the line may sit just above the footer).
+  useEffect(() => {
+    if (result) list.current?.scrollIntoView?.({ block: "nearest" });
+  }, [result]);
+
   const onKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
     if (event.key === "Enter") {
       event.preventDefault();
@@ -120,7 +126,7 @@ export function CatalogSearch({
       ) : null}
       {current && current.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={m.noHits} /> : null}
       {current && current.length > 0 ? (
-        <div role="listbox" aria-label={m.searchCatalog} style={{ marginTop: 4 }}>
+        <div role="listbox" aria-label={m.searchCatalog} style={{ marginTop: 4 }} className="wb-hits" ref={list}>
           {current.map((hit, i) => {
             const price = hit.part.price ?? null;
             return (

@@ -219,6 +219,7 @@ export function LineCard(props: LineCardProps) {
     },
     {
       key: "stock",
+      title: m.stockColumn,
       width: 90,
       render: (_, c) =>
         c.stock > 0 ? fill(m.stock, { n: c.stock }) : <Typography.Text type="danger">{m.outOfStock}</Typography.Text>,
@@ -362,7 +363,7 @@ export function LineCard(props: LineCardProps) {
               }
             />
           ) : (
-            <Typography.Text type="secondary">{m.noCandidates}</Typography.Text>
+            <Typography.Text type="secondary">{readOnly ? m.noCandidatesReadOnly : m.noCandidates}</Typography.Text>
           )}
           {showSearch ? (
             <div style={{ marginTop: 8 }}>
