@@ -9,6 +9,7 @@ import { formatDateTime, formatDuration, formatMoney } from "../../lib/format";
 import { useStreamEvents } from "../../lib/stream";
 import { useDealer, usePermissions } from "../../session";
 import { fetchAll } from "../catalog/lists";
+import { usersQuery } from "../settings/queries";
 import { customerMessages } from "./messages";
 import { describeEvent, type CustomerEvent } from "./timeline";
 
@@ -17,12 +18,7 @@ const SHOWN_STEP = 50;
 /** Names for the actors of events (staff and shop keys), where the role may list them. */
 function useActorNames(customerId: string) {
   const { canAdmin } = usePermissions();
-  const users = useQuery({
-    queryKey: ["users"],
-    queryFn: () => fetchAll((cursor) => unwrap(api.GET("/v1/users", { params: { query: { limit: 200, cursor } } }))),
-    enabled: canAdmin,
-    staleTime: 300_000,
-  });
+  const users = useQuery({ ...usersQuery, enabled: canAdmin, staleTime: 300_000 });
   const keys = useQuery({
     queryKey: ["customer", customerId, "api-keys"],
     queryFn: () => unwrap(api.GET("/v1/customers/{id}/api-keys", { params: { path: { id: customerId } } })),

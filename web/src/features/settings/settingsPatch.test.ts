@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { Settings } from "./queries";
+import { settingsPatch, type SettingsValues } from "./settingsPatch";
+
+const settings: Settings = {
+  auto_send: false,
+  quote_validity_hours: 72,
+  reminder_lead_days: 3,
+  reminder_window_days: 14,
+  reminder_contacts_per_week: 2,
+  time_zone: "Asia/Shanghai",
+  currency: "CNY",
+};
+const values = (over: Partial<SettingsValues>): SettingsValues => ({
+  auto_send: false,
+  quote_validity_hours: 72,
+  response_target_minutes: 15,
+  reminder_lead_days: 3,
+  reminder_window_days: 14,
+  reminder_contacts_per_week: 2,
+  ...over,
+});
+
+describe("settingsPatch", () => {
+  it("sends only what changed", () => {
+    expect(settingsPatch(settings, values({}))).toEqual({});
+    expect(settingsPatch(settings, values({ auto_send: true, reminder_lead_days: 0 }))).toEqual({
+      auto_send: true,
+      reminder_lead_days: 0,
+    });
+  });
+
+  it("sends the response target only to a server that has it", () => {
+    expect(settingsPatch(settings, values({ response_target_minutes: 30 }))).toEqual({});
+    expect(settingsPatch({ ...settings, response_target_minutes: 15 }, values({ response_target_minutes: 30 }))).toEqual({
+      response_target_minutes: 30,
+    });
+  });
+
+  it("never sends an emptied number", () => {
+    expect(settingsPatch(settings, values({ quote_validity_hours: null }))).toEqual({});
+  });
+});

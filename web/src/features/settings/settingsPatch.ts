@@ -1,0 +1,24 @@
+import type { Settings, SettingsPatch } from "./queries";
+
+export const NUMBER_FIELDS = [
+  "quote_validity_hours",
+  "response_target_minutes",
+  "reminder_lead_days",
+  "reminder_window_days",
+  "reminder_contacts_per_week",
+] as const;
+export type NumberField = (typeof NUMBER_FIELDS)[number];
+export type SettingsValues = { auto_send: boolean } & Record<NumberField, number | null>;
+
+export const SETTINGS_FIELDS: readonly string[] = ["auto_send", ...NUMBER_FIELDS];
+
+/** Only what changed, and `response_target_minutes` only if this server knows it. */
+export function settingsPatch(before: Settings, values: SettingsValues): SettingsPatch {
+  const patch: SettingsPatch = {};
+  if (values.auto_send !== before.auto_send) patch.auto_send = values.auto_send;
+  for (const field of NUMBER_FIELDS) {
+    if (field === "response_target_minutes" && before.response_target_minutes === undefined) continue;
+    if (values[field] !== null && values[field] !== before[field]) patch[field] = values[field];
+  }
+  return patch;
+}
