@@ -12,7 +12,7 @@ import { Defined, useFigureFormat } from "./definitions";
 import { downloadCsv } from "./download";
 import { useSeenOnce } from "./inView";
 import { figuresMessages, type FiguresMessages } from "./messages";
-import type { Interval, Period } from "./period";
+import { sparklineInterval, type Period } from "./period";
 import { customerQuery, customerTablePage, customerTableUrl, type SortBy, type SortOrder } from "./queries";
 import { sparklinePath } from "./sparkline";
 import { FIGURE_KIND, figureValue, type FigureKey } from "./series";
@@ -27,12 +27,12 @@ const DEFAULT_SORT: { by: SortBy; order: SortOrder } = { by: "order_value", orde
 /**
  * A small line of one figure of one customer across the period. The API's table has totals only,
  * so the series comes from the customer's own figures, fetched when the row comes into view and
- * shared by the row's sparklines (and the customer's trend page).
+ * shared by the row's sparklines.
  */
-function Sparkline({ id, figure, period, interval }: { id: string; figure: FigureKey; period: Period; interval: Interval }) {
+function Sparkline({ id, figure, period }: { id: string; figure: FigureKey; period: Period }) {
   const ref = useRef<SVGSVGElement>(null);
   const seen = useSeenOnce(ref);
-  const { data } = useQuery({ ...customerQuery(id, period, interval), enabled: seen, staleTime: 60_000 });
+  const { data } = useQuery({ ...customerQuery(id, period, sparklineInterval(period)), enabled: seen, staleTime: 60_000 });
   const values = data?.series.map((b) => figureValue(b.figures, figure)) ?? [];
   const width = 64;
   const height = 18;
@@ -59,36 +59,36 @@ interface FigureColumn {
 }
 
 const COLUMNS: FigureColumn[] = [
-  { key: "inquiries", label: "inquiries", spark: true, width: 140 },
-  { key: "inquiry_lines", label: "inquiryLines", width: 100 },
-  { key: "quoted_lines", label: "quotedLines", definitions: ["fieldQuotedLines"], width: 110 },
-  { key: "quote_rate", label: "quoteRate", definitions: ["defQuoteRate", "fieldQuoteRate"], spark: true, width: 150 },
-  { key: "purchase_rate", label: "purchaseRate", definitions: ["defPurchaseRate", "fieldPurchaseRate"], spark: true, width: 150 },
+  { key: "inquiries", label: "inquiries", spark: true, width: 150 },
+  { key: "inquiry_lines", label: "inquiryLines", width: 130 },
+  { key: "quoted_lines", label: "quotedLines", definitions: ["fieldQuotedLines"], width: 150 },
+  { key: "quote_rate", label: "quoteRate", definitions: ["defQuoteRate", "fieldQuoteRate"], spark: true, width: 170 },
+  { key: "purchase_rate", label: "purchaseRate", definitions: ["defPurchaseRate", "fieldPurchaseRate"], spark: true, width: 180 },
   {
     key: "response_time_p50_seconds",
     label: "responseP50",
     definitions: ["defResponseTime", "fieldResponseP50", "defPercentiles"],
     spark: true,
-    width: 190,
+    width: 220,
   },
   {
     key: "response_time_p90_seconds",
     label: "responseP90",
     definitions: ["defResponseTime", "fieldResponseP90", "defPercentiles"],
-    width: 140,
+    width: 190,
   },
   {
     key: "auto_match_rate",
     label: "autoMatchRate",
     definitions: ["defAutoMatchRate", "fieldAutoMatchRate", "defConfident"],
     spark: true,
-    width: 170,
+    width: 190,
   },
-  { key: "bought_lines", label: "boughtLines", definitions: ["fieldBoughtLines"], width: 110 },
-  { key: "orders", label: "orders", width: 90 },
-  { key: "order_value", label: "orderValue", definitions: ["fieldOrderValue"], width: 150 },
-  { key: "reminders_raised", label: "remindersRaised", width: 100 },
-  { key: "reminders_converted", label: "remindersConverted", width: 100 },
+  { key: "bought_lines", label: "boughtLines", definitions: ["fieldBoughtLines"], width: 150 },
+  { key: "orders", label: "orders", width: 100 },
+  { key: "order_value", label: "orderValue", definitions: ["fieldOrderValue"], width: 160 },
+  { key: "reminders_raised", label: "remindersRaised", width: 120 },
+  { key: "reminders_converted", label: "remindersConverted", width: 120 },
 ];
 
 const SORT_KEYS = new Set<string>(["name", ...COLUMNS.map((c) => c.key)]);
@@ -100,12 +100,10 @@ const SORT_KEYS = new Set<string>(["name", ...COLUMNS.map((c) => c.key)]);
  */
 export function CustomerTable({
   period,
-  interval,
   currency,
   search,
 }: {
   period: Period;
-  interval: Interval;
   currency: string;
   /** The period's query string, carried to the customer's trend page. */
   search: string;
@@ -163,7 +161,7 @@ export function CustomerTable({
             ) : (
               <>
                 {format(column.key, figureValue(row.figures, column.key))}
-                {column.spark ? <Sparkline id={row.customer.id} figure={column.key} period={period} interval={interval} /> : null}
+                {column.spark ? <Sparkline id={row.customer.id} figure={column.key} period={period} /> : null}
               </>
             )}
           </span>

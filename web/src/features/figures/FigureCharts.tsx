@@ -2,12 +2,12 @@ import { Card, Col, Empty, Row, Segmented } from "antd";
 import { useMemo } from "react";
 import { fill, useLocale, useMessages } from "../../i18n";
 import { formatDuration, formatRate } from "../../lib/format";
-import { chartOption, type ChartStyle } from "./chartOption";
+import { chartOption, durationUnit, type ChartStyle } from "./chartOption";
 import { Defined } from "./definitions";
 import { EChart } from "./EChart";
 import { figuresMessages, type FiguresMessages } from "./messages";
 import type { Interval } from "./period";
-import { FIGURE_KIND, type FigureKey, type FigureKind, type Point } from "./series";
+import { FIGURE_KIND, seriesValues, type FigureKey, type FigureKind, type Point } from "./series";
 
 type MessageKey = keyof FiguresMessages;
 
@@ -17,6 +17,8 @@ interface ChartSpec {
   title: MessageKey;
   definitions: MessageKey[];
   lines: { key: FigureKey; label: MessageKey; color: string }[];
+  /** Drawn across the whole row. */
+  wide?: boolean;
 }
 
 const CHARTS: ChartSpec[] = [
@@ -37,8 +39,8 @@ const CHARTS: ChartSpec[] = [
     title: "responseTime",
     definitions: ["defResponseTime", "fieldResponseP50", "fieldResponseP90", "defPercentiles"],
     lines: [
-      { key: "response_time_p50_seconds", label: "responseP50", color: "#722ed1" },
-      { key: "response_time_p90_seconds", label: "responseP90", color: "#fa8c16" },
+      { key: "response_time_p50_seconds", label: "p50", color: "#722ed1" },
+      { key: "response_time_p90_seconds", label: "p90", color: "#fa8c16" },
     ],
   },
   {
@@ -55,6 +57,7 @@ const CHARTS: ChartSpec[] = [
       { key: "inquiry_lines", label: "inquiryLines", color: "#2f54eb" },
       { key: "quoted_lines", label: "quotedLines", color: "#13a8a8" },
     ],
+    wide: true,
   },
 ];
 
@@ -65,6 +68,23 @@ function FigureChart({ spec, points, interval, style }: { spec: ChartSpec; point
   const option = useMemo(() => {
     const format = (value: number) =>
       kind === "rate" ? formatRate(value) : kind === "duration" ? formatDuration(value, locale) : value.toLocaleString(locale);
+    let axisFormat = format;
+    let scale = 1;
+    if (kind === "rate") {
+      axisFormat = (value) => `${Math.round(value * 100)}%`;
+    } else if (kind === "duration") {
+      const longest = Math.max(
+        0,
+        ...spec.lines.flatMap((line) => {
+          const values = seriesValues(points, line.key);
+          return [...values.current, ...values.previous].filter((v): v is number => v !== null);
+        }),
+      );
+      const chosen = durationUnit(longest);
+      scale = chosen.scale;
+      const unit = { seconds: m.unitSeconds, minutes: m.unitMinutes, hours: m.unitHours }[chosen.unit];
+      axisFormat = (value) => fill(unit, { n: Number(value.toFixed(2)) });
+    }
     return chartOption({
       points,
       interval,
@@ -72,8 +92,9 @@ function FigureChart({ spec, points, interval, style }: { spec: ChartSpec; point
       lines: spec.lines.map((line) => ({ key: line.key, name: m[line.label], color: line.color })),
       previousName: (name) => fill(m.previousSeries, { name }),
       format,
-      axisFormat: kind === "rate" ? (value) => `${Math.round(value * 100)}%` : format,
+      axisFormat,
       isRate: kind === "rate",
+      scale,
     });
   }, [points, interval, style, spec, kind, m, locale]);
   const hasData = points.some((p) => spec.lines.some((line) => p.current.figures[line.key] != null));
@@ -93,7 +114,7 @@ export function FigureCharts({ points, interval, style }: { points: Point[]; int
   return (
     <Row gutter={[12, 12]}>
       {CHARTS.map((spec) => (
-        <Col key={spec.name} xs={24} xl={12}>
+        <Col key={spec.name} xs={24} xl={spec.wide ? 24 : 12}>
           <FigureChart spec={spec} points={points} interval={interval} style={style} />
         </Col>
       ))}

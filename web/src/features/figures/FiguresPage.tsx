@@ -47,7 +47,7 @@ export default function FiguresPage() {
                 currency={current.data.currency}
               />
               <FigureCharts points={points} interval={current.data.interval} style={style} />
-              <CustomerTable period={period} interval={interval} currency={current.data.currency} search={search} />
+              <CustomerTable period={period} currency={current.data.currency} search={search} />
             </Flex>
           ) : null
         }

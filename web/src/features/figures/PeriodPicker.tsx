@@ -39,7 +39,14 @@ export function usePeriodChoice() {
     today,
     /** The query string of the choice, to carry it to another figures page. */
     search: writeChoice(choice).toString(),
-    setChoice: (next: PeriodChoice) => setParams(writeChoice(next), { replace: true }),
+    /**
+     * Changes the choice as it is in the address now, not as it was at the last render: the
+     * router applies a change a moment later, and two quick clicks must both count.
+     */
+    setChoice: (change: (current: PeriodChoice) => PeriodChoice) => {
+      const latest = readChoice(new URLSearchParams(window.location.search), today);
+      setParams(writeChoice(change(latest)), { replace: true });
+    },
   };
 }
 
@@ -59,7 +66,7 @@ export function PeriodPicker({
 }: {
   choice: PeriodChoice;
   today: string;
-  onChange: (next: PeriodChoice) => void;
+  onChange: (change: (current: PeriodChoice) => PeriodChoice) => void;
 }) {
   const m = useMessages(figuresMessages);
   const { timeZone } = useDealer();
@@ -75,12 +82,14 @@ export function PeriodPicker({
           optionType="button"
           onChange={(e) => {
             const preset = e.target.value as Preset;
-            onChange(withInterval(preset, preset === "custom" ? period : presetPeriod(preset, today), interval));
+            onChange((current) =>
+              withInterval(preset, preset === "custom" ? current.period : presetPeriod(preset, today), current.interval),
+            );
           }}
         >
           {PRESETS.map((preset) => (
-            <Radio.Button key={preset} value={preset} data-testid={`figures-period-${preset}`}>
-              {m[PRESET_LABEL[preset]]}
+            <Radio.Button key={preset} value={preset}>
+              <span data-testid={`figures-period-${preset}`}>{m[PRESET_LABEL[preset]]}</span>
             </Radio.Button>
           ))}
         </Radio.Group>
@@ -94,23 +103,27 @@ export function PeriodPicker({
             const from = info?.from?.format("YYYY-MM-DD");
             return !!from && Math.abs(daysBetween(from, text)) + 1 > PERIOD_DAYS_MAX;
           }}
-          onChange={(range) => {
-            const [from, to] = range ?? [];
+          onChange={(picked) => {
+            const [from, to] = picked ?? [];
             if (!from || !to) return;
-            onChange(withInterval("custom", { from: from.format("YYYY-MM-DD"), to: to.format("YYYY-MM-DD") }, interval));
+            const custom = { from: from.format("YYYY-MM-DD"), to: to.format("YYYY-MM-DD") };
+            onChange((current) => withInterval("custom", custom, current.interval));
           }}
           aria-label={m.rangeLimit}
         />
         <Radio.Group
           value={interval}
           optionType="button"
-          onChange={(e) => onChange({ ...choice, interval: e.target.value as Interval })}
+          onChange={(e) => {
+            const wanted = e.target.value as Interval;
+            onChange((current) => withInterval(current.preset, current.period, wanted));
+          }}
         >
           {INTERVALS.map((option) => {
             const disabled = !allowed.includes(option);
             const button = (
-              <Radio.Button key={option} value={option} disabled={disabled} data-testid={`figures-interval-${option}`}>
-                {m[INTERVAL_LABEL[option]]}
+              <Radio.Button key={option} value={option} disabled={disabled}>
+                <span data-testid={`figures-interval-${option}`}>{m[INTERVAL_LABEL[option]]}</span>
               </Radio.Button>
             );
             return disabled ? (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LineSeriesOption } from "echarts/charts";
-import { chartOption, faded } from "./chartOption";
+import { chartOption, durationUnit, faded } from "./chartOption";
 import type { Point } from "./series";
 
 const empty = {
@@ -70,5 +70,26 @@ describe("chart options", () => {
 
   it("fades a colour", () => {
     expect(faded("#ff8000", 0.5)).toBe("rgba(255, 128, 0, 0.5)");
+  });
+});
+
+describe("response-time axes", () => {
+  it("read in seconds, minutes or hours by the longest time drawn", () => {
+    expect(durationUnit(90)).toEqual({ unit: "seconds", scale: 1 });
+    expect(durationUnit(120)).toEqual({ unit: "minutes", scale: 60 });
+    expect(durationUnit(9221)).toEqual({ unit: "hours", scale: 3600 });
+  });
+
+  it("draw scaled values but show the real ones in the tooltip", () => {
+    const option = chartOption({
+      ...input,
+      isRate: false,
+      scale: 60,
+      format: (v: number) => `${v}s`,
+      points: [{ current: { from: "2026-12-01", to: "2026-12-01", figures: { ...empty, quote_rate: 300 } }, previous: null }],
+    });
+    expect((option.series as LineSeriesOption[])[0].data).toEqual([5]);
+    const tooltip = option.tooltip as { formatter: (params: unknown) => string };
+    expect(tooltip.formatter([{ dataIndex: 0 }])).toContain("300s");
   });
 });

@@ -40,6 +40,20 @@ export interface ChartInput {
   axisFormat: (value: number) => string;
   /** Rates are drawn on a 0-100 % axis. */
   isRate: boolean;
+  /**
+   * Values are drawn divided by this (response times in minutes or hours, so the axis gets round
+   * ticks); the tooltip still shows them as they are.
+   */
+  scale?: number;
+}
+
+export type DurationUnit = "seconds" | "minutes" | "hours";
+
+/** The unit a response-time axis reads best in, from the longest time drawn. */
+export function durationUnit(maxSeconds: number): { unit: DurationUnit; scale: number } {
+  if (maxSeconds >= 2 * 3600) return { unit: "hours", scale: 3600 };
+  if (maxSeconds >= 120) return { unit: "minutes", scale: 60 };
+  return { unit: "seconds", scale: 1 };
 }
 
 /** `#1f6feb` → `rgba(31, 111, 235, 0.4)`: the muted colour of a ghost series. */
@@ -63,6 +77,8 @@ export function chartOption(input: ChartInput): ChartOption {
   const labels = points.map((p) => bucketLabel(p.current, interval, spansYears));
   const hasPrevious = points.some((p) => p.previous !== null);
   const values = lines.map((line) => seriesValues(points, line.key));
+  const scale = input.scale ?? 1;
+  const drawn = (data: (number | null)[]) => (scale === 1 ? data : data.map((v) => (v === null ? null : v / scale)));
   const showSymbols = points.length <= 31;
 
   const series: (LineSeriesOption | BarSeriesOption)[] = [];
@@ -71,7 +87,7 @@ export function chartOption(input: ChartInput): ChartOption {
       series.push({
         type: "line",
         name: line.name,
-        data: values[i].current,
+        data: drawn(values[i].current),
         color: line.color,
         lineStyle: { width: 2, color: line.color },
         showSymbol: showSymbols,
@@ -82,7 +98,7 @@ export function chartOption(input: ChartInput): ChartOption {
         series.push({
           type: "line",
           name: input.previousName(line.name),
-          data: values[i].previous,
+          data: drawn(values[i].previous),
           color: faded(line.color, 0.45),
           lineStyle: { width: 1.5, type: "dashed", color: faded(line.color, 0.45) },
           showSymbol: false,
@@ -94,7 +110,7 @@ export function chartOption(input: ChartInput): ChartOption {
       series.push({
         type: "bar",
         name: line.name,
-        data: values[i].current,
+        data: drawn(values[i].current),
         color: line.color,
         barMaxWidth: 24,
         z: 3,
@@ -103,7 +119,7 @@ export function chartOption(input: ChartInput): ChartOption {
         series.push({
           type: "bar",
           name: input.previousName(line.name),
-          data: values[i].previous,
+          data: drawn(values[i].previous),
           color: faded(line.color, 0.18),
           itemStyle: { color: faded(line.color, 0.18), borderColor: faded(line.color, 0.6), borderType: "dashed", borderWidth: 1 },
           barMaxWidth: 24,

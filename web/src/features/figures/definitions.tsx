@@ -66,7 +66,13 @@ export function Defined({ label, definitions }: { label: ReactNode; definitions:
           </div>
         }
       >
-        <QuestionCircleOutlined tabIndex={0} aria-label={m.howCounted} style={{ color: "#8c8c8c", cursor: "help" }} />
+        <QuestionCircleOutlined
+          tabIndex={0}
+          aria-label={m.howCounted}
+          style={{ color: "#8c8c8c", cursor: "help" }}
+          // In a sortable column header, reading the definition must not re-sort the table.
+          onClick={(e) => e.stopPropagation()}
+        />
       </Tooltip>
     </span>
   );

@@ -6,6 +6,7 @@ import {
   presetPeriod,
   previousPeriod,
   readChoice,
+  sparklineInterval,
   todayIn,
   writeChoice,
 } from "./period";
@@ -55,6 +56,12 @@ describe("buckets", () => {
     expect(bucketCount(period, "month")).toBe(2);
     expect(bucketCount({ from: "2026-11-30", to: "2026-12-06" }, "week")).toBe(1);
     expect(bucketCount({ from: "2025-12-15", to: "2026-01-05" }, "month")).toBe(2);
+  });
+
+  it("are coarse enough for a sparkline", () => {
+    expect(sparklineInterval({ from: "2026-12-01", to: "2026-12-14" })).toBe("day");
+    expect(sparklineInterval({ from: "2026-11-08", to: "2026-12-07" })).toBe("week");
+    expect(sparklineInterval({ from: "2026-01-01", to: "2026-12-07" })).toBe("month");
   });
 
   it("forbid days past 400 buckets", () => {

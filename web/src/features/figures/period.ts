@@ -136,3 +136,12 @@ export function writeChoice(choice: PeriodChoice): URLSearchParams {
   params.set("interval", choice.interval);
   return params;
 }
+
+/**
+ * The interval of a sparkline: few enough points to read in 64 pixels (days up to two weeks,
+ * then weeks up to half a year, then months).
+ */
+export function sparklineInterval(period: Period): Interval {
+  const days = periodDays(period);
+  return days <= 14 ? "day" : days <= 183 ? "week" : "month";
+}
