@@ -1,12 +1,13 @@
-import { Button, Checkbox, DatePicker, Select, Space } from "antd";
-import { useCallback, useMemo } from "react";
+import { Button, Checkbox, Select, Space } from "antd";
+import { lazy, Suspense, useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { useMessages } from "../../i18n";
-import { dayjs } from "../../lib/format";
 import { useStatusOptions } from "../quotes/status";
 import { useCustomerDirectory } from "./customers";
 import { filterParams, hasFilters, readFilters, type ListFilters } from "./filters";
 import { inboxMessages } from "./messages";
+
+const DateRange = lazy(() => import("./DateRange"));
 
 /** The list's filters, read from and written to the URL's query string. */
 export function useUrlFilters(): [ListFilters, (next: ListFilters) => void] {
@@ -38,7 +39,6 @@ export function FilterBar({
   const m = useMessages(inboxMessages);
   const statusOptions = useStatusOptions();
   const customers = useCustomerDirectory();
-  const range = filters.from && filters.to ? ([dayjs(filters.from), dayjs(filters.to)] as const) : null;
   return (
     <Space wrap>
       {withStatus ? (
@@ -63,17 +63,14 @@ export function FilterBar({
         onChange={(customerId) => onChange({ ...filters, customerId })}
         data-testid={`${testIdPrefix}-filter-customer`}
       />
-      <DatePicker.RangePicker
-        value={range ? [range[0], range[1]] : null}
-        onChange={(dates) =>
-          onChange({
-            ...filters,
-            from: dates?.[0]?.format("YYYY-MM-DD"),
-            to: dates?.[1]?.format("YYYY-MM-DD"),
-          })
-        }
-        data-testid={`${testIdPrefix}-filter-dates`}
-      />
+      <Suspense fallback={<span style={{ display: "inline-block", width: 240 }} />}>
+        <DateRange
+          from={filters.from}
+          to={filters.to}
+          onChange={(from, to) => onChange({ ...filters, from, to })}
+          testId={`${testIdPrefix}-filter-dates`}
+        />
+      </Suspense>
       {withUnread ? (
         <Checkbox
           checked={filters.unread ?? false}
