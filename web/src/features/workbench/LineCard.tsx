@@ -100,6 +100,10 @@ function CommitInput({
         onKeyDown={(e) => {
           if (e.key === "Enter") {
             e.preventDefault();
+            if (text === initial) {
+              onDone();
+              return;
+            }
             const refused = accept(text);
             setProblem(refused);
             if (refused === null) onDone();
@@ -266,6 +270,11 @@ export function LineCard(props: LineCardProps) {
         <ConfidenceTag confidence={quoteLine.confidence ?? inquiryLine?.confidence} />
         {statusTag}
         {props.changed ? <Tag color="processing">{m.changed}</Tag> : quoteLine.changed_by_staff ? <Tag>{m.changedByStaff}</Tag> : null}
+        {inquiryLine?.split_from !== null && inquiryLine?.split_from !== undefined ? (
+          <Tooltip title={m.splitHint}>
+            <Tag>{fill(m.splitFrom, { n: inquiryLine.split_from + 1 })}</Tag>
+          </Tooltip>
+        ) : null}
         {inquiryLine?.note ? <Typography.Text type="secondary">({inquiryLine.note})</Typography.Text> : null}
       </Flex>
 
