@@ -7,6 +7,7 @@ import { problemText, QueryState } from "../../components/QueryState";
 import { fill, useMessages } from "../../i18n";
 import { usePermissions } from "../../session";
 import { catalogMessages } from "./messages";
+import { synonymProblems } from "./listRules";
 import { rowErrors } from "./rowErrors";
 
 interface GroupRow {
@@ -19,15 +20,6 @@ const PAGE_SIZE = 20;
 
 let nextKey = 0;
 const toRows = (groups: string[][]): GroupRow[] => groups.map((words) => ({ key: (nextKey += 1), words }));
-
-/** Client-side checks matching the API's limits: 2-20 words of at most 50 characters. */
-export function synonymProblems(words: string[], m: { synonymTooFew: string; synonymTooMany: string; synonymTooLong: string }): string[] {
-  const problems: string[] = [];
-  if (words.length < 2) problems.push(m.synonymTooFew);
-  if (words.length > 20) problems.push(m.synonymTooMany);
-  if (words.some((w) => [...w].length > 50)) problems.push(m.synonymTooLong);
-  return problems;
-}
 
 export function SynonymsTab() {
   const m = useMessages(catalogMessages);

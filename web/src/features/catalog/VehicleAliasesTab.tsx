@@ -7,15 +7,10 @@ import { problemText, QueryState } from "../../components/QueryState";
 import { fill, useMessages } from "../../i18n";
 import { usePermissions } from "../../session";
 import { catalogMessages } from "./messages";
+import { aliasProblems, type AliasRow } from "./listRules";
 import { rowErrors } from "./rowErrors";
 
 type VehicleAlias = Schemas["VehicleAlias"];
-interface AliasRow {
-  key: number;
-  alias: string;
-  make: string;
-  model: string;
-}
 
 const MAX_ALIASES = 2000;
 const PAGE_SIZE = 20;
@@ -23,28 +18,6 @@ const PAGE_SIZE = 20;
 let nextKey = 0;
 const toRows = (aliases: VehicleAlias[]): AliasRow[] =>
   aliases.map((a) => ({ key: (nextKey += 1), alias: a.alias, make: a.make, model: a.model ?? "" }));
-
-type AliasMessages = { aliasLength: string; aliasMakeRequired: string; aliasMakeLong: string; aliasModelLong: string; aliasDuplicate: string };
-
-/** Client-side checks matching the API's limits; duplicates are compared without case. */
-export function aliasProblems(rows: AliasRow[], m: AliasMessages): Map<number, string[]> {
-  const problems = new Map<number, string[]>();
-  const seen = new Set<string>();
-  for (const row of rows) {
-    const found: string[] = [];
-    const alias = row.alias.trim();
-    const length = [...alias].length;
-    if (length < 2 || length > 30) found.push(m.aliasLength);
-    if (!row.make.trim()) found.push(m.aliasMakeRequired);
-    if ([...row.make.trim()].length > 50) found.push(m.aliasMakeLong);
-    if ([...row.model.trim()].length > 80) found.push(m.aliasModelLong);
-    const folded = alias.toLowerCase();
-    if (alias && seen.has(folded)) found.push(m.aliasDuplicate);
-    seen.add(folded);
-    if (found.length) problems.set(row.key, found);
-  }
-  return problems;
-}
 
 export function VehicleAliasesTab() {
   const m = useMessages(catalogMessages);

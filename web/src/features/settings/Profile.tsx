@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Descriptions, Form, Input } from "antd";
+import { App, Button, Card, Descriptions, Form, Input, Typography } from "antd";
 import { useNavigate } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { problemText } from "../../components/QueryState";
@@ -118,7 +118,7 @@ export function Profile() {
             {m.changePassword}
           </Button>
           <div style={{ marginTop: 8 }}>
-            <span style={{ color: "rgba(0,0,0,0.45)" }}>{m.passwordChangeNote}</span>
+            <Typography.Text type="secondary">{m.passwordChangeNote}</Typography.Text>
           </div>
         </Form>
       </Card>

@@ -20,7 +20,7 @@ interface NewWebhook {
 }
 
 /** The events a webhook can subscribe to (`CreateWebhookRequest.events`). */
-export const WEBHOOK_EVENTS = ["inquiry.received", "quote.accepted", "quote.rejected", "reminder.due"] as const;
+const WEBHOOK_EVENTS = ["inquiry.received", "quote.accepted", "quote.rejected", "reminder.due"] as const;
 
 function useEventLabel() {
   const m = useMessages(settingsMessages);
