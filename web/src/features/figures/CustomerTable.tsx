@@ -50,6 +50,11 @@ function Sparkline({ id, figure, period }: { id: string; figure: FigureKey; peri
   );
 }
 
+/** A customer with no inquiry and no order in the period has nothing to draw (and nothing to fetch). */
+function hadActivity(row: Row): boolean {
+  return row.figures.inquiries > 0 || row.figures.orders > 0;
+}
+
 interface FigureColumn {
   key: Exclude<SortBy, "name">;
   label: keyof FiguresMessages;
@@ -161,7 +166,7 @@ export function CustomerTable({
             ) : (
               <>
                 {format(column.key, figureValue(row.figures, column.key))}
-                {column.spark ? <Sparkline id={row.customer.id} figure={column.key} period={period} /> : null}
+                {column.spark && hadActivity(row) ? <Sparkline id={row.customer.id} figure={column.key} period={period} /> : null}
               </>
             )}
           </span>

@@ -44,8 +44,15 @@ function SnoozeButton({ reminder, today, onSnooze, busy }: { reminder: Reminder;
       content={
         <Flex vertical gap={8} style={{ width: 240 }}>
           <Flex wrap gap={6}>
-            {SNOOZE_CHOICES.map((days) => (
-              <Button key={days} size="small" onClick={() => choose(addDays(today, days))} data-testid={`reminder-snooze-option-${days}`}>
+            {SNOOZE_CHOICES.map((days, i) => (
+              <Button
+                key={days}
+                size="small"
+                // Focus moves into the popup, so the choices are reachable from the keyboard.
+                autoFocus={i === 0}
+                onClick={() => choose(addDays(today, days))}
+                data-testid={`reminder-snooze-option-${days}`}
+              >
                 {label(days)}
               </Button>
             ))}
@@ -110,7 +117,7 @@ export function ReminderActions({ reminder, today }: { reminder: Reminder; today
       <SnoozeButton reminder={reminder} today={today} busy={busy("snooze")} onSnooze={(until) => mutation.mutate({ kind: "snooze", until })} />
       <Popconfirm
         title={m.dismissConfirm}
-        okButtonProps={{ danger: true, "data-testid": "reminder-dismiss-confirm" }}
+        okButtonProps={{ danger: true, autoFocus: true, "data-testid": "reminder-dismiss-confirm" }}
         onConfirm={() => mutation.mutate({ kind: "dismiss" })}
       >
         <Button size="small" danger loading={busy("dismiss")} disabled={mutation.isPending} data-testid={`reminder-dismiss-${reminder.id}`}>
