@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, BarChartOutlined, EditOutlined, FileSearchOutlined, InboxOutlined, ShoppingCartOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, BarChartOutlined, EditOutlined, FileSearchOutlined, FileTextOutlined, InboxOutlined, ShoppingCartOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Descriptions, Flex, Popconfirm, Space, Tabs, Typography } from "antd";
 import { useState } from "react";
@@ -44,6 +44,11 @@ function CustomerView({ customer }: { customer: Customer }) {
           <Link to={`/inquiries?customer_id=${customer.id}`}>
             <Button icon={<InboxOutlined />} data-testid="customer-inquiries">
               {m.inquiries}
+            </Button>
+          </Link>
+          <Link to={`/quotes?customer_id=${customer.id}`}>
+            <Button icon={<FileTextOutlined />} data-testid="customer-quotes">
+              {m.quotes}
             </Button>
           </Link>
           <Link to={`/orders?customer_id=${customer.id}`}>
