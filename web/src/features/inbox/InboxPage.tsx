@@ -69,7 +69,7 @@ export default function InboxPage() {
       render: (_, item) => (
         <span>
           {item.read === false ? <span className="inbox-unread-dot" aria-label={m.unread} data-testid={`inbox-unread-${item.id}`} /> : null}
-          {customers.names.get(item.customer_id) ?? (customers.loading ? "" : m.unknownCustomer)}
+          {item.customer_name ?? customers.names.get(item.customer_id) ?? (customers.loading ? "" : m.unknownCustomer)}
         </span>
       ),
     },

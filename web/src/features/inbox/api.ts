@@ -12,6 +12,7 @@ export interface InquiryClaim {
 
 /** An inquiry in the inbox, with whether the caller has opened it and who is handling it. */
 export type InboxItem = Schemas["InquirySummary"] & {
+  customer_name?: string;
   claim?: InquiryClaim | null;
   read?: boolean;
 };

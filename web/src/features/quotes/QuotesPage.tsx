@@ -34,7 +34,7 @@ export default function QuotesPage() {
   const { selectedId, setSelectedId, tableRef } = useRowKeys(items, open);
 
   const columns: TableColumnsType<QuoteSummary> = [
-    { key: "customer", title: m.customer, render: (_, q) => q.customer.name },
+    { key: "customer", title: m.customer, render: (_, q) => q.customer_name },
     {
       key: "status",
       title: m.status,
@@ -46,7 +46,7 @@ export default function QuotesPage() {
       title: m.lines,
       width: 90,
       align: "right",
-      render: (_, q) => fill(m.linesValue, { offered: q.offered_count, count: q.line_count }),
+      render: (_, q) => fill(m.linesValue, { offered: q.lines_offered, count: q.line_count }),
     },
     {
       key: "total",
@@ -57,7 +57,7 @@ export default function QuotesPage() {
     },
     { key: "created", title: m.created, width: 150, render: (_, q) => formatDateTime(q.created_at, timeZone) },
     { key: "sent", title: m.sent, width: 150, render: (_, q) => formatDateTime(q.sent_at, timeZone) },
-    { key: "valid", title: m.validUntil, width: 150, render: (_, q) => formatDateTime(q.valid_until, timeZone) },
+    { key: "valid", title: m.validUntil, width: 150, render: (_, q) => formatDateTime(q.expires_at, timeZone) },
     {
       key: "order",
       title: m.order,

@@ -6,16 +6,18 @@ import type { QuoteStatus } from "./status";
 export interface QuoteSummary {
   id: string;
   inquiry_id: string;
-  customer: { id: string; name: string };
+  customer_id: string;
+  customer_name: string;
   status: QuoteStatus;
   currency: string;
   total: string;
-  /** Lines asked for, and of those the lines with a price. */
+  /** Lines in the quote, and of those the lines with a price. */
   line_count: number;
-  offered_count: number;
+  lines_offered: number;
   created_at: string;
   sent_at?: string | null;
-  valid_until?: string | null;
+  /** Until when a sent quote can be accepted. */
+  expires_at?: string | null;
   order_id?: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { type InfiniteData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Flex, Modal, Typography } from "antd";
+import { Alert, Button, Flex, Modal, Popconfirm, Space, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { Link, useBlocker, useParams } from "react-router";
 import { api, ApiError, unwrap, type Schemas } from "../../api/client";
@@ -25,7 +25,7 @@ export default function WorkbenchPage() {
   const { id = "" } = useParams();
   const m = useMessages(workbenchMessages);
   const client = useQueryClient();
-  const { canSell } = usePermissions();
+  const { canSell, canAdmin } = usePermissions();
   const { timeZone, currency } = useDealer();
   const me = useMe();
   const now = useNow(15_000);
@@ -46,6 +46,12 @@ export default function WorkbenchPage() {
 
   const draft = inquiry?.quote.status === "draft";
   const claim = useClaim(id, Boolean(inquiry && draft && canSell && !customerGone));
+  // Refused a claim: whoever holds it (or the quote's new state) is news to this page.
+  const claimKind = claim.state.kind;
+  const { refetch } = query;
+  useEffect(() => {
+    if (claimKind === "other" || claimKind === "failed") void refetch();
+  }, [claimKind, refetch]);
 
   // Opening the inquiry marked it read: say so in the inbox without waiting for a refetch.
   useEffect(() => {
@@ -136,9 +142,11 @@ export default function WorkbenchPage() {
                   state={claim.state}
                   draft={draft}
                   canSell={canSell}
+                  canAdmin={canAdmin}
                   holder={activeClaim(inquiry.claim, now)}
                   myId={me.user.id}
                   onRetry={claim.retry}
+                  onTakeOver={claim.takeOver}
                 />
               }
               save={save}
@@ -167,16 +175,20 @@ function ClaimBanner({
   state,
   draft,
   canSell,
+  canAdmin,
   holder,
   myId,
   onRetry,
+  onTakeOver,
 }: {
   state: ClaimState;
   draft: boolean;
   canSell: boolean;
+  canAdmin: boolean;
   holder: InquiryClaim | null;
   myId: string;
   onRetry: () => void;
+  onTakeOver: () => void;
 }) {
   const m = useMessages(workbenchMessages);
   if (!draft) return null;
@@ -185,17 +197,27 @@ function ClaimBanner({
     case "mine":
       return <Alert type="success" showIcon title={m.claimedByYou} data-testid="workbench-claim-mine" />;
     case "other": {
-      const name = holder && holder.user_id !== myId ? holder.user_name : "—";
+      const other = holder && holder.user_id !== myId ? holder : null;
+      const name = other?.user_name ?? "";
       return (
         <Alert
-          type="warning"
+          type={other ? "warning" : "info"}
           showIcon
-          title={fill(m.claimedByOther, { name })}
+          title={other ? fill(m.claimedByOther, { name }) : m.claimReleased}
           data-testid="workbench-claim-other"
           action={
-            <Button size="small" onClick={onRetry} data-testid="workbench-claim-retry">
-              {m.claimRetry}
-            </Button>
+            <Space>
+              <Button size="small" onClick={onRetry} data-testid="workbench-claim-retry">
+                {m.claimRetry}
+              </Button>
+              {canAdmin && other ? (
+                <Popconfirm title={fill(m.takeOverConfirm, { name })} okText={m.takeOver} onConfirm={onTakeOver}>
+                  <Button size="small" danger data-testid="workbench-claim-take-over">
+                    {m.takeOver}
+                  </Button>
+                </Popconfirm>
+              ) : null}
+            </Space>
           }
         />
       );

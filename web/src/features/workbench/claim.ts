@@ -15,7 +15,8 @@ const RENEW_MS = 5 * 60_000;
 /**
  * Holds the claim on an inquiry while its workbench is open, so colleagues see who is answering
  * it and do not answer it too: claimed on open, renewed while open, released on leaving (also
- * when the tab closes). `forget` is for after sending, which releases the claim on the server.
+ * when the tab closes). A quote that stopped being a draft cannot be claimed (`idle`).
+ * `forget` is for after sending, which releases the claim on the server.
  */
 export function useClaim(inquiryId: string, wanted: boolean) {
   const [state, setState] = useState<ClaimState>({ kind: "idle" });
@@ -62,7 +63,8 @@ export function useClaim(inquiryId: string, wanted: boolean) {
           (error: unknown) => {
             if (current.current !== generation) return;
             held.current = false;
-            if (error instanceof ApiError && error.status === 409) setState({ kind: "other" });
+            if (error instanceof ApiError && error.code === "already_claimed") setState({ kind: "other" });
+            else if (error instanceof ApiError && error.code === "not_claimable") setState({ kind: "idle" });
             else setState({ kind: "failed", error });
           },
         );
@@ -80,8 +82,14 @@ export function useClaim(inquiryId: string, wanted: boolean) {
   }, [inquiryId, wanted, attempt, enqueue, release]);
 
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
+  /** An admin or the owner takes the inquiry off a colleague who holds it. */
+  const takeOver = useCallback(() => {
+    void enqueue(() => rawFetch(`/v1/inquiries/${inquiryId}/claim`, { method: "DELETE" }))
+      .catch(() => undefined)
+      .then(() => setAttempt((a) => a + 1));
+  }, [enqueue, inquiryId]);
   const forget = useCallback(() => {
     held.current = false;
   }, []);
-  return { state, retry, forget };
+  return { state, retry, takeOver, forget };
 }
