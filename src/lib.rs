@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bench;
 pub mod cache;
 pub mod catalog;
+pub mod claims;
 pub mod cli;
 pub mod clock;
 pub mod config;

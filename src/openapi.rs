@@ -34,7 +34,9 @@ Every resource belongs to one dealer. A resource of another dealer answers 404, 
 | list / add / edit / remove staff | yes | admins manage `sales` and `viewer` only | no | no |
 | read the catalog, search, export, follow imports | yes | yes | yes | yes |
 | edit parts, import, set synonyms and vehicle aliases | yes | yes | no | no |
-| read inquiries, quotes, orders | yes | yes | yes | yes |
+| read inquiries, quotes, orders; follow the live stream | yes | yes | yes | yes |
+| claim an inquiry, release one's own claim | yes | yes | yes | no |
+| release another's claim | yes | yes | no | no |
 | edit, send, cancel quotes | yes | yes | yes | no |
 | manage webhooks, change settings | yes | yes | no | no |
 | read metrics and reminders | yes | yes | yes | yes |
@@ -71,8 +73,9 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | webhooks | 20 endpoints per dealer; URL 2,000 characters, http(s) on public addresses only; 10 s per attempt |
 | metrics | a period of at most 731 days; at most 400 buckets in a series |
 | reminders | snooze up to 90 days ahead; settings: lead 0-60 days, window 1-90 days, 1-14 contacts a week |
+| inbox | a claim lasts 15 minutes from when it was last taken; response target 1-1440 minutes (default 15) |
 
-Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. Request bodies reject unknown fields.
+Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. A list's `from` and `to` filters take a day in the dealer's time zone (`2026-12-01`; `to` includes the whole day) or an RFC 3339 instant (`to` excludes it). Request bodies reject unknown fields.
 "#;
 
 #[derive(OpenApi)]

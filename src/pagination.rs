@@ -1,6 +1,7 @@
 //! Cursor pagination shared by every list endpoint. The cursor is the id of the last item
 //! of the previous page; ids are time-ordered, so pages are stable under inserts.
 
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -56,5 +57,74 @@ pub fn finish_page<T, C: ToString>(
         (rows, next)
     } else {
         (rows, None)
+    }
+}
+
+/// How a list's `from` and `to` filters are written, for the API description.
+pub const WINDOW_DOC: &str = "a day in the dealer's time zone (`2026-12-01`; `to` includes the whole day) \
+or an instant (RFC 3339, `2026-12-01T08:00:00Z`; `to` excludes it)";
+
+/// The first instant a list includes and the first it no longer does.
+pub type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The instants a list's `from` / `to` filters stand for: each a day in the dealer's zone
+/// (`from` at its first instant, `to` up to the next day's) or an RFC 3339 instant (`to`
+/// exclusive). A bad value is a 422 naming `query.from` or `query.to`.
+pub fn window(
+    from: Option<&str>,
+    to: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<Window, Error> {
+    let parse = |name: &str, value: &str, end: bool| -> Result<DateTime<Utc>, Error> {
+        let value = value.trim();
+        if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+            return Ok(at.with_timezone(&Utc));
+        }
+        match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Ok(day) if (1970..=9999).contains(&day.year()) => {
+                let day = if end { day + Duration::days(1) } else { day };
+                Ok(crate::clock::start_of_day(day, tz))
+            }
+            _ => Err(Error::field(
+                format!("query.{name}"),
+                "invalid_value",
+                "a day (YYYY-MM-DD, 1970-9999) in the dealer's time zone, or an RFC 3339 instant",
+            )),
+        }
+    };
+    let from = from.map(|v| parse("from", v, false)).transpose();
+    let to = to.map(|v| parse("to", v, true)).transpose();
+    match (from, to) {
+        (Ok(from), Ok(to)) => Ok((from, to)),
+        (Err(Error::Validation(mut a)), Err(Error::Validation(b))) => {
+            a.extend(b);
+            Err(Error::Validation(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_reads_days_in_the_dealers_zone_and_instants_as_given() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let (from, to) = window(Some("2026-12-01"), Some("2026-12-01"), tz).expect("days");
+        assert_eq!(
+            from.map(|t| t.to_rfc3339()),
+            Some("2026-11-30T16:00:00+00:00".to_owned())
+        );
+        assert_eq!(to.map(|t| t.to_rfc3339()), Some("2026-12-01T16:00:00+00:00".to_owned()));
+        let (from, to) = window(Some("2026-12-01T08:00:00Z"), None, tz).expect("instant");
+        assert_eq!(
+            from.map(|t| t.to_rfc3339()),
+            Some("2026-12-01T08:00:00+00:00".to_owned())
+        );
+        assert_eq!(to, None);
+        let err = window(Some("yesterday"), Some("2026-13-01"), tz).expect_err("bad");
+        let fields: Vec<String> = err.field_errors().into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["query.from", "query.to"]);
     }
 }

@@ -1,4 +1,4 @@
-//! Who may call what: staff logins (JWT), shop API keys and the callers they identify. The
+//! Who may call what: staff logins (JWT, or a browser session), shop API keys and the callers they identify. The
 //! callers are plain values here; `extract` makes them the handlers' typed extractors.
 //!
 //! Permission table (also in the API description):

@@ -61,6 +61,27 @@ pub struct CustomerRef {
     pub name: String,
 }
 
+/// The names of these customers of the dealer (archived ones included: they name history).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: Vec<CustomerId>,
+) -> Result<std::collections::HashMap<CustomerId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(customers::Entity::scoped(tenant)
+        .filter(customers::Column::Id.is_in(ids))
+        .select_only()
+        .column(customers::Column::Id)
+        .column(customers::Column::Name)
+        .into_tuple::<(CustomerId, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerList {
     pub items: Vec<CustomerResponse>,

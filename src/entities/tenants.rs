@@ -23,6 +23,9 @@ pub struct Model {
     pub reminder_window_days: i32,
     /// Reminder contacts per customer per 7 days; beyond it, the call list holds reminders back.
     pub reminder_contacts_per_week: i32,
+    /// Minutes within which the dealer means to answer an inquiry (the console colours the
+    /// ones waiting longer).
+    pub response_target_minutes: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

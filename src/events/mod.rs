@@ -28,6 +28,9 @@ pub enum EventKind {
     OrderCreated,
     ReminderRaised,
     ReminderConverted,
+    InquiryClaimed,
+    InquiryReleased,
+    ImportFinished,
 }
 
 impl EventKind {
@@ -50,6 +53,9 @@ impl EventKind {
             Self::OrderCreated => "order_created",
             Self::ReminderRaised => "reminder_raised",
             Self::ReminderConverted => "reminder_converted",
+            Self::InquiryClaimed => "inquiry_claimed",
+            Self::InquiryReleased => "inquiry_released",
+            Self::ImportFinished => "import_finished",
         }
     }
 }

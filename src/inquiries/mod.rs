@@ -1,10 +1,12 @@
 //! Inquiries: a shop asks for parts; every line is matched to the catalog before the response
 //! returns, and a draft quote is made (and sent at once when nothing needs a person).
 
+pub mod reads;
 pub mod routes;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -17,11 +19,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Shop;
+use crate::auth::{Actor, Shop};
 use crate::catalog::lexicon::Lexicon;
+use crate::claims::ClaimResponse;
 use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
-use crate::entities::{customers, inquiries, inquiry_lines, quotes};
+use crate::entities::{customers, inquiries, inquiry_lines, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::idempotency::{self, Stored};
@@ -597,7 +600,14 @@ pub struct InquiryResponse {
     pub lines: Vec<InquiryLineResponse>,
     pub quote: crate::quotes::QuoteResponse,
     pub received_at: DateTime<Utc>,
+    /// Whether the calling staff member has opened it: always `true` here, since reading it
+    /// marks it read for them.
+    pub read: bool,
+    /// Who is answering it, unless nobody is (or their claim lapsed): `null`.
+    pub claim: Option<ClaimResponse>,
 }
+
+const STATUS_VALUES: &str = "one of draft, sent, accepted, partially_accepted, rejected, expired, cancelled";
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -612,11 +622,32 @@ pub struct InquiryListParams {
     /// `partially_accepted`, `rejected`, `expired` or `cancelled`.
     pub status: Option<String>,
     /// Only this customer's inquiries (staff only).
+    pub customer_id: Option<CustomerId>,
+    /// The same as `customer_id` (the older name).
     pub customer: Option<CustomerId>,
-    /// Only inquiries received at or after this instant (RFC 3339).
-    pub from: Option<DateTime<Utc>>,
-    /// Only inquiries received before this instant (RFC 3339).
-    pub to: Option<DateTime<Utc>>,
+    /// Only inquiries received from then on: a day in the dealer's time zone (`2026-12-01`)
+    /// or an RFC 3339 instant.
+    pub from: Option<String>,
+    /// Only inquiries received up to then: a day in the dealer's time zone (`2026-12-01`,
+    /// the whole day included) or an RFC 3339 instant (excluded).
+    pub to: Option<String>,
+    /// `true`: only inquiries the calling staff member has not opened; `false`: only those
+    /// they have (staff only).
+    pub unread: Option<bool>,
+}
+
+impl InquiryListParams {
+    /// The customer asked for, by either name.
+    fn customer(&self) -> Result<Option<CustomerId>> {
+        match (self.customer_id, self.customer) {
+            (Some(a), Some(b)) if a != b => Err(Error::field(
+                "query.customer_id",
+                "conflict",
+                "`customer_id` and `customer` name different customers",
+            )),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
 }
 
 #[derive(Debug, serde::Serialize, ToSchema)]
@@ -636,54 +667,99 @@ pub struct InquiryList {
     pub next_cursor: Option<String>,
 }
 
-/// Inquiries of the dealer (of one customer, given one), newest first; a shop learns of its
-/// quote once it is sent.
-pub async fn list(
+/// An inquiry in the dealer's inbox.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct StaffInquirySummary {
+    pub id: InquiryId,
+    pub customer_id: CustomerId,
+    #[schema(example = "老王汽修厂")]
+    pub customer_name: String,
+    pub reference: Option<String>,
+    /// The status of its quote.
+    pub status: String,
+    pub line_count: i32,
+    pub quote_id: Option<QuoteId>,
+    pub received_at: DateTime<Utc>,
+    /// Whether the calling staff member has opened it (`GET /v1/inquiries/{id}`).
+    pub read: bool,
+    /// Who is answering it, unless nobody is (or their claim lapsed): `null`.
+    pub claim: Option<ClaimResponse>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct StaffInquiryList {
+    pub items: Vec<StaffInquirySummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the dealer's inquiries, newest first, as the filters select them.
+async fn page(
     db: &impl ConnectionTrait,
-    tenant: TenantId,
+    tenant: &tenants::Model,
     customer: Option<CustomerId>,
-    params: InquiryListParams,
-    view: View,
-) -> Result<InquiryList> {
+    params: &InquiryListParams,
+    unread_for: Option<(Actor, bool)>,
+) -> Result<(Vec<inquiries::Model>, Option<String>)> {
     let page = PageParams {
         limit: params.limit,
-        cursor: params.cursor,
+        cursor: params.cursor.clone(),
     };
     let limit = page.limit()?;
-    let mut query = inquiries::Entity::scoped(tenant).order_by_desc(inquiries::Column::Id);
+    let status = params
+        .status
+        .as_deref()
+        .map(|s| QuoteStatus::parse(s).ok_or_else(|| Error::field("query.status", "invalid_value", STATUS_VALUES)))
+        .transpose()?;
+    let (from, to) = crate::pagination::window(params.from.as_deref(), params.to.as_deref(), tenant.tz())?;
+    let mut query = inquiries::Entity::scoped(tenant.id).order_by_desc(inquiries::Column::Id);
     if let Some(before) = page.cursor::<InquiryId>()? {
         query = query.filter(inquiries::Column::Id.lt(before));
     }
     if let Some(customer) = customer {
         query = query.filter(inquiries::Column::CustomerId.eq(customer));
     }
-    if let Some(status) = params.status.as_deref() {
-        let status = QuoteStatus::parse(status).ok_or_else(|| {
-            Error::field(
-                "query.status",
-                "invalid_value",
-                "one of draft, sent, accepted, partially_accepted, rejected, expired, cancelled",
-            )
-        })?;
+    if let Some(status) = status {
         query = query.filter(inquiries::Column::Status.eq(status.as_str()));
     }
-    if let Some(from) = params.from {
+    if let Some(from) = from {
         query = query.filter(inquiries::Column::ReceivedAt.gte(from));
     }
-    if let Some(to) = params.to {
+    if let Some(to) = to {
         query = query.filter(inquiries::Column::ReceivedAt.lt(to));
     }
+    match unread_for {
+        Some((actor, true)) => query = query.filter(inquiries::Column::Id.not_in_subquery(reads::read_by(actor))),
+        Some((actor, false)) => query = query.filter(inquiries::Column::Id.in_subquery(reads::read_by(actor))),
+        None => {}
+    }
     let rows = query.limit(limit + 1).all(db).await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |i| i.id);
-    // Shops learn of a quote once it is sent.
-    let quote_ids: std::collections::HashMap<InquiryId, QuoteId> = quotes::Entity::scoped(tenant)
+    Ok(finish_page(rows, limit, |i| i.id))
+}
+
+/// The quote of each inquiry (only sent ones, for a shop, which learns of a quote once it is
+/// sent).
+async fn quote_ids(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    rows: &[inquiries::Model],
+    view: View,
+) -> Result<HashMap<InquiryId, QuoteId>> {
+    Ok(quotes::Entity::scoped(tenant)
         .filter(quotes::Column::InquiryId.is_in(rows.iter().map(|r| r.id)))
         .all(db)
         .await?
         .into_iter()
         .filter(|q| view == View::Staff || q.sent_at.is_some())
         .map(|q| (q.inquiry_id, q.id))
-        .collect();
+        .collect())
+}
+
+/// The shop's own inquiries, newest first (`customer_id` and `unread` are staff filters and
+/// are ignored here).
+pub async fn list_for_shop(db: &impl ConnectionTrait, shop: &Shop, params: InquiryListParams) -> Result<InquiryList> {
+    let tenant = crate::tenants::find(db, shop.tenant).await?;
+    let (rows, next_cursor) = page(db, &tenant, Some(shop.customer.id), &params, None).await?;
+    let quote_ids = quote_ids(db, shop.tenant, &rows, View::Shop).await?;
     Ok(InquiryList {
         items: rows
             .into_iter()
@@ -701,18 +777,63 @@ pub async fn list(
     })
 }
 
-/// One inquiry with every line's candidates (exactly what the matcher saw) and the quote.
-pub async fn get(db: &impl ConnectionTrait, tenant: TenantId, id: InquiryId) -> Result<InquiryResponse> {
+/// The dealer's inquiries, newest first, each with the caller's read mark and its live claim.
+pub async fn list_for_staff(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    params: InquiryListParams,
+    now: DateTime<Utc>,
+) -> Result<StaffInquiryList> {
+    let tenant = crate::tenants::find(db, actor.tenant).await?;
+    let customer = params.customer()?;
+    let unread = params.unread.map(|u| (actor, u));
+    let (rows, next_cursor) = page(db, &tenant, customer, &params, unread).await?;
+    let ids: Vec<InquiryId> = rows.iter().map(|r| r.id).collect();
+    let quote_ids = quote_ids(db, actor.tenant, &rows, View::Staff).await?;
+    let read = reads::read_among(db, actor, &ids).await?;
+    let mut claims = crate::claims::live(db, actor.tenant, &ids, now).await?;
+    let names = crate::customers::names(db, actor.tenant, rows.iter().map(|r| r.customer_id).collect()).await?;
+    Ok(StaffInquiryList {
+        items: rows
+            .into_iter()
+            .map(|i| StaffInquirySummary {
+                quote_id: quote_ids.get(&i.id).copied(),
+                read: read.contains(&i.id),
+                claim: claims.remove(&i.id),
+                customer_name: names.get(&i.customer_id).cloned().unwrap_or_default(),
+                id: i.id,
+                customer_id: i.customer_id,
+                reference: i.reference,
+                status: i.status.as_str().to_owned(),
+                line_count: i.line_count,
+                received_at: i.received_at,
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+/// One inquiry with every line's candidates (exactly what the matcher saw), the quote and who
+/// is answering it. Reading it marks it read for the reader.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    id: InquiryId,
+    now: DateTime<Utc>,
+) -> Result<InquiryResponse> {
+    let tenant = actor.tenant;
     let inquiry = inquiries::Entity::scoped_by_id(tenant, id)
         .one(db)
         .await?
         .ok_or(Error::not_found("inquiry"))?;
+    reads::mark(db, actor, id, now).await?;
     let lines = lines_of(db, &inquiry).await?;
     let customer = customers::Entity::scoped_by_id(tenant, inquiry.customer_id)
         .one(db)
         .await?
         .ok_or(Error::not_found("customer"))?;
     let quote = crate::quotes::load_for_inquiry(db, tenant, id).await?;
+    let claim = crate::claims::live(db, tenant, &[id], now).await?.remove(&id);
     Ok(InquiryResponse {
         id: inquiry.id,
         customer: CustomerRef {
@@ -742,6 +863,8 @@ pub async fn get(db: &impl ConnectionTrait, tenant: TenantId, id: InquiryId) -> 
             .collect(),
         quote: crate::quotes::respond(&quote, View::Staff),
         received_at: inquiry.received_at,
+        read: true,
+        claim,
     })
 }
 

@@ -6,19 +6,22 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{CreateInquiryRequest, InquiryList, InquiryListParams, InquiryResponse, ShopInquiryResponse};
-use crate::auth::{AnyStaff, Shop};
+use super::{
+    CreateInquiryRequest, InquiryList, InquiryListParams, InquiryResponse, ShopInquiryResponse, StaffInquiryList,
+};
+use crate::auth::{AnyStaff, SalesStaff, Shop};
+use crate::claims::ClaimResponse;
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::idempotency;
 use crate::ids::InquiryId;
-use crate::quotes::View;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_inquiries, create_inquiry))
         .routes(routes!(get_inquiry))
+        .routes(routes!(claim_inquiry, release_inquiry))
         .routes(routes!(shop_list_inquiries))
         .routes(routes!(shop_get_inquiry))
 }
@@ -65,22 +68,24 @@ async fn create_inquiry(
     Ok(response)
 }
 
-/// The dealer's inquiries, newest first.
+/// The dealer's inquiries, newest first, each with the caller's read mark and who is answering it.
 #[utoipa::path(get, path = "/v1/inquiries", tag = "inquiries", summary = "List inquiries",
-    params(InquiryListParams), security(("staff_token" = [])), responses((status = 200, body = InquiryList)))]
+    description = "Filters combine: `status`, `customer_id`, `from`/`to` (days in the dealer's time zone, or \
+RFC 3339 instants) and `unread` (for the caller). A bad value is 422 naming the query field.",
+    params(InquiryListParams), security(("staff_token" = [])), responses((status = 200, body = StaffInquiryList)))]
 #[tracing::instrument(skip_all)]
 async fn list_inquiries(
     State(state): State<AppState>,
     caller: AnyStaff,
     ApiQuery(params): ApiQuery<InquiryListParams>,
-) -> Result<axum::Json<InquiryList>> {
-    let customer = params.customer;
+) -> Result<axum::Json<StaffInquiryList>> {
     Ok(axum::Json(
-        super::list(&state.db, caller.tenant, customer, params, View::Staff).await?,
+        super::list_for_staff(&state.db, caller.actor(), params, state.clock.now()).await?,
     ))
 }
 
-/// One inquiry with every line's candidates (exactly what the matcher saw) and the quote.
+/// One inquiry with every line's candidates (exactly what the matcher saw), the quote and who
+/// is answering it. Reading it marks it read for the caller.
 #[utoipa::path(get, path = "/v1/inquiries/{id}", tag = "inquiries", summary = "Get an inquiry",
     params(("id" = InquiryId, Path, description = "Inquiry id")),
     security(("staff_token" = [])), responses((status = 200, body = InquiryResponse)))]
@@ -90,10 +95,51 @@ async fn get_inquiry(
     caller: AnyStaff,
     ApiPath(id): ApiPath<InquiryId>,
 ) -> Result<axum::Json<InquiryResponse>> {
-    Ok(axum::Json(super::get(&state.db, caller.tenant, id).await?))
+    Ok(axum::Json(
+        super::get(&state.db, caller.actor(), id, state.clock.now()).await?,
+    ))
 }
 
-/// The shop's own inquiries, newest first (`customer` is ignored).
+const CLAIM_DESCRIPTION: &str = "So that two clerks never answer the same inquiry. A claim lasts 15 minutes from \
+when it was last taken; claiming again renews it (`claimed_at` stays). It ends when released, when the inquiry's \
+quote is sent or cancelled, or when it lapses; a lapsed claim is no claim. Taking, renewing and releasing appear on \
+`GET /v1/stream` as `inquiry_claimed` and `inquiry_released`.";
+
+/// Claim an inquiry: the caller is answering it.
+#[utoipa::path(post, path = "/v1/inquiries/{id}/claim", tag = "inquiries", summary = "Claim an inquiry",
+    description = CLAIM_DESCRIPTION,
+    params(("id" = InquiryId, Path, description = "Inquiry id")),
+    security(("staff_token" = [])),
+    responses((status = 200, body = ClaimResponse),
+        (status = 409, description = "Claimed by someone else (`already_claimed`, the holder named in `detail`), or the quote is no longer a draft (`not_claimable`, with `current_status`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all)]
+async fn claim_inquiry(
+    State(state): State<AppState>,
+    caller: SalesStaff,
+    ApiPath(id): ApiPath<InquiryId>,
+) -> Result<axum::Json<ClaimResponse>> {
+    Ok(axum::Json(
+        crate::claims::claim(&state.db, caller.actor(), id, state.clock.now()).await?,
+    ))
+}
+
+/// Release the claim on an inquiry: its holder may, and so may an admin or the owner.
+#[utoipa::path(delete, path = "/v1/inquiries/{id}/claim", tag = "inquiries", summary = "Release a claim",
+    description = "An inquiry nobody holds is released already (204). Another clerk's claim is 403 unless the \
+caller is an admin or the owner.",
+    params(("id" = InquiryId, Path, description = "Inquiry id")),
+    security(("staff_token" = [])), responses((status = 204, description = "Released")))]
+#[tracing::instrument(skip_all)]
+async fn release_inquiry(
+    State(state): State<AppState>,
+    caller: SalesStaff,
+    ApiPath(id): ApiPath<InquiryId>,
+) -> Result<StatusCode> {
+    crate::claims::release(&state.db, caller.actor(), id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The shop's own inquiries, newest first (`customer_id`, `customer` and `unread` are ignored).
 #[utoipa::path(get, path = "/v1/shop/inquiries", tag = "shop", summary = "List the shop's inquiries",
     params(InquiryListParams),
     security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = InquiryList)))]
@@ -103,9 +149,7 @@ async fn shop_list_inquiries(
     shop: Shop,
     ApiQuery(params): ApiQuery<InquiryListParams>,
 ) -> Result<axum::Json<InquiryList>> {
-    Ok(axum::Json(
-        super::list(&state.db, shop.tenant, Some(shop.customer.id), params, View::Shop).await?,
-    ))
+    Ok(axum::Json(super::list_for_shop(&state.db, &shop, params).await?))
 }
 
 #[utoipa::path(get, path = "/v1/shop/inquiries/{id}", tag = "shop", summary = "Get one of the shop's inquiries",

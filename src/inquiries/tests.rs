@@ -29,7 +29,7 @@ async fn an_inquiry_is_matched_drafted_and_received_once_however_often_it_is_ret
     assert_eq!(first.status, 201);
     assert!(!first.replayed);
     let id = first.response.id;
-    let seen = super::get(&world.db, dealer.tenant.id, id)
+    let seen = super::get(&world.db, dealer.owner, id, world.now())
         .await
         .expect("the dealer sees it");
     assert_eq!(seen.lines[0].confidence, Confidence::Exact);
@@ -64,19 +64,15 @@ async fn an_inquiry_is_matched_drafted_and_received_once_however_often_it_is_ret
         .expect_err("refused");
     assert_eq!(reused.code(), "validation_failed");
     assert_eq!(reused.field_errors()[0].code, "idempotency_key_reused");
-    let all = super::list(
-        &world.db,
-        dealer.tenant.id,
-        None,
-        Default::default(),
-        crate::quotes::View::Staff,
-    )
-    .await
-    .expect("list");
+    let all = super::list_for_staff(&world.db, dealer.owner, Default::default(), world.now())
+        .await
+        .expect("list");
     assert_eq!(all.items.len(), 1);
 
     // Another dealer cannot read it.
     let other = world.dealer("Elsewhere").await;
-    let hidden = super::get(&world.db, other.tenant.id, id).await.expect_err("hidden");
+    let hidden = super::get(&world.db, other.owner, id, world.now())
+        .await
+        .expect_err("hidden");
     assert_eq!(hidden.code(), "not_found");
 }

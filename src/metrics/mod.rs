@@ -128,10 +128,7 @@ pub fn checked_day(field: &str, day: NaiveDate) -> Result<NaiveDate> {
 /// Midnight at the start of `day` in the dealer's zone, as an instant. On a day that starts in
 /// a DST gap, the first instant that exists.
 pub fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    (0..4)
-        .find_map(|h| (midnight + Duration::hours(h)).and_local_timezone(tz).earliest())
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+    crate::clock::start_of_day(day, tz)
 }
 
 fn rate(numerator: i64, denominator: i64) -> Option<f64> {

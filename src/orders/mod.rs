@@ -247,11 +247,29 @@ pub struct OrderListParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Only this customer's orders (staff only).
+    pub customer_id: Option<CustomerId>,
+    /// The same as `customer_id` (the older name).
     pub customer: Option<CustomerId>,
-    /// Only orders placed at or after this instant (RFC 3339).
-    pub from: Option<DateTime<Utc>>,
-    /// Only orders placed before this instant (RFC 3339).
-    pub to: Option<DateTime<Utc>>,
+    /// Only orders placed from then on: a day in the dealer's time zone (`2026-12-01`) or an
+    /// RFC 3339 instant.
+    pub from: Option<String>,
+    /// Only orders placed up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+    /// day included) or an RFC 3339 instant (excluded).
+    pub to: Option<String>,
+}
+
+impl OrderListParams {
+    /// The customer a staff member asked for, by either name.
+    pub fn customer(&self) -> Result<Option<CustomerId>> {
+        match (self.customer_id, self.customer) {
+            (Some(a), Some(b)) if a != b => Err(Error::field(
+                "query.customer_id",
+                "conflict",
+                "`customer_id` and `customer` name different customers",
+            )),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
 }
 
 /// Orders of the dealer (of one customer, given one), newest first.
@@ -266,6 +284,8 @@ pub async fn list(
         cursor: params.cursor,
     };
     let limit = page.limit()?;
+    let zone = crate::tenants::find(db, tenant).await?.tz();
+    let (from, to) = crate::pagination::window(params.from.as_deref(), params.to.as_deref(), zone)?;
     let mut query = orders::Entity::scoped(tenant).order_by_desc(orders::Column::Id);
     if let Some(before) = page.cursor::<OrderId>()? {
         query = query.filter(orders::Column::Id.lt(before));
@@ -273,10 +293,10 @@ pub async fn list(
     if let Some(customer) = customer {
         query = query.filter(orders::Column::CustomerId.eq(customer));
     }
-    if let Some(from) = params.from {
+    if let Some(from) = from {
         query = query.filter(orders::Column::CreatedAt.gte(from));
     }
-    if let Some(to) = params.to {
+    if let Some(to) = to {
         query = query.filter(orders::Column::CreatedAt.lt(to));
     }
     let rows = query.limit(limit + 1).all(db).await?;

@@ -19,7 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(shop_get_order))
 }
 
-/// The dealer's orders, newest first.
+/// The dealer's orders, newest first; each names the quote it was made from (`quote_id`).
 #[utoipa::path(get, path = "/v1/orders", tag = "orders", summary = "List orders", params(OrderListParams),
     security(("staff_token" = [])), responses((status = 200, body = OrderList)))]
 #[tracing::instrument(skip_all)]
@@ -28,7 +28,7 @@ async fn list_orders(
     caller: AnyStaff,
     ApiQuery(params): ApiQuery<OrderListParams>,
 ) -> Result<axum::Json<OrderList>> {
-    let customer = params.customer;
+    let customer = params.customer()?;
     Ok(axum::Json(
         super::list(&state.db, caller.tenant, customer, params).await?,
     ))
@@ -46,7 +46,7 @@ async fn get_order(
     Ok(axum::Json(super::find(&state.db, caller.tenant, None, id).await?))
 }
 
-/// The shop's own orders, newest first (`customer` is ignored).
+/// The shop's own orders, newest first (`customer_id` and `customer` are ignored).
 #[utoipa::path(get, path = "/v1/shop/orders", tag = "shop", summary = "List the shop's orders",
     params(OrderListParams),
     security(("shop_key" = []), ("shop_key_header" = [])), responses((status = 200, body = OrderList)))]

@@ -4,6 +4,7 @@
 
 pub mod decisions;
 pub mod draft;
+pub mod list;
 pub mod review;
 pub mod routes;
 #[cfg(test)]
@@ -351,6 +352,15 @@ pub async fn send(
     if !sent {
         return Err(wrong_state(quote, "sent"));
     }
+    crate::claims::release_for_quote(
+        txn,
+        quote.tenant_id,
+        quote.inquiry_id,
+        crate::claims::Release::QuoteSent,
+        sent_by.clone(),
+        now,
+    )
+    .await?;
     quote_lines::Entity::scoped_update(quote.tenant_id)
         .col_expr(quote_lines::Column::Sent, Expr::value(true))
         .filter(quote_lines::Column::QuoteId.eq(quote.id))

@@ -306,6 +306,15 @@ pub async fn cancel(db: &DatabaseConnection, actor: Actor, id: QuoteId, now: Dat
     if !cancelled {
         return Err(wrong_state(&full.quote, "cancelled"));
     }
+    crate::claims::release_for_quote(
+        &txn,
+        actor.tenant,
+        full.quote.inquiry_id,
+        crate::claims::Release::QuoteCancelled,
+        Some(actor.user.to_string()),
+        now,
+    )
+    .await?;
     crate::events::record(
         &txn,
         NewEvent {

@@ -6,17 +6,19 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::decisions::{self, AcceptRequest, RejectRequest};
+use super::list::{QuoteList, QuoteListParams};
 use super::review::{self, UpdateQuoteRequest};
 use super::{QuoteResponse, View, load, respond};
 use crate::auth::{AnyStaff, SalesStaff, Shop};
 use crate::error::Result;
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::QuoteId;
 use crate::orders::OrderResponse;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_quotes))
         .routes(routes!(get_quote, update_quote))
         .routes(routes!(send_quote))
         .routes(routes!(cancel_quote))
@@ -28,6 +30,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const TRANSITIONS: &str = "States: `draft` -> `sent` -> `accepted` | `partially_accepted` | `rejected` | `expired`; \
 `draft` or `sent` -> `cancelled`. A request the current state does not allow is 409 `invalid_transition` with \
 `current_status` in the body.";
+
+/// The dealer's quotes, newest first, one line each.
+#[utoipa::path(get, path = "/v1/quotes", tag = "quotes", summary = "List quotes",
+    description = "Filters combine: `status`, `customer_id`, `from`/`to` (when the quote was made, which is when \
+its inquiry arrived: days in the dealer's time zone, or RFC 3339 instants). A bad value is 422 naming the query field.",
+    params(QuoteListParams), security(("staff_token" = [])), responses((status = 200, body = QuoteList)))]
+#[tracing::instrument(skip_all)]
+async fn list_quotes(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiQuery(params): ApiQuery<QuoteListParams>,
+) -> Result<axum::Json<QuoteList>> {
+    Ok(axum::Json(super::list::list(&state.db, caller.tenant, params).await?))
+}
 
 #[utoipa::path(get, path = "/v1/quotes/{id}", tag = "quotes", summary = "Get a quote",
     description = TRANSITIONS, params(("id" = QuoteId, Path, description = "Quote id")),

@@ -20,6 +20,9 @@ pub const DEFAULT_QUOTE_VALIDITY_HOURS: i32 = 72;
 pub const DEFAULT_REMINDER_LEAD_DAYS: i32 = 3;
 pub const DEFAULT_REMINDER_WINDOW_DAYS: i32 = 14;
 pub const DEFAULT_REMINDER_CONTACTS_PER_WEEK: i32 = 2;
+pub const DEFAULT_RESPONSE_TARGET_MINUTES: i32 = 15;
+/// A response target is at most a day.
+pub const RESPONSE_TARGET_MINUTES_MAX: i32 = 1440;
 /// Quotes stay valid at most 30 days.
 pub const QUOTE_VALIDITY_HOURS_MAX: i32 = 720;
 
@@ -232,6 +235,9 @@ pub struct SettingsResponse {
     /// At most this many reminder contacts per customer in 7 days; the call list holds back
     /// the rest, 1-14 (default 2).
     pub reminder_contacts_per_week: i32,
+    /// Minutes within which the dealer means to answer an inquiry, 1-1440 (default 15); the
+    /// console marks inquiries waiting longer.
+    pub response_target_minutes: i32,
     /// IANA time zone of the dealer's reports.
     pub time_zone: String,
     /// ISO 4217 currency of the catalog and quotes.
@@ -246,6 +252,7 @@ impl From<tenants::Model> for SettingsResponse {
             reminder_lead_days: t.reminder_lead_days,
             reminder_window_days: t.reminder_window_days,
             reminder_contacts_per_week: t.reminder_contacts_per_week,
+            response_target_minutes: t.response_target_minutes,
             time_zone: t.time_zone,
             currency: t.currency,
         }
@@ -265,6 +272,8 @@ pub struct UpdateSettingsRequest {
     pub reminder_window_days: Option<i32>,
     /// 1-14.
     pub reminder_contacts_per_week: Option<i32>,
+    /// 1-1440.
+    pub response_target_minutes: Option<i32>,
 }
 
 /// Changes the dealer's settings; absent fields are left unchanged.
@@ -284,6 +293,11 @@ pub async fn update_settings(
         ("/reminder_lead_days", body.reminder_lead_days, 0..=60),
         ("/reminder_window_days", body.reminder_window_days, 1..=90),
         ("/reminder_contacts_per_week", body.reminder_contacts_per_week, 1..=14),
+        (
+            "/response_target_minutes",
+            body.response_target_minutes,
+            1..=RESPONSE_TARGET_MINUTES_MAX,
+        ),
     ] {
         if value.is_some_and(|n| !range.contains(&n)) {
             v.error(
@@ -311,6 +325,9 @@ pub async fn update_settings(
     if let Some(n) = body.reminder_contacts_per_week {
         active.reminder_contacts_per_week = Set(n);
     }
+    if let Some(minutes) = body.response_target_minutes {
+        active.response_target_minutes = Set(minutes);
+    }
     active.updated_at = Set(now);
     let tenant = active.update(&txn).await?;
     txn.commit().await?;
@@ -336,6 +353,7 @@ pub fn new_tenant(
         reminder_lead_days: Set(DEFAULT_REMINDER_LEAD_DAYS),
         reminder_window_days: Set(DEFAULT_REMINDER_WINDOW_DAYS),
         reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
+        response_target_minutes: Set(DEFAULT_RESPONSE_TARGET_MINUTES),
         created_at: Set(now),
         updated_at: Set(now),
     }

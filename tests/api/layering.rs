@@ -47,6 +47,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
             &["matching"],
             &["metrics"],
             &["reminders"],
+            &["claims"],
         ],
     ),
     ("workflows", &[&["search"], &["orders"], &["quotes"], &["inquiries"]]),
