@@ -55,7 +55,7 @@ export function QueryState({
   if (isPending) {
     return (
       <div style={{ padding: 48, textAlign: "center" }}>
-        <Spin tip={m.loading}>
+        <Spin description={m.loading}>
           <div style={{ minHeight: 40 }} />
         </Spin>
       </div>
