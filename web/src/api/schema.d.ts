@@ -459,7 +459,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List inquiries */
+        /**
+         * List inquiries
+         * @description Filters combine: `status`, `customer_id`, `from`/`to` (days in the dealer's time zone, or RFC 3339 instants) and `unread` (for the caller). A bad value is 422 naming the query field.
+         */
         get: operations["list_inquiries"];
         put?: never;
         /**
@@ -492,6 +495,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inquiries/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim an inquiry
+         * @description So that two clerks never answer the same inquiry. A claim lasts 15 minutes from when it was last taken; claiming again renews it (`claimed_at` stays). It ends when released, when the inquiry's quote is sent or cancelled, or when it lapses; a lapsed claim is no claim. Taking, renewing and releasing appear on `GET /v1/stream` as `inquiry_claimed` and `inquiry_released`.
+         */
+        post: operations["claim_inquiry"];
+        /**
+         * Release a claim
+         * @description An inquiry nobody holds is released already (204). Another clerk's claim is 403 unless the caller is an admin or the owner.
+         */
+        delete: operations["release_inquiry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/shop/inquiries": {
         parameters: {
             query?: never;
@@ -518,6 +545,26 @@ export interface paths {
         };
         /** Get one of the shop's inquiries */
         get: operations["shop_get_inquiry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List quotes
+         * @description Filters combine: `status`, `customer_id`, `from`/`to` (when the quote was made, which is when its inquiry arrived: days in the dealer's time zone, or RFC 3339 instants). A bad value is 422 naming the query field.
+         */
+        get: operations["list_quotes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1173,6 +1220,25 @@ export interface components {
             stock: number;
             in_stock: boolean;
         };
+        /** @description Who is answering an inquiry. */
+        ClaimResponse: {
+            user_id: components["schemas"]["UserId"];
+            /**
+             * @description The holder's display name.
+             * @example 李明
+             */
+            user_name: string;
+            /**
+             * Format: date-time
+             * @description When the holder took the inquiry (renewals keep it).
+             */
+            claimed_at: string;
+            /**
+             * Format: date-time
+             * @description When the claim lapses unless renewed: 15 minutes after it was last taken or renewed.
+             */
+            expires_at: string;
+        };
         /** @enum {string} */
         Confidence: "none" | "low" | "high" | "exact";
         CreateApiKeyRequest: {
@@ -1568,6 +1634,12 @@ export interface components {
             quote: components["schemas"]["QuoteResponse"];
             /** Format: date-time */
             received_at: string;
+            /**
+             * @description Whether the calling staff member has opened it: always `true` here, since reading it
+             *     marks it read for them.
+             */
+            read: boolean;
+            claim?: components["schemas"]["ClaimResponse"] | null;
         };
         InquirySummary: {
             id: components["schemas"]["InquiryId"];
@@ -1830,6 +1902,10 @@ export interface components {
             note?: string | null;
             options: components["schemas"]["QuoteOptionResponse"][];
         };
+        QuoteList: {
+            items: components["schemas"]["QuoteSummary"][];
+            next_cursor?: string | null;
+        };
         /** @example qop_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         QuoteOptionId: string;
         QuoteOptionResponse: {
@@ -1902,6 +1978,44 @@ export interface components {
         };
         /** @enum {string} */
         QuoteStatus: "draft" | "sent" | "accepted" | "partially_accepted" | "rejected" | "expired" | "cancelled";
+        /** @description A quote in a list. */
+        QuoteSummary: {
+            id: components["schemas"]["QuoteId"];
+            inquiry_id: components["schemas"]["InquiryId"];
+            customer_id: components["schemas"]["CustomerId"];
+            /** @example 老王汽修厂 */
+            customer_name: string;
+            status: components["schemas"]["QuoteStatus"];
+            currency: string;
+            /**
+             * @description Sum of the proposals' line totals over offered lines, as in the quote itself.
+             * @example 1234.50
+             */
+            total: string;
+            /**
+             * Format: int32
+             * @description Lines in the quote (one per inquiry line).
+             */
+            line_count: number;
+            /**
+             * Format: int32
+             * @description Of those, lines with a price (`offered`).
+             */
+            lines_offered: number;
+            /**
+             * Format: date-time
+             * @description When it was drafted: the moment its inquiry arrived.
+             */
+            created_at: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when a sent quote can be accepted (`valid_until`).
+             */
+            expires_at?: string | null;
+            order_id?: components["schemas"]["OrderId"] | null;
+        };
         /** @description A vehicle read from the query's words, in canonical form. */
         RecognizedVehicle: {
             make?: string | null;
@@ -2090,6 +2204,12 @@ export interface components {
              *     the rest, 1-14 (default 2).
              */
             reminder_contacts_per_week: number;
+            /**
+             * Format: int32
+             * @description Minutes within which the dealer means to answer an inquiry, 1-1440 (default 15); the
+             *     console marks inquiries waiting longer.
+             */
+            response_target_minutes: number;
             /** @description IANA time zone of the dealer's reports. */
             time_zone: string;
             /** @description ISO 4217 currency of the catalog and quotes. */
@@ -2166,6 +2286,28 @@ export interface components {
         SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted";
         /** @enum {string} */
         SortOrder: "asc" | "desc";
+        StaffInquiryList: {
+            items: components["schemas"]["StaffInquirySummary"][];
+            next_cursor?: string | null;
+        };
+        /** @description An inquiry in the dealer's inbox. */
+        StaffInquirySummary: {
+            id: components["schemas"]["InquiryId"];
+            customer_id: components["schemas"]["CustomerId"];
+            /** @example 老王汽修厂 */
+            customer_name: string;
+            reference?: string | null;
+            /** @description The status of its quote. */
+            status: string;
+            /** Format: int32 */
+            line_count: number;
+            quote_id?: components["schemas"]["QuoteId"] | null;
+            /** Format: date-time */
+            received_at: string;
+            /** @description Whether the calling staff member has opened it (`GET /v1/inquiries/{id}`). */
+            read: boolean;
+            claim?: components["schemas"]["ClaimResponse"] | null;
+        };
         SummaryResponse: {
             /** Format: date */
             from: string;
@@ -2291,6 +2433,11 @@ export interface components {
              * @description 1-14.
              */
             reminder_contacts_per_week?: number | null;
+            /**
+             * Format: int32
+             * @description 1-1440.
+             */
+            response_target_minutes?: number | null;
         };
         UpdateUserRequest: {
             name?: string | null;
@@ -5430,11 +5577,24 @@ export interface operations {
                  */
                 status?: string;
                 /** @description Only this customer's inquiries (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description The same as `customer_id` (the older name). */
                 customer?: components["schemas"]["CustomerId"];
-                /** @description Only inquiries received at or after this instant (RFC 3339). */
+                /**
+                 * @description Only inquiries received from then on: a day in the dealer's time zone (`2026-12-01`)
+                 *     or an RFC 3339 instant.
+                 */
                 from?: string;
-                /** @description Only inquiries received before this instant (RFC 3339). */
+                /**
+                 * @description Only inquiries received up to then: a day in the dealer's time zone (`2026-12-01`,
+                 *     the whole day included) or an RFC 3339 instant (excluded).
+                 */
                 to?: string;
+                /**
+                 * @description `true`: only inquiries the calling staff member has not opened; `false`: only those
+                 *     they have (staff only).
+                 */
+                unread?: boolean;
             };
             header?: never;
             path?: never;
@@ -5447,7 +5607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InquiryList"];
+                    "application/json": components["schemas"]["StaffInquiryList"];
                 };
             };
             /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
@@ -5637,6 +5797,148 @@ export interface operations {
             };
         };
     };
+    claim_inquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inquiry id */
+                id: components["schemas"]["InquiryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Claimed by someone else (`already_claimed`, the holder named in `detail`), or the quote is no longer a draft (`not_claimable`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    release_inquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inquiry id */
+                id: components["schemas"]["InquiryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     shop_list_inquiries: {
         parameters: {
             query?: {
@@ -5650,11 +5952,24 @@ export interface operations {
                  */
                 status?: string;
                 /** @description Only this customer's inquiries (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description The same as `customer_id` (the older name). */
                 customer?: components["schemas"]["CustomerId"];
-                /** @description Only inquiries received at or after this instant (RFC 3339). */
+                /**
+                 * @description Only inquiries received from then on: a day in the dealer's time zone (`2026-12-01`)
+                 *     or an RFC 3339 instant.
+                 */
                 from?: string;
-                /** @description Only inquiries received before this instant (RFC 3339). */
+                /**
+                 * @description Only inquiries received up to then: a day in the dealer's time zone (`2026-12-01`,
+                 *     the whole day included) or an RFC 3339 instant (excluded).
+                 */
                 to?: string;
+                /**
+                 * @description `true`: only inquiries the calling staff member has not opened; `false`: only those
+                 *     they have (staff only).
+                 */
+                unread?: boolean;
             };
             header?: never;
             path?: never;
@@ -5739,6 +6054,83 @@ export interface operations {
             };
             /** @description No such resource for this dealer (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_quotes: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only quotes in this state: `draft`, `sent`, `accepted`, `partially_accepted`,
+                 *     `rejected`, `expired` or `cancelled`.
+                 */
+                status?: string;
+                /** @description Only this customer's quotes. */
+                customer_id?: components["schemas"]["CustomerId"];
+                /**
+                 * @description Only quotes made (their inquiry received) from then on: a day in the dealer's time zone
+                 *     (`2026-12-01`) or an RFC 3339 instant.
+                 */
+                from?: string;
+                /**
+                 * @description Only quotes made up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+                 *     day included) or an RFC 3339 instant (excluded).
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6354,10 +6746,18 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description Only this customer's orders (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description The same as `customer_id` (the older name). */
                 customer?: components["schemas"]["CustomerId"];
-                /** @description Only orders placed at or after this instant (RFC 3339). */
+                /**
+                 * @description Only orders placed from then on: a day in the dealer's time zone (`2026-12-01`) or an
+                 *     RFC 3339 instant.
+                 */
                 from?: string;
-                /** @description Only orders placed before this instant (RFC 3339). */
+                /**
+                 * @description Only orders placed up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+                 *     day included) or an RFC 3339 instant (excluded).
+                 */
                 to?: string;
             };
             header?: never;
@@ -6487,10 +6887,18 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description Only this customer's orders (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description The same as `customer_id` (the older name). */
                 customer?: components["schemas"]["CustomerId"];
-                /** @description Only orders placed at or after this instant (RFC 3339). */
+                /**
+                 * @description Only orders placed from then on: a day in the dealer's time zone (`2026-12-01`) or an
+                 *     RFC 3339 instant.
+                 */
                 from?: string;
-                /** @description Only orders placed before this instant (RFC 3339). */
+                /**
+                 * @description Only orders placed up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+                 *     day included) or an RFC 3339 instant (excluded).
+                 */
                 to?: string;
             };
             header?: never;

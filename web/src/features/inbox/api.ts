@@ -1,33 +1,20 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, rawFetch, unwrap, type Schemas } from "../../api/client";
-import { filterParams, type ListFilters } from "./filters";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { filterQuery, type ListFilters } from "./filters";
 
 /** Who is answering an inquiry; a claim lapses at `expires_at` and is released on send. */
-export interface InquiryClaim {
-  user_id: string;
-  user_name: string;
-  claimed_at: string;
-  expires_at: string;
-}
+export type InquiryClaim = Schemas["ClaimResponse"];
 
 /** An inquiry in the inbox, with whether the caller has opened it and who is handling it. */
-export type InboxItem = Schemas["InquirySummary"] & {
-  customer_name?: string;
-  claim?: InquiryClaim | null;
-  read?: boolean;
-};
-
-export interface InboxPage {
-  items: InboxItem[];
-  next_cursor?: string | null;
-}
+export type InboxItem = Schemas["StaffInquirySummary"];
+export type InboxPage = Schemas["StaffInquiryList"];
 
 export const INBOX_PAGE_SIZE = 50;
 
-export async function listInquiries(filters: ListFilters, cursor?: string): Promise<InboxPage> {
-  const params = filterParams(filters, { cursor, limit: INBOX_PAGE_SIZE });
-  const response = await rawFetch(`/v1/inquiries?${params}`);
-  return (await response.json()) as InboxPage;
+export function listInquiries(filters: ListFilters, cursor?: string): Promise<InboxPage> {
+  return unwrap(
+    api.GET("/v1/inquiries", { params: { query: { ...filterQuery(filters), cursor, limit: INBOX_PAGE_SIZE } } }),
+  );
 }
 
 /** A claim is shown only until it lapses, even if no release event arrives. */
@@ -45,6 +32,5 @@ export function useResponseTarget(): number {
     queryFn: () => unwrap(api.GET("/v1/settings")),
     staleTime: 5 * 60_000,
   });
-  const settings = query.data as (Schemas["SettingsResponse"] & { response_target_minutes?: number }) | undefined;
-  return settings?.response_target_minutes ?? DEFAULT_RESPONSE_TARGET_MINUTES;
+  return query.data?.response_target_minutes ?? DEFAULT_RESPONSE_TARGET_MINUTES;
 }

@@ -45,6 +45,17 @@ export function filterParams(filters: ListFilters, page: { cursor?: string; limi
   return params;
 }
 
+/** The filters as the list endpoints' typed query. */
+export function filterQuery(filters: ListFilters) {
+  return {
+    status: filters.status,
+    customer_id: filters.customerId,
+    from: filters.from,
+    to: filters.to,
+    unread: filters.unread,
+  };
+}
+
 export function hasFilters(filters: ListFilters): boolean {
   return Object.values(filters).some((v) => v !== undefined && v !== false);
 }

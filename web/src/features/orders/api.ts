@@ -1,15 +1,14 @@
-import { rawFetch, type Schemas } from "../../api/client";
-import { filterParams, type ListFilters } from "../inbox/filters";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { filterQuery, type ListFilters } from "../inbox/filters";
 
 type Order = Schemas["OrderResponse"];
 
 export const ORDERS_PAGE_SIZE = 50;
 
 /** `GET /v1/orders`, newest first, by customer and the days they were placed on. */
-export async function listOrders(filters: ListFilters, cursor?: string): Promise<Schemas["OrderList"]> {
-  const params = filterParams({ customerId: filters.customerId, from: filters.from, to: filters.to }, { cursor, limit: ORDERS_PAGE_SIZE });
-  const response = await rawFetch(`/v1/orders?${params}`);
-  return (await response.json()) as Schemas["OrderList"];
+export function listOrders(filters: ListFilters, cursor?: string): Promise<Schemas["OrderList"]> {
+  const { customer_id, from, to } = filterQuery(filters);
+  return unwrap(api.GET("/v1/orders", { params: { query: { customer_id, from, to, cursor, limit: ORDERS_PAGE_SIZE } } }));
 }
 
 export function units(order: Order): { units: number; backorder: number } {

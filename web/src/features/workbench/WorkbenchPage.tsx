@@ -16,8 +16,7 @@ import { workbenchMessages } from "./messages";
 import { Workbench } from "./Workbench";
 
 type Quote = Schemas["QuoteResponse"];
-/** The inquiry as the workbench reads it, with who is handling it. */
-type Inquiry = Schemas["InquiryResponse"] & { claim?: InquiryClaim | null; read?: boolean };
+type Inquiry = Schemas["InquiryResponse"];
 
 const SEARCH_HITS = 8;
 
@@ -32,7 +31,7 @@ export default function WorkbenchPage() {
 
   const query = useQuery({
     queryKey: ["inquiry", id],
-    queryFn: () => unwrap(api.GET("/v1/inquiries/{id}", { params: { path: { id } } })) as Promise<Inquiry>,
+    queryFn: () => unwrap(api.GET("/v1/inquiries/{id}", { params: { path: { id } } })),
   });
   const inquiry = query.data;
   const customerId = inquiry?.customer.id;

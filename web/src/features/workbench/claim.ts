@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, rawFetch } from "../../api/client";
+import { api, ApiError, rawFetch, unwrap } from "../../api/client";
 import type { InquiryClaim } from "../inbox/api";
 
 export type ClaimState =
@@ -52,9 +52,7 @@ export function useClaim(inquiryId: string, wanted: boolean) {
     current.current = generation;
     setState((s) => (s.kind === "mine" ? s : { kind: "claiming" }));
     const claim = () =>
-      enqueue(() => rawFetch(`/v1/inquiries/${inquiryId}/claim`, { method: "POST" }))
-        .then((response) => response.json() as Promise<InquiryClaim>)
-        .then(
+      enqueue(() => unwrap(api.POST("/v1/inquiries/{id}/claim", { params: { path: { id: inquiryId } } }))).then(
           (claimed) => {
             held.current = true;
             if (current.current === generation) setState({ kind: "mine", claim: claimed });
@@ -84,7 +82,7 @@ export function useClaim(inquiryId: string, wanted: boolean) {
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   /** An admin or the owner takes the inquiry off a colleague who holds it. */
   const takeOver = useCallback(() => {
-    void enqueue(() => rawFetch(`/v1/inquiries/${inquiryId}/claim`, { method: "DELETE" }))
+    void enqueue(() => unwrap(api.DELETE("/v1/inquiries/{id}/claim", { params: { path: { id: inquiryId } } })))
       .catch(() => undefined)
       .then(() => setAttempt((a) => a + 1));
   }, [enqueue, inquiryId]);

@@ -47,6 +47,8 @@ export function inquiry(matched: number, unmatched: number): Inquiry {
     id: INQUIRY_ID,
     customer: { id: CUSTOMER_ID, name: "老王汽修厂" },
     reference: "PO-1",
+    read: true,
+    claim: null,
     status: "draft",
     warnings: [],
     received_at: "2026-12-06T02:00:00Z",
