@@ -309,6 +309,7 @@ export function PartsTab() {
               placeholder={m.searchPlaceholder}
               aria-label={m.searchPlaceholder}
               allowClear
+              autoFocus
               maxLength={200}
               data-testid="parts-search"
             />

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Descriptions, Form, InputNumber, Space, Switch } from "antd";
 import { useState } from "react";
-import { api, unwrap, type Schemas } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { problemText, QueryState } from "../../components/QueryState";
 import { useMessages } from "../../i18n";
 import { usePermissions } from "../../session";
@@ -17,11 +17,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const client = useQueryClient();
   const [form] = Form.useForm<SettingsValues>();
   const [dirty, setDirty] = useState(false);
-  const hasTarget = settings.response_target_minutes !== undefined;
 
   const save = useMutation({
     mutationFn: (patch: SettingsPatch) =>
-      unwrap(api.PATCH("/v1/settings", { body: patch as Schemas["UpdateSettingsRequest"] })) as Promise<Settings>,
+      unwrap(api.PATCH("/v1/settings", { body: patch })),
     onSuccess: (saved) => {
       // The form is drawn again from what was saved.
       client.setQueryData(settingsQuery.queryKey, saved);
@@ -60,8 +59,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <Switch disabled={!canAdmin} data-testid="settings-auto-send" />
         </Form.Item>
         {number("quote_validity_hours", 1, 720, m.hours, m.quoteValidity, m.quoteValidityHelp, "settings-quote-validity")}
-        {hasTarget &&
-          number("response_target_minutes", 1, 1440, m.minutes, m.responseTarget, m.responseTargetHelp, "settings-response-target")}
+        {number("response_target_minutes", 1, 1440, m.minutes, m.responseTarget, m.responseTargetHelp, "settings-response-target")}
       </Card>
       <Card size="small" title={m.remindersSection} style={{ marginBottom: 16 }}>
         {number("reminder_lead_days", 0, 60, m.days, m.reminderLead, m.reminderLeadHelp)}

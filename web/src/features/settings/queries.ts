@@ -1,12 +1,8 @@
 import { api, unwrap, type Schemas } from "../../api/client";
 import { fetchAll } from "../catalog/lists";
 
-/**
- * `response_target_minutes` is being added to the settings (1-1440, default 15); until the
- * generated types carry it, it is typed here. The field is edited only when the server sends it.
- */
-export type Settings = Schemas["SettingsResponse"] & { response_target_minutes?: number };
-export type SettingsPatch = Schemas["UpdateSettingsRequest"] & { response_target_minutes?: number | null };
+export type Settings = Schemas["SettingsResponse"];
+export type SettingsPatch = Schemas["UpdateSettingsRequest"];
 
 /** The dealer's settings, under the key the inbox reads its response target from. */
 export const settingsQuery = {

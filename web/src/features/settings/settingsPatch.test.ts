@@ -8,6 +8,7 @@ const settings: Settings = {
   reminder_lead_days: 3,
   reminder_window_days: 14,
   reminder_contacts_per_week: 2,
+  response_target_minutes: 15,
   time_zone: "Asia/Shanghai",
   currency: "CNY",
 };
@@ -30,11 +31,8 @@ describe("settingsPatch", () => {
     });
   });
 
-  it("sends the response target only to a server that has it", () => {
-    expect(settingsPatch(settings, values({ response_target_minutes: 30 }))).toEqual({});
-    expect(settingsPatch({ ...settings, response_target_minutes: 15 }, values({ response_target_minutes: 30 }))).toEqual({
-      response_target_minutes: 30,
-    });
+  it("sends a new response target", () => {
+    expect(settingsPatch(settings, values({ response_target_minutes: 30 }))).toEqual({ response_target_minutes: 30 });
   });
 
   it("never sends an emptied number", () => {

@@ -12,12 +12,11 @@ export type SettingsValues = { auto_send: boolean } & Record<NumberField, number
 
 export const SETTINGS_FIELDS: readonly string[] = ["auto_send", ...NUMBER_FIELDS];
 
-/** Only what changed, and `response_target_minutes` only if this server knows it. */
+/** Only what changed (an emptied number is not sent). */
 export function settingsPatch(before: Settings, values: SettingsValues): SettingsPatch {
   const patch: SettingsPatch = {};
   if (values.auto_send !== before.auto_send) patch.auto_send = values.auto_send;
   for (const field of NUMBER_FIELDS) {
-    if (field === "response_target_minutes" && before.response_target_minutes === undefined) continue;
     if (values[field] !== null && values[field] !== before[field]) patch[field] = values[field];
   }
   return patch;
