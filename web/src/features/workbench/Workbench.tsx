@@ -253,6 +253,12 @@ export function Workbench(props: WorkbenchProps) {
         case "previous":
           moveTo(active - 1);
           break;
+        case "first":
+          moveTo(0);
+          break;
+        case "last":
+          moveTo(quote.lines.length - 1);
+          break;
         case "pick": {
           const candidate = line && inquiryLines.get(line.inquiry_line_id)?.candidates[command.index];
           if (!line || !candidate) break;

@@ -7,6 +7,8 @@ describe("workbench keys", () => {
   it("moves between lines with the arrows (and j/k)", () => {
     expect(commandFor({ key: "ArrowDown" }, editing)).toEqual({ kind: "next" });
     expect(commandFor({ key: "k" }, editing)).toEqual({ kind: "previous" });
+    expect(commandFor({ key: "Home" }, editing)).toEqual({ kind: "first" });
+    expect(commandFor({ key: "End" }, editing)).toEqual({ kind: "last" });
   });
 
   it("picks candidates 1-5 and opens the line's fields", () => {

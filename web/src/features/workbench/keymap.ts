@@ -1,10 +1,13 @@
 /**
- * The workbench's keys. The happy path needs nothing else: ↑/↓ to a line, 1-5 for a candidate,
- * `/` to search the catalog for it, `e` for its price, `s` and Enter to send.
+ * The workbench's keys. The happy path needs nothing else: ↑/↓ to a line (Home/End to the first
+ * and last), 1-5 for a candidate, `/` to search the catalog for it, `e` for its price, `s` and
+ * Enter to send.
  */
 export type Command =
   | { kind: "next" }
   | { kind: "previous" }
+  | { kind: "first" }
+  | { kind: "last" }
   | { kind: "pick"; index: number }
   | { kind: "price" }
   | { kind: "quantity" }
@@ -37,6 +40,10 @@ export function commandFor(press: KeyPress, state: { confirming: boolean; readOn
     case "ArrowUp":
     case "k":
       return { kind: "previous" };
+    case "Home":
+      return { kind: "first" };
+    case "End":
+      return { kind: "last" };
     case "Escape":
       return { kind: "dismiss" };
   }

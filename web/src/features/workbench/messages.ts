@@ -107,7 +107,7 @@ export const workbenchMessages = defineMessages({
     leave: "离开",
     stay: "留下",
     keysTitle: "快捷键",
-    keysHelp: "↑/↓ 切换行 · 1-5 选候选 · e 改价 · q 改数量 · u 无货 · / 搜索目录 · n 备注 · s 发送",
+    keysHelp: "↑/↓ 切换行（Home/End 首末行）· 1-5 选候选 · e 改价 · q 改数量 · u 无货 · / 搜索目录 · n 备注 · s 发送",
     otherErrors: "服务器未接受部分修改",
   },
   en: {
@@ -216,7 +216,7 @@ export const workbenchMessages = defineMessages({
     leave: "Leave",
     stay: "Stay",
     keysTitle: "Keys",
-    keysHelp: "↑/↓ line · 1-5 candidate · e price · q quantity · u unavailable · / search catalog · n note · s send",
+    keysHelp: "↑/↓ line (Home/End first/last) · 1-5 candidate · e price · q quantity · u unavailable · / search catalog · n note · s send",
     otherErrors: "The server did not accept some changes",
   },
 });
