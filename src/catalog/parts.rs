@@ -184,26 +184,28 @@ pub async fn create(
 
 /// The current part in request form, for merging a partial update over it.
 fn as_request_json(input: &PartInput) -> Map<String, Value> {
+    let written = |n: &crate::catalog::part::NumberInput| match n.side {
+        Some(side) => format!("{} ({side})", n.raw),
+        None => n.raw.clone(),
+    };
     let numbers = |kind: crate::catalog::part::NumberKind| -> Vec<Value> {
         input
             .numbers
             .iter()
             .filter(|n| n.kind == kind)
-            .map(|n| {
-                let number = match n.side {
-                    Some(side) => format!("{} ({side})", n.raw),
-                    None => n.raw.clone(),
-                };
-                json!({ "brand": n.brand, "number": number })
-            })
+            .map(|n| json!({ "brand": n.brand, "number": written(n) }))
             .collect()
     };
     use crate::catalog::part::NumberKind as K;
-    let article = input
+    // A part may carry several article numbers (a cell `A; B` at import): all of them, in the
+    // one field that takes a list the way a catalog cell does, so an edit keeps every one.
+    let articles: Vec<String> = input
         .numbers
         .iter()
-        .find(|n| n.kind == K::Article)
-        .map(|n| n.raw.clone());
+        .filter(|n| n.kind == K::Article)
+        .map(written)
+        .collect();
+    let article = (!articles.is_empty()).then(|| articles.join("; "));
     let map = json!({
         "sku": input.sku, "name": input.name, "brand": input.brand, "description": input.description,
         "category": input.category, "unit": input.unit, "price": input.price_minor.map(format_price),

@@ -252,6 +252,50 @@ async fn facets_filters_and_paging() {
 }
 
 #[tokio::test]
+async fn an_edit_keeps_every_article_number() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let created = expect_json(
+        app.post(
+            "/v1/parts",
+            Some(&owner.token),
+            &json!({
+                "sku": "LAMP-1", "name": "前大灯总成", "brand": "HELLA",
+                "article_number": "1EL 010 001-01 L; 1EL 010 001-02 R", "price": "980"
+            }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let path = format!("/v1/parts/{}", created["id"].as_str().expect("id"));
+    let articles = |part: &Value| -> Vec<String> {
+        let mut found: Vec<String> = part["numbers"]
+            .as_array()
+            .expect("numbers")
+            .iter()
+            .filter(|n| n["kind"] == "article")
+            .map(|n| format!("{} {}", n["number"].as_str().unwrap_or_default(), n["side"]))
+            .collect();
+        found.sort();
+        found
+    };
+    let before = articles(&created);
+    assert_eq!(before.len(), 2, "{created}");
+    let patched = expect_json(
+        app.patch(&path, &owner.token, &json!({ "stock": 3 })).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        articles(&patched),
+        before,
+        "both numbers and their sides survive an edit"
+    );
+    assert_eq!(search(&app, &owner.token, &q("1EL010001-02")).await["total"], 1);
+}
+
+#[tokio::test]
 async fn writes_are_searchable_when_they_return() {
     let app = spawn_app().await;
     let owner = app.signup("Shunda", "owner@shunda.cn").await;
