@@ -1,6 +1,7 @@
 //! The `partsdesk` command line.
 
 pub mod catalog;
+pub mod demo;
 
 use std::sync::Arc;
 
@@ -51,6 +52,9 @@ pub enum Command {
         #[arg(long)]
         tenant: Option<String>,
     },
+    /// Create a demo dealer with a catalog, customers with API keys and months of inquiries,
+    /// quotes, orders and reminders, made through the real workflows (stop the server first).
+    Demo(crate::cli::demo::DemoArgs),
     /// Run a benchmark and print its figures (build with --release).
     #[command(subcommand)]
     Bench(crate::bench::Bench),
@@ -166,6 +170,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}: {} rollup rows", dealer.slug, rebuilt.rows);
             }
             Ok(())
+        }
+        Command::Demo(args) => {
+            let _log = init_tracing(cli.config.log_format);
+            let config = Config::resolve(&cli.config)?;
+            let db = connect(&config).await?;
+            app::prepare_database(&db).await?;
+            crate::cli::demo::run(&config, db, args).await
         }
         Command::Bench(bench) => {
             tracing_subscriber::fmt()

@@ -6,6 +6,7 @@ mod api_keys;
 mod auth;
 mod catalog;
 mod customers;
+mod demo;
 mod errors;
 mod imports;
 mod inbox;
