@@ -56,6 +56,7 @@ impl AppState {
             lexicons: Arc::default(),
             accounts: Arc::default(),
             browser_sessions: Arc::default(),
+            streams: Arc::default(),
         })
     }
 
@@ -177,6 +178,7 @@ pub async fn serve(
 
     state.indexer.spawn();
     crate::jobs::spawn(state.clone());
+    let streams = state.streams.clone();
     let app = router(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.max_buf_size(HEAD_BUFFER_BYTES)
@@ -214,6 +216,8 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // Live streams never end by themselves: end them, so that the connections can.
+    streams.close();
     connections.shutdown().await;
     Ok(())
 }

@@ -74,6 +74,7 @@ Every error is `application/problem+json` (RFC 9457): `type` (`urn:partsdesk:pro
 | metrics | a period of at most 731 days; at most 400 buckets in a series |
 | reminders | snooze up to 90 days ahead; settings: lead 0-60 days, window 1-90 days, 1-14 contacts a week |
 | inbox | a claim lasts 15 minutes from when it was last taken; response target 1-1440 minutes (default 15) |
+| live stream | 32 open streams per dealer on one server (429 `rate_limited` beyond); a comment line every 15 s when idle |
 
 Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get the next one. A list's `from` and `to` filters take a day in the dealer's time zone (`2026-12-01`; `to` includes the whole day) or an RFC 3339 instant (`to` excludes it). Request bodies reject unknown fields.
 "#;
@@ -103,6 +104,7 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "metrics", description = "Touchpoint metrics: quote rate, purchase rate, response time, auto-match rate"),
         (name = "reminders", description = "Replenishment reminders and the day's call list"),
         (name = "settings", description = "The dealer's settings"),
+        (name = "stream", description = "The dealer's events, live (server-sent events)"),
         (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
         (name = "shop", description = "Endpoints for repair shops, with their API key"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
@@ -129,6 +131,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::webhooks::routes::routes())
         .merge(crate::metrics::routes::routes())
         .merge(crate::reminders::routes::routes())
+        .merge(crate::events::routes::routes())
         .merge(crate::ops::routes())
         .routes(routes!(openapi_json))
 }

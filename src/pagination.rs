@@ -70,11 +70,7 @@ pub type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 /// The instants a list's `from` / `to` filters stand for: each a day in the dealer's zone
 /// (`from` at its first instant, `to` up to the next day's) or an RFC 3339 instant (`to`
 /// exclusive). A bad value is a 422 naming `query.from` or `query.to`.
-pub fn window(
-    from: Option<&str>,
-    to: Option<&str>,
-    tz: chrono_tz::Tz,
-) -> Result<Window, Error> {
+pub fn window(from: Option<&str>, to: Option<&str>, tz: chrono_tz::Tz) -> Result<Window, Error> {
     let parse = |name: &str, value: &str, end: bool| -> Result<DateTime<Utc>, Error> {
         let value = value.trim();
         if let Ok(at) = DateTime::parse_from_rfc3339(value) {

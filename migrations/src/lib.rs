@@ -12,6 +12,7 @@ mod m20261203_000007_inquiry_line_unit_and_split;
 mod m20261203_000008_vehicle_aliases;
 mod m20261207_000009_staff_sessions;
 mod m20261207_000010_inbox;
+mod m20261207_000011_event_stream;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_vehicle_aliases::Migration),
             Box::new(m20261207_000009_staff_sessions::Migration),
             Box::new(m20261207_000010_inbox::Migration),
+            Box::new(m20261207_000011_event_stream::Migration),
         ]
     }
 }

@@ -198,6 +198,8 @@ impl Batch {
             actor: None,
             occurred_at: at,
             payload: json!({}),
+            // History: never streamed.
+            stream_seq: Some(0),
         });
     }
 

@@ -272,13 +272,40 @@ impl Job {
                 (ImportState::Failed, Some(failure_text(err)))
             }
         };
+        // The outcome and its `import_finished` event (for the live stream) together.
+        let txn = crate::db::begin_write(&self.db).await?;
         catalog_imports::Entity::scoped_update(self.tenant)
             .filter(catalog_imports::Column::Id.eq(self.id))
             .col_expr(catalog_imports::Column::State, Expr::value(state))
             .col_expr(catalog_imports::Column::Failure, Expr::value(failure))
             .col_expr(catalog_imports::Column::FinishedAt, Expr::value(now))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        let job = find(&txn, self.tenant, self.id).await?;
+        crate::events::record(
+            &txn,
+            crate::events::NewEvent {
+                tenant: self.tenant,
+                customer: None,
+                kind: crate::events::EventKind::ImportFinished,
+                subject: self.id.to_string(),
+                actor: job.created_by.map(|u| u.to_string()),
+                at: now,
+                payload: serde_json::json!({
+                    "import_id": self.id,
+                    "state": job.state.as_str(),
+                    "rows_read": job.rows_read,
+                    "inserted": job.inserted,
+                    "updated": job.updated,
+                    "unchanged": job.unchanged,
+                    "rejected": job.rejected,
+                    "deactivated": job.deactivated,
+                    "failure": job.failure,
+                }),
+            },
+        )
+        .await?;
+        txn.commit().await?;
         if let Some(indexer) = &self.indexer {
             indexer.wait_visible(IMPORT_VISIBILITY_WAIT).await;
         }

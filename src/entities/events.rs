@@ -3,7 +3,8 @@ use sea_orm::entity::prelude::*;
 
 use crate::ids::{CustomerId, EventId, TenantId};
 
-/// Append-only touchpoint log: rows are inserted, never updated or deleted.
+/// Append-only touchpoint log: rows are inserted, never deleted, and never changed except for
+/// `stream_seq`, which the live stream sets once (see `events::stream`).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
@@ -18,6 +19,9 @@ pub struct Model {
     pub actor: Option<String>,
     pub occurred_at: DateTime<Utc>,
     pub payload: Json,
+    /// The event's place in its dealer's live stream, given once it is committed; `None` until
+    /// then, 0 for events from before the stream existed.
+    pub stream_seq: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

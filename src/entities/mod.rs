@@ -12,6 +12,7 @@ pub mod catalog_imports;
 pub mod catalog_synonyms;
 pub mod customers;
 mod enums;
+pub mod event_stream_heads;
 pub mod events;
 pub mod fitments;
 pub mod idempotency_keys;

@@ -2,6 +2,9 @@
 //! recorded here, in the same transaction as the change it describes; metrics are computed
 //! from it.
 
+pub mod routes;
+pub mod stream;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
@@ -82,8 +85,10 @@ pub async fn record(conn: &impl ConnectionTrait, event: NewEvent) -> Result<Even
         actor: Set(event.actor),
         occurred_at: Set(event.at),
         payload: Set(event.payload),
+        stream_seq: Set(None),
     }
     .insert(conn)
     .await?;
+    stream::recorded(event.tenant);
     Ok(id)
 }

@@ -13,6 +13,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::catalog::lexicon::Lexicons;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::events::stream::StreamHub;
 use crate::http::metrics::HttpMetrics;
 use crate::search::indexer::Indexer;
 
@@ -31,6 +32,8 @@ pub struct AppState {
     pub accounts: Arc<AccountCache>,
     /// Browser sessions recently checked (see [`crate::auth::browser`]).
     pub browser_sessions: Arc<SessionCache>,
+    /// The open live streams (`GET /v1/stream`).
+    pub streams: Arc<StreamHub>,
     /// The client for webhooks and shop callbacks (refuses private addresses).
     pub webhook_client: reqwest::Client,
 }

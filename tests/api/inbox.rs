@@ -85,7 +85,7 @@ async fn each_staff_member_has_their_own_unread_marks() {
     let second = inquire(&app, &dealer.key, "机滤 2个").await;
 
     let items = list(&app, &clerk.token, "").await;
-    assert_eq!(ids(&items), [second.clone(), first.clone()]);
+    assert_eq!(ids(&items), [second.as_str(), first.as_str()]);
     assert!(
         items.iter().all(|i| i["read"] == false && i["claim"].is_null()),
         "{items:?}"
@@ -116,12 +116,12 @@ async fn each_staff_member_has_their_own_unread_marks() {
     let items = list(&app, &clerk.token, "").await;
     let read: Vec<bool> = items.iter().map(|i| i["read"] == true).collect();
     assert_eq!(read, [false, true]);
-    assert_eq!(ids(&list(&app, &clerk.token, "?unread=true").await), [second.clone()]);
-    assert_eq!(ids(&list(&app, &clerk.token, "?unread=false").await), [first.clone()]);
-    assert_eq!(ids(&list(&app, &viewer.token, "?unread=true").await), [first.clone()]);
+    assert_eq!(ids(&list(&app, &clerk.token, "?unread=true").await), [second.as_str()]);
+    assert_eq!(ids(&list(&app, &clerk.token, "?unread=false").await), [first.as_str()]);
+    assert_eq!(ids(&list(&app, &viewer.token, "?unread=true").await), [first.as_str()]);
     assert_eq!(
         ids(&list(&app, &dealer.owner.token, "?unread=true").await),
-        [second.clone(), first.clone()]
+        [second.as_str(), first.as_str()]
     );
     let problem = expect_problem(
         app.get("/v1/inquiries?unread=maybe", &clerk.token).await,
@@ -166,29 +166,29 @@ async fn inquiries_filter_by_status_customer_and_days_in_the_dealers_zone() {
     )
     .await;
 
-    assert_eq!(ids(&list(&app, token, "?status=sent").await), [mine.clone()]);
+    assert_eq!(ids(&list(&app, token, "?status=sent").await), [mine.as_str()]);
     assert_eq!(
         ids(&list(&app, token, "?status=draft").await),
-        [theirs.clone(), old.clone()]
+        [theirs.as_str(), old.as_str()]
     );
     assert_eq!(
         ids(&list(&app, token, &format!("?customer_id={other_id}")).await),
-        [theirs.clone()]
+        [theirs.as_str()]
     );
     assert_eq!(
         ids(&list(&app, token, &format!("?customer={other_id}")).await),
-        [theirs.clone()],
+        [theirs.as_str()],
         "the older name still works"
     );
     let today = today_in_shanghai(&app);
     let two_days_ago = today - Duration::days(2);
     assert_eq!(
         ids(&list(&app, token, &format!("?from={today}&to={today}")).await),
-        [theirs.clone(), mine.clone()]
+        [theirs.as_str(), mine.as_str()]
     );
     assert_eq!(
         ids(&list(&app, token, &format!("?to={two_days_ago}")).await),
-        [old.clone()],
+        [old.as_str()],
         "`to` includes its whole day"
     );
     assert_eq!(
@@ -198,12 +198,12 @@ async fn inquiries_filter_by_status_customer_and_days_in_the_dealers_zone() {
             &format!("?from={today}&customer_id={}&status=sent", dealer.customer_id)
         )
         .await),
-        [mine.clone()]
+        [mine.as_str()]
     );
     let instant = (app.clock.now() - Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert_eq!(
         ids(&list(&app, token, &format!("?from={instant}")).await),
-        [theirs.clone(), mine.clone()]
+        [theirs.as_str(), mine.as_str()]
     );
     // Paging keeps the filters.
     let page = expect_json(
@@ -214,7 +214,7 @@ async fn inquiries_filter_by_status_customer_and_days_in_the_dealers_zone() {
     let cursor = page["next_cursor"].as_str().expect("cursor");
     assert_eq!(
         ids(&list(&app, token, &format!("?status=draft&limit=1&cursor={cursor}")).await),
-        [old.clone()]
+        [old.as_str()]
     );
 
     for (query, field) in [
@@ -247,7 +247,7 @@ async fn inquiries_filter_by_status_customer_and_days_in_the_dealers_zone() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(ids(shop["items"].as_array().expect("items")), [mine.clone()]);
+    assert_eq!(ids(shop["items"].as_array().expect("items")), [mine.as_str()]);
     assert!(shop["items"][0].get("read").is_none(), "read marks are the dealer's");
 }
 
@@ -565,17 +565,20 @@ async fn quotes_list_with_totals_line_counts_and_the_order_they_became() {
         }
     };
     let waiting_quote = newest["id"].as_str().expect("id").to_owned();
-    assert_eq!(only("?status=accepted").await, [quote.clone()]);
-    assert_eq!(only(&format!("?customer_id={other_id}")).await, [waiting_quote.clone()]);
+    assert_eq!(only("?status=accepted").await, [quote.as_str()]);
+    assert_eq!(
+        only(&format!("?customer_id={other_id}")).await,
+        [waiting_quote.as_str()]
+    );
     let today = today_in_shanghai(&app);
-    assert_eq!(only(&format!("?from={today}")).await, [waiting_quote.clone()]);
+    assert_eq!(only(&format!("?from={today}")).await, [waiting_quote.as_str()]);
     assert_eq!(
         only(&format!("?to={}", today - Duration::days(1))).await,
-        [quote.clone()]
+        [quote.as_str()]
     );
     let first = expect_json(app.get("/v1/quotes?limit=1", token).await, StatusCode::OK).await;
     let cursor = first["next_cursor"].as_str().expect("cursor");
-    assert_eq!(only(&format!("?limit=1&cursor={cursor}")).await, [quote.clone()]);
+    assert_eq!(only(&format!("?limit=1&cursor={cursor}")).await, [quote.as_str()]);
     for (query, field) in [
         ("?status=open", "query.status"),
         ("?from=2026-1-1x", "query.from"),

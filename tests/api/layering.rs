@@ -71,6 +71,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
                 "orders::routes",
                 "metrics::routes",
                 "reminders::routes",
+                "events::routes",
                 "ops",
             ],
         ],

@@ -18,6 +18,7 @@ mod quotes;
 mod reminders;
 mod sessions;
 mod shop_language;
+mod stream;
 mod tenancy;
 mod users;
 mod webhooks;
