@@ -1010,6 +1010,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the dealer's events
+         * @description The dealer's events as they are committed, by any server on the database, as `text/event-stream`: each message is `id: <event id>`, `event: <kind>` and `data: <JSON>` (the `StreamEvent` schema: `id`, `kind`, `subject_id`, `customer_id`, `actor`, `occurred_at`, `payload`). Kinds include `inquiry_received`, `quote_drafted`, `quote_updated`, `quote_sent`, `quote_viewed`, `quote_accepted`, `quote_rejected`, `quote_expired`, `quote_cancelled`, `order_created`, `inquiry_claimed`, `inquiry_released`, `import_finished`, `customer_created`, `customer_updated`, `customer_archived`, `api_key_issued`, `api_key_revoked`, `reminder_raised` and `reminder_converted`.
+         *
+         *     A new event arrives within about half a second. Reconnect with `Last-Event-ID` (as `EventSource` does by itself) to get exactly the events missed meanwhile, in order; an id that is not one of the dealer's streamed events starts the stream from now. An idle stream carries a comment line every 15 seconds. At most 32 streams per dealer are open on one server: one more is 429 `rate_limited` with `Retry-After`.
+         */
+        get: operations["follow_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2307,6 +2329,25 @@ export interface components {
             /** @description Whether the calling staff member has opened it (`GET /v1/inquiries/{id}`). */
             read: boolean;
             claim?: components["schemas"]["ClaimResponse"] | null;
+        };
+        /** @description One event as the stream sends it: `id:` is the event id, `event:` the kind, `data:` this. */
+        StreamEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description `inquiry_received`, `quote_drafted`, `quote_sent`, `quote_accepted`, `order_created`,
+             *     `inquiry_claimed`, `import_finished`, ...
+             * @example inquiry_received
+             */
+            kind: string;
+            /** @description What it is about (`inq_…`, `quo_…`, `ord_…`, `imp_…`, `cus_…`). */
+            subject_id: string;
+            customer_id?: components["schemas"]["CustomerId"] | null;
+            /** @description Who caused it: a user id (`usr_…`), an API key id (`key_…`), `auto`, or `null`. */
+            actor?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description The event's details, as on the customer's timeline. */
+            payload: Record<string, never>;
         };
         SummaryResponse: {
             /** Format: date */
@@ -7987,6 +8028,82 @@ export interface operations {
             /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    follow_stream: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Resume after this event (for clients that cannot send the `Last-Event-ID` header; the
+                 *     header wins when both are sent).
+                 */
+                last_event_id?: string;
+            };
+            header?: {
+                /** @description The `id` of the last event received: the stream resumes after it */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream`; each message's data is a `StreamEvent` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamEvent"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many open streams for the dealer (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
