@@ -1,6 +1,7 @@
 //! `partsdesk bench ...`: reproducible performance measurements that print their figures.
 
 pub mod catalog;
+pub mod console;
 pub mod generator;
 pub mod matching;
 pub mod metrics;
@@ -14,6 +15,8 @@ pub enum Bench {
     Match(matching::MatchBenchArgs),
     /// Matching quality: hit@1 per kind of query, for search and inquiries, on a seeded catalog.
     Quality(quality::QualityBenchArgs),
+    /// The dealer console in Chromium: first-screen JavaScript and time, long-list scrolling.
+    Console(console::ConsoleBenchArgs),
     /// Touchpoint metrics and reminders: query latency and a reminder run on a year of data.
     Metrics(metrics::MetricsBenchArgs),
 }
@@ -21,6 +24,7 @@ pub enum Bench {
 pub async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Catalog(args) => catalog::run(args).await,
+        Bench::Console(args) => console::run(args).await,
         Bench::Match(args) => matching::run(args).await,
         Bench::Metrics(args) => metrics::run(args).await,
         Bench::Quality(args) => quality::run(args).await,

@@ -5,6 +5,7 @@ mod helpers;
 mod api_keys;
 mod auth;
 mod catalog;
+mod console;
 mod customers;
 mod demo;
 mod errors;
