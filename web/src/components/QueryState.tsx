@@ -1,24 +1,29 @@
-import { Button, Result, Spin } from "antd";
-import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { Spin } from "antd";
+import { lazy, Suspense, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import { useMessages } from "../i18n";
 import { commonMessages } from "./messages";
 
+const NotFoundView = lazy(() => import("./ProblemViews").then((m) => ({ default: m.NotFoundView })));
+const ErrorView = lazy(() => import("./ProblemViews").then((m) => ({ default: m.ErrorView })));
+
 /** The "not found" page: also what another dealer's id in the URL shows. */
 export function NotFound() {
+  return (
+    <Suspense fallback={null}>
+      <NotFoundView />
+    </Suspense>
+  );
+}
+
+function Pending() {
   const m = useMessages(commonMessages);
   return (
-    <Result
-      status="404"
-      title={m.notFoundTitle}
-      subTitle={m.notFoundDetail}
-      extra={
-        <Link to="/">
-          <Button type="primary">{m.backHome}</Button>
-        </Link>
-      }
-    />
+    <div style={{ padding: 48, textAlign: "center" }}>
+      <Spin description={m.loading}>
+        <div style={{ minHeight: 40 }} />
+      </Spin>
+    </div>
   );
 }
 
@@ -34,33 +39,15 @@ export function QueryState({
   onRetry?: () => void;
   children: () => ReactNode;
 }) {
-  const m = useMessages(commonMessages);
   if (error) {
     if (error instanceof ApiError && error.isNotFound) return <NotFound />;
-    const requestId = error instanceof ApiError ? error.problem.request_id : undefined;
     return (
-      <Result
-        status="error"
-        title={m.errorTitle}
-        subTitle={
-          <>
-            {error instanceof Error ? error.message : String(error)}
-            {requestId ? ` (${m.requestId}: ${requestId})` : null}
-          </>
-        }
-        extra={onRetry ? <Button onClick={onRetry}>{m.retry}</Button> : null}
-      />
+      <Suspense fallback={null}>
+        <ErrorView error={error} onRetry={onRetry} />
+      </Suspense>
     );
   }
-  if (isPending) {
-    return (
-      <div style={{ padding: 48, textAlign: "center" }}>
-        <Spin description={m.loading}>
-          <div style={{ minHeight: 40 }} />
-        </Spin>
-      </div>
-    );
-  }
+  if (isPending) return <Pending />;
   return <>{children()}</>;
 }
 

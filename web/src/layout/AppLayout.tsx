@@ -8,7 +8,7 @@ import {
   ShoppingCartOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
-import { Badge, Button, Layout, Menu, Space, Tooltip, Typography } from "antd";
+import { Button, Layout, Menu, Space, theme } from "antd";
 import { Suspense } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { QueryState } from "../components/QueryState";
@@ -36,6 +36,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const live = useLiveStream(true);
+  // Plain elements with the theme's colours: the first screen does without Typography and Badge.
+  const { token } = theme.useToken();
   const selected = SECTIONS.find((s) => location.pathname.startsWith(s.key))?.key ?? "/inquiries";
   const roleLabel = {
     owner: m.roleOwner,
@@ -68,19 +70,29 @@ export function AppLayout() {
             borderBottom: "1px solid #f0f0f0",
           }}
         >
-          <Typography.Text strong data-testid="dealer-name">
-            {me.tenant.name}
-          </Typography.Text>
+          <strong data-testid="dealer-name">{me.tenant.name}</strong>
           <Space size="middle">
-            <Tooltip title={live ? undefined : m.offline}>
-              <Badge status={live ? "success" : "warning"} text={live ? m.live : m.offline} data-testid="live-status" />
-            </Tooltip>
+            <span data-testid="live-status" data-live={live} role="status">
+              <span
+                aria-hidden
+                style={{
+                  display: "inline-block",
+                  width: 6,
+                  height: 6,
+                  borderRadius: 3,
+                  marginInlineEnd: 8,
+                  verticalAlign: "middle",
+                  background: live ? token.colorSuccess : token.colorWarning,
+                }}
+              />
+              {live ? m.live : m.offline}
+            </span>
             <Button type="text" onClick={() => setLocale(locale === "zh-CN" ? "en" : "zh-CN")} data-testid="switch-language">
               {m.language}
             </Button>
-            <Typography.Text type="secondary">
+            <span style={{ color: token.colorTextSecondary }}>
               {me.user.name} · {roleLabel}
-            </Typography.Text>
+            </span>
             <Button onClick={() => logout().then(() => navigate("/login"))} data-testid="logout">
               {m.logout}
             </Button>
