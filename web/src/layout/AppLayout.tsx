@@ -35,7 +35,7 @@ export function AppLayout() {
   const { locale, setLocale } = useLocale();
   const navigate = useNavigate();
   const location = useLocation();
-  const live = useLiveStream(true);
+  const stream = useLiveStream(true);
   // Plain elements with the theme's colours: the first screen does without Typography and Badge.
   const { token } = theme.useToken();
   const selected = SECTIONS.find((s) => location.pathname.startsWith(s.key))?.key ?? "/inquiries";
@@ -72,7 +72,7 @@ export function AppLayout() {
         >
           <strong data-testid="dealer-name">{me.tenant.name}</strong>
           <Space size="middle">
-            <span data-testid="live-status" data-live={live} role="status">
+            <span data-testid="live-status" data-state={stream} role="status">
               <span
                 aria-hidden
                 style={{
@@ -82,10 +82,10 @@ export function AppLayout() {
                   borderRadius: 3,
                   marginInlineEnd: 8,
                   verticalAlign: "middle",
-                  background: live ? token.colorSuccess : token.colorWarning,
+                  background: { live: token.colorSuccess, offline: token.colorWarning, connecting: token.colorTextQuaternary }[stream],
                 }}
               />
-              {live ? m.live : m.offline}
+              {{ live: m.live, offline: m.offline, connecting: m.connecting }[stream]}
             </span>
             <Button type="text" onClick={() => setLocale(locale === "zh-CN" ? "en" : "zh-CN")} data-testid="switch-language">
               {m.language}

@@ -38,13 +38,15 @@ function staleKeys(kind: string): string[][] {
   return [];
 }
 
+export type StreamState = "connecting" | "live" | "offline";
+
 /**
  * Keeps one `EventSource` open for the signed-in dealer. The browser reconnects by itself and
  * sends `Last-Event-ID`, so nothing written while the connection was down is missed.
  */
 export function useLiveStream(enabled: boolean) {
   const client = useQueryClient();
-  const [connected, setConnected] = useState(false);
+  const [state, setState] = useState<StreamState>("connecting");
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
     const source = new EventSource("/v1/stream");
@@ -60,14 +62,15 @@ export function useLiveStream(enabled: boolean) {
     };
     source.onmessage = handle;
     for (const kind of KINDS) source.addEventListener(kind, handle as EventListener);
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(source.readyState === EventSource.OPEN);
+    source.onopen = () => setState("live");
+    // The browser retries by itself; until it is back the person should know the list may lag.
+    source.onerror = () => setState(source.readyState === EventSource.OPEN ? "live" : "offline");
     return () => {
       source.close();
-      setConnected(false);
+      setState("connecting");
     };
   }, [enabled, client]);
-  return connected;
+  return state;
 }
 
 const KINDS = [
