@@ -148,7 +148,7 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // A bearer token wins over a cookie: it is sent on purpose, never by the browser alone.
-        let (user, account) = if let Some(token) = bearer(parts) {
+        let (user, account, by_session) = if let Some(token) = bearer(parts) {
             let claims = state.jwt.verify(token, state.clock.now()).map_err(|err| match err {
                 TokenError::Expired => EXPIRED_TOKEN,
                 TokenError::Invalid(_) => INVALID_TOKEN,
@@ -157,9 +157,9 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
                 .await?
                 .filter(|a| a.session_generation == claims.generation)
                 .ok_or(INVALID_TOKEN)?;
-            (claims.sub, account)
+            (claims.sub, account, false)
         } else if let Some(browser) = BrowserSession::from_parts(parts, state).await? {
-            (browser.session.user, browser.account)
+            (browser.session.user, browser.account, true)
         } else {
             return Err(MISSING);
         };
@@ -171,7 +171,10 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
                 account.role.as_str()
             )));
         }
-        Ok(Self::new(account.tenant, user, account.role))
+        Ok(Self {
+            by_session,
+            ..Self::new(account.tenant, user, account.role)
+        })
     }
 }
 

@@ -52,6 +52,8 @@ pub struct Staff<R: RoleRequirement> {
     /// The role as stored now, not as it was when the token was issued: a demotion takes
     /// effect on the next request (served by this process; within seconds on another).
     pub role: Role,
+    /// Signed in with the browser session cookie (not a bearer token).
+    pub by_session: bool,
     _requirement: PhantomData<R>,
 }
 
@@ -65,6 +67,7 @@ impl<R: RoleRequirement> Staff<R> {
             tenant,
             user_id,
             role,
+            by_session: false,
             _requirement: PhantomData,
         }
     }

@@ -102,7 +102,7 @@ pub struct BrowserSessionResponse {
     pub user: MeResponse,
 }
 
-fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> Result<HeaderValue> {
+pub fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> Result<HeaderValue> {
     let secure = if state.config.cookie_secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}",
@@ -111,7 +111,7 @@ fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> Result<Header
     .map_err(|e| Error::Internal(e.into()))
 }
 
-async fn describe(state: &AppState, session: &browser::Session) -> Result<BrowserSessionResponse> {
+pub async fn describe(state: &AppState, session: &browser::Session) -> Result<BrowserSessionResponse> {
     let user = crate::users::find(&state.db, session.tenant, session.user).await?;
     let tenant = crate::tenants::find(&state.db, session.tenant).await?;
     Ok(BrowserSessionResponse {

@@ -1,12 +1,17 @@
 //! Staff endpoints: the signed-in user's profile, and staff management by owners and admins.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{CreateUserRequest, MeResponse, UpdateMeRequest, UpdateUserRequest, UserList, UserResponse};
-use crate::auth::routes::SessionResponse;
+use crate::auth::browser;
+use crate::auth::extract::session_cookie;
+use crate::auth::routes::{BrowserSessionResponse, SessionResponse, describe, set_cookie};
 use crate::auth::{AdminStaff, AnyStaff};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::UserId;
@@ -42,6 +47,17 @@ async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Jso
     }))
 }
 
+/// The answer to `PATCH /v1/me`: a fresh session of the kind the caller signed in with.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum UpdateMeResponse {
+    /// Signed in with a bearer token: a new access token.
+    Token(SessionResponse),
+    /// Signed in with the session cookie: the session (a new one, with a new cookie, after a
+    /// password change), as `GET /v1/auth/session` answers; no token for page scripts.
+    Browser(BrowserSessionResponse),
+}
+
 /// Change your own name or password. Returns a fresh session, since a password change ends
 /// every earlier one.
 #[utoipa::path(
@@ -49,11 +65,15 @@ async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Jso
     path = "/v1/me",
     tag = "staff",
     summary = "Update my profile or password",
-    description = "A wrong `current_password` counts as a failed login for throttling.",
+    description = "A wrong `current_password` counts as a failed login for throttling. Called with a bearer \
+token, it answers with a new access token (`SessionResponse`). Called with the session cookie, it answers as \
+`GET /v1/auth/session` does (`BrowserSessionResponse`, no token); after a password change that is a new session, \
+set as a new cookie, since the change ends every earlier one.",
     request_body = UpdateMeRequest,
     security(("staff_token" = [])),
     responses(
-        (status = 200, body = SessionResponse),
+        (status = 200, body = UpdateMeResponse,
+            headers(("Set-Cookie" = String, description = "With the session cookie and a new password: the new session's cookie"))),
         (status = 429, description = "Too many wrong passwords (`rate_limited`)", body = crate::http::problem::Problem, content_type = PROBLEM),
     )
 )]
@@ -61,17 +81,47 @@ async fn me(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Jso
 async fn update_me(
     State(state): State<AppState>,
     caller: AnyStaff,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<UpdateMeRequest>,
-) -> Result<axum::Json<SessionResponse>> {
+) -> Result<Response> {
     let now = state.clock.now();
+    // The session as it was before the change, for a caller signed in with the cookie.
+    let session = if caller.by_session {
+        const ENDED: Error = Error::Unauthorized {
+            code: "invalid_session",
+            detail: "the session has ended (logged out, expired or password changed); log in again",
+        };
+        let token = session_cookie(&headers).ok_or(ENDED)?;
+        let session = state
+            .browser_sessions
+            .lookup(&state.db, token, now)
+            .await?
+            .ok_or(ENDED)?;
+        Some((token.to_owned(), session))
+    } else {
+        None
+    };
     let user = super::update_me(&state.db, &state.throttle, &state.accounts, caller.actor(), body, now).await?;
-    let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    Ok(axum::Json(SessionResponse::issue(
-        &state.jwt,
-        now,
-        user,
-        tenant.into(),
-    )?))
+    let Some((token, session)) = session else {
+        let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
+        let issued = SessionResponse::issue(&state.jwt, now, user, tenant.into())?;
+        return Ok(axum::Json(UpdateMeResponse::Token(issued)).into_response());
+    };
+    if user.session_generation == session.session_generation {
+        let described = describe(&state, &session).await?;
+        return Ok(axum::Json(UpdateMeResponse::Browser(described)).into_response());
+    }
+    // The password changed, ending this session with the others: the caller gets a new one.
+    browser::end(&state.db, &session, now).await?;
+    state.browser_sessions.forget(&token);
+    let started = browser::start(&state.db, &user, now).await?;
+    let cookie = set_cookie(&state, &started.token, browser::SESSION_TTL.num_seconds())?;
+    let described = describe(&state, &started.session).await?;
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(UpdateMeResponse::Browser(described)),
+    )
+        .into_response())
 }
 
 /// Staff of the caller's dealer, oldest first.

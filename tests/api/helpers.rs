@@ -265,7 +265,11 @@ impl TestApp {
 
     /// A new access token for a user (after the clock moved past the old one's lifetime).
     pub async fn fresh_token(&self, email: &str) -> String {
-        let login = expect_json(self.login(email, PASSWORD).await, StatusCode::OK).await;
+        self.fresh_token_with(email, PASSWORD).await
+    }
+
+    pub async fn fresh_token_with(&self, email: &str, password: &str) -> String {
+        let login = expect_json(self.login(email, password).await, StatusCode::OK).await;
         login["access_token"].as_str().expect("token").to_owned()
     }
 

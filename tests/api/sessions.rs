@@ -190,17 +190,58 @@ async fn a_password_change_a_reset_or_removal_ends_cookie_sessions() {
     // The owner's own password change, made through the cookie session itself.
     let session = app.cookie_session("owner@shunda.cn").await;
     let other_tab = app.cookie_session("owner@shunda.cn").await;
+    // A name change keeps the session.
+    let resp = app
+        .with_session(Method::PATCH, "/v1/me", &session)
+        .json(&json!({ "name": "王老板" }))
+        .send()
+        .await
+        .expect("send");
+    assert!(set_cookie(&resp).is_empty());
+    let renamed = expect_json(resp, StatusCode::OK).await;
+    assert_eq!(renamed["csrf_token"], session.csrf.as_str());
+    assert_eq!(renamed["user"]["user"]["name"], "王老板");
+    assert!(
+        renamed.get("access_token").is_none(),
+        "no token for page scripts: {renamed}"
+    );
+    // A password change ends every session, and gives the tab that made it a new one.
     let resp = app
         .with_session(Method::PATCH, "/v1/me", &session)
         .json(&json!({ "current_password": PASSWORD, "new_password": "another-horse-battery" }))
         .send()
         .await
         .expect("send");
-    expect_json(resp, StatusCode::OK).await;
+    let cookie = set_cookie(&resp);
+    let changed = expect_json(resp, StatusCode::OK).await;
+    assert!(
+        changed.get("access_token").is_none(),
+        "no token for page scripts: {changed}"
+    );
+    let renewed = CookieSession {
+        token: cookie
+            .split(';')
+            .next()
+            .and_then(|pair| pair.strip_prefix("partsdesk_session="))
+            .expect("a new cookie")
+            .to_owned(),
+        csrf: changed["csrf_token"].as_str().expect("csrf").to_owned(),
+    };
+    assert_ne!(renewed.token, session.token);
     for s in [&session, &other_tab] {
         let resp = app.with_cookie(Method::GET, "/v1/me", s).send().await.expect("send");
         expect_problem(resp, StatusCode::UNAUTHORIZED, "invalid_session").await;
     }
+    let resp = app
+        .with_cookie(Method::GET, "/v1/me", &renewed)
+        .send()
+        .await
+        .expect("send");
+    expect_json(resp, StatusCode::OK).await;
+    // A bearer caller still gets a token.
+    let token = app.fresh_token_with("owner@shunda.cn", "another-horse-battery").await;
+    let resp = app.patch("/v1/me", &token, &json!({ "name": "王总" })).await;
+    assert!(expect_json(resp, StatusCode::OK).await["access_token"].is_string());
     let fresh = app
         .cookie_session_with("owner@shunda.cn", "another-horse-battery")
         .await;
