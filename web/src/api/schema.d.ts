@@ -108,7 +108,7 @@ export interface paths {
         head?: never;
         /**
          * Update my profile or password
-         * @description A wrong `current_password` counts as a failed login for throttling.
+         * @description A wrong `current_password` counts as a failed login for throttling. Called with a bearer token, it answers with a new access token (`SessionResponse`). Called with the session cookie, it answers as `GET /v1/auth/session` does (`BrowserSessionResponse`, no token); after a password change that is a new session, set as a new cookie, since the change ends every earlier one.
          */
         patch: operations["update_me"];
         trace?: never;
@@ -2435,6 +2435,8 @@ export interface components {
             /** @description 10-128 characters. Tokens issued before the change stop working. */
             new_password?: string | null;
         };
+        /** @description The answer to `PATCH /v1/me`: a fresh session of the kind the caller signed in with. */
+        UpdateMeResponse: components["schemas"]["SessionResponse"] | components["schemas"]["BrowserSessionResponse"];
         UpdateQuoteLine: {
             id: components["schemas"]["QuoteLineId"];
             /** @description `true` marks the line unavailable (no offer); `false` on an unavailable line needs `options`. */
@@ -3135,10 +3137,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description With the session cookie and a new password: the new session's cookie */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionResponse"];
+                    "application/json": components["schemas"]["UpdateMeResponse"];
                 };
             };
             /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */

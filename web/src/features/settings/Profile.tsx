@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, Descriptions, Form, Input, Typography } from "antd";
-import { useNavigate } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { problemText } from "../../components/QueryState";
 import { useMessages } from "../../i18n";
-import { useMe, useSession } from "../../session";
+import { useMe } from "../../session";
 import { showFieldErrors } from "../catalog/formErrors";
 import { settingsMessages } from "./messages";
 import { useRoleLabel } from "./Staff";
@@ -20,8 +19,6 @@ export function Profile() {
   const m = useMessages(settingsMessages);
   const { message } = App.useApp();
   const me = useMe();
-  const { logout } = useSession();
-  const navigate = useNavigate();
   const client = useQueryClient();
   const roleLabel = useRoleLabel();
   const [nameForm] = Form.useForm<{ name: string }>();
@@ -44,15 +41,14 @@ export function Profile() {
   const changePassword = useMutation({
     mutationFn: (values: PasswordValues) =>
       update({ current_password: values.current_password, new_password: values.new_password }),
-    onSuccess: async () => {
-      // A password change ends every session issued before it, this one too.
+    onSuccess: (answer) => {
+      // The change ends every session issued before it; called with the cookie, the server
+      // answers with this browser's new session (a new cookie and CSRF token), so only the
+      // other devices must log in again.
+      if ("csrf_token" in answer) client.setQueryData(["session"], answer);
+      else client.invalidateQueries({ queryKey: ["session"] });
+      passwordForm.resetFields();
       message.success(m.passwordChanged);
-      try {
-        await logout();
-      } catch {
-        // The session is already over on the server.
-      }
-      navigate("/login", { replace: true });
     },
     onError: (error) => {
       if (!showFieldErrors(passwordForm, error, ["current_password", "new_password"])) message.error(problemText(error));

@@ -109,8 +109,8 @@ export const settingsMessages = defineMessages({
     newPassword: "新密码",
     confirmPassword: "再输一次新密码",
     passwordMismatch: "两次输入的新密码不一致",
-    passwordChanged: "密码已修改，请用新密码重新登录",
-    passwordChangeNote: "修改后所有设备上的登录都会退出。",
+    passwordChanged: "密码已修改，其他设备上的登录已全部退出",
+    passwordChangeNote: "修改后其他设备上的登录都会退出，本机保持登录。",
   },
   en: {
     title: "Settings",
@@ -220,7 +220,7 @@ export const settingsMessages = defineMessages({
     newPassword: "New password",
     confirmPassword: "New password again",
     passwordMismatch: "The new passwords differ",
-    passwordChanged: "Password changed; log in again with the new one",
-    passwordChangeNote: "Changing it signs you out on every device.",
+    passwordChanged: "Password changed; you were signed out on every other device",
+    passwordChangeNote: "Changing it signs you out on every other device; this one stays signed in.",
   },
 });
