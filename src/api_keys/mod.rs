@@ -85,6 +85,9 @@ pub struct ApiKeyResponse {
     pub prefix: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Where the shop asked, with this key, to be told of quotes sent to it (`PUT
+    /// /v1/shop/callback`); null when it polls instead. Its signing secret is the shop's alone.
+    pub callback_url: Option<String>,
 }
 
 impl From<api_keys::Model> for ApiKeyResponse {
@@ -96,6 +99,7 @@ impl From<api_keys::Model> for ApiKeyResponse {
             prefix: k.prefix,
             created_at: k.created_at,
             last_used_at: k.last_used_at,
+            callback_url: k.callback_url,
         }
     }
 }

@@ -555,6 +555,24 @@ pub struct ImportResponse {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// Row issues as CSV, in the order the API lists them.
+pub fn issues_csv(issues: &[RowIssue]) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["line", "column", "severity", "code", "message"])
+        .map_err(anyhow::Error::from)?;
+    for issue in issues {
+        out.write_record([
+            issue.line.to_string().as_str(),
+            issue.column.as_deref().unwrap_or_default(),
+            issue.severity.as_str(),
+            issue.code.as_str(),
+            issue.message.as_str(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    Ok(out.into_inner().map_err(|e| anyhow::Error::msg(e.to_string()))?)
+}
+
 impl ImportResponse {
     fn new(m: catalog_imports::Model, now: DateTime<Utc>) -> Self {
         Self {

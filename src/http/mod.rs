@@ -2,6 +2,7 @@
 //! ids, metrics and the middleware stack.
 
 pub mod console;
+pub mod csv;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;

@@ -2,7 +2,7 @@
 //! customer's figures against the previous period.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -11,8 +11,8 @@ use super::DEFINITIONS;
 use super::report::{self, CustomerMetrics, CustomerTable, CustomerTableParams, SummaryParams, SummaryResponse};
 use crate::auth::AnyStaff;
 use crate::error::Result;
-use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::{AppState, csv};
 use crate::ids::CustomerId;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -20,13 +20,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(summary))
         .routes(routes!(customer_table))
         .routes(routes!(customer_detail))
-}
-
-fn wants_csv(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.split(',').any(|t| t.trim().starts_with("text/csv")))
 }
 
 /// The dealer's figures for a period, with a time series.
@@ -65,18 +58,9 @@ async fn customer_table(
     let limit = usize::try_from(page.limit()?).unwrap_or(usize::MAX);
     let offset: usize = page.cursor::<usize>()?.unwrap_or(0);
     let table = report::customer_rows(&state.db, caller.tenant, &params, state.clock.now()).await?;
-    if wants_csv(&headers) {
+    if csv::wants_csv(&headers) {
         let (body, file_name) = table.csv()?;
-        let mut response = body.into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        response.headers_mut().insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")).map_err(anyhow::Error::from)?,
-        );
-        return Ok(response);
+        return csv::attachment(body, &file_name);
     }
     Ok(axum::Json(table.page(offset, limit)).into_response())
 }

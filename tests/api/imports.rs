@@ -107,6 +107,41 @@ async fn bad_rows_are_rejected_alone_with_line_and_column() {
     );
     let part = expect_json(app.get("/v1/parts", &owner.token).await, StatusCode::OK).await;
     assert_eq!(part["items"][0]["name"], "重复的", "last wins");
+
+    // The same issues as a spreadsheet to fix the file by.
+    let id = done["id"].as_str().expect("id");
+    let sheet = app
+        .request(Method::GET, &format!("/v1/catalog/imports/{id}"), Some(&owner.token))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(sheet.status(), StatusCode::OK);
+    assert!(
+        sheet.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    assert!(
+        sheet.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains(&format!("import-{id}-issues.csv"))
+    );
+    let text = sheet.text().await.expect("body");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let lines: Vec<(String, String, String)> = rows
+        .records()
+        .map(|r| r.expect("record"))
+        .map(|r| (r[0].to_owned(), r[1].to_owned(), r[2].to_owned()))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1], ("4".into(), "price".into(), "error".into()));
+    assert_eq!(
+        &rows.headers().expect("header").iter().collect::<Vec<_>>(),
+        &["line", "column", "severity", "code", "message"]
+    );
 }
 
 /// PostgreSQL cannot store U+0000: a cell holding one rejects its row, the good rows import, and

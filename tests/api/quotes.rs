@@ -507,6 +507,18 @@ async fn auto_send_answers_confident_in_stock_inquiries_at_once() {
     )
     .await;
     let secret = callback["secret"].as_str().expect("secret").to_owned();
+    // Staff see where the shop is told, never its secret.
+    let keys = expect_json(
+        app.get(
+            &format!("/v1/customers/{}/api-keys", dealer.customer_id),
+            &dealer.owner.token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(keys["items"][0]["callback_url"], callback["url"]);
+    assert!(!keys.to_string().contains(&secret));
 
     let confident = json!({ "lines": [{ "text": "04465-02061", "quantity": 2 }, { "text": "BKR6E", "quantity": 4 }] });
     let created = expect_json(

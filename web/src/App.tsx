@@ -2,12 +2,20 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from "react-router";
 import { NotFound, QueryState } from "./components/QueryState";
 import { AppLayout } from "./layout/AppLayout";
-import { useSession } from "./session";
+import { queryClient } from "./queryClient";
+import { prefetchInbox } from "./features/inbox/api";
+import { sessionQuery, useSession } from "./session";
 
-// Every screen loads with its route, so the first screen ships only what it needs. The inbox,
-// where the day starts, is fetched at once, alongside the session check rather than after it.
+// Every screen loads with its route, so the first screen ships only what it needs. The session
+// check, and on the inbox (where the day starts) its code and first page of inquiries, are
+// asked for as this module runs, before the first render, so they travel together while React
+// builds the page.
+void queryClient.prefetchQuery(sessionQuery);
 const loadInbox = () => import("./features/inbox/InboxPage");
-if (location.pathname === "/" || location.pathname.startsWith("/inquiries")) void loadInbox();
+if (location.pathname === "/" || location.pathname === "/inquiries") {
+  void loadInbox();
+  void prefetchInbox(queryClient, location.search);
+}
 const InboxPage = lazy(loadInbox);
 const LoginPage = lazy(() => import("./features/auth/LoginPage").then((m) => ({ default: m.LoginPage })));
 const SignupPage = lazy(() => import("./features/auth/LoginPage").then((m) => ({ default: m.SignupPage })));

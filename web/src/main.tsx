@@ -1,26 +1,15 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { ApiError } from "./api/client";
 import { App } from "./App";
 import { LocaleProvider, useLocale } from "./i18n";
+import { queryClient } from "./queryClient";
 import { dayjs } from "./lib/format";
 import { SessionProvider } from "./session";
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // Live events invalidate what changed; this only bounds staleness if a stream is down.
-      staleTime: 30_000,
-      refetchOnWindowFocus: true,
-      retry: (failures, error) =>
-        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
-    },
-  },
-});
 
 function Localized() {
   const { locale } = useLocale();

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, type ReactNode } from "react";
-import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, rawFetch, setCsrfToken, setUnauthorizedHandler, type Schemas } from "./api/client";
 
 type Role = Schemas["Role"];
@@ -40,9 +40,12 @@ async function probe(): Promise<BrowserSession | null> {
   }
 }
 
+/** Who is signed in: asked once at start-up, then kept up to date by log-in, log-out and 401s. */
+export const sessionQuery = queryOptions({ queryKey: ["session"], queryFn: probe, staleTime: Infinity, retry: false });
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
-  const query = useQuery({ queryKey: ["session"], queryFn: probe, staleTime: Infinity, retry: false });
+  const query = useQuery(sessionQuery);
   const session = query.data ?? null;
 
   useEffect(() => {

@@ -17,8 +17,8 @@ use crate::auth::{AdminStaff, AnyStaff};
 use crate::catalog::import::{self, ImportList, ImportParams, ImportResponse, MAX_BYTES, Upload};
 use crate::catalog::rows::{Encoding, Format};
 use crate::error::{Error, Result};
-use crate::http::AppState;
 use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::{AppState, csv};
 use crate::ids::ImportId;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -148,19 +148,25 @@ async fn create_import(
 }
 
 /// An import's progress and outcome; any staff member may follow it (only owners and admins
-/// start one).
+/// start one). With `Accept: text/csv`, its row errors and warnings as a spreadsheet to fix the
+/// file by: `line,column,severity,code,message`, in file order (the first 1,000 kept).
 #[utoipa::path(get, path = "/v1/catalog/imports/{id}", tag = "catalog", summary = "Get an import",
     params(("id" = ImportId, Path, description = "Import id")),
-    security(("staff_token" = [])), responses((status = 200, body = ImportResponse)))]
+    security(("staff_token" = [])),
+    responses((status = 200, description = "The import, as JSON or (with `Accept: text/csv`) its row issues as CSV",
+        content((ImportResponse = "application/json"), (String = "text/csv")))))]
 #[tracing::instrument(skip_all)]
 async fn get_import(
     State(state): State<AppState>,
     caller: AnyStaff,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<ImportId>,
-) -> Result<axum::Json<ImportResponse>> {
-    Ok(axum::Json(
-        import::get(&state.db, caller.tenant, id, state.clock.now()).await?,
-    ))
+) -> Result<Response> {
+    let job = import::get(&state.db, caller.tenant, id, state.clock.now()).await?;
+    if csv::wants_csv(&headers) {
+        return csv::attachment(import::issues_csv(&job.errors)?, &format!("import-{id}-issues.csv"));
+    }
+    Ok(axum::Json(job).into_response())
 }
 
 /// The dealer's 50 most recent imports, newest first.

@@ -76,6 +76,16 @@ export async function unwrap<T>(
   return data as T;
 }
 
+/**
+ * `unwrap` for operations that also answer CSV (on `Accept: text/csv`): the console asks them
+ * for JSON, so a text body means the server and this client disagree.
+ */
+export async function unwrapJson<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Exclude<T, string>> {
+  const data = await unwrap(call);
+  if (typeof data === "string") throw new Error(`${(await call).response.url} answered text to a JSON request`);
+  return data as Exclude<T, string>;
+}
+
 /** For bodies openapi-fetch does not parse (CSV downloads, uploads with progress). */
 export async function rawFetch(input: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);

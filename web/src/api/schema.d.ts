@@ -1135,6 +1135,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_used_at?: string | null;
+            /**
+             * @description Where the shop asked, with this key, to be told of quotes sent to it (`PUT
+             *     /v1/shop/callback`); null when it polls instead. Its signing secret is the shop's alone.
+             */
+            callback_url?: string | null;
         };
         /** @description A browser session: what a console page needs after log-in or a reload. */
         BrowserSessionResponse: {
@@ -5507,12 +5512,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The import, as JSON or (with `Accept: text/csv`) its row issues as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */

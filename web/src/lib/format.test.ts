@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatElapsed, formatMoney, formatRate, isValidPrice } from "./format";
+import { formatDate, formatDateTime, formatElapsed, formatMoney, formatRate, isValidPrice } from "./format";
 
 describe("formatMoney", () => {
   it("groups thousands and keeps two decimals from the API's decimal strings", () => {
@@ -32,6 +32,11 @@ describe("dates", () => {
   it("shows times in the dealer's time zone, not the browser's", () => {
     expect(formatDateTime("2026-12-06T16:30:00Z", "Asia/Shanghai")).toBe("2026-12-07 00:30");
     expect(formatDateTime("2026-12-06T16:30:00Z", "Europe/Berlin")).toBe("2026-12-06 17:30");
+    // Midnight is 00, never 24; the day is the dealer's, not the browser's.
+    expect(formatDateTime("2026-12-06T16:00:00Z", "Asia/Shanghai")).toBe("2026-12-07 00:00");
+    expect(formatDate("2026-12-06T16:30:00Z", "Asia/Shanghai")).toBe("2026-12-07");
+    expect(formatDate("2026-12-06T16:30:00Z", "America/Los_Angeles")).toBe("2026-12-06");
+    expect(formatDateTime(null, "Asia/Shanghai")).toBe("—");
   });
 
   it("formats a waiting time", () => {

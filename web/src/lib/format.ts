@@ -29,15 +29,40 @@ export function isValidPrice(text: string): boolean {
   return /^\d{1,10}(\.\d{1,2})?$/.test(text.trim());
 }
 
+// One formatter per time zone, made once: building an Intl.DateTimeFormat costs far more than
+// using one, and a list formats a timestamp on every row (dayjs.tz builds one per call).
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+function partsIn(iso: string, timeZone: string): Record<string, string> | null {
+  let formatter = zoned.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    zoned.set(timeZone, formatter);
+  }
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return null;
+  return Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
+}
+
 /** A timestamp in the dealer's time zone: `2026-12-06 14:03`. */
 export function formatDateTime(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return "—";
-  return dayjs(iso).tz(timeZone).format("YYYY-MM-DD HH:mm");
+  const p = partsIn(iso, timeZone);
+  return p ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : iso;
 }
 
 export function formatDate(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return "—";
-  return dayjs(iso).tz(timeZone).format("YYYY-MM-DD");
+  const p = partsIn(iso, timeZone);
+  return p ? `${p.year}-${p.month}-${p.day}` : iso;
 }
 
 /** How long something has been waiting: `4:05` under an hour, `2:04:05` past it, `3d 2h` past a day. */

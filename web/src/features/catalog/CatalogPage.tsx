@@ -6,7 +6,7 @@ import { problemText } from "../../components/QueryState";
 import { useMessages } from "../../i18n";
 import { dayjs } from "../../lib/format";
 import { useDealer } from "../../session";
-import { downloadFrom } from "./download";
+import { downloadCsv } from "../../lib/download";
 import { ImportsTab } from "./ImportsTab";
 import { catalogMessages } from "./messages";
 import { PartsTab } from "./PartsTab";
@@ -25,7 +25,7 @@ function ExportButton() {
   const run = async () => {
     setBusy(true);
     try {
-      await downloadFrom("/v1/catalog/export", `catalog-${dayjs().tz(timeZone).format("YYYYMMDD")}.csv`);
+      await downloadCsv("/v1/catalog/export", `catalog-${dayjs().tz(timeZone).format("YYYYMMDD")}.csv`);
     } catch (error) {
       message.error(problemText(error));
     } finally {

@@ -4,13 +4,12 @@ import { Alert, App, Button, Card, Col, Descriptions, Flex, Progress, Row, Segme
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
-import { api, unwrap, type Schemas } from "../../api/client";
-import { QueryState } from "../../components/QueryState";
+import { api, unwrapJson, type Schemas } from "../../api/client";
+import { problemText, QueryState } from "../../components/QueryState";
 import { fill, useLocale, useMessages } from "../../i18n";
+import { downloadCsv } from "../../lib/download";
 import { formatDateTime, formatDuration } from "../../lib/format";
 import { useDealer } from "../../session";
-import { csvBlob } from "./csv";
-import { saveBlob } from "./download";
 import { importFigures, isFinished, uploadNote } from "./importProgress";
 import { ImportStateTag, useModeLabel } from "./importState";
 import { formatBytes } from "./ImportUpload";
@@ -28,17 +27,12 @@ function IssuesTable({ job }: { job: ImportJob }) {
   const issues = severity === "all" ? job.errors : job.errors.filter((issue) => issue.severity === severity);
   const errorCount = job.errors.filter((issue) => issue.severity === "error").length;
 
-  const download = () => {
-    const header = [m.issueLine, m.issueColumn, m.issueSeverity, m.issueCode, m.issueMessage];
-    const rows = job.errors.map((issue) => [
-      issue.line,
-      issue.column ?? "",
-      issue.severity === "error" ? m.severityError : m.severityWarning,
-      issue.code,
-      issue.message,
-    ]);
-    saveBlob(csvBlob([header, ...rows]), `import-${job.id}-errors.csv`);
-  };
+  const { message } = App.useApp();
+  // The API writes the spreadsheet (`Accept: text/csv`), the same one an integrator gets.
+  const download = () =>
+    downloadCsv(`/v1/catalog/imports/${job.id}`, `import-${job.id}-issues.csv`).catch((error) =>
+      message.error(problemText(error)),
+    );
 
   const columns: ColumnsType<RowIssue> = [
     { title: m.issueLine, dataIndex: "line", width: 90, sorter: (a, b) => a.line - b.line },
@@ -201,7 +195,7 @@ export default function ImportPage() {
   const query = useQuery({
     // Under "imports", so the `import_finished` event refreshes it at once.
     queryKey: ["imports", id],
-    queryFn: () => unwrap(api.GET("/v1/catalog/imports/{id}", { params: { path: { id } } })),
+    queryFn: () => unwrapJson(api.GET("/v1/catalog/imports/{id}", { params: { path: { id } } })),
     refetchInterval: (q) => (q.state.data && !isFinished(q.state.data) ? 1000 : false),
   });
   const previous = useRef<string | undefined>(undefined);

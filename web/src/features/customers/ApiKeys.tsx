@@ -123,6 +123,18 @@ export function ApiKeys({ customerId }: { customerId: string }) {
                 render: (at?: string | null) => (at ? formatDateTime(at, timeZone) : <Typography.Text type="secondary">{m.neverUsed}</Typography.Text>),
               },
               {
+                title: m.callback,
+                dataIndex: "callback_url",
+                render: (url: string | null | undefined, key) =>
+                  url ? (
+                    <Typography.Text ellipsis={{ tooltip: url }} style={{ maxWidth: 260 }} data-testid={`api-key-callback-${key.id}`}>
+                      {url}
+                    </Typography.Text>
+                  ) : (
+                    <Typography.Text type="secondary">{m.noCallback}</Typography.Text>
+                  ),
+              },
+              {
                 title: "",
                 key: "revoke",
                 width: 90,

@@ -9,7 +9,7 @@ import { problemText } from "../../components/QueryState";
 import { fill, useMessages } from "../../i18n";
 import { formatMoney } from "../../lib/format";
 import { Defined, useFigureFormat } from "./definitions";
-import { downloadCsv } from "./download";
+import { downloadCsv } from "../../lib/download";
 import { useSeenOnce } from "./inView";
 import { figuresMessages, type FiguresMessages } from "./messages";
 import { sparklineInterval, type Period } from "./period";

@@ -1,26 +1,24 @@
 import { UserOutlined } from "@ant-design/icons";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { App, Button, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType } from "antd";
-import { type HTMLAttributes, useEffect, useMemo, useRef, useState } from "react";
+import { App, Tag } from "antd";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
-import { QueryState } from "../../components/QueryState";
+import { ListScreen } from "../../components/ListScreen";
+import type { ListColumn } from "../../components/ListTable";
 import { fill, useLocale, useMessages } from "../../i18n";
 import { formatDateTime, formatElapsed } from "../../lib/format";
 import { useStreamEvents } from "../../lib/stream";
 import { useDealer, useMe } from "../../session";
 import { QuoteStatusTag } from "../quotes/status";
-import { activeClaim, listInquiries, useResponseTarget, type InboxItem } from "./api";
+import { activeClaim, inboxQuery, useResponseTarget, type InboxItem } from "./api";
 import { useCustomerDirectory } from "./customers";
 import { FilterBar, useUrlFilters } from "./FilterBar";
 import { filterParams, hasFilters } from "./filters";
 import { inboxMessages } from "./messages";
 import { elapsedSeconds, urgency } from "./timer";
 import { useNow } from "./useNow";
-import { useRowKeys } from "./useRowKeys";
 import "./inbox.css";
 
-/** Past this many rows the table renders only what is on screen. */
-const VIRTUAL_FROM = 200;
 const FRESH_MS = 3000;
 
 export default function InboxPage() {
@@ -37,10 +35,7 @@ export default function InboxPage() {
   const now = useNow();
 
   const query = useInfiniteQuery({
-    queryKey: ["inquiries", "inbox", filterKey],
-    queryFn: ({ pageParam }) => listInquiries(filters, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    ...inboxQuery(filters),
     // The live stream refreshes the list at once; this only bounds how stale it gets without it.
     refetchInterval: 30_000,
   });
@@ -60,40 +55,43 @@ export default function InboxPage() {
   });
 
   const open = (id: string) => navigate(`/inquiries/${id}`);
-  const { selectedId, setSelectedId, tableRef } = useRowKeys(items, (item) => open(item.id));
 
   const waiting = items.filter((i) => i.status === "draft").length;
 
-  const columns: TableColumnsType<InboxItem> = [
+  const columns: ListColumn<InboxItem>[] = [
     {
       key: "customer",
       title: m.customer,
-      render: (_, item) => (
+      render: (item) => (
         <span>
           {item.read === false ? <span className="inbox-unread-dot" aria-label={m.unread} data-testid={`inbox-unread-${item.id}`} /> : null}
           {item.customer_name}
         </span>
       ),
     },
-    { key: "reference", title: m.reference, dataIndex: "reference", render: (r: string | null) => r ?? "—" },
-    { key: "lines", title: m.lines, dataIndex: "line_count", width: 72, align: "right" },
+    { key: "reference", title: m.reference, render: (item) => item.reference ?? "—" },
+    { key: "lines", title: m.lines, width: 72, align: "right", render: (item) => item.line_count },
     {
       key: "status",
       title: m.status,
       width: 104,
-      render: (_, item) => <QuoteStatusTag status={item.status} testId={`inbox-status-${item.id}`} />,
+      render: (item) => <QuoteStatusTag status={item.status} testId={`inbox-status-${item.id}`} />,
     },
     {
       key: "received",
       title: m.received,
       width: 150,
-      render: (_, item) => formatDateTime(item.received_at, timeZone),
+      render: (item) => formatDateTime(item.received_at, timeZone),
     },
     {
       key: "waiting",
-      title: <Tooltip title={fill(m.targetHint, { n: target })}>{m.waiting}</Tooltip>,
+      title: (
+        <abbr title={fill(m.targetHint, { n: target })} style={{ textDecoration: "none", cursor: "help" }}>
+          {m.waiting}
+        </abbr>
+      ),
       width: 110,
-      render: (_, item) => {
+      render: (item) => {
         if (item.status !== "draft") return null;
         const seconds = elapsedSeconds(item.received_at, now);
         const level = urgency(seconds, target);
@@ -108,7 +106,7 @@ export default function InboxPage() {
       key: "handler",
       title: m.handler,
       width: 120,
-      render: (_, item) => {
+      render: (item) => {
         const claim = activeClaim(item.claim, now);
         return (
           <span data-testid={`inbox-claim-${item.id}`}>
@@ -124,66 +122,33 @@ export default function InboxPage() {
   ];
 
   const rowClass = (item: InboxItem) =>
-    [
-      "inbox-row",
-      item.read === false ? "inbox-row-unread" : "",
-      item.id === selectedId ? "inbox-row-selected" : "",
-      fresh.has(item.id) ? "inbox-row-fresh" : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-
-  const virtual = items.length > VIRTUAL_FROM;
+    [item.read === false ? "inbox-row-unread" : "", fresh.has(item.id) ? "inbox-row-fresh" : ""].join(" ");
 
   return (
-    <Flex vertical gap={12}>
-      <Flex justify="space-between" align="center" wrap gap={8}>
-        <Typography.Title level={4} style={{ margin: 0 }}>
+    <ListScreen<InboxItem>
+      title={
+        <>
           {m.title}
           {waiting > 0 ? (
             <Tag color="gold" style={{ marginLeft: 12, verticalAlign: "middle" }} data-testid="inbox-waiting-count">
               {fill(m.waitingCount, { n: waiting })}
             </Tag>
           ) : null}
-        </Typography.Title>
-        <Typography.Text type="secondary">{m.keyboardHint}</Typography.Text>
-      </Flex>
-      <FilterBar filters={filters} onChange={setFilters} withUnread testIdPrefix="inbox" />
-      <QueryState isPending={query.isPending} error={query.error} onRetry={() => query.refetch()}>
-        {() => (
-          <>
-            <Table<InboxItem>
-              ref={tableRef}
-              rowKey="id"
-              size="middle"
-              columns={columns}
-              dataSource={items}
-              pagination={false}
-              virtual={virtual}
-              scroll={virtual ? { y: 640, x: 900 } : { x: 900 }}
-              rowClassName={rowClass}
-              locale={{ emptyText: hasFilters(filters) ? m.emptyFiltered : m.empty }}
-              onRow={(item) =>
-                ({
-                  "data-testid": `inbox-row-${item.id}`,
-                  onClick: () => open(item.id),
-                  onMouseEnter: () => setSelectedId(item.id),
-                }) as HTMLAttributes<HTMLElement>
-              }
-              data-testid="inbox-table"
-            />
-            <Flex justify="center" align="center" gap={12} style={{ marginTop: 12 }}>
-              <Typography.Text type="secondary">{fill(m.loaded, { n: items.length })}</Typography.Text>
-              {query.hasNextPage ? (
-                <Button onClick={() => query.fetchNextPage()} loading={query.isFetchingNextPage} data-testid="inbox-load-more">
-                  {m.loadMore}
-                </Button>
-              ) : null}
-            </Flex>
-          </>
-        )}
-      </QueryState>
-    </Flex>
+        </>
+      }
+      hint={m.keyboardHint}
+      filters={<FilterBar filters={filters} onChange={setFilters} withUnread testIdPrefix="inbox" />}
+      query={query}
+      items={items}
+      columns={columns}
+      rowClassName={rowClass}
+      onOpen={(item) => open(item.id)}
+      empty={hasFilters(filters) ? m.emptyFiltered : m.empty}
+      loaded={fill(m.loaded, { n: items.length })}
+      loadMore={m.loadMore}
+      testIdPrefix="inbox"
+      rowTestIdPrefix="inbox-row"
+    />
   );
 }
 

@@ -5,7 +5,7 @@ import { ApiError, type Schemas } from "../../api/client";
 import { problemText } from "../../components/QueryState";
 import { fill, useMessages } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../lib/format";
-import { isTypingTarget, overlayOpen } from "../inbox/keys";
+import { isTypingTarget, overlayOpen } from "../../lib/keys";
 import { QuoteStatusTag } from "../quotes/status";
 import {
   buildUpdate,

@@ -1,4 +1,4 @@
-import { rawFetch } from "../../api/client";
+import { rawFetch } from "../api/client";
 
 /** The file name a `Content-Disposition` header gives (`filename*=` preferred), if any. */
 export function fileNameFrom(disposition: string | null): string | null {

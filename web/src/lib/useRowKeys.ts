@@ -1,14 +1,17 @@
-import type { TableRef } from "antd";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { isTypingTarget, overlayOpen } from "./keys";
 
 /**
  * Keyboard use of a list: ↑/↓ move the selection, Enter opens the selected row. Keys typed
  * into the filters are left alone.
  */
-export function useRowKeys<T extends { id: string }>(items: readonly T[], open: (item: T) => void) {
+export function useRowKeys<T extends { id: string }>(
+  items: readonly T[],
+  open: (item: T) => void,
+  /** Brings the row at `index` into view. */
+  reveal: (id: string, index: number) => void,
+) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const tableRef = useRef<TableRef>(null);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -24,15 +27,12 @@ export function useRowKeys<T extends { id: string }>(items: readonly T[], open: 
         return;
       } else return;
       event.preventDefault();
-      const id = items[next].id;
-      setSelectedId(id);
-      const row = tableRef.current?.nativeElement.querySelector(`[data-row-key="${id}"]`);
-      if (row) row.scrollIntoView({ block: "nearest" });
-      else tableRef.current?.scrollTo({ key: id });
+      setSelectedId(items[next].id);
+      reveal(items[next].id, next);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   });
 
-  return { selectedId, setSelectedId, tableRef };
+  return { selectedId, setSelectedId };
 }
