@@ -106,6 +106,11 @@ bought = inquiry("90915-YZZE1")
 call("POST", f"/v1/quotes/{bought['quote_id']}/send", token=owner)
 order = call("POST", f"/v1/shop/quotes/{bought['quote_id']}/accept", {}, shop_key["secret"])
 draft = inquiry("机滤 x4")
+# A spare match memory entry: a part marked wrong for the draft's line.
+memory_entry = call(
+    "POST", f"/v1/inquiries/{draft['id']}/lines/{draft['lines'][0]['id']}/mismatch",
+    {"part_id": part_ids[0]}, owner,
+)
 
 webhook_id = call(
     "POST", "/v1/webhooks",
@@ -130,6 +135,8 @@ values = {
     "DISPOSABLE_CUSTOMER_ID": disposable_customer_id,
     "DISPOSABLE_KEY_ID": disposable_key["id"],
     "INQUIRY_ID": sent["id"],
+    "INQUIRY_LINE_ID": sent["lines"][0]["id"],
+    "MATCH_MEMORY_ID": memory_entry["id"],
     "SENT_QUOTE_ID": sent_quote,
     "DRAFT_QUOTE_ID": draft["quote_id"],
     "ORDER_ID": order["id"],

@@ -162,6 +162,10 @@ prefixed_id!(
     /// A staff member's browser session (cookie).
     StaffSessionId, "ses"
 );
+prefixed_id!(
+    /// One entry of a dealer's match memory: a part confirmed or found wrong for a line.
+    MatchMemoryId, "mem"
+);
 
 #[cfg(test)]
 mod tests {

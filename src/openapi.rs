@@ -126,6 +126,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::catalog::routes::imports())
         .merge(crate::catalog::routes::export())
         .merge(crate::inquiries::routes::routes())
+        .merge(crate::matching::routes::routes())
         .merge(crate::quotes::routes::routes())
         .merge(crate::orders::routes::routes())
         .merge(crate::webhooks::routes::routes())

@@ -283,6 +283,8 @@ impl Batch {
                 note: None,
                 confidence,
                 candidates: json!([]),
+                line_key: None,
+                vehicle_key: None,
             });
             let buy = accepted && offered && (position == 0 || rng.random_bool(0.6));
             self.quote_lines.push(quote_lines::Model {

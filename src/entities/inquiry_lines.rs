@@ -26,6 +26,11 @@ pub struct Model {
     pub confidence: Confidence,
     /// Exactly what the matcher saw and decided, kept for the dealer's review.
     pub candidates: Json,
+    /// The line as the match memory knows it (normalized words and numbers); `None` on lines
+    /// matched before the memory existed.
+    pub line_key: Option<String>,
+    /// The vehicle the line was matched for (make and model family), empty for none.
+    pub vehicle_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,7 @@ pub mod inquiries;
 pub mod inquiry_claims;
 pub mod inquiry_lines;
 pub mod inquiry_reads;
+pub mod match_memory;
 pub mod metric_rollups;
 pub mod order_lines;
 pub mod orders;

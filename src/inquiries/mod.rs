@@ -406,6 +406,8 @@ pub async fn receive(
             note: line.note,
             confidence: matched.confidence,
             candidates: serde_json::to_value(&matched.candidates).unwrap_or_default(),
+            line_key: Some(matched.key.line.clone()).filter(|k| !k.is_empty()),
+            vehicle_key: Some(matched.key.vehicle.clone()),
         })
         .collect();
 

@@ -34,7 +34,8 @@ pub struct Candidate {
     pub score: f32,
     pub confidence: Confidence,
     /// `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
-    /// `category`, `description` or `fitment`.
+    /// `category`, `description` or `fitment`; `confirmed` for a part the search did not find
+    /// but the dealer's staff confirmed for lines written this way; `staff` for one staff chose.
     pub matched_on: String,
     /// The number or words that matched.
     pub matched_value: String,
@@ -52,6 +53,39 @@ pub struct Candidate {
     pub list_price_minor: Option<i64>,
     pub stock: i64,
     pub in_stock: bool,
+    /// How many times the dealer's staff re-pointed a line written this way (same words,
+    /// numbers and vehicle) to this part and sent it; such a part comes first. `null`: never.
+    pub confirmed_count: Option<i32>,
+    /// Why this part was put last and is never proposed: a confirmed mismatch for lines
+    /// written this way (`returned as wrong_part on 2026-12-01`, `marked wrong_fitment by
+    /// staff on 2026-12-03`). `null`: not demoted.
+    #[schema(example = "returned as wrong_part on 2026-12-01")]
+    pub demoted_reason: Option<String>,
+}
+
+impl Candidate {
+    /// The part as it is now, matched by nothing yet (`low`, no reason): the caller says how.
+    fn of_part(part: &parts::Model, fits_vehicle: Option<bool>) -> Self {
+        Self {
+            part_id: part.id,
+            sku: part.sku.clone(),
+            name: part.name.clone(),
+            brand: part.brand.clone(),
+            score: 0.0,
+            confidence: Confidence::Low,
+            matched_on: String::new(),
+            matched_value: String::new(),
+            precision: String::new(),
+            fits_vehicle,
+            reason: String::new(),
+            list_price: part.price_minor.map(format_price),
+            list_price_minor: part.price_minor,
+            stock: part.stock,
+            in_stock: part.stock > 0,
+            confirmed_count: None,
+            demoted_reason: None,
+        }
+    }
 }
 
 /// The vehicle an inquiry names, as the matcher uses it.
@@ -144,9 +178,13 @@ pub struct LineQuery {
 pub struct LineMatch {
     pub confidence: Confidence,
     pub candidates: Vec<Candidate>,
+    /// The line as the match memory knows it, to be stored with the line.
+    pub key: memory::MemoryKey,
 }
 
 pub mod line;
+pub mod memory;
+pub mod routes;
 
 /// Whether the whole text is one number written with spaces (`04E 115 561 H`, `W 712/75`):
 /// every word has a digit or is a one- or two-letter group.
@@ -514,10 +552,18 @@ pub async fn match_lines(
     .map_err(anyhow::Error::from)?;
     let found = found?;
 
+    let canonical = memory::Canonical::new(&lexicon.synonyms);
+    let keys: Vec<memory::MemoryKey> = lines
+        .iter()
+        .map(|(line, asked)| memory::key_of_asked(line, asked, vocabulary, &canonical))
+        .collect();
+    let remembered = memory::recall(db, tenant, &keys).await?;
+
     let ids: Vec<PartId> = found
         .iter()
         .flatten()
         .map(|f| f.part_id)
+        .chain(remembered.values().flatten().map(|m| m.part_id))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -547,7 +593,8 @@ pub async fn match_lines(
     Ok(lines
         .iter()
         .zip(found)
-        .map(|((line, asked), found)| {
+        .zip(keys)
+        .map(|(((line, asked), found), key)| {
             let vehicle = &asked.vehicle;
             let number_hits = found.iter().filter(|f| f.precision != "text").count();
             let mut candidates: Vec<Candidate> = found
@@ -558,21 +605,13 @@ pub async fn match_lines(
                     let fit = fits(vehicle, part, fitted, vocabulary);
                     let (confidence, reason) = judge(f, part, line, fit, vehicle, number_hits);
                     Some(Candidate {
-                        part_id: part.id,
-                        sku: part.sku.clone(),
-                        name: part.name.clone(),
-                        brand: part.brand.clone(),
                         score: f.score,
                         confidence,
                         matched_on: f.kind.clone(),
                         matched_value: f.value.clone(),
                         precision: f.precision.to_owned(),
-                        fits_vehicle: fit,
                         reason,
-                        list_price: part.price_minor.map(format_price),
-                        list_price_minor: part.price_minor,
-                        stock: part.stock,
-                        in_stock: part.stock > 0,
+                        ..Candidate::of_part(part, fit)
                     })
                 })
                 .collect();
@@ -597,10 +636,26 @@ pub async fn match_lines(
                 }));
                 (class, brand_rank, if class == 3 { fit_rank } else { 0 })
             });
-            candidates.truncate(CANDIDATES_PER_LINE);
+            let remembered = remembered.get(&key).map_or(&[][..], Vec::as_slice);
+            let candidates = memory::apply(
+                candidates,
+                remembered,
+                |id| {
+                    let part = catalog.get(&id)?;
+                    let fitted = part_fitments.get(&id).map_or(&[][..], Vec::as_slice);
+                    Some(Candidate {
+                        matched_on: "confirmed".to_owned(),
+                        matched_value: asked.text.clone(),
+                        precision: "exact".to_owned(),
+                        ..Candidate::of_part(part, fits(vehicle, part, fitted, vocabulary))
+                    })
+                },
+                CANDIDATES_PER_LINE,
+            );
             LineMatch {
                 confidence: candidates.first().map_or(Confidence::None, |c| c.confidence),
                 candidates,
+                key,
             }
         })
         .collect())

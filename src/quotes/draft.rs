@@ -61,7 +61,9 @@ pub fn draft(lines: &[(i32, &LineMatch)], price_level_bp: i32) -> Draft {
         .map(|(requested, matched)| {
             let mut options: Vec<DraftOption> = Vec::new();
             let mut unpriced = false;
-            for (rank, candidate) in matched.candidates.iter().enumerate() {
+            // A part the dealer found wrong for lines like this one is never proposed.
+            let candidates = matched.candidates.iter().filter(|c| c.demoted_reason.is_none());
+            for (rank, candidate) in candidates.enumerate() {
                 // The first candidate is the proposal; later ones only as confident alternatives.
                 if rank > 0 && (!candidate.confidence.is_confident() || options.is_empty()) {
                     continue;
@@ -119,6 +121,8 @@ mod tests {
             list_price_minor: price,
             stock,
             in_stock: stock > 0,
+            confirmed_count: None,
+            demoted_reason: None,
         }
     }
 
@@ -126,6 +130,7 @@ mod tests {
         LineMatch {
             confidence: candidates.first().map_or(Confidence::None, |c| c.confidence),
             candidates,
+            key: Default::default(),
         }
     }
 

@@ -216,6 +216,8 @@ pub async fn edit(
                             list_price_minor: None,
                             stock: part.stock,
                             in_stock: part.stock > 0,
+                            confirmed_count: None,
+                            demoted_reason: None,
                         });
                     candidate.stock = part.stock;
                     candidate.list_price_minor = Some(list_price);
@@ -287,8 +289,41 @@ pub async fn send(db: &DatabaseConnection, actor: Actor, id: QuoteId, now: DateT
     let txn = crate::db::begin_write(db).await?;
     let full = load(&txn, actor.tenant, id).await?;
     let full = super::send(&txn, &tenant, &full, Some(actor.user.to_string()), now).await?;
+    for confirmation in confirmed_by_send(&full) {
+        crate::matching::memory::confirm(&txn, actor.tenant, &confirmation, now).await?;
+    }
     txn.commit().await?;
     Ok(full)
+}
+
+/// What the dealer's match memory learns from a staff send: each offered line whose part a
+/// person chose over the matcher's own proposal (re-pointed), or sent again after the memory
+/// proposed it (a person agreeing with an earlier person). A line sent as the matcher alone
+/// proposed it teaches nothing, nor does a new price or quantity for the same part.
+fn confirmed_by_send(full: &FullQuote) -> Vec<crate::matching::memory::Confirmation> {
+    full.offered()
+        .filter_map(|line| {
+            let sent = full.option(line.id, 0)?;
+            let asked = full.asked.get(&line.inquiry_line_id)?;
+            let proposed = line_candidates(Some(asked))
+                .into_iter()
+                .find(|c| c.demoted_reason.is_none());
+            let chosen = match &proposed {
+                Some(p) if p.part_id == sent.part_id => p.confirmed_count.is_some(),
+                _ => line.changed_by_staff,
+            };
+            let line_key = asked.line_key.clone()?;
+            chosen.then(|| crate::matching::memory::Confirmation {
+                key: crate::matching::memory::MemoryKey {
+                    line: line_key,
+                    vehicle: asked.vehicle_key.clone().unwrap_or_default(),
+                },
+                part_id: sent.part_id,
+                line_text: asked.text.clone(),
+                inquiry_line_id: Some(asked.id),
+            })
+        })
+        .collect()
 }
 
 /// Withdraws a draft or sent quote.

@@ -65,6 +65,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
                 "webhooks::routes",
                 "vehicles::routes",
                 "catalog::routes",
+                "matching::routes",
                 "search::routes",
                 "inquiries::routes",
                 "quotes::routes",

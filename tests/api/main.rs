@@ -13,6 +13,7 @@ mod imports;
 mod inbox;
 mod inquiries;
 mod layering;
+mod match_memory;
 mod metrics;
 mod ops;
 mod quotes;

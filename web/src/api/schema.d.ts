@@ -553,6 +553,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/match-memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the match memory
+         * @description What the matcher learned from the dealer's people, per line written a given way (its numbers, words with the dealer's synonyms, brand asked, and vehicle make and model). `confirmed`: staff re-pointed such a line to the part and sent the quote; the part comes first for such lines, and once confirmed twice (more often than any other part) it is quoted without review. `mismatch`: the part was returned as `wrong_part` / `wrong_fitment` or marked wrong by staff; it comes last, is never proposed, and the candidate says why in `demoted_reason`. Another dealer's memory never touches this one's matches.
+         */
+        get: operations["list_match_memory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/match-memory/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget a match memory entry */
+        delete: operations["forget_match_memory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inquiries/{id}/lines/{line_id}/mismatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a candidate wrong
+         * @description What the matcher learned from the dealer's people, per line written a given way (its numbers, words with the dealer's synonyms, brand asked, and vehicle make and model). `confirmed`: staff re-pointed such a line to the part and sent the quote; the part comes first for such lines, and once confirmed twice (more often than any other part) it is quoted without review. `mismatch`: the part was returned as `wrong_part` / `wrong_fitment` or marked wrong by staff; it comes last, is never proposed, and the candidate says why in `demoted_reason`. Another dealer's memory never touches this one's matches.
+         */
+        post: operations["mark_mismatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quotes": {
         parameters: {
             query?: never;
@@ -1224,7 +1281,8 @@ export interface components {
             confidence: components["schemas"]["Confidence"];
             /**
              * @description `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
-             *     `category`, `description` or `fitment`.
+             *     `category`, `description` or `fitment`; `confirmed` for a part the search did not find
+             *     but the dealer's staff confirmed for lines written this way; `staff` for one staff chose.
              */
             matched_on: string;
             /** @description The number or words that matched. */
@@ -1246,6 +1304,19 @@ export interface components {
             /** Format: int64 */
             stock: number;
             in_stock: boolean;
+            /**
+             * Format: int32
+             * @description How many times the dealer's staff re-pointed a line written this way (same words,
+             *     numbers and vehicle) to this part and sent it; such a part comes first. `null`: never.
+             */
+            confirmed_count?: number | null;
+            /**
+             * @description Why this part was put last and is never proposed: a confirmed mismatch for lines
+             *     written this way (`returned as wrong_part on 2026-12-01`, `marked wrong_fitment by
+             *     staff on 2026-12-03`). `null`: not demoted.
+             * @example returned as wrong_part on 2026-12-01
+             */
+            demoted_reason?: string | null;
         };
         /** @description Who is answering an inquiry. */
         ClaimResponse: {
@@ -1685,6 +1756,8 @@ export interface components {
             email: string;
             password: string;
         };
+        /** @example mem_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
+        MatchMemoryId: string;
         MatchedOnResponse: {
             /**
              * @description `sku`, `article`, `oe`, `interchange`, `supersedes`, `superseded_by`, `name`,
@@ -1700,6 +1773,56 @@ export interface components {
         MeResponse: {
             user: components["schemas"]["UserResponse"];
             tenant: components["schemas"]["TenantResponse"];
+        };
+        /** @description One remembered verdict, as staff see it. */
+        MemoryEntry: {
+            id: components["schemas"]["MatchMemoryId"];
+            /** @description The line as last written (`卡罗拉前刹车片 x2`). */
+            line_text: string;
+            /** @description The normalized line it applies to: numbers, words and brand asked for. */
+            line_key: string;
+            /** @description The vehicle (make and model family) it applies to; `null`: lines naming no vehicle. */
+            vehicle?: string | null;
+            part_id: components["schemas"]["PartId"];
+            /** @description The part's SKU, name and brand now; `null` if the part is gone. */
+            sku?: string | null;
+            name?: string | null;
+            brand?: string | null;
+            /** @description `confirmed`: put first (confident when confirmed twice or more); `mismatch`: put last. */
+            verdict: components["schemas"]["Verdict"];
+            /**
+             * Format: int32
+             * @description Times this verdict was given since it was last different.
+             */
+            count: number;
+            reason?: components["schemas"]["MismatchReason"] | null;
+            /** @description `sent_quote`, `staff` or `return`. */
+            source: components["schemas"]["MemorySource"];
+            note?: string | null;
+            inquiry_line_id?: components["schemas"]["InquiryLineId"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last given.
+             */
+            updated_at: string;
+        };
+        MemoryList: {
+            items: components["schemas"]["MemoryEntry"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        MemorySource: "sent_quote" | "staff" | "return";
+        /** @enum {string} */
+        MismatchReason: "wrong_part" | "wrong_fitment";
+        /** @description Staff marking a candidate wrong. */
+        MismatchRequest: {
+            /** @description The part that is wrong for the line (usually one of its candidates). */
+            part_id: components["schemas"]["PartId"];
+            reason?: components["schemas"]["MismatchReason"] | null;
+            /** @description Up to 500 characters. */
+            note?: string | null;
         };
         /** @enum {string} */
         Mode: "upsert" | "replace";
@@ -2571,6 +2694,8 @@ export interface components {
             engine?: string | null;
             decoded?: components["schemas"]["DecodedVin"] | null;
         };
+        /** @enum {string} */
+        Verdict: "confirmed" | "mismatch";
         /** @example whk_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         WebhookId: string;
         WebhookList: {
@@ -6106,6 +6231,236 @@ export interface operations {
             };
             /** @description No such resource for this dealer (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_match_memory: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only `confirmed` or only `mismatch` entries. */
+                verdict?: string;
+                /** @description Only entries about this part (`prt_...`). */
+                part_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forget_match_memory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Match memory entry id */
+                id: components["schemas"]["MatchMemoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_mismatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inquiry id */
+                id: components["schemas"]["InquiryId"];
+                /** @description Inquiry line id */
+                line_id: components["schemas"]["InquiryLineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MismatchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
