@@ -18,7 +18,7 @@ use crate::entities::{api_keys, customers, events};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{CustomerId, EventId, TenantId};
-use crate::pagination::{PageParams, finish_page};
+use crate::pagination::{PageParams, SortOrder, finish_page};
 use crate::validate::{ADDRESS_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX, Validator, patch_field};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -373,19 +373,46 @@ pub struct EventList {
 }
 
 /// The customer's touchpoint timeline, oldest first.
+/// A page of a customer's timeline.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineParams {
+    /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page (of the same `order`).
+    pub cursor: Option<String>,
+    /// `asc` (default): oldest first, to read the log through; `desc`: newest first, as a
+    /// timeline is shown.
+    pub order: Option<SortOrder>,
+}
+
 pub async fn events(
     db: &impl ConnectionTrait,
     tenant: TenantId,
     id: CustomerId,
-    page: &PageParams,
+    params: TimelineParams,
 ) -> Result<EventList> {
+    let newest_first = params.order == Some(SortOrder::Desc);
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
     let limit = page.limit()?;
     find_active(db, tenant, id).await?;
-    let mut query = events::Entity::scoped(tenant)
-        .filter(events::Column::CustomerId.eq(id))
-        .order_by_asc(events::Column::Id);
-    if let Some(after) = page.cursor::<EventId>()? {
-        query = query.filter(events::Column::Id.gt(after));
+    let mut query = events::Entity::scoped(tenant).filter(events::Column::CustomerId.eq(id));
+    let cursor = page.cursor::<EventId>()?;
+    if newest_first {
+        query = query.order_by_desc(events::Column::Id);
+        if let Some(before) = cursor {
+            query = query.filter(events::Column::Id.lt(before));
+        }
+    } else {
+        query = query.order_by_asc(events::Column::Id);
+        if let Some(after) = cursor {
+            query = query.filter(events::Column::Id.gt(after));
+        }
     }
     let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |e| e.id);

@@ -6,14 +6,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    CreateCustomerRequest, CustomerList, CustomerListParams, CustomerResponse, EventList, UpdateCustomerRequest,
+    CreateCustomerRequest, CustomerList, CustomerListParams, CustomerResponse, EventList, TimelineParams,
+    UpdateCustomerRequest,
 };
 use crate::auth::{AdminStaff, AnyStaff, SalesStaff};
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::CustomerId;
-use crate::pagination::PageParams;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -125,13 +125,13 @@ async fn archive_customer(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The customer's touchpoint timeline, oldest first.
+/// The customer's touchpoint timeline, oldest first, or newest first with `order=desc`.
 #[utoipa::path(
     get,
     path = "/v1/customers/{id}/events",
     tag = "customers",
     summary = "A customer's touchpoint timeline",
-    params(("id" = CustomerId, Path, description = "Customer id"), PageParams),
+    params(("id" = CustomerId, Path, description = "Customer id"), TimelineParams),
     security(("staff_token" = [])),
     responses((status = 200, body = EventList))
 )]
@@ -140,7 +140,7 @@ async fn customer_events(
     State(state): State<AppState>,
     caller: AnyStaff,
     ApiPath(id): ApiPath<CustomerId>,
-    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(params): ApiQuery<TimelineParams>,
 ) -> Result<axum::Json<EventList>> {
-    Ok(axum::Json(super::events(&state.db, caller.tenant, id, &page).await?))
+    Ok(axum::Json(super::events(&state.db, caller.tenant, id, params).await?))
 }

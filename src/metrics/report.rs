@@ -133,13 +133,7 @@ pub enum SortBy {
     RemindersConverted,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    Asc,
-    #[default]
-    Desc,
-}
+pub use crate::pagination::SortOrder;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

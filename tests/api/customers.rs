@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -88,6 +88,43 @@ async fn timeline_records_each_touchpoint_in_order() {
     assert_eq!(events["items"][0]["actor"], owner.user_id);
     assert_eq!(events["items"][1]["payload"]["fields"], json!(["phone"]));
     assert_eq!(events["items"][2]["subject_id"], key_id);
+
+    // Newest first, two at a time, as the console shows a timeline.
+    let kinds_of = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let first = expect_json(
+        app.get(&format!("/v1/customers/{id}/events?order=desc&limit=2"), &owner.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kinds_of(&first), ["api_key_revoked", "api_key_issued"]);
+    let cursor = first["next_cursor"].as_str().expect("more");
+    let second = expect_json(
+        app.get(
+            &format!("/v1/customers/{id}/events?order=desc&limit=2&cursor={cursor}"),
+            &owner.token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kinds_of(&second), ["customer_updated", "customer_created"]);
+    assert!(second["next_cursor"].is_null());
+    let problem = expect_problem(
+        app.get(&format!("/v1/customers/{id}/events?order=newest"), &owner.token)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["query.order"]);
 }
 
 #[tokio::test]

@@ -2434,7 +2434,10 @@ export interface components {
          * @enum {string}
          */
         SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted";
-        /** @enum {string} */
+        /**
+         * @description Which way a list runs; each list documents its default.
+         * @enum {string}
+         */
         SortOrder: "asc" | "desc";
         StaffInquiryList: {
             items: components["schemas"]["StaffInquirySummary"][];
@@ -4119,8 +4122,13 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1-200 (default 50). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (of the same `order`). */
                 cursor?: string;
+                /**
+                 * @description `asc` (default): oldest first, to read the log through; `desc`: newest first, as a
+                 *     timeline is shown.
+                 */
+                order?: components["schemas"]["SortOrder"];
             };
             header?: never;
             path: {

@@ -1,6 +1,6 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button, Flex, Space, Timeline as AntTimeline, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Link } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { QueryState } from "../../components/QueryState";
@@ -8,12 +8,11 @@ import { fill, useLocale, useMessages } from "../../i18n";
 import { formatDateTime, formatDuration, formatMoney } from "../../lib/format";
 import { useStreamEvents } from "../../lib/stream";
 import { useDealer, usePermissions } from "../../session";
-import { fetchAll } from "../catalog/lists";
 import { usersQuery } from "../settings/queries";
 import { customerMessages } from "./messages";
 import { describeEvent, type CustomerEvent } from "./timeline";
 
-const SHOWN_STEP = 50;
+const PAGE_SIZE = 50;
 
 /** Names for the actors of events (staff and shop keys), where the role may list them. */
 function useActorNames(customerId: string) {
@@ -32,32 +31,30 @@ function useActorNames(customerId: string) {
   }, [users.data, keys.data]);
 }
 
-/**
- * A customer's touchpoints, newest first. The API pages the log oldest first, so every page is
- * read before the newest can be shown.
- */
+/** A customer's touchpoints, newest first, a page at a time. */
 export function CustomerTimeline({ customerId }: { customerId: string }) {
   const m = useMessages(customerMessages);
   const { locale } = useLocale();
   const { timeZone } = useDealer();
   const client = useQueryClient();
   const names = useActorNames(customerId);
-  const [shown, setShown] = useState(SHOWN_STEP);
-  const events = useQuery({
+  const events = useInfiniteQuery({
     queryKey: ["customer", customerId, "events"],
-    queryFn: () =>
-      fetchAll((cursor) =>
-        unwrap(
-          api.GET("/v1/customers/{id}/events", { params: { path: { id: customerId }, query: { limit: 200, cursor } } }),
-        ),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/v1/customers/{id}/events", {
+          params: { path: { id: customerId }, query: { order: "desc", limit: PAGE_SIZE, cursor: pageParam } },
+        }),
       ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   // Inquiries, quotes and orders of this customer land on its timeline as they happen.
   useStreamEvents((event) => {
     if (event.customer_id === customerId) client.invalidateQueries({ queryKey: ["customer", customerId, "events"] });
   });
 
-  const newestFirst = useMemo(() => [...(events.data ?? [])].reverse(), [events.data]);
+  const newestFirst = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
   const fieldLabels: Record<string, string> = {
     name: m.name,
     contact_name: m.contact,
@@ -84,7 +81,7 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
           <Flex vertical gap={8}>
             <AntTimeline
               data-testid="customer-timeline"
-              items={newestFirst.slice(0, shown).map((event) => {
+              items={newestFirst.map((event) => {
                 const wording = describeEvent(event, m, {
                   fill,
                   money: formatMoney,
@@ -113,9 +110,14 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
                 };
               })}
             />
-            {newestFirst.length > shown && (
-              <Button onClick={() => setShown(shown + SHOWN_STEP)} style={{ alignSelf: "center" }}>
-                {fill(m.olderEvents, { n: (newestFirst.length - shown).toLocaleString() })}
+            {events.hasNextPage && (
+              <Button
+                onClick={() => events.fetchNextPage()}
+                loading={events.isFetchingNextPage}
+                style={{ alignSelf: "center" }}
+                data-testid="timeline-older"
+              >
+                {m.olderEvents}
               </Button>
             )}
           </Flex>

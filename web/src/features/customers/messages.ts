@@ -43,7 +43,7 @@ export const customerMessages = defineMessages({
 
     timeline: "往来记录",
     noEvents: "还没有往来记录",
-    olderEvents: "显示更早的记录（还有 {n} 条）",
+    olderEvents: "显示更早的记录",
     actorSystem: "系统",
     actorStaff: "员工",
     actorShop: "客户系统",
@@ -140,7 +140,7 @@ export const customerMessages = defineMessages({
 
     timeline: "Timeline",
     noEvents: "Nothing has happened yet",
-    olderEvents: "Show older ({n} more)",
+    olderEvents: "Show older",
     actorSystem: "System",
     actorStaff: "Staff",
     actorShop: "Shop system",
