@@ -1,5 +1,17 @@
 import { CheckCircleFilled, QuestionCircleOutlined } from "@ant-design/icons";
-import { Button, Flex, Input, type InputRef, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from "antd";
+import {
+  Button,
+  Flex,
+  Input,
+  type InputRef,
+  Popconfirm,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+  type TableColumnsType,
+} from "antd";
 import { type HTMLAttributes, useEffect, useRef, useState } from "react";
 import type { Schemas } from "../../api/client";
 import { fill, useMessages } from "../../i18n";
@@ -142,12 +154,39 @@ export interface LineCardProps {
   onActivate: () => void;
   onPickCandidate: (candidate: Candidate) => void;
   onPickHit: (hit: Hit) => void;
+  /** Marks a candidate as the wrong part for lines like this one (absent: not allowed). */
+  onMarkWrong?: (candidate: Candidate) => Promise<void> | undefined;
   onPrice: (price: string) => void;
   onQuantity: (quantity: number) => void;
   onToggleUnavailable: () => void;
   onNote: (note: string) => void;
   onSearch: () => void;
   onLeaveField: () => void;
+}
+
+/**
+ * What the dealer's people taught the matcher about this part for lines like this one: staff
+ * chose it before (confirmed), or it was returned or marked as the wrong part (demoted, with
+ * the reason the server gives).
+ */
+function MemoryTags({ candidate, m }: { candidate: Candidate; m: Messages }) {
+  if (candidate.demoted_reason) {
+    return (
+      <Tooltip title={candidate.demoted_reason}>
+        <Tag color="red" data-testid={`workbench-demoted-${candidate.part_id}`}>
+          {m.demoted}
+        </Tag>
+      </Tooltip>
+    );
+  }
+  if (candidate.confirmed_count) {
+    return (
+      <Tag color="green" data-testid={`workbench-confirmed-${candidate.part_id}`}>
+        {fill(m.confirmedCount, { n: candidate.confirmed_count })}
+      </Tag>
+    );
+  }
+  return null;
 }
 
 /** One line of the inquiry: what the shop asked, what is offered, the candidates, the search. */
@@ -218,6 +257,7 @@ export function LineCard(props: LineCardProps) {
             ) : null}
           </span>
           <Reason text={c.reason} value={c.matched_value} />
+          <MemoryTags candidate={c} m={m} />
         </Flex>
       ),
     },
@@ -238,15 +278,32 @@ export function LineCard(props: LineCardProps) {
     ...(props.customerPrices ? [customerPriceColumn] : []),
     {
       key: "action",
-      width: 90,
-      render: (_, c) =>
-        proposal?.partId === c.part_id ? (
-          <Tag color="blue">{m.current}</Tag>
-        ) : readOnly ? null : (
-          <Button size="small" onClick={() => props.onPickCandidate(c)}>
-            {m.pick}
-          </Button>
-        ),
+      width: 150,
+      render: (_, c) => (
+        <Space size={4}>
+          {proposal?.partId === c.part_id ? (
+            <Tag color="blue">{m.current}</Tag>
+          ) : readOnly ? null : (
+            <Button size="small" onClick={() => props.onPickCandidate(c)}>
+              {m.pick}
+            </Button>
+          )}
+          {!readOnly && props.onMarkWrong && !c.demoted_reason ? (
+            <Popconfirm
+              title={m.markWrongTitle}
+              description={m.markWrongHelp}
+              okText={m.markWrong}
+              okButtonProps={{ danger: true }}
+              cancelText={m.keep}
+              onConfirm={() => props.onMarkWrong?.(c)}
+            >
+              <Button size="small" type="text" danger data-testid={`workbench-mark-wrong-${c.part_id}`}>
+                {m.markWrong}
+              </Button>
+            </Popconfirm>
+          ) : null}
+        </Space>
+      ),
     },
   ];
 

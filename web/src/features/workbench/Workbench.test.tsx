@@ -1,9 +1,9 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App } from "antd";
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Schemas } from "../../api/client";
-import { inquiry, lineId, partId } from "./fixtures";
+import { candidate, inquiry, inquiryLineId, lineId, partId } from "./fixtures";
 import { Workbench } from "./Workbench";
 
 beforeAll(() => {
@@ -177,6 +177,42 @@ describe("the quote workbench from the keyboard", { timeout: 30_000 }, () => {
     });
   });
 
+  it("shows what staff taught the matcher and marks a candidate as the wrong part", async () => {
+    const data = inquiry(1, 0);
+    data.lines[0].candidates = [
+      candidate(1, { confirmed_count: 2 }),
+      candidate(2, { confidence: "low", demoted_reason: "returned as wrong_part on 2026-12-01" }),
+      candidate(3, { confidence: "high", sku: "ALT-3" }),
+    ];
+    const markWrong = vi.fn(async () => {});
+    render(
+      <MemoryRouter>
+        <App>
+          <Workbench
+            inquiry={data}
+            levelBasisPoints={0}
+            currency="CNY"
+            timeZone="Asia/Shanghai"
+            readOnly={false}
+            save={vi.fn()}
+            send={vi.fn()}
+            searchCatalog={vi.fn()}
+            markWrong={markWrong}
+          />
+        </App>
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId(`workbench-confirmed-${partId(1)}`).textContent).toBe("人工确认 2 次");
+    expect(screen.getByTestId(`workbench-demoted-${partId(2)}`).textContent).toBe("已标错配");
+    // A part already marked wrong cannot be marked again; the others can.
+    expect(screen.queryByTestId(`workbench-mark-wrong-${partId(2)}`)).toBeNull();
+    fireEvent.click(screen.getByTestId(`workbench-mark-wrong-${partId(3)}`));
+    // The confirmation's own button (the popover's, not the row's).
+    const popover = await screen.findByRole("tooltip");
+    fireEvent.click(within(popover).getByRole("button", { name: "标为错配" }));
+    await waitFor(() => expect(markWrong).toHaveBeenCalledWith(inquiryLineId(0), partId(3)));
+  });
+
   it("shows a viewer no way to change anything", () => {
     render(
       <MemoryRouter>
@@ -199,5 +235,6 @@ describe("the quote workbench from the keyboard", { timeout: 30_000 }, () => {
     expect(screen.queryByTestId("workbench-price-input")).toBeNull();
     expect(screen.queryByTestId("workbench-search-input")).toBeNull();
     expect(screen.queryByRole("button", { name: /选用|Use/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /标为错配|Wrong part/ })).toBeNull();
   });
 });

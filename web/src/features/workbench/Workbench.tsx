@@ -52,6 +52,8 @@ export interface WorkbenchProps {
   save: (body: UpdateQuoteRequest) => Promise<Quote>;
   send: () => Promise<Quote>;
   searchCatalog: (q: string) => Promise<Hit[]>;
+  /** Records a candidate as the wrong part for lines written like this one. */
+  markWrong?: (inquiryLineId: string, partId: string) => Promise<void>;
   onDirtyChange?: (dirty: boolean) => void;
 }
 
@@ -390,6 +392,7 @@ export function Workbench(props: WorkbenchProps) {
                 )
               }
               onPickHit={pickHit}
+              onMarkWrong={props.markWrong ? (c) => props.markWrong?.(line.inquiry_line_id, c.part_id) : undefined}
               onPrice={(price) => updateLine(line.id, (l) => setPrice(l, price))}
               onQuantity={(quantity) => updateLine(line.id, (l) => setQuantity(l, quantity))}
               onToggleUnavailable={() => updateLine(line.id, toggleUnavailable)}

@@ -98,6 +98,21 @@ export default function WorkbenchPage() {
     return sent;
   }, [claim, client, inquiry?.quote.id, putQuote]);
 
+  // The matcher remembers the pairing as wrong for such lines of this dealer; the inquiry is
+  // read again so the candidate shows it at once, last and with its reason.
+  const markWrong = useCallback(
+    async (lineId: string, partId: string) => {
+      await unwrap(
+        api.POST("/v1/inquiries/{id}/lines/{line_id}/mismatch", {
+          params: { path: { id: inquiry?.id ?? "", line_id: lineId } },
+          body: { part_id: partId, reason: "wrong_part" },
+        }),
+      );
+      await client.invalidateQueries({ queryKey: ["inquiry", inquiry?.id] });
+    },
+    [client, inquiry?.id],
+  );
+
   const vin = inquiry?.vehicle?.vin ?? undefined;
   const searchCatalog = useCallback(
     async (q: string) =>
@@ -151,6 +166,7 @@ export default function WorkbenchPage() {
               save={save}
               send={send}
               searchCatalog={searchCatalog}
+              markWrong={markWrong}
               onDirtyChange={setDirty}
             />
           ) : null
