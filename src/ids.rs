@@ -141,6 +141,10 @@ prefixed_id!(
     OrderLineId, "odl"
 );
 prefixed_id!(
+    /// One shipment of an order (some or all of its lines, by carrier or the dealer's driver).
+    ShipmentId, "shp"
+);
+prefixed_id!(
     /// A stored response to an idempotent request.
     IdempotencyRecordId, "idk"
 );

@@ -13,6 +13,7 @@ mod m20261203_000008_vehicle_aliases;
 mod m20261207_000009_staff_sessions;
 mod m20261207_000010_inbox;
 mod m20261207_000011_event_stream;
+mod m20261207_000012_order_lifecycle;
 mod m20261207_000013_match_memory;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_staff_sessions::Migration),
             Box::new(m20261207_000010_inbox::Migration),
             Box::new(m20261207_000011_event_stream::Migration),
+            Box::new(m20261207_000012_order_lifecycle::Migration),
             Box::new(m20261207_000013_match_memory::Migration),
         ]
     }

@@ -27,7 +27,13 @@ const CALLBACK_DESCRIPTION: &str = "When the dealer sends a quote for one of the
 signed like the dealer's webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 \
 over \"{id}.{timestamp}.{body}\">`, keyed with the base64-decoded part of `secret` after `whsec_`) and retried \
 with backoff until a 2xx answer. Registering a URL issues a new secret. The callback belongs to the API key used \
-here; revoking the key removes it.";
+here; revoking the key removes it.\n\nThe same URL receives every step of the shop's orders, with `data` naming \
+`order_id` and `customer_id`: `order.picking`, `order.backorder_filled` (backordered units now reserved: `lines` \
+with `order_line_id`, `quantity` and the `backorder_quantity` left), `order.dispatched` (`shipment_id`, `carrier` \
+and `tracking_number` or `driver_name` and `driver_phone`, `promised_at`, the `lines` and units it carries, \
+`still_reserved`, `still_backordered`), `order.delivered` (`shipment_ids`, `delivered_at`, `received_by`, \
+`complete`) and `order.cancelled` (`reason`, `by`: `dealer` or `shop`, the units released per line). \
+`GET /v1/shop/orders/{id}` shows the same steps as its `timeline`.";
 
 /// The customer's active API keys (never their secrets).
 #[utoipa::path(

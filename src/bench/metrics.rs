@@ -95,6 +95,7 @@ async fn generate(db: &DatabaseConnection, args: &MetricsBenchArgs, now: DateTim
             price_minor: Some(rng.random_range(1_000..50_000)),
             currency: "CNY".into(),
             stock: rng.random_range(0..100),
+            reserved: 0,
             active: true,
             attributes: json!({}),
             content_hash: String::new(),
@@ -325,6 +326,11 @@ impl Batch {
                     brand: None,
                     quantity,
                     backorder_quantity: 0,
+                    // History: everything went out and arrived.
+                    reserved_quantity: 0,
+                    dispatched_quantity: quantity,
+                    delivered_quantity: quantity,
+                    cancelled_quantity: 0,
                     unit_price_minor: price,
                     line_total_minor: price * i64::from(quantity),
                     ordered_at: sent_at.unwrap_or(received) + chrono::Duration::minutes(30),
@@ -349,6 +355,11 @@ impl Batch {
                     total_minor: total,
                     line_count: bought,
                     created_at: at,
+                    status: crate::entities::OrderStatus::Delivered,
+                    picking_at: None,
+                    cancelled_at: None,
+                    cancel_reason: None,
+                    cancelled_by: None,
                 });
                 self.event(t, customer, "quote_accepted", quote.to_string(), at);
                 self.event(t, customer, "order_created", order.to_string(), at);

@@ -41,7 +41,14 @@ pub struct PartResponse {
     /// List price as an exact decimal string, e.g. `"268.00"`.
     pub price: Option<String>,
     pub currency: String,
+    /// Units on the shelf.
     pub stock: i64,
+    /// Of those, units held for orders not yet dispatched.
+    pub reserved: i64,
+    /// Units that can still be sold: `stock - reserved`, never below 0. Imports and edits set
+    /// `stock` and leave reservations as they are; when a raise covers backorders,
+    /// `GET /v1/orders/backorders?part_id=…&fillable=true` lists them.
+    pub available: i64,
     pub active: bool,
     pub numbers: Vec<PartNumberResponse>,
     pub fitment: Vec<FitmentInput>,
@@ -64,6 +71,8 @@ impl From<FullPart> for PartResponse {
             price: p.part.price_minor.map(format_price),
             currency: p.part.currency,
             stock: p.part.stock,
+            reserved: p.part.reserved,
+            available: crate::entities::parts::available(p.part.stock, p.part.reserved),
             active: p.part.active,
             numbers: p
                 .numbers

@@ -143,6 +143,8 @@ fn part_model(id: PartId, tenant: TenantId, hashed: &Hashed, now: DateTime<Utc>,
         price_minor: Set(input.price_minor),
         currency: Set(input.currency.clone()),
         stock: Set(input.stock),
+        // Reservations belong to orders: an import or edit never touches them.
+        reserved: NotSet,
         active: Set(input.active),
         attributes: Set(Value::Object(input.attributes.clone())),
         content_hash: Set(hashed.hash.clone()),

@@ -286,6 +286,56 @@ impl DeliveryState {
     }
 }
 
+// An order's state. Partial dispatch is not a state of its own: an order is `dispatched` from
+// its first shipment, and its lines say how much of each has left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "picking")]
+    Picking,
+    #[sea_orm(string_value = "dispatched")]
+    Dispatched,
+    #[sea_orm(string_value = "delivered")]
+    Delivered,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [Self; 5] = [
+        Self::Confirmed,
+        Self::Picking,
+        Self::Dispatched,
+        Self::Delivered,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Picking => "picking",
+            Self::Dispatched => "dispatched",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The state machine: confirmed -> picking -> dispatched -> delivered, dispatch straight
+    /// from confirmed, another shipment while dispatched, and cancelled before anything left.
+    pub fn may_become(self, next: Self) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, next),
+            (Confirmed, Picking | Dispatched | Cancelled)
+                | (Picking, Dispatched | Cancelled)
+                | (Dispatched, Dispatched | Delivered)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::QuoteStatus::*;
@@ -300,6 +350,22 @@ mod tests {
         assert!(Sent.may_become(Expired));
         for terminal in [Accepted, PartiallyAccepted, Rejected, Expired, Cancelled] {
             for next in QuoteStatus::ALL {
+                assert!(!terminal.may_become(next), "{terminal:?} -> {next:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_order_moves_forward_and_is_cancelled_only_before_it_leaves() {
+        use OrderStatus as O;
+        assert!(O::Confirmed.may_become(O::Picking));
+        assert!(O::Confirmed.may_become(O::Dispatched));
+        assert!(O::Picking.may_become(O::Cancelled));
+        assert!(O::Dispatched.may_become(O::Dispatched));
+        assert!(!O::Dispatched.may_become(O::Cancelled));
+        assert!(!O::Picking.may_become(O::Delivered));
+        for terminal in [O::Delivered, O::Cancelled] {
+            for next in O::ALL {
                 assert!(!terminal.may_become(next), "{terminal:?} -> {next:?}");
             }
         }
@@ -323,6 +389,9 @@ mod tests {
         }
         for state in DeliveryState::ALL {
             assert_eq!(state.to_value(), state.as_str());
+        }
+        for status in OrderStatus::ALL {
+            assert_eq!(status.to_value(), status.as_str());
         }
         for confidence in [Confidence::None, Confidence::Low, Confidence::High, Confidence::Exact] {
             assert_eq!(confidence.to_value(), confidence.as_str());

@@ -23,6 +23,8 @@ pub mod inquiry_reads;
 pub mod match_memory;
 pub mod metric_rollups;
 pub mod order_lines;
+pub mod order_shipment_lines;
+pub mod order_shipments;
 pub mod orders;
 pub mod part_numbers;
 pub mod parts;
@@ -38,4 +40,4 @@ pub mod vehicle_aliases;
 pub mod webhook_deliveries;
 pub mod webhooks;
 
-pub use enums::{Confidence, DeliveryState, ImportState, LineStatus, QuoteStatus, ReminderStatus, Role};
+pub use enums::{Confidence, DeliveryState, ImportState, LineStatus, OrderStatus, QuoteStatus, ReminderStatus, Role};

@@ -18,8 +18,17 @@ pub struct Model {
     pub sku: String,
     pub name: String,
     pub brand: Option<String>,
+    /// Units bought: reserved + backorder + dispatched + cancelled.
     pub quantity: i32,
+    /// Units waiting for stock (not reserved yet).
     pub backorder_quantity: i32,
+    /// Units held on the shelf for this line and not yet dispatched.
+    pub reserved_quantity: i32,
+    pub dispatched_quantity: i32,
+    /// Of the dispatched units, those in shipments the shop has received.
+    pub delivered_quantity: i32,
+    /// Units released by a cancellation.
+    pub cancelled_quantity: i32,
     pub unit_price_minor: i64,
     pub line_total_minor: i64,
     pub ordered_at: DateTime<Utc>,

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
+use crate::entities::OrderStatus;
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, QuoteId, TenantId};
 
 /// A purchase: the accepted part of a quote.
@@ -19,6 +20,13 @@ pub struct Model {
     pub total_minor: i64,
     pub line_count: i32,
     pub created_at: DateTime<Utc>,
+    pub status: OrderStatus,
+    /// When picking started.
+    pub picking_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    /// Who cancelled: a staff user id or the shop's API key id.
+    pub cancelled_by: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

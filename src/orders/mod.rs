@@ -1,7 +1,18 @@
 //! Orders: what a shop bought by accepting a quote, with each line's part, quantity and price
-//! as they were at purchase time.
+//! as they were at purchase time, and how it travels to the shop.
+//!
+//! Each line's `quantity` is always `reserved + backorder + dispatched + cancelled`: accepting
+//! reserves what the shelf has and backorders the rest; picking and dispatch first reserve
+//! what has since arrived for backorders; a shipment moves reserved units to dispatched (and
+//! takes them out of stock); a cancellation releases what was reserved. `delivered` counts
+//! the dispatched units in shipments the shop has received, so returns can follow per line.
 
+pub mod backorders;
+pub mod lifecycle;
 pub mod routes;
+pub mod stock;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -11,10 +22,13 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::TenantScoped;
-use crate::entities::{order_lines, orders, quote_lines};
+pub use crate::entities::OrderStatus;
+use crate::entities::{events, order_lines, order_shipment_lines, order_shipments, orders, quote_lines};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
-use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId};
+use crate::ids::{
+    ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ShipmentId, TenantId,
+};
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
 
@@ -26,12 +40,82 @@ pub struct OrderLineResponse {
     pub sku: String,
     pub name: String,
     pub brand: Option<String>,
-    /// Units bought.
+    /// Units bought: `reserved_quantity + backorder_quantity + dispatched_quantity +
+    /// cancelled_quantity`.
     pub quantity: i32,
-    /// Of those, units beyond the stock there was when quoted.
+    /// Units held on the dealer's shelf for this order, not yet dispatched.
+    pub reserved_quantity: i32,
+    /// Units waiting for stock: reserved when stock arrives, then dispatched in a later
+    /// shipment.
     pub backorder_quantity: i32,
+    /// Units that have left in shipments.
+    pub dispatched_quantity: i32,
+    /// Of the dispatched units, those in shipments the shop has received.
+    pub delivered_quantity: i32,
+    /// Units released by a cancellation.
+    pub cancelled_quantity: i32,
     pub unit_price: String,
     pub line_total: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShipmentLineResponse {
+    pub order_line_id: OrderLineId,
+    pub quantity: i32,
+}
+
+/// Some or all of an order on its way: by `carrier` with a `tracking_number`, or by the
+/// dealer's own driver (`driver_phone`, optionally `driver_name`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShipmentResponse {
+    pub id: ShipmentId,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub driver_name: Option<String>,
+    pub driver_phone: Option<String>,
+    /// When the dealer promised it would arrive.
+    pub promised_at: Option<DateTime<Utc>>,
+    pub dispatched_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Who signed for it at the shop.
+    pub received_by: Option<String>,
+    pub lines: Vec<ShipmentLineResponse>,
+}
+
+// One step of an order's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineStep {
+    Confirmed,
+    Picking,
+    BackorderFilled,
+    Dispatched,
+    Delivered,
+    Cancelled,
+}
+
+impl TimelineStep {
+    fn of(kind: &str) -> Option<Self> {
+        Some(match kind {
+            "order_created" => Self::Confirmed,
+            "order_picking" => Self::Picking,
+            "backorder_filled" => Self::BackorderFilled,
+            "order_dispatched" => Self::Dispatched,
+            "order_delivered" => Self::Delivered,
+            "order_cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub step: TimelineStep,
+    pub at: DateTime<Utc>,
+    /// What the step carried: lines and quantities, the shipment, the reason; the same data
+    /// as the step's webhook.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,10 +124,22 @@ pub struct OrderResponse {
     pub quote_id: QuoteId,
     pub inquiry_id: InquiryId,
     pub customer_id: CustomerId,
+    /// `confirmed` -> `picking` -> `dispatched` -> `delivered`, or `cancelled` before
+    /// dispatch. An order is `dispatched` from its first shipment; while some of it is still
+    /// reserved or backordered, further shipments follow, and it becomes `delivered` once
+    /// everything has been dispatched and every shipment received.
+    pub status: OrderStatus,
     pub currency: String,
     pub total: String,
     pub created_at: DateTime<Utc>,
+    pub picking_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
     pub lines: Vec<OrderLineResponse>,
+    pub shipments: Vec<ShipmentResponse>,
+    /// The order's steps, oldest first (when reading or accepting one order; lists leave it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<TimelineEntry>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,13 +171,12 @@ pub struct NewOrderLine {
     pub brand: Option<String>,
     /// Units bought.
     pub quantity: i32,
-    /// Units the quote could ship from stock; the rest of `quantity` is backorder.
-    pub quoted_from_stock: i32,
     pub unit_price_minor: i64,
 }
 
-/// Writes the order (inside the accepting transaction): its lines, the quote lines it marks
-/// bought, the rollups, the reminders it converts and the `order_created` event.
+/// Writes the order (inside the accepting transaction): its lines with the stock they reserve
+/// (the rest is backorder), the quote lines it marks bought, the rollups, the reminders it
+/// converts and the `order_created` event.
 pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc>) -> Result<OrderResponse> {
     let id = OrderId::generate();
     let total: i64 = new
@@ -100,13 +195,29 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         total_minor: Set(total),
         line_count: Set(i32::try_from(new.lines.len()).unwrap_or(i32::MAX)),
         created_at: Set(now),
+        status: Set(OrderStatus::Confirmed),
+        picking_at: Set(None),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
+        cancelled_by: Set(None),
     }
     .insert(txn)
     .await?;
+    // Reserve in part order, so that two accepts wanting the same parts on PostgreSQL take
+    // their row locks in the same order and never deadlock.
+    let mut by_part: Vec<usize> = (0..new.lines.len()).collect();
+    by_part.sort_by_key(|&i| new.lines[i].part);
+    let mut reserved = vec![0; new.lines.len()];
+    for i in by_part {
+        let line = &new.lines[i];
+        let got = stock::reserve(txn, new.tenant, line.part, i64::from(line.quantity)).await?;
+        reserved[i] = i32::try_from(got).unwrap_or(line.quantity);
+    }
     let lines: Vec<order_lines::Model> = new
         .lines
         .iter()
-        .map(|l| order_lines::Model {
+        .zip(reserved)
+        .map(|(l, reserved)| order_lines::Model {
             id: OrderLineId::generate(),
             tenant_id: new.tenant,
             order_id: id,
@@ -117,8 +228,12 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
             name: l.name.clone(),
             brand: l.brand.clone(),
             quantity: l.quantity,
-            // Units beyond what was in stock when quoted are on backorder.
-            backorder_quantity: (l.quantity - l.quoted_from_stock).max(0),
+            reserved_quantity: reserved,
+            // What the shelf could not cover waits for stock.
+            backorder_quantity: l.quantity - reserved,
+            dispatched_quantity: 0,
+            delivered_quantity: 0,
+            cancelled_quantity: 0,
             unit_price_minor: l.unit_price_minor,
             line_total_minor: l.unit_price_minor * i64::from(l.quantity),
             ordered_at: now,
@@ -155,6 +270,15 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
     }
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
     crate::reminders::engine::convert_for_order(txn, &tenant, new.customer, &parts, id, now).await?;
+    let created = json!({
+        "order_id": id,
+        "quote_id": new.quote,
+        "total_minor": total,
+        "currency": new.currency,
+        "lines": lines.len(),
+        "reserved_units": lines.iter().map(|l| l.reserved_quantity).sum::<i32>(),
+        "backorder_units": lines.iter().map(|l| l.backorder_quantity).sum::<i32>(),
+    });
     crate::events::record(
         txn,
         NewEvent {
@@ -164,28 +288,59 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
             subject: id.to_string(),
             actor: new.key.map(|k| k.to_string()),
             at: now,
-            payload: json!({
-                "order_id": id,
-                "quote_id": new.quote,
-                "total_minor": total,
-                "currency": new.currency,
-                "lines": lines.len(),
-            }),
+            payload: created.clone(),
         },
     )
     .await?;
-    Ok(respond(order, lines))
+    // As stored (PostgreSQL keeps microseconds), so the answer equals a later read.
+    let at = order.created_at;
+    let mut response = respond(order, lines, Vec::new());
+    response.timeline = Some(vec![TimelineEntry {
+        step: TimelineStep::Confirmed,
+        at,
+        details: created,
+    }]);
+    Ok(response)
 }
 
-fn respond(order: orders::Model, lines: Vec<order_lines::Model>) -> OrderResponse {
+/// A shipment with the order lines it carries.
+type FullShipment = (order_shipments::Model, Vec<order_shipment_lines::Model>);
+
+fn respond(order: orders::Model, lines: Vec<order_lines::Model>, shipments: Vec<FullShipment>) -> OrderResponse {
     OrderResponse {
         id: order.id,
         quote_id: order.quote_id,
         inquiry_id: order.inquiry_id,
         customer_id: order.customer_id,
+        status: order.status,
         currency: order.currency,
         total: format_price(order.total_minor),
         created_at: order.created_at,
+        picking_at: order.picking_at,
+        cancelled_at: order.cancelled_at,
+        cancel_reason: order.cancel_reason,
+        shipments: shipments
+            .into_iter()
+            .map(|(s, lines)| ShipmentResponse {
+                id: s.id,
+                carrier: s.carrier,
+                tracking_number: s.tracking_number,
+                driver_name: s.driver_name,
+                driver_phone: s.driver_phone,
+                promised_at: s.promised_at,
+                dispatched_at: s.dispatched_at,
+                delivered_at: s.delivered_at,
+                received_by: s.received_by,
+                lines: lines
+                    .into_iter()
+                    .map(|l| ShipmentLineResponse {
+                        order_line_id: l.order_line_id,
+                        quantity: l.quantity,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        timeline: None,
         lines: lines
             .into_iter()
             .map(|l| OrderLineResponse {
@@ -196,7 +351,11 @@ fn respond(order: orders::Model, lines: Vec<order_lines::Model>) -> OrderRespons
                 name: l.name,
                 brand: l.brand,
                 quantity: l.quantity,
+                reserved_quantity: l.reserved_quantity,
                 backorder_quantity: l.backorder_quantity,
+                dispatched_quantity: l.dispatched_quantity,
+                delivered_quantity: l.delivered_quantity,
+                cancelled_quantity: l.cancelled_quantity,
                 unit_price: format_price(l.unit_price_minor),
                 line_total: format_price(l.line_total_minor),
             })
@@ -212,18 +371,41 @@ async fn with_lines(
     let ids: Vec<OrderId> = found.iter().map(|o| o.id).collect();
     let mut lines: std::collections::HashMap<OrderId, Vec<order_lines::Model>> = Default::default();
     for line in order_lines::Entity::scoped(tenant)
-        .filter(order_lines::Column::OrderId.is_in(ids))
+        .filter(order_lines::Column::OrderId.is_in(ids.clone()))
         .order_by_asc(order_lines::Column::Id)
         .all(db)
         .await?
     {
         lines.entry(line.order_id).or_default().push(line);
     }
+    let mut carried: std::collections::HashMap<ShipmentId, Vec<order_shipment_lines::Model>> = Default::default();
+    for line in order_shipment_lines::Entity::scoped(tenant)
+        .filter(order_shipment_lines::Column::OrderId.is_in(ids.clone()))
+        .order_by_asc(order_shipment_lines::Column::OrderLineId)
+        .all(db)
+        .await?
+    {
+        carried.entry(line.shipment_id).or_default().push(line);
+    }
+    let mut shipments: std::collections::HashMap<OrderId, Vec<FullShipment>> = Default::default();
+    for shipment in order_shipments::Entity::scoped(tenant)
+        .filter(order_shipments::Column::OrderId.is_in(ids))
+        .order_by_asc(order_shipments::Column::Id)
+        .all(db)
+        .await?
+    {
+        let carries = carried.remove(&shipment.id).unwrap_or_default();
+        shipments
+            .entry(shipment.order_id)
+            .or_default()
+            .push((shipment, carries));
+    }
     Ok(found
         .into_iter()
         .map(|o| {
             let l = lines.remove(&o.id).unwrap_or_default();
-            respond(o, l)
+            let s = shipments.remove(&o.id).unwrap_or_default();
+            respond(o, l, s)
         })
         .collect())
 }
@@ -234,7 +416,11 @@ pub async fn for_quote(db: &impl ConnectionTrait, tenant: TenantId, quote: Quote
         .filter(orders::Column::QuoteId.eq(quote))
         .all(db)
         .await?;
-    Ok(with_lines(db, tenant, found).await?.pop())
+    let Some(mut order) = with_lines(db, tenant, found).await?.pop() else {
+        return Ok(None);
+    };
+    order.timeline = Some(timeline(db, tenant, order.id).await?);
+    Ok(Some(order))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -319,8 +505,29 @@ pub async fn find(
         query = query.filter(orders::Column::CustomerId.eq(customer));
     }
     let found = query.all(db).await?;
-    with_lines(db, tenant, found)
+    let mut order = with_lines(db, tenant, found)
         .await?
         .pop()
-        .ok_or(Error::not_found("order"))
+        .ok_or(Error::not_found("order"))?;
+    order.timeline = Some(timeline(db, tenant, id).await?);
+    Ok(order)
+}
+
+/// The order's steps from its events, oldest first.
+async fn timeline(db: &impl ConnectionTrait, tenant: TenantId, id: OrderId) -> Result<Vec<TimelineEntry>> {
+    Ok(events::Entity::scoped(tenant)
+        .filter(events::Column::SubjectId.eq(id.to_string()))
+        .order_by_asc(events::Column::OccurredAt)
+        .order_by_asc(events::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            Some(TimelineEntry {
+                step: TimelineStep::of(&e.kind)?,
+                at: e.occurred_at,
+                details: e.payload,
+            })
+        })
+        .collect())
 }

@@ -188,7 +188,6 @@ fn new_order(full: &FullQuote, bought: &[Bought<'_>], key: ApiKeyId) -> NewOrder
                 name: b.option.name.clone(),
                 brand: b.option.brand.clone(),
                 quantity: b.quantity,
-                quoted_from_stock: b.option.quantity,
                 unit_price_minor: b.option.unit_price_minor,
             })
             .collect(),

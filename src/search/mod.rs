@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QuerySelect};
 use search_index::vehicles::Vocabulary;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -97,6 +97,10 @@ pub struct PartSummary {
     /// Units in stock (staff only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<i64>,
+    /// Units that can still be sold: stock less what orders hold, never below 0 (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<i64>,
+    /// Whether any unit is available (not held for orders).
     pub in_stock: bool,
 }
 
@@ -494,12 +498,28 @@ pub async fn run(
             .await?;
         shown.extend(found.into_iter().map(|p| (p.id, PartView::from(p))));
     }
+    // Reservations change with every order, so stock and reservations are read now, not as
+    // indexed.
+    let mut held: HashMap<PartId, (i64, i64)> = HashMap::new();
+    let ids: Vec<PartId> = shown.keys().copied().collect();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(PartId, i64, i64)> = parts::Entity::scoped(tenant)
+            .select_only()
+            .columns([parts::Column::Id, parts::Column::Stock, parts::Column::Reserved])
+            .filter(parts::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        held.extend(found.into_iter().map(|(id, stock, reserved)| (id, (stock, reserved))));
+    }
     let hits: Vec<SearchHit> = results
         .hits
         .into_iter()
         .filter_map(|hit| {
             let id: PartId = hit.part_id.parse().ok()?;
             let part = shown.get(&id)?;
+            let (stock, reserved) = held.get(&id).copied().unwrap_or((part.stock, 0));
+            let available = parts::available(stock, reserved);
             Some(SearchHit {
                 part: PartSummary {
                     id,
@@ -511,8 +531,9 @@ pub async fn run(
                     price: part.price_minor.map(format_price),
                     your_price: price_level_bp.and_then(|bp| Some(format_price(discounted(part.price_minor?, bp)))),
                     currency: part.currency.clone(),
-                    stock: price_level_bp.is_none().then_some(part.stock),
-                    in_stock: part.stock > 0,
+                    stock: price_level_bp.is_none().then_some(stock),
+                    available: price_level_bp.is_none().then_some(available),
+                    in_stock: available > 0,
                 },
                 score: hit.score,
                 matched_on: MatchedOnResponse {

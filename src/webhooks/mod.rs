@@ -27,7 +27,17 @@ use crate::pagination::{PageParams, finish_page};
 use crate::validate::Validator;
 
 /// Events a dealer can subscribe to.
-pub const EVENT_TYPES: &[&str] = &["inquiry.received", "quote.accepted", "quote.rejected", "reminder.due"];
+pub const EVENT_TYPES: &[&str] = &[
+    "inquiry.received",
+    "quote.accepted",
+    "quote.rejected",
+    "reminder.due",
+    "order.picking",
+    "order.backorder_filled",
+    "order.dispatched",
+    "order.delivered",
+    "order.cancelled",
+];
 /// The event a shop's callback receives.
 pub const QUOTE_SENT: &str = "quote.sent";
 pub const WEBHOOKS_PER_DEALER_MAX: u64 = 20;

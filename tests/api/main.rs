@@ -16,6 +16,7 @@ mod layering;
 mod match_memory;
 mod metrics;
 mod ops;
+mod orders;
 mod quotes;
 mod reminders;
 mod sessions;
