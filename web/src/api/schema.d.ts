@@ -269,11 +269,15 @@ export interface paths {
         /**
          * Get the quote callback
          * @description When the dealer sends a quote for one of the shop's inquiries, partsdesk POSTs `{"type": "quote.sent", "timestamp", "data": <the quote as GET /v1/shop/quotes/{id} shows it>}` to this URL, signed like the dealer's webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 over "{id}.{timestamp}.{body}">`, keyed with the base64-decoded part of `secret` after `whsec_`) and retried with backoff until a 2xx answer. Registering a URL issues a new secret. The callback belongs to the API key used here; revoking the key removes it.
+         *
+         *     The same URL receives every step of the shop's orders, with `data` naming `order_id` and `customer_id`: `order.picking`, `order.backorder_filled` (backordered units now reserved: `lines` with `order_line_id`, `quantity` and the `backorder_quantity` left), `order.dispatched` (`shipment_id`, `carrier` and `tracking_number` or `driver_name` and `driver_phone`, `promised_at`, the `lines` and units it carries, `still_reserved`, `still_backordered`), `order.delivered` (`shipment_ids`, `delivered_at`, `received_by`, `complete`) and `order.cancelled` (`reason`, `by`: `dealer` or `shop`, the units released per line). `GET /v1/shop/orders/{id}` shows the same steps as its `timeline`.
          */
         get: operations["get_callback"];
         /**
          * Set the quote callback
          * @description When the dealer sends a quote for one of the shop's inquiries, partsdesk POSTs `{"type": "quote.sent", "timestamp", "data": <the quote as GET /v1/shop/quotes/{id} shows it>}` to this URL, signed like the dealer's webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 over "{id}.{timestamp}.{body}">`, keyed with the base64-decoded part of `secret` after `whsec_`) and retried with backoff until a 2xx answer. Registering a URL issues a new secret. The callback belongs to the API key used here; revoking the key removes it.
+         *
+         *     The same URL receives every step of the shop's orders, with `data` naming `order_id` and `customer_id`: `order.picking`, `order.backorder_filled` (backordered units now reserved: `lines` with `order_line_id`, `quantity` and the `backorder_quantity` left), `order.dispatched` (`shipment_id`, `carrier` and `tracking_number` or `driver_name` and `driver_phone`, `promised_at`, the `lines` and units it carries, `still_reserved`, `still_backordered`), `order.delivered` (`shipment_ids`, `delivered_at`, `received_by`, `complete`) and `order.cancelled` (`reason`, `by`: `dealer` or `shop`, the units released per line). `GET /v1/shop/orders/{id}` shows the same steps as its `timeline`.
          */
         put: operations["set_callback"];
         post?: never;
@@ -771,6 +775,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/backorders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List backorders */
+        get: operations["list_backorders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}": {
         parameters: {
             query?: never;
@@ -778,10 +799,93 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an order */
+        /**
+         * Get an order
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
         get: operations["get_order"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/picking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start picking an order
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
+        post: operations["start_picking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispatch an order
+         * @description A shipment: by `carrier` with `tracking_number`, or by the dealer's own driver (`driver_phone`, optionally `driver_name`), with an optional `promised_at`. Without `lines` it carries everything reserved, after reserving what has arrived for backorders; a later dispatch carries backordered units once stock arrives. Dispatched units leave stock. With an `Idempotency-Key` (recommended), a retry with the same key and body within 24 hours answers 200 with the order (header `Idempotent-Replayed: true`) and ships nothing again; the same key with another body is 422 (`header.idempotency-key`, `idempotency_key_reused`).
+         */
+        post: operations["dispatch_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a delivery
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
+        post: operations["deliver_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
+        post: operations["cancel_order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -812,10 +916,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one of the shop's orders */
+        /**
+         * Get one of the shop's orders
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
         get: operations["shop_get_order"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shop/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one of the shop's orders
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         */
+        post: operations["shop_cancel_order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1198,6 +1325,35 @@ export interface components {
              */
             callback_url?: string | null;
         };
+        BackorderLine: {
+            order_id: components["schemas"]["OrderId"];
+            order_line_id: components["schemas"]["OrderLineId"];
+            customer_id: components["schemas"]["CustomerId"];
+            order_status: components["schemas"]["OrderStatus"];
+            part_id: components["schemas"]["PartId"];
+            sku: string;
+            name: string;
+            /** Format: date-time */
+            ordered_at: string;
+            /**
+             * Format: int32
+             * @description Units waiting for stock.
+             */
+            backorder_quantity: number;
+            /**
+             * Format: int32
+             * @description Of those, what the part's available stock covers now, handed out oldest order first.
+             */
+            fillable_quantity: number;
+            /**
+             * Format: int64
+             * @description The part's available stock now (stock less every reservation).
+             */
+            available: number;
+        };
+        BackorderList: {
+            items: components["schemas"]["BackorderLine"][];
+        };
         /** @description A browser session: what a console page needs after log-in or a reload. */
         BrowserSessionResponse: {
             /**
@@ -1266,6 +1422,13 @@ export interface components {
             url?: string | null;
             /** @description `whsec_…`: verify each callback's `webhook-signature` with it (Standard Webhooks). */
             secret?: string | null;
+        };
+        CancelRequest: {
+            /**
+             * @description Why (up to 500 characters): required of staff, optional for the shop.
+             * @example 客户车辆已送修他处
+             */
+            reason?: string | null;
         };
         /**
          * @description What the engine saw for one candidate, stored with the line so the dealer reviews exactly
@@ -1474,6 +1637,19 @@ export interface components {
             /** @description Whether position 9 is a valid North American check digit. */
             check_digit_valid: boolean;
         };
+        DeliverRequest: {
+            shipment_id?: components["schemas"]["ShipmentId"] | null;
+            /**
+             * Format: date-time
+             * @description When it arrived (default: now); not in the future, not before it was dispatched.
+             */
+            delivered_at?: string | null;
+            /**
+             * @description Who signed for it at the shop.
+             * @example 王师傅
+             */
+            received_by: string;
+        };
         /** @example msg_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         DeliveryId: string;
         DeliveryList: {
@@ -1504,6 +1680,36 @@ export interface components {
             delivered_at?: string | null;
             /** @description The JSON body sent. */
             payload: unknown;
+        };
+        DispatchLine: {
+            order_line_id: components["schemas"]["OrderLineId"];
+            /**
+             * Format: int32
+             * @description Units, 1 to the line's reserved quantity.
+             */
+            quantity: number;
+        };
+        DispatchRequest: {
+            /**
+             * @description The lines and units this shipment carries; absent: everything reserved (after
+             *     reserving what has arrived for backorders).
+             */
+            lines?: components["schemas"]["DispatchLine"][] | null;
+            /**
+             * @description The carrier (顺丰, 德邦 ...), with `tracking_number`; or leave it out and give
+             *     `driver_phone` for the dealer's own driver.
+             * @example 顺丰速运
+             */
+            carrier?: string | null;
+            tracking_number?: string | null;
+            driver_name?: string | null;
+            /** @example 13800138000 */
+            driver_phone?: string | null;
+            /**
+             * Format: date-time
+             * @description When the dealer promises it will arrive.
+             */
+            promised_at?: string | null;
         };
         /** @example evt_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         EventId: string;
@@ -1860,14 +2066,36 @@ export interface components {
             brand?: string | null;
             /**
              * Format: int32
-             * @description Units bought.
+             * @description Units bought: `reserved_quantity + backorder_quantity + dispatched_quantity +
+             *     cancelled_quantity`.
              */
             quantity: number;
             /**
              * Format: int32
-             * @description Of those, units beyond the stock there was when quoted.
+             * @description Units held on the dealer's shelf for this order, not yet dispatched.
+             */
+            reserved_quantity: number;
+            /**
+             * Format: int32
+             * @description Units waiting for stock: reserved when stock arrives, then dispatched in a later
+             *     shipment.
              */
             backorder_quantity: number;
+            /**
+             * Format: int32
+             * @description Units that have left in shipments.
+             */
+            dispatched_quantity: number;
+            /**
+             * Format: int32
+             * @description Of the dispatched units, those in shipments the shop has received.
+             */
+            delivered_quantity: number;
+            /**
+             * Format: int32
+             * @description Units released by a cancellation.
+             */
+            cancelled_quantity: number;
             unit_price: string;
             line_total: string;
         };
@@ -1880,12 +2108,29 @@ export interface components {
             quote_id: components["schemas"]["QuoteId"];
             inquiry_id: components["schemas"]["InquiryId"];
             customer_id: components["schemas"]["CustomerId"];
+            /**
+             * @description `confirmed` -> `picking` -> `dispatched` -> `delivered`, or `cancelled` before
+             *     dispatch. An order is `dispatched` from its first shipment; while some of it is still
+             *     reserved or backordered, further shipments follow, and it becomes `delivered` once
+             *     everything has been dispatched and every shipment received.
+             */
+            status: components["schemas"]["OrderStatus"];
             currency: string;
             total: string;
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            picking_at?: string | null;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            cancel_reason?: string | null;
             lines: components["schemas"]["OrderLineResponse"][];
+            shipments: components["schemas"]["ShipmentResponse"][];
+            /** @description The order's steps, oldest first (when reading or accepting one order; lists leave it out). */
+            timeline?: components["schemas"]["TimelineEntry"][] | null;
         };
+        /** @enum {string} */
+        OrderStatus: "confirmed" | "picking" | "dispatched" | "delivered" | "cancelled";
         /** @example prt_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         PartId: string;
         PartList: {
@@ -1962,8 +2207,23 @@ export interface components {
             /** @description List price as an exact decimal string, e.g. `"268.00"`. */
             price?: string | null;
             currency: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Units on the shelf.
+             */
             stock: number;
+            /**
+             * Format: int64
+             * @description Of those, units held for orders not yet dispatched.
+             */
+            reserved: number;
+            /**
+             * Format: int64
+             * @description Units that can still be sold: `stock - reserved`, never below 0. Imports and edits set
+             *     `stock` and leave reservations as they are; when a raise covers backorders,
+             *     `GET /v1/orders/backorders?part_id=…&fillable=true` lists them.
+             */
+            available: number;
             active: boolean;
             numbers: components["schemas"]["PartNumberResponse"][];
             fitment: components["schemas"]["FitmentInput"][];
@@ -1990,6 +2250,12 @@ export interface components {
              * @description Units in stock (staff only).
              */
             stock?: number | null;
+            /**
+             * Format: int64
+             * @description Units that can still be sold: stock less what orders hold, never below 0 (staff only).
+             */
+            available?: number | null;
+            /** @description Whether any unit is available (not held for orders). */
             in_stock: boolean;
         };
         PreviousPeriod: {
@@ -2365,6 +2631,36 @@ export interface components {
             /** @description ISO 4217 currency of the catalog and quotes. */
             currency: string;
         };
+        /** @example shp_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
+        ShipmentId: string;
+        ShipmentLineResponse: {
+            order_line_id: components["schemas"]["OrderLineId"];
+            /** Format: int32 */
+            quantity: number;
+        };
+        /**
+         * @description Some or all of an order on its way: by `carrier` with a `tracking_number`, or by the
+         *     dealer's own driver (`driver_phone`, optionally `driver_name`).
+         */
+        ShipmentResponse: {
+            id: components["schemas"]["ShipmentId"];
+            carrier?: string | null;
+            tracking_number?: string | null;
+            driver_name?: string | null;
+            driver_phone?: string | null;
+            /**
+             * Format: date-time
+             * @description When the dealer promised it would arrive.
+             */
+            promised_at?: string | null;
+            /** Format: date-time */
+            dispatched_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @description Who signed for it at the shop. */
+            received_by?: string | null;
+            lines: components["schemas"]["ShipmentLineResponse"][];
+        };
         ShopInquiryLine: {
             id: components["schemas"]["InquiryLineId"];
             /** Format: int32 */
@@ -2527,6 +2823,18 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        TimelineEntry: {
+            step: components["schemas"]["TimelineStep"];
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description What the step carried: lines and quantities, the shipment, the reason; the same data
+             *     as the step's webhook.
+             */
+            details: Record<string, never>;
+        };
+        /** @enum {string} */
+        TimelineStep: "confirmed" | "picking" | "backorder_filled" | "dispatched" | "delivered" | "cancelled";
         Trend: {
             /**
              * Format: double
@@ -7227,6 +7535,68 @@ export interface operations {
             };
         };
     };
+    list_backorders: {
+        parameters: {
+            query?: {
+                /** @description Only this part's backorders. */
+                part_id?: components["schemas"]["PartId"];
+                /** @description Only lines the shelf could fill now, in part or in full (`fillable_quantity > 0`). */
+                fillable?: boolean;
+                /** @description At most this many lines, 1-500 (default 200), oldest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackorderList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_order: {
         parameters: {
             query?: never;
@@ -7276,6 +7646,406 @@ export interface operations {
             };
             /** @description No such resource for this dealer (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_picking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dispatched, delivered or cancelled (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dispatch_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Unique per shipment (a UUID, say); the same on every retry of it. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Delivered or cancelled (`invalid_transition`), nothing reserved to send (`nothing_to_dispatch`), or a concurrent shipment took the units (`concurrent_dispatch`); `current_status` in the body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deliver_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliverRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not dispatched yet, or cancelled (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dispatched or delivered (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7399,6 +8169,104 @@ export interface operations {
             };
             /** @description No such resource for this dealer (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shop_cancel_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dispatched or delivered (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

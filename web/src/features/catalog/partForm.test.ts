@@ -12,6 +12,8 @@ const part: Part = {
   price: "268.00",
   currency: "CNY",
   stock: 12,
+  reserved: 2,
+  available: 10,
   active: true,
   numbers: [
     { kind: "article", brand: "BOSCH", number: "0 986 424 735", normalized: "0986424735" },
