@@ -136,6 +136,28 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.waitForURL(new RegExp(`/orders/${orderId}`));
     await page.getByTestId("order-total").waitFor();
     assert.match(await page.getByTestId("order-total").textContent(), /¥/);
+    assert.equal(await page.getByTestId("order-status").getAttribute("data-status"), "confirmed");
+
+    // Picked, sent with the dealer's own driver, received at the shop; the shop reads each step.
+    await page.getByTestId("order-picking").click();
+    await page.locator('[data-testid="order-status"][data-status="picking"]').waitFor();
+    await page.getByTestId("order-dispatch").click();
+    await page.getByRole("dialog").getByText("自有司机").click();
+    await page.getByTestId("dispatch-driver-phone").fill("13800138000");
+    await page.getByRole("dialog").getByRole("button", { name: /^发\s?货$/ }).click();
+    await page.locator('[data-testid="order-status"][data-status="dispatched"]').waitFor();
+    const shipped = await call("GET", `/v1/shop/orders/${orderId}`, { token: shopKey });
+    assert.equal(shipped.status, "dispatched");
+    assert.equal(shipped.shipments[0].driver_phone, "13800138000");
+    await page.getByTestId("order-deliver").click();
+    await page.getByTestId("deliver-received-by").fill("王师傅");
+    await page.getByRole("dialog").getByRole("button", { name: /登记签收/ }).click();
+    await page.locator('[data-testid="order-status"][data-status="delivered"]').waitFor();
+    const received = await call("GET", `/v1/shop/orders/${orderId}`, { token: shopKey });
+    assert.deepEqual(
+      received.timeline.map((entry) => entry.step),
+      ["confirmed", "picking", "dispatched", "delivered"],
+    );
     await page.goto(`${BASE}/figures`);
     await page.getByTestId("kpi-quote-rate").waitFor();
     assert.match(await page.getByTestId("kpi-quote-rate").textContent(), /\d/);

@@ -1,24 +1,41 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Descriptions, Flex, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from "antd";
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Flex,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Tooltip,
+  Typography,
+  type TableColumnsType,
+} from "antd";
 import type { HTMLAttributes } from "react";
 import { Link, useParams } from "react-router";
 import { api, ApiError, unwrap, type Schemas } from "../../api/client";
 import { NotFound, QueryState } from "../../components/QueryState";
 import { useMessages } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../lib/format";
-import { useDealer } from "../../session";
+import { useDealer, usePermissions } from "../../session";
 import { useCustomerDirectory } from "../inbox/customers";
 import { shortId, units } from "./api";
 import { orderMessages } from "./messages";
+import { OrderActions } from "./OrderActions";
+import { OrderStatusTag } from "./status";
 
 type Order = Schemas["OrderResponse"];
 type Line = Schemas["OrderLineResponse"];
+type Shipment = Schemas["ShipmentResponse"];
 
 export default function OrderPage() {
   const { id = "" } = useParams();
   const m = useMessages(orderMessages);
   const { timeZone } = useDealer();
+  const { canSell } = usePermissions();
   const customers = useCustomerDirectory();
   const query = useQuery({
     queryKey: ["order", id],
@@ -48,8 +65,10 @@ export default function OrderPage() {
                   <Typography.Title level={4} style={{ margin: 0 }}>
                     {m.title} <Typography.Text code>{shortId(order.id)}</Typography.Text> · {customerName}
                   </Typography.Title>
+                  <OrderStatusTag status={order.status} testId="order-status" />
                 </Space>
                 <Space wrap>
+                  {canSell ? <OrderActions order={order} /> : null}
                   <Link to={`/quotes/${order.quote_id}`} data-testid="order-open-quote">
                     <Button>{m.openQuote}</Button>
                   </Link>
@@ -98,7 +117,27 @@ export default function OrderPage() {
                   ]}
                 />
               </Card>
+              {order.status === "cancelled" && order.cancel_reason ? (
+                <Alert type="warning" showIcon title={`${m.cancelReason}：${order.cancel_reason}`} data-testid="order-cancel-reason" />
+              ) : null}
               <OrderLines order={order} />
+              <Shipments order={order} />
+              {order.timeline && order.timeline.length > 0 ? (
+                <Card size="small" title={m.timeline}>
+                  <Timeline
+                    data-testid="order-timeline"
+                    items={order.timeline.map((entry, i) => ({
+                      key: i,
+                      color: entry.step === "cancelled" ? "red" : entry.step === "delivered" ? "green" : "blue",
+                      content: (
+                        <span data-step={entry.step}>
+                          {m[`step_${entry.step}`]} · {formatDateTime(entry.at, timeZone)}
+                        </span>
+                      ),
+                    }))}
+                  />
+                </Card>
+              ) : null}
             </Flex>
           );
         }}
@@ -121,15 +160,18 @@ function OrderLines({ order }: { order: Order }) {
         </span>
       ),
     },
-    { key: "sku", title: m.sku, width: 160, render: (_, l) => <Typography.Text code>{l.sku}</Typography.Text> },
-    { key: "quantity", title: m.quantity, width: 80, align: "right", dataIndex: "quantity" },
+    { key: "sku", title: m.sku, width: 140, render: (_, l) => <Typography.Text code>{l.sku}</Typography.Text> },
+    { key: "quantity", title: m.quantity, width: 70, align: "right", dataIndex: "quantity" },
+    { key: "reserved", title: m.reservedColumn, width: 80, align: "right", render: (_, l) => l.reserved_quantity || "—" },
     {
       key: "backorder",
       title: m.backorderColumn,
-      width: 90,
+      width: 80,
       align: "right",
       render: (_, l) => (l.backorder_quantity > 0 ? <Typography.Text type="warning">{l.backorder_quantity}</Typography.Text> : "—"),
     },
+    { key: "dispatched", title: m.dispatchedColumn, width: 70, align: "right", render: (_, l) => l.dispatched_quantity || "—" },
+    { key: "delivered", title: m.deliveredColumn, width: 70, align: "right", render: (_, l) => l.delivered_quantity || "—" },
     { key: "price", title: m.unitPrice, width: 120, align: "right", render: (_, l) => formatMoney(l.unit_price, order.currency) },
     { key: "total", title: m.lineTotal, width: 130, align: "right", render: (_, l) => formatMoney(l.line_total, order.currency) },
   ];
@@ -153,5 +195,61 @@ function OrderLines({ order }: { order: Order }) {
         </Table.Summary.Row>
       )}
     />
+  );
+}
+
+function Shipments({ order }: { order: Order }) {
+  const m = useMessages(orderMessages);
+  const { timeZone } = useDealer();
+  const lineNames = new Map(order.lines.map((l) => [l.id, l.name]));
+  const columns: TableColumnsType<Shipment> = [
+    { key: "at", title: m.dispatchedAt, width: 150, render: (_, s) => formatDateTime(s.dispatched_at, timeZone) },
+    {
+      key: "via",
+      title: m.via,
+      render: (_, s) =>
+        s.carrier ? (
+          <span>
+            {s.carrier} {s.tracking_number ? <Typography.Text code>{s.tracking_number}</Typography.Text> : null}
+          </span>
+        ) : (
+          <span>
+            {s.driver_name ?? ""} {s.driver_phone ?? ""}
+          </span>
+        ),
+    },
+    {
+      key: "lines",
+      title: m.part,
+      render: (_, s) => s.lines.map((l) => `${lineNames.get(l.order_line_id) ?? ""} ×${l.quantity}`).join("，"),
+    },
+    { key: "promised", title: m.promisedAt, width: 150, render: (_, s) => formatDateTime(s.promised_at, timeZone) },
+    {
+      key: "delivered",
+      title: m.deliveredColumn,
+      width: 190,
+      render: (_, s) =>
+        s.delivered_at ? (
+          <span>
+            {formatDateTime(s.delivered_at, timeZone)} · {s.received_by}
+          </span>
+        ) : (
+          <Tag color="cyan">{m.notDelivered}</Tag>
+        ),
+    },
+  ];
+  return (
+    <Card size="small" title={m.shipments}>
+      <Table<Shipment>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={order.shipments}
+        pagination={false}
+        scroll={{ x: 800 }}
+        locale={{ emptyText: m.noShipments }}
+        onRow={(s) => ({ "data-testid": `order-shipment-${s.id}` }) as HTMLAttributes<HTMLElement>}
+      />
+    </Card>
   );
 }

@@ -13,6 +13,7 @@ import { FilterBar, useUrlFilters } from "../inbox/FilterBar";
 import { filterParams, hasFilters } from "../inbox/filters";
 import { listOrders, shortId, units } from "./api";
 import { orderMessages } from "./messages";
+import { OrderStatusTag } from "./status";
 
 type Order = Schemas["OrderResponse"];
 
@@ -45,6 +46,12 @@ export default function OrdersPage() {
       key: "customer",
       title: m.customer,
       render: (o) => customers.names.get(o.customer_id) ?? (customers.loading ? "" : m.unknownCustomer),
+    },
+    {
+      key: "status",
+      title: m.status,
+      width: 100,
+      render: (o) => <OrderStatusTag status={o.status} testId={`order-row-status-${o.id}`} />,
     },
     { key: "lines", title: m.lines, width: 70, align: "right", render: (o) => o.lines.length },
     { key: "units", title: m.units, width: 80, align: "right", render: (o) => units(o).units },
