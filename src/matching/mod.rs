@@ -51,6 +51,7 @@ pub struct Candidate {
     pub list_price: Option<String>,
     #[serde(skip)]
     pub list_price_minor: Option<i64>,
+    /// Units available to sell: stock less what accepted orders hold (`available` on the part).
     pub stock: i64,
     pub in_stock: bool,
     /// How many times the dealer's staff re-pointed a line written this way (same words,
@@ -80,8 +81,8 @@ impl Candidate {
             reason: String::new(),
             list_price: part.price_minor.map(format_price),
             list_price_minor: part.price_minor,
-            stock: part.stock,
-            in_stock: part.stock > 0,
+            stock: part.available(),
+            in_stock: part.available() > 0,
             confirmed_count: None,
             demoted_reason: None,
         }

@@ -187,13 +187,14 @@ pub struct QuoteOptionResponse {
     /// The customer's price per unit (list price less the customer's price level, unless staff
     /// set another).
     pub unit_price: String,
-    /// Units that ship now (capped at stock).
+    /// Units that ship now (capped at the stock available when quoted: stock less what
+    /// accepted orders hold).
     pub quantity: i32,
-    /// Units asked for beyond stock.
+    /// Units asked for beyond the available stock.
     pub backorder_quantity: i32,
     /// `unit_price` × `quantity`.
     pub line_total: String,
-    /// Units in stock when quoted (staff only).
+    /// Units available when quoted (staff only): stock less what accepted orders hold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<i64>,
     pub in_stock: bool,

@@ -214,14 +214,14 @@ pub async fn edit(
                             reason: format!("chosen by {}", actor.user),
                             list_price: None,
                             list_price_minor: None,
-                            stock: part.stock,
-                            in_stock: part.stock > 0,
+                            stock: part.available(),
+                            in_stock: part.available() > 0,
                             confirmed_count: None,
                             demoted_reason: None,
                         });
-                    candidate.stock = part.stock;
+                    candidate.stock = part.available();
                     candidate.list_price_minor = Some(list_price);
-                    let (ships, backorder) = draft::split_stock(quantity.clamp(1, QUANTITY_MAX), part.stock);
+                    let (ships, backorder) = draft::split_stock(quantity.clamp(1, QUANTITY_MAX), part.available());
                     let option = DraftOption {
                         candidate,
                         list_price_minor: list_price,

@@ -714,3 +714,39 @@ async fn viewers_may_not_move_orders_and_other_dealers_and_shops_get_404() {
     .await;
     assert_eq!(still["status"], "confirmed");
 }
+
+/// A quote drafted while another shop's order holds the shelf offers only what is left: the
+/// rest is backorder from the start, and the workbench shows the available count.
+#[tokio::test]
+async fn quotes_offer_what_orders_have_not_reserved() {
+    let app = spawn_app().await;
+    let (owner, _) = dealer_with_pads(&app, "owner@shunda.cn", 3).await;
+    let (_, first) = shop(&app, &owner, "老王汽修厂").await;
+    let (_, second) = shop(&app, &owner, "城东快修").await;
+    order(&app, &owner, &first, 2, "first").await;
+
+    let body = json!({ "lines": [{ "text": NUMBER, "quantity": 2 }] });
+    let created = expect_json(app.send_inquiry(&second, "second", &body).await, StatusCode::CREATED).await;
+    let inquiry = expect_json(
+        app.get(&format!("/v1/inquiries/{}", id(&created)), &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        inquiry["lines"][0]["candidates"][0]["stock"], 1,
+        "3 on the shelf, 2 held"
+    );
+    let quote = expect_json(
+        app.get(
+            &format!("/v1/quotes/{}", inquiry["quote"]["id"].as_str().expect("quote")),
+            &owner.token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let option = &quote["lines"][0]["options"][0];
+    assert_eq!(option["quantity"], 1);
+    assert_eq!(option["backorder_quantity"], 1);
+    assert_eq!(option["stock"], 1);
+}

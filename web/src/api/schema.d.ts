@@ -1464,7 +1464,10 @@ export interface components {
             reason: string;
             /** @description List price at matching time, exact decimal. */
             list_price?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Units available to sell: stock less what accepted orders hold (`available` on the part).
+             */
             stock: number;
             in_stock: boolean;
             /**
@@ -2343,19 +2346,20 @@ export interface components {
             unit_price: string;
             /**
              * Format: int32
-             * @description Units that ship now (capped at stock).
+             * @description Units that ship now (capped at the stock available when quoted: stock less what
+             *     accepted orders hold).
              */
             quantity: number;
             /**
              * Format: int32
-             * @description Units asked for beyond stock.
+             * @description Units asked for beyond the available stock.
              */
             backorder_quantity: number;
             /** @description `unit_price` × `quantity`. */
             line_total: string;
             /**
              * Format: int64
-             * @description Units in stock when quoted (staff only).
+             * @description Units available when quoted (staff only): stock less what accepted orders hold.
              */
             stock?: number | null;
             in_stock: boolean;
