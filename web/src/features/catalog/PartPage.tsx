@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { problemText, QueryState } from "../../components/QueryState";
-import { useMessages } from "../../i18n";
+import { fill, useMessages } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../lib/format";
 import { useDealer, usePermissions } from "../../session";
 import { catalogMessages } from "./messages";
@@ -176,10 +176,18 @@ function PartView({ part }: { part: Part }) {
             key: "stock",
             label: m.stock,
             children: (
-              <Typography.Text type={part.stock > 0 ? undefined : "danger"} data-testid="part-stock">
-                {part.stock.toLocaleString()}
-                {part.unit ? ` ${part.unit}` : ""}
-              </Typography.Text>
+              <span>
+                <Typography.Text type={part.available > 0 ? undefined : "danger"} data-testid="part-stock">
+                  {part.stock.toLocaleString()}
+                  {part.unit ? ` ${part.unit}` : ""}
+                </Typography.Text>
+                {part.reserved > 0 ? (
+                  <Typography.Text type="secondary" data-testid="part-reserved">
+                    {" "}
+                    {fill(m.reservedAvailable, { reserved: part.reserved.toLocaleString(), available: part.available.toLocaleString() })}
+                  </Typography.Text>
+                ) : null}
+              </span>
             ),
           },
           { key: "unit", label: m.unit, children: part.unit ?? "—" },

@@ -1,5 +1,5 @@
 import { SearchOutlined } from "@ant-design/icons";
-import { Alert, Button, Col, Flex, Input, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Col, Flex, Input, Row, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useState, type HTMLAttributes } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
@@ -24,6 +24,8 @@ interface PartRow {
   price?: string | null;
   currency: string;
   stock?: number | null;
+  /** Stock less what accepted orders hold. */
+  available?: number | null;
   active?: boolean;
   numbers?: PartNumber[];
   matchedOn?: MatchedOn;
@@ -276,8 +278,19 @@ export function PartsTab() {
       dataIndex: "stock",
       width: 80,
       align: "right",
-      render: (stock?: number | null) =>
-        stock === null || stock === undefined ? "—" : <Typography.Text type={stock > 0 ? undefined : "danger"}>{stock.toLocaleString()}</Typography.Text>,
+      render: (stock?: number | null) => (stock === null || stock === undefined ? "—" : stock.toLocaleString()),
+    },
+    {
+      title: <Tooltip title={m.availableHint}>{m.available}</Tooltip>,
+      dataIndex: "available",
+      width: 80,
+      align: "right",
+      render: (available?: number | null) =>
+        available === null || available === undefined ? (
+          "—"
+        ) : (
+          <Typography.Text type={available > 0 ? undefined : "danger"}>{available.toLocaleString()}</Typography.Text>
+        ),
     },
     ...(searching
       ? []
