@@ -4,6 +4,9 @@
 //! brand article numbers and TecDoc-style fitments; short dealer codes; distractors of the same
 //! kinds for other vehicles), asked the ways shops ask. Prints hit@1 and any@5 per kind of
 //! query for both paths, the precision of `exact` and `high`, and the share auto-quotable.
+//! With `--memory`, then what the dealer's match memory does to those lines ([`memory`]).
+
+mod memory;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -11,7 +14,6 @@ use std::sync::Arc;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::ActiveModelTrait;
 
 use super::catalog::{Indexing, Target, bench_state, import_file};
 use crate::entities::Confidence;
@@ -31,6 +33,10 @@ pub struct QualityBenchArgs {
     /// Print each search whose best hit is wrong: its kind, the text and what came first.
     #[arg(long)]
     pub show_misses: bool,
+    /// Then play a seeded history of staff corrections and returns through review and send,
+    /// and print the auto-match rate, hit@1 and wrong auto-quotes before and after the memory.
+    #[arg(long)]
+    pub memory: bool,
 }
 
 /// (make, Chinese make, models: (TecDoc-style model, Chinese model, family, from, to))
@@ -547,15 +553,19 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
     let db = target.connect().await?;
     crate::app::prepare_database(&db).await?;
     let (state, clock) = bench_state(target, &db, Indexing::On)?;
-    let tenant = crate::tenants::new_tenant(
-        "quality".into(),
-        "Quality bench dealer".into(),
-        crate::tenants::DEFAULT_TIME_ZONE.into(),
-        crate::tenants::DEFAULT_CURRENCY.into(),
+    // Signed up as a dealer is, so that its owner can review and send quotes (`--memory`).
+    let (tenant, owner) = crate::tenants::signup(
+        &db,
+        serde_json::from_value(serde_json::json!({
+            "dealer_name": "Quality bench dealer",
+            "slug": "quality",
+            "email": "owner@quality-bench.example",
+            "password": "quality-bench-owner",
+        }))?,
         clock.now(),
     )
-    .insert(&db)
-    .await?;
+    .await
+    .map_err(|e| anyhow::anyhow!("signing up the bench dealer: {e}"))?;
     let file = target.dir.join("quality.csv");
     write_csv(&catalog.parts, &file)?;
     import_file(&state, &clock, tenant.id, &file).await?;
@@ -676,5 +686,23 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
         Score::rate(auto, all_i.n),
         all_i.n
     );
+    if args.memory {
+        let owner = crate::auth::Actor {
+            tenant: tenant.id,
+            user: owner.id,
+            role: owner.role,
+        };
+        memory::bench(
+            &memory::Dealer {
+                state: &state,
+                clock: &clock,
+                owner,
+                lexicon: &lexicon,
+                seed: args.seed,
+            },
+            &probes,
+        )
+        .await?;
+    }
     Ok(())
 }
