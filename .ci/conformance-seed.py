@@ -105,6 +105,17 @@ call("POST", f"/v1/quotes/{sent_quote}/send", token=owner)
 bought = inquiry("90915-YZZE1")
 call("POST", f"/v1/quotes/{bought['quote_id']}/send", token=owner)
 order = call("POST", f"/v1/shop/quotes/{bought['quote_id']}/accept", {}, shop_key["secret"])
+# A delivered order with a return opened on it, for the return operations.
+delivered = inquiry("90915-YZZE1")
+call("POST", f"/v1/quotes/{delivered['quote_id']}/send", token=owner)
+delivered_order = call("POST", f"/v1/shop/quotes/{delivered['quote_id']}/accept", {}, shop_key["secret"])
+call("POST", f"/v1/orders/{delivered_order['id']}/dispatch", {"driver_phone": "13800138000"}, owner)
+call("POST", f"/v1/orders/{delivered_order['id']}/deliver", {"received_by": "王师傅"}, owner)
+opened_return = call(
+    "POST", f"/v1/shop/orders/{delivered_order['id']}/returns",
+    {"lines": [{"order_line_id": delivered_order["lines"][0]["id"], "quantity": 1}], "reason": "not_needed"},
+    shop_key["secret"], {"idempotency-key": str(uuid.uuid4())},
+)
 draft = inquiry("机滤 x4")
 # A spare match memory entry: a part marked wrong for the draft's line.
 memory_entry = call(
@@ -140,6 +151,8 @@ values = {
     "SENT_QUOTE_ID": sent_quote,
     "DRAFT_QUOTE_ID": draft["quote_id"],
     "ORDER_ID": order["id"],
+    "DELIVERED_ORDER_ID": delivered_order["id"],
+    "RETURN_ID": opened_return["id"],
     "WEBHOOK_ID": webhook_id,
     "DISPOSABLE_WEBHOOK_ID": disposable_webhook_id,
 }

@@ -145,6 +145,10 @@ prefixed_id!(
     ShipmentId, "shp"
 );
 prefixed_id!(
+    /// A shop's return of delivered units of one order.
+    ReturnId, "ret"
+);
+prefixed_id!(
     /// A stored response to an idempotent request.
     IdempotencyRecordId, "idk"
 );

@@ -30,6 +30,7 @@ pub mod orders;
 pub mod pagination;
 pub mod quotes;
 pub mod reminders;
+pub mod returns;
 pub mod search;
 pub mod tenants;
 #[cfg(test)]

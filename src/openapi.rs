@@ -100,6 +100,7 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "inquiries", description = "Shops' inquiries, matched to the catalog as they arrive"),
         (name = "quotes", description = "The dealer's answers: review, edit, send, cancel"),
         (name = "orders", description = "Purchases made by accepting quotes"),
+        (name = "returns", description = "After-sales: shops return delivered parts; staff accept, reject and resolve"),
         (name = "webhooks", description = "Signed notifications to the dealer's systems"),
         (name = "metrics", description = "Touchpoint metrics: quote rate, purchase rate, response time, auto-match rate"),
         (name = "reminders", description = "Replenishment reminders and the day's call list"),
@@ -129,6 +130,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::matching::routes::routes())
         .merge(crate::quotes::routes::routes())
         .merge(crate::orders::routes::routes())
+        .merge(crate::returns::routes::routes())
         .merge(crate::webhooks::routes::routes())
         .merge(crate::metrics::routes::routes())
         .merge(crate::reminders::routes::routes())

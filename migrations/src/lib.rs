@@ -15,6 +15,7 @@ mod m20261207_000010_inbox;
 mod m20261207_000011_event_stream;
 mod m20261207_000012_order_lifecycle;
 mod m20261207_000013_match_memory;
+mod m20261207_000014_returns;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_event_stream::Migration),
             Box::new(m20261207_000012_order_lifecycle::Migration),
             Box::new(m20261207_000013_match_memory::Migration),
+            Box::new(m20261207_000014_returns::Migration),
         ]
     }
 }

@@ -360,6 +360,7 @@ impl Batch {
                     cancelled_at: None,
                     cancel_reason: None,
                     cancelled_by: None,
+                    return_id: None,
                 });
                 self.event(t, customer, "quote_accepted", quote.to_string(), at);
                 self.event(t, customer, "order_created", order.to_string(), at);

@@ -32,6 +32,8 @@ pub mod quote_lines;
 pub mod quote_options;
 pub mod quotes;
 pub mod reminders;
+pub mod return_lines;
+pub mod returns;
 pub mod search_outbox;
 pub mod staff_sessions;
 pub mod tenants;

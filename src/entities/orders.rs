@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
 use crate::entities::OrderStatus;
-use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, QuoteId, TenantId};
+use crate::ids::{ApiKeyId, CustomerId, InquiryId, OrderId, QuoteId, ReturnId, TenantId};
 
 /// A purchase: the accepted part of a quote.
 #[sea_orm::model]
@@ -27,6 +27,8 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     /// Who cancelled: a staff user id or the shop's API key id.
     pub cancelled_by: Option<String>,
+    /// A replacement order: the return it replaces (made from the same quote, at no charge).
+    pub return_id: Option<ReturnId>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -26,6 +26,8 @@ pub struct Model {
     /// Minutes within which the dealer means to answer an inquiry (the console colours the
     /// ones waiting longer).
     pub response_target_minutes: i32,
+    /// Days after delivery in which a shop may open a return.
+    pub return_window_days: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

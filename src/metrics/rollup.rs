@@ -326,7 +326,9 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         );
     }
 
+    // Replacements for returns are not purchases.
     let placed: Vec<(CustomerId, DateTime<Utc>, i64)> = orders::Entity::scoped(tenant.id)
+        .filter(orders::Column::ReturnId.is_null())
         .select_only()
         .columns([
             orders::Column::CustomerId,

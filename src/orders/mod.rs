@@ -27,7 +27,7 @@ use crate::entities::{events, order_lines, order_shipment_lines, order_shipments
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
-    ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ShipmentId, TenantId,
+    ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ReturnId, ShipmentId, TenantId,
 };
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
@@ -135,6 +135,8 @@ pub struct OrderResponse {
     pub picking_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
+    /// A replacement order: the return it replaces (its lines are at no charge).
+    pub replaces_return_id: Option<ReturnId>,
     pub lines: Vec<OrderLineResponse>,
     pub shipments: Vec<ShipmentResponse>,
     /// The order's steps, oldest first (when reading or accepting one order; lists leave it out).
@@ -160,6 +162,8 @@ pub struct NewOrder {
     /// When the quote's inquiry arrived: its lines' purchases count in that period.
     pub inquiry_received_at: DateTime<Utc>,
     pub lines: Vec<NewOrderLine>,
+    /// A replacement for a return: not a purchase, so no rollups and no reminder conversion.
+    pub replaces: Option<ReturnId>,
 }
 
 /// One bought line of a quote.
@@ -200,6 +204,7 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         cancelled_at: Set(None),
         cancel_reason: Set(None),
         cancelled_by: Set(None),
+        return_id: Set(new.replaces),
     }
     .insert(txn)
     .await?;
@@ -247,6 +252,9 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         .await?;
     // An order that follows a reminder converts it.
     let tenant = crate::tenants::find(txn, new.tenant).await?;
+    if new.replaces.is_some() {
+        return announce_created(txn, &new, order, lines, total, now).await;
+    }
     let bought_lines: std::collections::HashSet<_> = lines.iter().map(|l| l.quote_line_id).collect();
     // Lines count where their inquiry arrived (the quote was drafted then), orders where placed.
     for (at, delta) in [
@@ -270,8 +278,22 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
     }
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
     crate::reminders::engine::convert_for_order(txn, &tenant, new.customer, &parts, id, now).await?;
+    announce_created(txn, &new, order, lines, total, now).await
+}
+
+/// The `order_created` event, and the order as the accept (or the return) answers with it.
+async fn announce_created(
+    txn: &impl ConnectionTrait,
+    new: &NewOrder,
+    order: orders::Model,
+    lines: Vec<order_lines::Model>,
+    total: i64,
+    now: DateTime<Utc>,
+) -> Result<OrderResponse> {
+    let id = order.id;
     let created = json!({
         "order_id": id,
+        "replaces_return_id": new.replaces,
         "quote_id": new.quote,
         "total_minor": total,
         "currency": new.currency,
@@ -319,6 +341,7 @@ fn respond(order: orders::Model, lines: Vec<order_lines::Model>, shipments: Vec<
         picking_at: order.picking_at,
         cancelled_at: order.cancelled_at,
         cancel_reason: order.cancel_reason,
+        replaces_return_id: order.return_id,
         shipments: shipments
             .into_iter()
             .map(|(s, lines)| ShipmentResponse {
@@ -414,6 +437,7 @@ async fn with_lines(
 pub async fn for_quote(db: &impl ConnectionTrait, tenant: TenantId, quote: QuoteId) -> Result<Option<OrderResponse>> {
     let found = orders::Entity::scoped(tenant)
         .filter(orders::Column::QuoteId.eq(quote))
+        .filter(orders::Column::ReturnId.is_null())
         .all(db)
         .await?;
     let Some(mut order) = with_lines(db, tenant, found).await?.pop() else {

@@ -191,6 +191,7 @@ fn new_order(full: &FullQuote, bought: &[Bought<'_>], key: ApiKeyId) -> NewOrder
                 unit_price_minor: b.option.unit_price_minor,
             })
             .collect(),
+        replaces: None,
     }
 }
 

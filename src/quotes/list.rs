@@ -152,6 +152,7 @@ pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, params: QuoteList
     }
     let orders: HashMap<QuoteId, OrderId> = orders::Entity::scoped(tenant)
         .filter(orders::Column::QuoteId.is_in(ids.iter().copied()))
+        .filter(orders::Column::ReturnId.is_null())
         .select_only()
         .column(orders::Column::QuoteId)
         .column(orders::Column::Id)

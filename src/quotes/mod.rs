@@ -155,6 +155,7 @@ async fn load_parts(db: &impl ConnectionTrait, quote: quotes::Model) -> Result<F
         .collect();
     let order_id = orders::Entity::scoped(tenant)
         .filter(orders::Column::QuoteId.eq(quote.id))
+        .filter(orders::Column::ReturnId.is_null())
         .one(db)
         .await?
         .map(|o| o.id);

@@ -23,6 +23,8 @@ pub const DEFAULT_REMINDER_CONTACTS_PER_WEEK: i32 = 2;
 pub const DEFAULT_RESPONSE_TARGET_MINUTES: i32 = 15;
 /// A response target is at most a day.
 pub const RESPONSE_TARGET_MINUTES_MAX: i32 = 1440;
+pub const DEFAULT_RETURN_WINDOW_DAYS: i32 = 7;
+pub const RETURN_WINDOW_DAYS_MAX: i32 = 365;
 /// Quotes stay valid at most 30 days.
 pub const QUOTE_VALIDITY_HOURS_MAX: i32 = 720;
 
@@ -238,6 +240,9 @@ pub struct SettingsResponse {
     /// Minutes within which the dealer means to answer an inquiry, 1-1440 (default 15); the
     /// console marks inquiries waiting longer.
     pub response_target_minutes: i32,
+    /// Days after a shipment was received in which the shop may return its units, 0-365
+    /// (default 7; 0 takes no returns).
+    pub return_window_days: i32,
     /// IANA time zone of the dealer's reports.
     pub time_zone: String,
     /// ISO 4217 currency of the catalog and quotes.
@@ -253,6 +258,7 @@ impl From<tenants::Model> for SettingsResponse {
             reminder_window_days: t.reminder_window_days,
             reminder_contacts_per_week: t.reminder_contacts_per_week,
             response_target_minutes: t.response_target_minutes,
+            return_window_days: t.return_window_days,
             time_zone: t.time_zone,
             currency: t.currency,
         }
@@ -274,6 +280,8 @@ pub struct UpdateSettingsRequest {
     pub reminder_contacts_per_week: Option<i32>,
     /// 1-1440.
     pub response_target_minutes: Option<i32>,
+    /// 0-365.
+    pub return_window_days: Option<i32>,
 }
 
 /// Changes the dealer's settings; absent fields are left unchanged.
@@ -297,6 +305,11 @@ pub async fn update_settings(
             "/response_target_minutes",
             body.response_target_minutes,
             1..=RESPONSE_TARGET_MINUTES_MAX,
+        ),
+        (
+            "/return_window_days",
+            body.return_window_days,
+            0..=RETURN_WINDOW_DAYS_MAX,
         ),
     ] {
         if value.is_some_and(|n| !range.contains(&n)) {
@@ -328,6 +341,9 @@ pub async fn update_settings(
     if let Some(minutes) = body.response_target_minutes {
         active.response_target_minutes = Set(minutes);
     }
+    if let Some(days) = body.return_window_days {
+        active.return_window_days = Set(days);
+    }
     active.updated_at = Set(now);
     let tenant = active.update(&txn).await?;
     txn.commit().await?;
@@ -354,6 +370,7 @@ pub fn new_tenant(
         reminder_window_days: Set(DEFAULT_REMINDER_WINDOW_DAYS),
         reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
         response_target_minutes: Set(DEFAULT_RESPONSE_TARGET_MINUTES),
+        return_window_days: Set(DEFAULT_RETURN_WINDOW_DAYS),
         created_at: Set(now),
         updated_at: Set(now),
     }

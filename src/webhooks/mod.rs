@@ -37,6 +37,10 @@ pub const EVENT_TYPES: &[&str] = &[
     "order.dispatched",
     "order.delivered",
     "order.cancelled",
+    "return.requested",
+    "return.accepted",
+    "return.rejected",
+    "return.resolved",
 ];
 /// The event a shop's callback receives.
 pub const QUOTE_SENT: &str = "quote.sent";

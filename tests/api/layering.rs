@@ -50,7 +50,10 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
             &["claims"],
         ],
     ),
-    ("workflows", &[&["search"], &["orders"], &["quotes"], &["inquiries"]]),
+    (
+        "workflows",
+        &[&["search"], &["orders"], &["returns"], &["quotes"], &["inquiries"]],
+    ),
     (
         "http",
         &[
@@ -70,6 +73,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
                 "inquiries::routes",
                 "quotes::routes",
                 "orders::routes",
+                "returns::routes",
                 "metrics::routes",
                 "reminders::routes",
                 "events::routes",

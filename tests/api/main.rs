@@ -19,6 +19,7 @@ mod ops;
 mod orders;
 mod quotes;
 mod reminders;
+mod returns;
 mod sessions;
 mod shop_language;
 mod stream;

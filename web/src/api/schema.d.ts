@@ -949,6 +949,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shop/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a return
+         * @description Lines and units of the order, each at most what was delivered less what is in the order's other returns not rejected (422 `exceeds_returnable` naming `/lines/N/quantity`). Within the dealer's `return_window_days` (settings) of the last received shipment carrying each line, else 409 `return_window_closed`. `Idempotency-Key` is required: a retry with the same key and body within 24 hours returns the original response (header `Idempotent-Replayed: true`) and opens nothing; the same key with another body is 422 (`header.idempotency-key`, `idempotency_key_reused`).
+         */
+        post: operations["create_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shop/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the shop's returns */
+        get: operations["shop_list_returns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shop/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one of the shop's returns
+         * @description States: `requested` -> `accepted` (with `pickup` or `drop_off`) -> `resolved` (`refund` or `credit_note` with an amount, or `replacement`: a new order linked by `replacement_order_id`, reserved like any order, at no charge); or `requested` -> `rejected` with a reason. Repeating a step already taken answers 200 with the return as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Accepting a `wrong_part` or `wrong_fitment` return records each returned part as wrong for the inquiry line it was quoted for (the match memory ranks it last for such lines and says why). Resolving puts the units back in stock unless the reason is `defective` or `damaged_in_transit`. Each step is an event and is sent to the shop's callback and the dealer's webhooks (`return.requested`, `return.accepted`, `return.rejected`, `return.resolved`).
+         */
+        get: operations["shop_get_return"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List returns
+         * @description Filters combine: `status`, `customer_id`, `order_id`, `from`/`to` (days in the dealer's time zone, or RFC 3339 instants). A bad value is 422 naming the query field.
+         */
+        get: operations["list_returns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a return
+         * @description States: `requested` -> `accepted` (with `pickup` or `drop_off`) -> `resolved` (`refund` or `credit_note` with an amount, or `replacement`: a new order linked by `replacement_order_id`, reserved like any order, at no charge); or `requested` -> `rejected` with a reason. Repeating a step already taken answers 200 with the return as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Accepting a `wrong_part` or `wrong_fitment` return records each returned part as wrong for the inquiry line it was quoted for (the match memory ranks it last for such lines and says why). Resolving puts the units back in stock unless the reason is `defective` or `damaged_in_transit`. Each step is an event and is sent to the shop's callback and the dealer's webhooks (`return.requested`, `return.accepted`, `return.rejected`, `return.resolved`).
+         */
+        get: operations["get_return"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a return
+         * @description States: `requested` -> `accepted` (with `pickup` or `drop_off`) -> `resolved` (`refund` or `credit_note` with an amount, or `replacement`: a new order linked by `replacement_order_id`, reserved like any order, at no charge); or `requested` -> `rejected` with a reason. Repeating a step already taken answers 200 with the return as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Accepting a `wrong_part` or `wrong_fitment` return records each returned part as wrong for the inquiry line it was quoted for (the match memory ranks it last for such lines and says why). Resolving puts the units back in stock unless the reason is `defective` or `damaged_in_transit`. Each step is an event and is sent to the shop's callback and the dealer's webhooks (`return.requested`, `return.accepted`, `return.rejected`, `return.resolved`).
+         */
+        post: operations["accept_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a return
+         * @description States: `requested` -> `accepted` (with `pickup` or `drop_off`) -> `resolved` (`refund` or `credit_note` with an amount, or `replacement`: a new order linked by `replacement_order_id`, reserved like any order, at no charge); or `requested` -> `rejected` with a reason. Repeating a step already taken answers 200 with the return as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Accepting a `wrong_part` or `wrong_fitment` return records each returned part as wrong for the inquiry line it was quoted for (the match memory ranks it last for such lines and says why). Resolving puts the units back in stock unless the reason is `defective` or `damaged_in_transit`. Each step is an event and is sent to the shop's callback and the dealer's webhooks (`return.requested`, `return.accepted`, `return.rejected`, `return.resolved`).
+         */
+        post: operations["reject_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a return
+         * @description States: `requested` -> `accepted` (with `pickup` or `drop_off`) -> `resolved` (`refund` or `credit_note` with an amount, or `replacement`: a new order linked by `replacement_order_id`, reserved like any order, at no charge); or `requested` -> `rejected` with a reason. Repeating a step already taken answers 200 with the return as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Accepting a `wrong_part` or `wrong_fitment` return records each returned part as wrong for the inquiry line it was quoted for (the match memory ranks it last for such lines and says why). Resolving puts the units back in stock unless the reason is `defective` or `damaged_in_transit`. Each step is an event and is sent to the shop's callback and the dealer's webhooks (`return.requested`, `return.accepted`, `return.rejected`, `return.resolved`).
+         */
+        post: operations["resolve_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1301,6 +1458,15 @@ export interface components {
             /** @description The lines bought; absent: every offered line, with its proposal, in the quoted quantity. */
             lines?: components["schemas"]["AcceptLine"][] | null;
         };
+        AcceptReturnRequest: {
+            /** @description `pickup`: the dealer collects the parts; `drop_off`: the shop brings them. */
+            handover: components["schemas"]["Handover"];
+            /**
+             * @description For the shop (when and where), up to 500 characters.
+             * @example 明天上午司机上门取件
+             */
+            note?: string | null;
+        };
         /** @example key_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         ApiKeyId: string;
         ApiKeyList: {
@@ -1538,6 +1704,18 @@ export interface components {
             vehicle?: components["schemas"]["VehicleRequest"] | null;
             /** @description 1-200 lines. */
             lines: components["schemas"]["InquiryLineRequest"][];
+        };
+        CreateReturnRequest: {
+            /** @description The order lines and units sent back, each line at most once. */
+            lines: components["schemas"]["ReturnLineRequest"][];
+            reason: components["schemas"]["ReturnReason"];
+            /**
+             * @description Up to 2,000 characters.
+             * @example 左前刹车片尺寸不对，装不上
+             */
+            note?: string | null;
+            /** @description Up to 5 `http(s)://` links to photos of the parts. */
+            photo_urls?: string[] | null;
         };
         CreateUserRequest: {
             email: string;
@@ -1830,6 +2008,8 @@ export interface components {
             engine?: string | null;
             note?: string | null;
         };
+        /** @enum {string} */
+        Handover: "pickup" | "drop_off";
         Health: {
             /** @example ok */
             status: string;
@@ -2127,6 +2307,7 @@ export interface components {
             /** Format: date-time */
             cancelled_at?: string | null;
             cancel_reason?: string | null;
+            replaces_return_id?: components["schemas"]["ReturnId"] | null;
             lines: components["schemas"]["OrderLineResponse"][];
             shipments: components["schemas"]["ShipmentResponse"][];
             /** @description The order's steps, oldest first (when reading or accepting one order; lists leave it out). */
@@ -2453,6 +2634,13 @@ export interface components {
              */
             reason: string;
         };
+        RejectReturnRequest: {
+            /**
+             * @description Why, for the shop: required, up to 500 characters.
+             * @example 已安装使用，不予退货
+             */
+            reason: string;
+        };
         /** @example rem_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         ReminderId: string;
         ReminderList: {
@@ -2513,6 +2701,84 @@ export interface components {
             converted_at?: string | null;
             converted_order_id?: components["schemas"]["OrderId"] | null;
         };
+        ReplacementPart: {
+            order_line_id: components["schemas"]["OrderLineId"];
+            part_id: components["schemas"]["PartId"];
+        };
+        /** @enum {string} */
+        Resolution: "refund" | "replacement" | "credit_note";
+        ResolveReturnRequest: {
+            resolution: components["schemas"]["Resolution"];
+            /**
+             * @description For `refund` and `credit_note` (required there, not allowed for `replacement`): a
+             *     decimal string, more than 0 and at most the return's `value`.
+             * @example 268.00
+             */
+            amount?: string | null;
+            /**
+             * @description For `replacement`: send another part instead of a returned line's (the right one, for a
+             *     wrong part); other lines are replaced with the same part.
+             */
+            replacement_parts?: components["schemas"]["ReplacementPart"][] | null;
+        };
+        /** @example ret_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
+        ReturnId: string;
+        ReturnLineRequest: {
+            order_line_id: components["schemas"]["OrderLineId"];
+            /**
+             * Format: int32
+             * @description Units, 1 to what was delivered and is not in another return yet.
+             */
+            quantity: number;
+        };
+        ReturnLineResponse: {
+            order_line_id: components["schemas"]["OrderLineId"];
+            part_id: components["schemas"]["PartId"];
+            sku: string;
+            name: string;
+            /** Format: int32 */
+            quantity: number;
+            /** @description The price the shop paid per unit. */
+            unit_price: string;
+        };
+        ReturnList: {
+            items: components["schemas"]["ReturnResponse"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        ReturnReason: "wrong_part" | "wrong_fitment" | "defective" | "damaged_in_transit" | "not_needed" | "other";
+        ReturnResponse: {
+            id: components["schemas"]["ReturnId"];
+            order_id: components["schemas"]["OrderId"];
+            customer_id: components["schemas"]["CustomerId"];
+            /** @description `requested` -> `accepted` -> `resolved`, or `requested` -> `rejected`. */
+            status: components["schemas"]["ReturnStatus"];
+            reason: components["schemas"]["ReturnReason"];
+            note?: string | null;
+            photo_urls: string[];
+            lines: components["schemas"]["ReturnLineResponse"][];
+            /** @description What the returned units cost the shop: the most a refund or credit note may be. */
+            value: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            accepted_at?: string | null;
+            handover?: components["schemas"]["Handover"] | null;
+            accept_note?: string | null;
+            /** Format: date-time */
+            rejected_at?: string | null;
+            reject_reason?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            resolution?: components["schemas"]["Resolution"] | null;
+            /** @description The refund or credit note. */
+            amount?: string | null;
+            replacement_order_id?: components["schemas"]["OrderId"] | null;
+            /** @description The units went back on the dealer's shelf (resalable reasons, when resolved). */
+            restocked: boolean;
+        };
+        /** @enum {string} */
+        ReturnStatus: "requested" | "accepted" | "rejected" | "resolved";
         /** @enum {string} */
         Role: "viewer" | "sales" | "admin" | "owner";
         /** @description A problem with one row (or a warning about it). */
@@ -2630,6 +2896,12 @@ export interface components {
              *     console marks inquiries waiting longer.
              */
             response_target_minutes: number;
+            /**
+             * Format: int32
+             * @description Days after a shipment was received in which the shop may return its units, 0-365
+             *     (default 7; 0 takes no returns).
+             */
+            return_window_days: number;
             /** @description IANA time zone of the dealer's reports. */
             time_zone: string;
             /** @description ISO 4217 currency of the catalog and quotes. */
@@ -2924,6 +3196,11 @@ export interface components {
              * @description 1-1440.
              */
             response_target_minutes?: number | null;
+            /**
+             * Format: int32
+             * @description 0-365.
+             */
+            return_window_days?: number | null;
         };
         UpdateUserRequest: {
             name?: string | null;
@@ -8243,6 +8520,698 @@ export interface operations {
                 };
             };
             /** @description Dispatched or delivered (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_return: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per return (a UUID, say); the same on every retry of it. 1-255 visible ASCII characters. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description Order id */
+                id: components["schemas"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReturnRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The return's URL */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Past the return window (`return_window_closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shop_list_returns: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only returns in this state. */
+                status?: components["schemas"]["ReturnStatus"];
+                /** @description Only this customer's returns (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description Only the returns of this order. */
+                order_id?: components["schemas"]["OrderId"];
+                /**
+                 * @description Only returns opened from then on: a day in the dealer's time zone (`2026-12-01`) or an
+                 *     RFC 3339 instant.
+                 */
+                from?: string;
+                /**
+                 * @description Only returns opened up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+                 *     day included) or an RFC 3339 instant (excluded).
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shop_get_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Return id */
+                id: components["schemas"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_returns: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only returns in this state. */
+                status?: components["schemas"]["ReturnStatus"];
+                /** @description Only this customer's returns (staff only). */
+                customer_id?: components["schemas"]["CustomerId"];
+                /** @description Only the returns of this order. */
+                order_id?: components["schemas"]["OrderId"];
+                /**
+                 * @description Only returns opened from then on: a day in the dealer's time zone (`2026-12-01`) or an
+                 *     RFC 3339 instant.
+                 */
+                from?: string;
+                /**
+                 * @description Only returns opened up to then: a day in the dealer's time zone (`2026-12-01`, the whole
+                 *     day included) or an RFC 3339 instant (excluded).
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Return id */
+                id: components["schemas"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Return id */
+                id: components["schemas"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptReturnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rejected or resolved (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Return id */
+                id: components["schemas"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectReturnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accepted or resolved (`invalid_transition`, with `current_status`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Return id */
+                id: components["schemas"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveReturnRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepted yet, or rejected (`invalid_transition`, with `current_status`) */
             409: {
                 headers: {
                     [name: string]: unknown;

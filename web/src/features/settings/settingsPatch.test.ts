@@ -9,6 +9,7 @@ const settings: Settings = {
   reminder_window_days: 14,
   reminder_contacts_per_week: 2,
   response_target_minutes: 15,
+  return_window_days: 7,
   time_zone: "Asia/Shanghai",
   currency: "CNY",
 };
