@@ -158,6 +158,26 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
       received.timeline.map((entry) => entry.step),
       ["confirmed", "picking", "dispatched", "delivered"],
     );
+
+    // The wrong part came: the shop returns it, staff accept (collecting it) and refund.
+    const line = received.lines[0];
+    const opened = await call("POST", `/v1/shop/orders/${orderId}/returns`, {
+      token: shopKey,
+      headers: { "Idempotency-Key": `return-${orderId}` },
+      body: { lines: [{ order_line_id: line.id, quantity: 1 }], reason: "wrong_part", note: "型号不对" },
+    });
+    await page.goto(`${BASE}/returns`);
+    await page.getByTestId(`return-row-${opened.id}`).click();
+    await page.locator('[data-testid="return-status"][data-status="requested"]').waitFor();
+    await page.getByTestId("return-accept").click();
+    await page.getByRole("dialog").getByRole("button", { name: /同意退货/ }).click();
+    await page.locator('[data-testid="return-status"][data-status="accepted"]').waitFor();
+    await page.getByTestId("return-resolve").click();
+    await page.getByRole("dialog").getByRole("button", { name: /处理完成/ }).click();
+    await page.locator('[data-testid="return-status"][data-status="resolved"]').waitFor();
+    const resolved = await call("GET", `/v1/shop/returns/${opened.id}`, { token: shopKey });
+    assert.equal(resolved.resolution, "refund");
+    assert.equal(resolved.handover, "pickup");
     await page.goto(`${BASE}/figures`);
     await page.getByTestId("kpi-quote-rate").waitFor();
     assert.match(await page.getByTestId("kpi-quote-rate").textContent(), /\d/);

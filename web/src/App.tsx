@@ -24,6 +24,8 @@ const QuotesPage = lazy(() => import("./features/quotes/QuotesPage"));
 const QuotePage = lazy(() => import("./features/quotes/QuotePage"));
 const OrdersPage = lazy(() => import("./features/orders/OrdersPage"));
 const OrderPage = lazy(() => import("./features/orders/OrderPage"));
+const ReturnsPage = lazy(() => import("./features/returns/ReturnsPage"));
+const ReturnPage = lazy(() => import("./features/returns/ReturnPage"));
 const CatalogPage = lazy(() => import("./features/catalog/CatalogPage"));
 const PartPage = lazy(() => import("./features/catalog/PartPage"));
 const ImportPage = lazy(() => import("./features/catalog/ImportPage"));
@@ -77,6 +79,8 @@ const router = createBrowserRouter([
       { path: "quotes/:id", element: <QuotePage /> },
       { path: "orders", element: <OrdersPage /> },
       { path: "orders/:id", element: <OrderPage /> },
+      { path: "returns", element: <ReturnsPage /> },
+      { path: "returns/:id", element: <ReturnPage /> },
       { path: "catalog", element: <CatalogPage /> },
       { path: "catalog/parts/:id", element: <PartPage /> },
       { path: "catalog/imports/:id", element: <ImportPage /> },

@@ -26,6 +26,8 @@ import { shortId, units } from "./api";
 import { orderMessages } from "./messages";
 import { OrderActions } from "./OrderActions";
 import { OrderStatusTag } from "./status";
+import { returnMessages } from "../returns/messages";
+import { ReturnStatusTag } from "../returns/ReturnStatusTag";
 
 type Order = Schemas["OrderResponse"];
 type Line = Schemas["OrderLineResponse"];
@@ -122,6 +124,7 @@ export default function OrderPage() {
               ) : null}
               <OrderLines order={order} />
               <Shipments order={order} />
+              <OrderReturns orderId={order.id} />
               {order.timeline && order.timeline.length > 0 ? (
                 <Card size="small" title={m.timeline}>
                   <Timeline
@@ -250,6 +253,32 @@ function Shipments({ order }: { order: Order }) {
         locale={{ emptyText: m.noShipments }}
         onRow={(s) => ({ "data-testid": `order-shipment-${s.id}` }) as HTMLAttributes<HTMLElement>}
       />
+    </Card>
+  );
+}
+
+/** The shop's returns of this order, if any (a card only when there are some). */
+function OrderReturns({ orderId }: { orderId: string }) {
+  const m = useMessages(returnMessages);
+  const { timeZone } = useDealer();
+  const returns = useQuery({
+    queryKey: ["returns", "order", orderId],
+    queryFn: () => unwrap(api.GET("/v1/returns", { params: { query: { order_id: orderId, limit: 50 } } })),
+  });
+  const items = returns.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Card size="small" title={m.orderReturns}>
+      <Flex vertical gap={8}>
+        {items.map((r) => (
+          <Space key={r.id} wrap data-testid={`order-return-${r.id}`}>
+            <Link to={`/returns/${r.id}`}>{shortId(r.id)}</Link>
+            <ReturnStatusTag status={r.status} />
+            <Tag>{m[r.reason]}</Tag>
+            <span>{formatDateTime(r.requested_at, timeZone)}</span>
+          </Space>
+        ))}
+      </Flex>
     </Card>
   );
 }
