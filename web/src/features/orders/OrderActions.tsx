@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Table } from "antd";
+import { App, AutoComplete, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Table } from "antd";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { problemText } from "../../components/QueryState";
@@ -86,6 +86,7 @@ interface DispatchForm {
   promised_at?: dayjs.Dayjs;
 }
 
+// Suggestions only: a dealer may use a local logistics line by any name.
 const CARRIERS = ["顺丰速运", "德邦快递", "京东物流", "中通快递", "圆通速递", "韵达快递", "跨越速运"];
 
 function DispatchDialog({ order, open, onClose, onDone }: DialogProps) {
@@ -198,10 +199,10 @@ function DispatchDialog({ order, open, onClose, onDone }: DialogProps) {
         ) : (
           <Space wrap>
             <Form.Item name="carrier" label={m.carrier} rules={[{ required: true, message: m.carrierRequired }]}>
-              <Select
+              <AutoComplete
                 style={{ width: 200 }}
-                showSearch
-                options={CARRIERS.map((c) => ({ value: c, label: c }))}
+                options={CARRIERS.map((c) => ({ value: c }))}
+                filterOption={(input, option) => (option?.value ?? "").includes(input.trim())}
                 data-testid="dispatch-carrier"
               />
             </Form.Item>
