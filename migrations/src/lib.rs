@@ -16,6 +16,7 @@ mod m20261207_000011_event_stream;
 mod m20261207_000012_order_lifecycle;
 mod m20261207_000013_match_memory;
 mod m20261207_000014_returns;
+mod m20261207_000015_delivery_figures;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_order_lifecycle::Migration),
             Box::new(m20261207_000013_match_memory::Migration),
             Box::new(m20261207_000014_returns::Migration),
+            Box::new(m20261207_000015_delivery_figures::Migration),
         ]
     }
 }

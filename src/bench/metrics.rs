@@ -1,6 +1,6 @@
 //! `partsdesk bench metrics`: a dealer with 2,000 customers, a year of touchpoints (about
-//! 1,000,000 events, 200,000 order lines), then the metrics queries' latency and a full
-//! reminder run's duration.
+//! 1,000,000 events, 200,000 order lines, their shipments and returns), then the metrics
+//! queries' latency and a full reminder run's duration.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,12 +14,14 @@ use serde_json::json;
 use super::catalog::{Target, peak_rss_mib};
 use crate::clock::{Clock, SystemClock};
 use crate::db::insert_chunked;
+use crate::entities::returns::{Handover, Resolution, ReturnReason, ReturnStatus};
 use crate::entities::{
-    Confidence, LineStatus, QuoteStatus, customers, events, inquiries, inquiry_lines, order_lines, orders, parts,
-    quote_lines, quotes, tenants,
+    Confidence, LineStatus, QuoteStatus, customers, events, inquiries, inquiry_lines, order_lines, order_shipments,
+    orders, parts, quote_lines, quotes, return_lines, returns, tenants,
 };
 use crate::ids::{
-    CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, TenantId,
+    CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ReturnId,
+    ShipmentId, TenantId,
 };
 use crate::metrics::query::{self, Group, Scope};
 
@@ -181,6 +183,9 @@ struct Batch {
     quote_lines: Vec<quote_lines::Model>,
     orders: Vec<orders::Model>,
     order_lines: Vec<order_lines::Model>,
+    shipments: Vec<order_shipments::Model>,
+    returns: Vec<returns::Model>,
+    return_lines: Vec<return_lines::Model>,
     events: Vec<events::Model>,
 }
 
@@ -326,6 +331,8 @@ impl Batch {
                     brand: None,
                     quantity,
                     backorder_quantity: 0,
+                    // One line in ten was short when ordered and filled later.
+                    backordered_quantity: if rng.random_bool(0.1) { 1 } else { 0 },
                     // History: everything went out and arrived.
                     reserved_quantity: 0,
                     dispatched_quantity: quantity,
@@ -364,8 +371,101 @@ impl Batch {
                 });
                 self.event(t, customer, "quote_accepted", quote.to_string(), at);
                 self.event(t, customer, "order_created", order.to_string(), at);
+                self.delivery(rng, t, customer, order, at, now);
             }
         }
+    }
+
+    /// The order's way to the shop: one shipment, dispatched within two days, mostly promised
+    /// and mostly on time; one order in thirty returned in part, most returns resolved.
+    fn delivery(
+        &mut self,
+        rng: &mut StdRng,
+        t: TenantId,
+        customer: CustomerId,
+        order: OrderId,
+        placed: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) {
+        let dispatched = placed + chrono::Duration::minutes(rng.random_range(10..2_880));
+        let delivered = dispatched + chrono::Duration::minutes(rng.random_range(30..1_800));
+        let promised = rng
+            .random_bool(0.8)
+            .then(|| dispatched + chrono::Duration::minutes(rng.random_range(120..1_440)));
+        let shipment = ShipmentId::generate();
+        self.shipments.push(order_shipments::Model {
+            id: shipment,
+            tenant_id: t,
+            order_id: order,
+            customer_id: customer,
+            carrier: Some("顺丰".into()),
+            tracking_number: Some(format!("SF{}", rng.random_range(1_000_000_000u64..9_999_999_999))),
+            driver_name: None,
+            driver_phone: None,
+            promised_at: promised,
+            dispatched_at: dispatched,
+            dispatched_by: None,
+            delivered_at: (delivered < now).then_some(delivered),
+            received_by: (delivered < now).then(|| "王师傅".into()),
+        });
+        if delivered >= now {
+            // Still on its way.
+            if let Some(placed) = self.orders.last_mut() {
+                placed.status = crate::entities::OrderStatus::Dispatched;
+            }
+            for line in self.order_lines.iter_mut().rev().take_while(|l| l.order_id == order) {
+                line.delivered_quantity = 0;
+            }
+            return;
+        }
+        let Some(line) = self.order_lines.last().filter(|l| l.order_id == order) else {
+            return;
+        };
+        if !rng.random_bool(1.0 / 30.0) {
+            return;
+        }
+        let requested = delivered + chrono::Duration::hours(rng.random_range(2..120));
+        let resolved = requested + chrono::Duration::minutes(rng.random_range(30..4_320));
+        let resolved = (rng.random_bool(0.8) && resolved < now).then_some(resolved);
+        let id = ReturnId::generate();
+        self.return_lines.push(return_lines::Model {
+            return_id: id,
+            order_line_id: line.id,
+            tenant_id: t,
+            order_id: order,
+            part_id: line.part_id,
+            sku: line.sku.clone(),
+            name: line.name.clone(),
+            quantity: 1,
+            unit_price_minor: line.unit_price_minor,
+        });
+        self.returns.push(returns::Model {
+            id,
+            tenant_id: t,
+            customer_id: customer,
+            order_id: order,
+            api_key_id: None,
+            reason: ReturnReason::ALL[rng.random_range(0..ReturnReason::ALL.len())],
+            note: None,
+            photo_urls: json!([]),
+            status: if resolved.is_some() {
+                ReturnStatus::Resolved
+            } else {
+                ReturnStatus::Requested
+            },
+            requested_at: requested,
+            accepted_at: resolved.map(|_| requested),
+            handover: resolved.map(|_| Handover::DropOff),
+            accept_note: None,
+            rejected_at: None,
+            reject_reason: None,
+            resolved_at: resolved,
+            resolution: resolved.map(|_| Resolution::CreditNote),
+            amount_minor: resolved.map(|_| line.unit_price_minor),
+            replacement_order_id: None,
+            restocked: false,
+            decided_by: None,
+        });
     }
 
     async fn flush(&mut self, db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -416,6 +516,30 @@ impl Batch {
                 .drain(..)
                 .map(Into::into)
                 .collect::<Vec<order_lines::ActiveModel>>(),
+        )
+        .await?;
+        insert_chunked(
+            &txn,
+            self.shipments
+                .drain(..)
+                .map(Into::into)
+                .collect::<Vec<order_shipments::ActiveModel>>(),
+        )
+        .await?;
+        insert_chunked(
+            &txn,
+            self.returns
+                .drain(..)
+                .map(Into::into)
+                .collect::<Vec<returns::ActiveModel>>(),
+        )
+        .await?;
+        insert_chunked(
+            &txn,
+            self.return_lines
+                .drain(..)
+                .map(Into::into)
+                .collect::<Vec<return_lines::ActiveModel>>(),
         )
         .await?;
         insert_chunked(

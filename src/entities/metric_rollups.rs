@@ -32,6 +32,31 @@ pub struct Model {
     /// milliseconds, comma-separated in no particular order: percentiles need every value.
     #[sea_orm(column_type = "Text")]
     pub response_ms: String,
+    pub units_ordered: i64,
+    pub units_backordered: i64,
+    pub units_shop_cancelled: i64,
+    pub units_delivered: i64,
+    pub orders_dispatched: i64,
+    pub orders_delivered: i64,
+    pub shipments_promised: i64,
+    pub shipments_on_time: i64,
+    pub returns_opened: i64,
+    pub returned_wrong_part: i64,
+    pub returned_wrong_fitment: i64,
+    pub returned_defective: i64,
+    pub returned_damaged_in_transit: i64,
+    pub returned_not_needed: i64,
+    pub returned_other: i64,
+    pub returns_resolved: i64,
+    /// Order placed to first dispatch, of the orders placed in the span (ms, as `response_ms`).
+    #[sea_orm(column_type = "Text")]
+    pub dispatch_ms: String,
+    /// Order placed to everything received.
+    #[sea_orm(column_type = "Text")]
+    pub delivery_ms: String,
+    /// Return opened to resolved, of the returns of orders placed in the span.
+    #[sea_orm(column_type = "Text")]
+    pub resolution_ms: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -22,6 +22,9 @@ pub struct Model {
     pub quantity: i32,
     /// Units waiting for stock (not reserved yet).
     pub backorder_quantity: i32,
+    /// Units the shelf could not cover when the order was placed (the backorder rate's count;
+    /// `backorder_quantity` falls as stock arrives).
+    pub backordered_quantity: i32,
     /// Units held on the shelf for this line and not yet dispatched.
     pub reserved_quantity: i32,
     pub dispatched_quantity: i32,

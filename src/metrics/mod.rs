@@ -11,19 +11,29 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::entities::returns::ReturnReason;
 use crate::error::{Error, FieldError, Result};
 use crate::money::format_price;
-use query::Counts;
+use rollup::Delta;
 
 /// The definitions, exactly as computed.
 pub const DEFINITIONS: &str = "Definitions, exactly as computed:\n\
 * quote rate (报出率) = inquiry lines that received a price in a sent quote / inquiry lines received;\n\
 * purchase rate (采购率) = quoted lines that were bought / quoted lines;\n\
 * response time = time from inquiry received to quote sent (report p50 and p90, not the mean);\n\
-* auto-match rate = lines whose best match was confident enough to quote without a human change.\n\n\
+* auto-match rate = lines whose best match was confident enough to quote without a human change;\n\
+* order to dispatch = order placed to its first shipment; order to delivery = order placed to the last of its \
+shipments received, for orders received in full (p50 and p90);\n\
+* on-time rate = shipments received by their promised time / shipments received that carried one;\n\
+* fill rate = units received by the shop / (units ordered - units the shop cancelled);\n\
+* backorder rate = units the shelf could not cover when the order was placed / units ordered;\n\
+* return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;\n\
+* return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).\n\n\
 A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times \
 and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts \
-there); orders and order value in the period the order was placed; reminders in the period they were raised \
+there); orders, order value and everything that happens to an order later (its dispatch, delivery, \
+cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent \
+for returns are not orders here; reminders in the period they were raised \
 (converted: those of them an order followed within the window). \"Confident enough\" means the matcher's \
 confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. \
 A rate whose denominator is zero is `null`, never a division error.";
@@ -135,6 +145,56 @@ fn rate(numerator: i64, denominator: i64) -> Option<f64> {
     (denominator > 0).then(|| (numerator as f64 / denominator as f64 * 10_000.0).round() / 10_000.0)
 }
 
+/// Nearest-rank p50 and p90 of sorted values: the smallest value with at least half (nine
+/// tenths) of the values at or below it.
+pub fn percentiles(sorted: &[i64]) -> Option<(i64, i64)> {
+    let rank =
+        |numerator: usize, denominator: usize| sorted[(sorted.len() * numerator).div_ceil(denominator).max(1) - 1];
+    (!sorted.is_empty()).then(|| (rank(1, 2), rank(9, 10)))
+}
+
+fn seconds(ms: Option<(i64, i64)>) -> (Option<f64>, Option<f64>) {
+    (
+        ms.map(|(p50, _)| p50 as f64 / 1000.0),
+        ms.map(|(_, p90)| p90 as f64 / 1000.0),
+    )
+}
+
+/// One figure per return reason.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, ToSchema)]
+pub struct ByReason<T> {
+    pub wrong_part: T,
+    pub wrong_fitment: T,
+    pub defective: T,
+    pub damaged_in_transit: T,
+    pub not_needed: T,
+    pub other: T,
+}
+
+impl<T> ByReason<T> {
+    fn from_fn(mut f: impl FnMut(ReturnReason) -> T) -> Self {
+        Self {
+            wrong_part: f(ReturnReason::WrongPart),
+            wrong_fitment: f(ReturnReason::WrongFitment),
+            defective: f(ReturnReason::Defective),
+            damaged_in_transit: f(ReturnReason::DamagedInTransit),
+            not_needed: f(ReturnReason::NotNeeded),
+            other: f(ReturnReason::Other),
+        }
+    }
+
+    pub fn get(&self, reason: ReturnReason) -> &T {
+        match reason {
+            ReturnReason::WrongPart => &self.wrong_part,
+            ReturnReason::WrongFitment => &self.wrong_fitment,
+            ReturnReason::Defective => &self.defective,
+            ReturnReason::DamagedInTransit => &self.damaged_in_transit,
+            ReturnReason::NotNeeded => &self.not_needed,
+            ReturnReason::Other => &self.other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Figures {
     pub inquiries: i64,
@@ -155,6 +215,7 @@ pub struct Figures {
     pub response_time_p50_seconds: Option<f64>,
     /// Inquiry received to quote sent, seconds, 90th percentile.
     pub response_time_p90_seconds: Option<f64>,
+    /// Orders placed (replacements for returns are not orders here).
     pub orders: i64,
     /// Total of the orders, exact decimal.
     pub order_value: String,
@@ -162,26 +223,97 @@ pub struct Figures {
     pub reminders_converted: i64,
     /// Converted / raised; `null` when none were raised.
     pub reminder_conversion_rate: Option<f64>,
+    /// Units in the orders placed.
+    pub units_ordered: i64,
+    /// Of those, units the shelf could not cover when the order was placed.
+    pub units_backordered: i64,
+    /// Units backordered / units ordered.
+    pub backorder_rate: Option<f64>,
+    /// Units the shop cancelled before dispatch.
+    pub units_cancelled_by_shop: i64,
+    /// Units received by the shop.
+    pub units_delivered: i64,
+    /// Units delivered / (units ordered - units cancelled by the shop).
+    pub fill_rate: Option<f64>,
+    /// Orders with at least one shipment.
+    pub orders_dispatched: i64,
+    /// Order placed to its first shipment, seconds, median.
+    pub order_to_dispatch_p50_seconds: Option<f64>,
+    pub order_to_dispatch_p90_seconds: Option<f64>,
+    /// Orders received in full.
+    pub orders_delivered: i64,
+    /// Order placed to its last shipment received, seconds, median, of orders received in full.
+    pub order_to_delivery_p50_seconds: Option<f64>,
+    pub order_to_delivery_p90_seconds: Option<f64>,
+    /// Shipments received that carried a promised time.
+    pub shipments_promised: i64,
+    /// Of those, received by the promised time.
+    pub shipments_on_time: i64,
+    /// Shipments on time / shipments promised.
+    pub on_time_rate: Option<f64>,
+    /// Returns opened (whatever became of them).
+    pub returns: i64,
+    /// Units in those returns.
+    pub returned_units: i64,
+    /// Returned units / units delivered.
+    pub return_rate: Option<f64>,
+    pub returned_units_by_reason: ByReason<i64>,
+    /// Returned units for the reason / units delivered.
+    pub return_rate_by_reason: ByReason<Option<f64>>,
+    /// Returns resolved (refund, credit note or replacement).
+    pub returns_resolved: i64,
+    /// Return opened to resolved, seconds, median.
+    pub return_resolution_p50_seconds: Option<f64>,
+    pub return_resolution_p90_seconds: Option<f64>,
 }
 
-impl From<Counts> for Figures {
-    fn from(c: Counts) -> Self {
+impl From<Delta> for Figures {
+    /// From summed rollups whose times are sorted ([`Delta::sort_times`]).
+    fn from(c: Delta) -> Self {
+        let (response_p50, response_p90) = seconds(percentiles(&c.response_ms));
+        let (dispatch_p50, dispatch_p90) = seconds(percentiles(&c.dispatch_ms));
+        let (delivery_p50, delivery_p90) = seconds(percentiles(&c.delivery_ms));
+        let (resolution_p50, resolution_p90) = seconds(percentiles(&c.resolution_ms));
+        let returned_units: i64 = ReturnReason::ALL.iter().map(|r| c.returned(*r)).sum();
         Self {
             inquiries: c.inquiries,
             inquiry_lines: c.lines,
             quoted_lines: c.quoted,
             bought_lines: c.bought,
-            auto_matched_lines: c.auto,
+            auto_matched_lines: c.auto_matched,
             quote_rate: rate(c.quoted, c.lines),
             purchase_rate: rate(c.bought, c.quoted),
-            auto_match_rate: rate(c.auto, c.lines),
-            response_time_p50_seconds: c.response_ms.map(|(p50, _)| p50 as f64 / 1000.0),
-            response_time_p90_seconds: c.response_ms.map(|(_, p90)| p90 as f64 / 1000.0),
+            auto_match_rate: rate(c.auto_matched, c.lines),
+            response_time_p50_seconds: response_p50,
+            response_time_p90_seconds: response_p90,
             orders: c.orders,
             order_value: format_price(c.order_value_minor),
             reminders_raised: c.reminders_raised,
             reminders_converted: c.reminders_converted,
             reminder_conversion_rate: rate(c.reminders_converted, c.reminders_raised),
+            units_ordered: c.units_ordered,
+            units_backordered: c.units_backordered,
+            backorder_rate: rate(c.units_backordered, c.units_ordered),
+            units_cancelled_by_shop: c.units_shop_cancelled,
+            units_delivered: c.units_delivered,
+            fill_rate: rate(c.units_delivered, c.units_ordered - c.units_shop_cancelled),
+            orders_dispatched: c.orders_dispatched,
+            order_to_dispatch_p50_seconds: dispatch_p50,
+            order_to_dispatch_p90_seconds: dispatch_p90,
+            orders_delivered: c.orders_delivered,
+            order_to_delivery_p50_seconds: delivery_p50,
+            order_to_delivery_p90_seconds: delivery_p90,
+            shipments_promised: c.shipments_promised,
+            shipments_on_time: c.shipments_on_time,
+            on_time_rate: rate(c.shipments_on_time, c.shipments_promised),
+            returns: c.returns_opened,
+            returned_units,
+            return_rate: rate(returned_units, c.units_delivered),
+            returned_units_by_reason: ByReason::from_fn(|r| c.returned(r)),
+            return_rate_by_reason: ByReason::from_fn(|r| rate(c.returned(r), c.units_delivered)),
+            returns_resolved: c.returns_resolved,
+            return_resolution_p50_seconds: resolution_p50,
+            return_resolution_p90_seconds: resolution_p90,
         }
     }
 }
@@ -232,7 +364,7 @@ mod tests {
 
     #[test]
     fn empty_periods_have_null_rates() {
-        let f = Figures::from(Counts::default());
+        let f = Figures::from(Delta::default());
         assert_eq!(
             (f.quote_rate, f.purchase_rate, f.response_time_p50_seconds),
             (None, None, None)

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::Period;
-use super::rollup::{Delta, Span, split_ms};
+use super::rollup::{Delta, Span};
 use crate::db::TenantScoped;
 use crate::entities::metric_rollups;
 use crate::error::Result;
@@ -39,41 +39,10 @@ pub enum Key {
     Bucket(usize),
 }
 
-/// The raw counts of one group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub inquiries: i64,
-    pub lines: i64,
-    pub quoted: i64,
-    pub bought: i64,
-    pub auto: i64,
-    /// Nearest-rank p50 and p90: the smallest value with at least half (nine tenths) of the
-    /// values at or below it.
-    pub response_ms: Option<(i64, i64)>,
-    pub orders: i64,
-    pub order_value_minor: i64,
-    pub reminders_raised: i64,
-    pub reminders_converted: i64,
-}
-
-/// The figures of summed rollups: percentiles from every response time seen.
-fn finish(mut sum: Delta) -> Counts {
-    sum.response_ms.sort_unstable();
-    let values = &sum.response_ms;
-    let rank =
-        |numerator: usize, denominator: usize| values[(values.len() * numerator).div_ceil(denominator).max(1) - 1];
-    Counts {
-        inquiries: sum.inquiries,
-        lines: sum.lines,
-        quoted: sum.quoted,
-        bought: sum.bought,
-        auto: sum.auto_matched,
-        response_ms: (!values.is_empty()).then(|| (rank(1, 2), rank(9, 10))),
-        orders: sum.orders,
-        order_value_minor: sum.order_value_minor,
-        reminders_raised: sum.reminders_raised,
-        reminders_converted: sum.reminders_converted,
-    }
+/// The figures of summed rollups, their times sorted for percentiles.
+fn finish(mut sum: Delta) -> Delta {
+    sum.sort_times();
+    sum
 }
 
 /// The rollup rows that make up `first..=last`, each day in exactly one: whole months as month
@@ -135,9 +104,9 @@ async fn sums(
     // rows, as a disjunction of ranges would make SQLite scan the table.
     use metric_rollups::Column as C;
     let backend = db.get_database_backend();
-    let concat = match backend {
-        sea_orm::DatabaseBackend::Postgres => "string_agg(response_ms, ',')",
-        _ => "group_concat(response_ms, ',')",
+    let concat = |name: &str| match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("string_agg(\"{name}\", ',')"),
+        _ => format!("group_concat(\"{name}\", ',')"),
     };
     let mut groups: HashMap<Key, Delta> = HashMap::new();
     let mut total = Delta::default();
@@ -156,10 +125,12 @@ async fn sums(
                 Group::Customer => select = select.column(C::CustomerId).group_by(C::CustomerId),
                 Group::Bucket(_) => select = select.column(C::Start).group_by(C::Start),
             }
-            for name in SUMMED {
-                select = select.column_as(Expr::cust(format!("CAST(SUM(\"{name}\") AS BIGINT)")), name);
+            for name in Delta::COUNTERS {
+                select = select.column_as(Expr::cust(format!("CAST(SUM(\"{name}\") AS BIGINT)")), *name);
             }
-            select = select.column_as(Expr::cust(concat), "response_ms");
+            for name in Delta::TIMES {
+                select = select.column_as(Expr::cust(concat(name)), *name);
+            }
             for row in db.query_all_raw(select.build(backend)).await? {
                 let key = match group {
                     Group::Total => Key::Total,
@@ -172,7 +143,7 @@ async fn sums(
                         Key::Bucket(bucket)
                     }
                 };
-                let delta = summed(&row)?;
+                let delta = Delta::from_summed(&row)?;
                 if with_total {
                     total.add(&delta);
                 }
@@ -183,38 +154,8 @@ async fn sums(
     Ok((groups, total))
 }
 
-/// The summed columns, by name.
-const SUMMED: [&str; 9] = [
-    "inquiries",
-    "lines",
-    "quoted",
-    "bought",
-    "auto_matched",
-    "orders",
-    "order_value_minor",
-    "reminders_raised",
-    "reminders_converted",
-];
-
-fn summed(row: &sea_orm::QueryResult) -> Result<Delta> {
-    let sum = |name: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", name)?.unwrap_or(0)) };
-    let response_ms: Option<String> = row.try_get("", "response_ms")?;
-    Ok(Delta {
-        inquiries: sum("inquiries")?,
-        lines: sum("lines")?,
-        quoted: sum("quoted")?,
-        bought: sum("bought")?,
-        auto_matched: sum("auto_matched")?,
-        orders: sum("orders")?,
-        order_value_minor: sum("order_value_minor")?,
-        reminders_raised: sum("reminders_raised")?,
-        reminders_converted: sum("reminders_converted")?,
-        response_ms: split_ms(response_ms.as_deref().unwrap_or_default()).collect(),
-    })
-}
-
 /// Every figure for every group that has any.
-pub async fn counts(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Counts>> {
+pub async fn counts(db: &impl ConnectionTrait, scope: &Scope, group: &Group<'_>) -> Result<HashMap<Key, Delta>> {
     let (groups, _) = sums(db, scope, group, false).await?;
     Ok(groups.into_iter().map(|(key, sum)| (key, finish(sum))).collect())
 }
@@ -224,7 +165,7 @@ pub async fn series(
     db: &impl ConnectionTrait,
     scope: &Scope,
     buckets: &[(NaiveDate, NaiveDate)],
-) -> Result<(Counts, HashMap<Key, Counts>)> {
+) -> Result<(Delta, HashMap<Key, Delta>)> {
     let (groups, total) = sums(db, scope, &Group::Bucket(buckets), true).await?;
     Ok((
         finish(total),
@@ -288,17 +229,15 @@ mod tests {
 
     #[test]
     fn percentiles_are_nearest_rank() {
-        let sum = |values: &[i64]| {
-            finish(Delta {
-                response_ms: values.to_vec(),
-                ..Delta::default()
-            })
-            .response_ms
+        let p = |values: &[i64]| {
+            let mut sorted = values.to_vec();
+            sorted.sort_unstable();
+            super::super::percentiles(&sorted)
         };
-        assert_eq!(sum(&[]), None);
-        assert_eq!(sum(&[7]), Some((7, 7)));
-        assert_eq!(sum(&[4, 1, 3, 2]), Some((2, 4)));
-        assert_eq!(sum(&(1..=10).collect::<Vec<_>>()), Some((5, 9)));
-        assert_eq!(sum(&(1..=11).collect::<Vec<_>>()), Some((6, 10)));
+        assert_eq!(p(&[]), None);
+        assert_eq!(p(&[7]), Some((7, 7)));
+        assert_eq!(p(&[4, 1, 3, 2]), Some((2, 4)));
+        assert_eq!(p(&(1..=10).collect::<Vec<_>>()), Some((5, 9)));
+        assert_eq!(p(&(1..=11).collect::<Vec<_>>()), Some((6, 10)));
     }
 }

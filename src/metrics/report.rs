@@ -10,6 +10,7 @@ use super::query::{self, Group, Key, Scope};
 use super::{Figures, Interval, Period};
 use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
+use crate::entities::returns::ReturnReason;
 use crate::entities::{customers, tenants};
 use crate::error::{Error, Result};
 use crate::ids::{CustomerId, TenantId};
@@ -131,6 +132,13 @@ pub enum SortBy {
     OrderValue,
     RemindersRaised,
     RemindersConverted,
+    FillRate,
+    BackorderRate,
+    OnTimeRate,
+    ReturnRate,
+    OrderToDispatchP50Seconds,
+    OrderToDeliveryP50Seconds,
+    ReturnResolutionP50Seconds,
 }
 
 pub use crate::pagination::SortOrder;
@@ -188,55 +196,129 @@ fn sort_key(row: &CustomerRow, by: SortBy) -> Option<f64> {
         SortBy::OrderValue => f.order_value.parse().ok(),
         SortBy::RemindersRaised => n(f.reminders_raised),
         SortBy::RemindersConverted => n(f.reminders_converted),
+        SortBy::FillRate => f.fill_rate,
+        SortBy::BackorderRate => f.backorder_rate,
+        SortBy::OnTimeRate => f.on_time_rate,
+        SortBy::ReturnRate => f.return_rate,
+        SortBy::OrderToDispatchP50Seconds => f.order_to_dispatch_p50_seconds,
+        SortBy::OrderToDeliveryP50Seconds => f.order_to_delivery_p50_seconds,
+        SortBy::ReturnResolutionP50Seconds => f.return_resolution_p50_seconds,
     }
 }
 
-const CSV_COLUMNS: [&str; 17] = [
-    "customer_id",
-    "customer_name",
-    "inquiries",
-    "inquiry_lines",
-    "quoted_lines",
-    "bought_lines",
-    "auto_matched_lines",
-    "quote_rate",
-    "purchase_rate",
-    "auto_match_rate",
-    "response_time_p50_seconds",
-    "response_time_p90_seconds",
-    "orders",
-    "order_value",
-    "reminders_raised",
-    "reminders_converted",
-    "reminder_conversion_rate",
-];
+/// The CSV's columns after the customer's id and name: every figure, flat.
+fn csv_columns() -> Vec<String> {
+    let mut columns: Vec<String> = [
+        "inquiries",
+        "inquiry_lines",
+        "quoted_lines",
+        "bought_lines",
+        "auto_matched_lines",
+        "quote_rate",
+        "purchase_rate",
+        "auto_match_rate",
+        "response_time_p50_seconds",
+        "response_time_p90_seconds",
+        "orders",
+        "order_value",
+        "reminders_raised",
+        "reminders_converted",
+        "reminder_conversion_rate",
+        "units_ordered",
+        "units_backordered",
+        "backorder_rate",
+        "units_cancelled_by_shop",
+        "units_delivered",
+        "fill_rate",
+        "orders_dispatched",
+        "order_to_dispatch_p50_seconds",
+        "order_to_dispatch_p90_seconds",
+        "orders_delivered",
+        "order_to_delivery_p50_seconds",
+        "order_to_delivery_p90_seconds",
+        "shipments_promised",
+        "shipments_on_time",
+        "on_time_rate",
+        "returns",
+        "returned_units",
+        "return_rate",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for reason in ReturnReason::ALL {
+        columns.push(format!("returned_units_{}", reason.as_str()));
+        columns.push(format!("return_rate_{}", reason.as_str()));
+    }
+    columns.extend(
+        [
+            "returns_resolved",
+            "return_resolution_p50_seconds",
+            "return_resolution_p90_seconds",
+        ]
+        .map(str::to_owned),
+    );
+    columns
+}
+
+/// The figures in the order of [`csv_columns`].
+fn csv_values(f: &Figures) -> Vec<String> {
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut values = vec![
+        f.inquiries.to_string(),
+        f.inquiry_lines.to_string(),
+        f.quoted_lines.to_string(),
+        f.bought_lines.to_string(),
+        f.auto_matched_lines.to_string(),
+        opt(f.quote_rate),
+        opt(f.purchase_rate),
+        opt(f.auto_match_rate),
+        opt(f.response_time_p50_seconds),
+        opt(f.response_time_p90_seconds),
+        f.orders.to_string(),
+        f.order_value.clone(),
+        f.reminders_raised.to_string(),
+        f.reminders_converted.to_string(),
+        opt(f.reminder_conversion_rate),
+        f.units_ordered.to_string(),
+        f.units_backordered.to_string(),
+        opt(f.backorder_rate),
+        f.units_cancelled_by_shop.to_string(),
+        f.units_delivered.to_string(),
+        opt(f.fill_rate),
+        f.orders_dispatched.to_string(),
+        opt(f.order_to_dispatch_p50_seconds),
+        opt(f.order_to_dispatch_p90_seconds),
+        f.orders_delivered.to_string(),
+        opt(f.order_to_delivery_p50_seconds),
+        opt(f.order_to_delivery_p90_seconds),
+        f.shipments_promised.to_string(),
+        f.shipments_on_time.to_string(),
+        opt(f.on_time_rate),
+        f.returns.to_string(),
+        f.returned_units.to_string(),
+        opt(f.return_rate),
+    ];
+    for reason in ReturnReason::ALL {
+        values.push(f.returned_units_by_reason.get(reason).to_string());
+        values.push(opt(*f.return_rate_by_reason.get(reason)));
+    }
+    values.extend([
+        f.returns_resolved.to_string(),
+        opt(f.return_resolution_p50_seconds),
+        opt(f.return_resolution_p90_seconds),
+    ]);
+    values
+}
 
 fn csv(rows: &[CustomerRow]) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(CSV_COLUMNS).map_err(anyhow::Error::from)?;
-    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut header = vec!["customer_id".to_owned(), "customer_name".to_owned()];
+    header.extend(csv_columns());
+    out.write_record(&header).map_err(anyhow::Error::from)?;
     for row in rows {
-        let f = &row.figures;
-        out.write_record([
-            row.customer.id.to_string(),
-            row.customer.name.clone(),
-            f.inquiries.to_string(),
-            f.inquiry_lines.to_string(),
-            f.quoted_lines.to_string(),
-            f.bought_lines.to_string(),
-            f.auto_matched_lines.to_string(),
-            opt(f.quote_rate),
-            opt(f.purchase_rate),
-            opt(f.auto_match_rate),
-            opt(f.response_time_p50_seconds),
-            opt(f.response_time_p90_seconds),
-            f.orders.to_string(),
-            f.order_value.clone(),
-            f.reminders_raised.to_string(),
-            f.reminders_converted.to_string(),
-            opt(f.reminder_conversion_rate),
-        ])
-        .map_err(anyhow::Error::from)?;
+        let mut record = vec![row.customer.id.to_string(), row.customer.name.clone()];
+        record.extend(csv_values(&row.figures));
+        out.write_record(&record).map_err(anyhow::Error::from)?;
     }
     Ok(out.into_inner().map_err(|e| anyhow::anyhow!(e.to_string()))?)
 }
@@ -332,6 +414,11 @@ pub struct Trend {
     pub auto_match_rate: Option<f64>,
     /// Current minus previous, seconds (negative = faster).
     pub response_time_p50_seconds: Option<f64>,
+    pub fill_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub return_rate: Option<f64>,
+    /// Current minus previous, seconds (negative = faster).
+    pub order_to_delivery_p50_seconds: Option<f64>,
     pub inquiries: i64,
     pub orders: i64,
 }
@@ -384,7 +471,7 @@ pub async fn customer_detail(
     let previous: Figures = query::counts(db, &previous_scope, &Group::Total)
         .await?
         .get(&Key::Total)
-        .copied()
+        .cloned()
         .unwrap_or_default()
         .into();
     let trend = Trend {
@@ -392,6 +479,13 @@ pub async fn customer_detail(
         purchase_rate: diff(figures.purchase_rate, previous.purchase_rate),
         auto_match_rate: diff(figures.auto_match_rate, previous.auto_match_rate),
         response_time_p50_seconds: diff(figures.response_time_p50_seconds, previous.response_time_p50_seconds),
+        fill_rate: diff(figures.fill_rate, previous.fill_rate),
+        on_time_rate: diff(figures.on_time_rate, previous.on_time_rate),
+        return_rate: diff(figures.return_rate, previous.return_rate),
+        order_to_delivery_p50_seconds: diff(
+            figures.order_to_delivery_p50_seconds,
+            previous.order_to_delivery_p50_seconds,
+        ),
         inquiries: figures.inquiries - previous.inquiries,
         orders: figures.orders - previous.orders,
     };

@@ -6,17 +6,21 @@
 //! [`rebuild`] derives the same rows from the inquiries, quotes, orders and reminders
 //! themselves; a test holds the two equal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::db::TenantScoped;
-use crate::entities::{Confidence, LineStatus, ReminderStatus};
-use crate::entities::{inquiries, metric_rollups, orders, quote_lines, quotes, reminders, tenants};
+use crate::entities::returns::ReturnReason;
+use crate::entities::{Confidence, LineStatus, OrderStatus, ReminderStatus};
+use crate::entities::{
+    inquiries, metric_rollups, order_lines, order_shipments, orders, quote_lines, quotes, reminders, return_lines,
+    returns, tenants,
+};
 use crate::error::Result;
-use crate::ids::{CustomerId, TenantId};
+use crate::ids::{CustomerId, OrderId, ReturnId, TenantId};
 
 /// The spans each change is added to: a period reads the longest spans that fit in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,19 +63,85 @@ impl Span {
     }
 }
 
-/// A change to one customer's figures at one instant.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Delta {
-    pub inquiries: i64,
-    pub lines: i64,
-    pub quoted: i64,
-    pub bought: i64,
-    pub auto_matched: i64,
-    pub orders: i64,
-    pub order_value_minor: i64,
-    pub reminders_raised: i64,
-    pub reminders_converted: i64,
-    pub response_ms: Vec<i64>,
+/// Declares the rollup figures once: [`Delta`] with a field per column of `metric_rollups`,
+/// its sum, its row, and its reading back from a summed query. Counters add up; times are
+/// lists of milliseconds, kept whole because percentiles need every value.
+macro_rules! rollup_figures {
+    (counters: [$($counter:ident),* $(,)?], times: [$($time:ident),* $(,)?] $(,)?) => {
+        /// A change to one customer's figures at one instant, or the sum of many.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Delta {
+            $(pub $counter: i64,)*
+            $(pub $time: Vec<i64>,)*
+        }
+
+        impl Delta {
+            /// The counter columns, summed when read.
+            pub const COUNTERS: &'static [&'static str] = &[$(stringify!($counter)),*];
+            /// The time columns, concatenated when read.
+            pub const TIMES: &'static [&'static str] = &[$(stringify!($time)),*];
+
+            pub fn add(&mut self, other: &Self) {
+                $(self.$counter += other.$counter;)*
+                $(self.$time.extend_from_slice(&other.$time);)*
+            }
+
+            /// Sorts every list of times, for percentiles.
+            pub fn sort_times(&mut self) {
+                $(self.$time.sort_unstable();)*
+            }
+
+            fn row(&self, tenant: TenantId, customer: CustomerId, span: Span, start: NaiveDate) -> metric_rollups::ActiveModel {
+                metric_rollups::ActiveModel {
+                    tenant_id: Set(tenant),
+                    customer_id: Set(customer),
+                    span: Set(span.as_str().to_owned()),
+                    start: Set(start),
+                    $($counter: Set(self.$counter),)*
+                    $($time: Set(join_ms(&self.$time)),)*
+                }
+            }
+
+            /// A row of sums named as the columns (a missing sum, as on no rows, is zero).
+            pub fn from_summed(row: &sea_orm::QueryResult) -> Result<Self> {
+                Ok(Self {
+                    $($counter: row.try_get::<Option<i64>>("", stringify!($counter))?.unwrap_or(0),)*
+                    $($time: split_ms(row.try_get::<Option<String>>("", stringify!($time))?.as_deref().unwrap_or_default()).collect(),)*
+                })
+            }
+        }
+    };
+}
+
+rollup_figures! {
+    counters: [
+        inquiries,
+        lines,
+        quoted,
+        bought,
+        auto_matched,
+        orders,
+        order_value_minor,
+        reminders_raised,
+        reminders_converted,
+        units_ordered,
+        units_backordered,
+        units_shop_cancelled,
+        units_delivered,
+        orders_dispatched,
+        orders_delivered,
+        shipments_promised,
+        shipments_on_time,
+        returns_opened,
+        returned_wrong_part,
+        returned_wrong_fitment,
+        returned_defective,
+        returned_damaged_in_transit,
+        returned_not_needed,
+        returned_other,
+        returns_resolved,
+    ],
+    times: [response_ms, dispatch_ms, delivery_ms, resolution_ms],
 }
 
 impl Delta {
@@ -79,37 +149,49 @@ impl Delta {
         *self == Self::default()
     }
 
-    pub fn add(&mut self, other: &Self) {
-        self.inquiries += other.inquiries;
-        self.lines += other.lines;
-        self.quoted += other.quoted;
-        self.bought += other.bought;
-        self.auto_matched += other.auto_matched;
-        self.orders += other.orders;
-        self.order_value_minor += other.order_value_minor;
-        self.reminders_raised += other.reminders_raised;
-        self.reminders_converted += other.reminders_converted;
-        self.response_ms.extend_from_slice(&other.response_ms);
-    }
-
-    fn row(&self, tenant: TenantId, customer: CustomerId, span: Span, start: NaiveDate) -> metric_rollups::ActiveModel {
-        metric_rollups::ActiveModel {
-            tenant_id: Set(tenant),
-            customer_id: Set(customer),
-            span: Set(span.as_str().to_owned()),
-            start: Set(start),
-            inquiries: Set(self.inquiries),
-            lines: Set(self.lines),
-            quoted: Set(self.quoted),
-            bought: Set(self.bought),
-            auto_matched: Set(self.auto_matched),
-            orders: Set(self.orders),
-            order_value_minor: Set(self.order_value_minor),
-            reminders_raised: Set(self.reminders_raised),
-            reminders_converted: Set(self.reminders_converted),
-            response_ms: Set(join_ms(&self.response_ms)),
+    /// The units returned for `reason`.
+    pub fn returned(&self, reason: ReturnReason) -> i64 {
+        match reason {
+            ReturnReason::WrongPart => self.returned_wrong_part,
+            ReturnReason::WrongFitment => self.returned_wrong_fitment,
+            ReturnReason::Defective => self.returned_defective,
+            ReturnReason::DamagedInTransit => self.returned_damaged_in_transit,
+            ReturnReason::NotNeeded => self.returned_not_needed,
+            ReturnReason::Other => self.returned_other,
         }
     }
+
+    /// A return resolved, opened at `requested`.
+    pub fn return_resolved(requested: DateTime<Utc>, resolved: DateTime<Utc>) -> Self {
+        Self {
+            returns_resolved: 1,
+            resolution_ms: vec![elapsed_ms(requested, resolved)],
+            ..Self::default()
+        }
+    }
+
+    /// A return opened for `units` units for `reason`.
+    pub fn return_opened(reason: ReturnReason, units: i64) -> Self {
+        let mut delta = Self {
+            returns_opened: 1,
+            ..Self::default()
+        };
+        *match reason {
+            ReturnReason::WrongPart => &mut delta.returned_wrong_part,
+            ReturnReason::WrongFitment => &mut delta.returned_wrong_fitment,
+            ReturnReason::Defective => &mut delta.returned_defective,
+            ReturnReason::DamagedInTransit => &mut delta.returned_damaged_in_transit,
+            ReturnReason::NotNeeded => &mut delta.returned_not_needed,
+            ReturnReason::Other => &mut delta.returned_other,
+        } = units;
+        delta
+    }
+}
+
+/// Milliseconds from `from` to `to`, never negative; from whole microseconds, as PostgreSQL
+/// keeps instants, so that a rebuild from stored times adds exactly what the step added.
+pub fn elapsed_ms(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    std::cmp::max((to.timestamp_micros() - from.timestamp_micros()) / 1000, 0)
 }
 
 fn join_ms(values: &[i64]) -> String {
@@ -187,31 +269,24 @@ pub async fn add(
     let table = Alias::new("metric_rollups");
     let excluded = Alias::new("excluded");
     let mut on_conflict = OnConflict::columns([C::TenantId, C::Span, C::Start, C::CustomerId]);
-    for column in [
-        C::Inquiries,
-        C::Lines,
-        C::Quoted,
-        C::Bought,
-        C::AutoMatched,
-        C::Orders,
-        C::OrderValueMinor,
-        C::RemindersRaised,
-        C::RemindersConverted,
-    ] {
+    for name in Delta::COUNTERS {
+        let column = Alias::new(*name);
         on_conflict.value(
-            column,
-            Expr::col((table.clone(), column)).add(Expr::col((excluded.clone(), column))),
+            column.clone(),
+            Expr::col((table.clone(), column.clone())).add(Expr::col((excluded.clone(), column))),
         );
     }
     // Both databases concatenate text with `||`.
-    on_conflict.value(
-        C::ResponseMs,
-        Expr::cust(
-            "CASE WHEN excluded.response_ms = '' THEN metric_rollups.response_ms \
-             WHEN metric_rollups.response_ms = '' THEN excluded.response_ms \
-             ELSE metric_rollups.response_ms || ',' || excluded.response_ms END",
-        ),
-    );
+    for name in Delta::TIMES {
+        on_conflict.value(
+            Alias::new(*name),
+            Expr::cust(format!(
+                "CASE WHEN excluded.{name} = '' THEN metric_rollups.{name} \
+                 WHEN metric_rollups.{name} = '' THEN excluded.{name} \
+                 ELSE metric_rollups.{name} || ',' || excluded.{name} END"
+            )),
+        );
+    }
     metric_rollups::Entity::insert_many(Span::ALL.map(|span| delta.row(tenant.id, customer, span, span.start_of(day))))
         .on_conflict(on_conflict.to_owned())
         .exec_without_returning(txn)
@@ -326,28 +401,8 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         );
     }
 
-    // Replacements for returns are not purchases.
-    let placed: Vec<(CustomerId, DateTime<Utc>, i64)> = orders::Entity::scoped(tenant.id)
-        .filter(orders::Column::ReturnId.is_null())
-        .select_only()
-        .columns([
-            orders::Column::CustomerId,
-            orders::Column::CreatedAt,
-            orders::Column::TotalMinor,
-        ])
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    for (customer, at, total) in placed {
-        put(
-            customer,
-            at,
-            &Delta {
-                orders: 1,
-                order_value_minor: total,
-                ..Delta::default()
-            },
-        );
+    for (customer, at, delta) in order_deltas(&txn, tenant.id).await? {
+        put(customer, at, &delta);
     }
 
     let raised: Vec<(CustomerId, DateTime<Utc>, ReminderStatus)> = reminders::Entity::scoped(tenant.id)
@@ -386,6 +441,156 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         db.execute_unprepared("ANALYZE metric_rollups").await?;
     }
     Ok(Rebuilt { rows: count })
+}
+
+/// What each order, its shipments and its returns add, at the instant the order was placed:
+/// the same deltas the order, dispatch, delivery, cancel and return steps add as they happen.
+/// Replacements for returns are not purchases and add nothing.
+async fn order_deltas(txn: &impl ConnectionTrait, tenant: TenantId) -> Result<Vec<(CustomerId, DateTime<Utc>, Delta)>> {
+    type OrderRow = (OrderId, CustomerId, DateTime<Utc>, i64, OrderStatus, Option<String>);
+    let placed: Vec<OrderRow> = orders::Entity::scoped(tenant)
+        .filter(orders::Column::ReturnId.is_null())
+        .select_only()
+        .columns([
+            orders::Column::Id,
+            orders::Column::CustomerId,
+            orders::Column::CreatedAt,
+            orders::Column::TotalMinor,
+            orders::Column::Status,
+            orders::Column::CancelledBy,
+        ])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut units: HashMap<OrderId, (i64, i64, i64, i64)> = HashMap::new();
+    let lines: Vec<(OrderId, i32, i32, i32, i32)> = order_lines::Entity::scoped(tenant)
+        .select_only()
+        .columns([
+            order_lines::Column::OrderId,
+            order_lines::Column::Quantity,
+            order_lines::Column::BackorderedQuantity,
+            order_lines::Column::DeliveredQuantity,
+            order_lines::Column::CancelledQuantity,
+        ])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (order, quantity, short, delivered, cancelled) in lines {
+        let u = units.entry(order).or_default();
+        u.0 += i64::from(quantity);
+        u.1 += i64::from(short);
+        u.2 += i64::from(delivered);
+        u.3 += i64::from(cancelled);
+    }
+    /// An order's shipments, summed.
+    struct Carried {
+        first_dispatch: DateTime<Utc>,
+        last_receipt: Option<DateTime<Utc>>,
+        promised: i64,
+        on_time: i64,
+    }
+    let mut carried: HashMap<OrderId, Carried> = HashMap::new();
+    type ShipmentRow = (OrderId, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let shipments: Vec<ShipmentRow> = order_shipments::Entity::scoped(tenant)
+        .select_only()
+        .columns([
+            order_shipments::Column::OrderId,
+            order_shipments::Column::DispatchedAt,
+            order_shipments::Column::DeliveredAt,
+            order_shipments::Column::PromisedAt,
+        ])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (order, dispatched, delivered, promised) in shipments {
+        let c = carried.entry(order).or_insert(Carried {
+            first_dispatch: dispatched,
+            last_receipt: None,
+            promised: 0,
+            on_time: 0,
+        });
+        c.first_dispatch = std::cmp::min(c.first_dispatch, dispatched);
+        c.last_receipt = std::cmp::max(c.last_receipt, delivered);
+        if let (Some(delivered), Some(promised)) = (delivered, promised) {
+            c.promised += 1;
+            c.on_time += i64::from(on_time(delivered, promised));
+        }
+    }
+    let mut returned: HashMap<ReturnId, i64> = HashMap::new();
+    let return_units: Vec<(ReturnId, i32)> = return_lines::Entity::scoped(tenant)
+        .select_only()
+        .columns([return_lines::Column::ReturnId, return_lines::Column::Quantity])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (id, quantity) in return_units {
+        *returned.entry(id).or_default() += i64::from(quantity);
+    }
+    type ReturnRow = (ReturnId, OrderId, ReturnReason, DateTime<Utc>, Option<DateTime<Utc>>);
+    let mut returns: HashMap<OrderId, Vec<Delta>> = HashMap::new();
+    let opened: Vec<ReturnRow> = returns::Entity::scoped(tenant)
+        .select_only()
+        .columns([
+            returns::Column::Id,
+            returns::Column::OrderId,
+            returns::Column::Reason,
+            returns::Column::RequestedAt,
+            returns::Column::ResolvedAt,
+        ])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (id, order, reason, requested, resolved) in opened {
+        let mut delta = Delta::return_opened(reason, returned.get(&id).copied().unwrap_or(0));
+        if let Some(resolved) = resolved {
+            delta.add(&Delta::return_resolved(requested, resolved));
+        }
+        returns.entry(order).or_default().push(delta);
+    }
+
+    let mut out = Vec::with_capacity(placed.len());
+    for (id, customer, at, total, status, cancelled_by) in placed {
+        let (ordered, short, delivered, cancelled) = units.get(&id).copied().unwrap_or_default();
+        let mut delta = Delta {
+            orders: 1,
+            order_value_minor: total,
+            units_ordered: ordered,
+            units_backordered: short,
+            units_delivered: delivered,
+            ..Delta::default()
+        };
+        if status == OrderStatus::Cancelled && cancelled_by.as_deref().is_some_and(is_shop) {
+            delta.units_shop_cancelled = cancelled;
+        }
+        if let Some(c) = carried.get(&id) {
+            delta.orders_dispatched = 1;
+            delta.dispatch_ms = vec![elapsed_ms(at, c.first_dispatch)];
+            delta.shipments_promised = c.promised;
+            delta.shipments_on_time = c.on_time;
+            if status == OrderStatus::Delivered
+                && let Some(last) = c.last_receipt
+            {
+                delta.orders_delivered = 1;
+                delta.delivery_ms = vec![elapsed_ms(at, last)];
+            }
+        }
+        for r in returns.remove(&id).unwrap_or_default() {
+            delta.add(&r);
+        }
+        out.push((customer, at, delta));
+    }
+    Ok(out)
+}
+
+/// Whether a shipment arrived by its promised time, to the microsecond (as PostgreSQL keeps
+/// instants, so that a rebuild from stored times judges as the delivery did).
+pub fn on_time(delivered: DateTime<Utc>, promised: DateTime<Utc>) -> bool {
+    delivered.timestamp_micros() <= promised.timestamp_micros()
+}
+
+/// Whether an order's `cancelled_by` names a shop's API key (staff cancel as users).
+pub fn is_shop(actor: &str) -> bool {
+    actor.parse::<crate::ids::ApiKeyId>().is_ok()
 }
 
 #[cfg(test)]

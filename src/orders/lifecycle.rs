@@ -20,6 +20,7 @@ use crate::entities::{order_lines, order_shipment_lines, order_shipments, orders
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{ApiKeyId, CustomerId, OrderId, OrderLineId, ShipmentId, TenantId, UserId};
+use crate::metrics::rollup::{Delta, elapsed_ms, on_time};
 use crate::validate::Validator;
 
 pub const REASON_MAX: usize = 500;
@@ -567,6 +568,19 @@ pub async fn dispatch(
         "still_reserved": lines.iter().map(|l| l.reserved_quantity).sum::<i32>(),
         "still_backordered": lines.iter().map(|l| l.backorder_quantity).sum::<i32>(),
     });
+    if order.status != OrderStatus::Dispatched {
+        // The order's first shipment: its time from placement.
+        super::add_figures(
+            &txn,
+            &order,
+            Delta {
+                orders_dispatched: 1,
+                dispatch_ms: vec![elapsed_ms(order.created_at, now)],
+                ..Delta::default()
+            },
+        )
+        .await?;
+    }
     announce(
         &txn,
         &order,
@@ -665,11 +679,18 @@ pub async fn deliver(
         drop(txn);
         return super::find(db, scope.tenant, scope.customer, id).await;
     }
+    let promised: Vec<DateTime<Utc>> = arriving.iter().filter_map(|s| s.promised_at).collect();
+    let mut figures = Delta {
+        shipments_promised: promised.len() as i64,
+        shipments_on_time: promised.iter().filter(|p| on_time(delivered_at, **p)).count() as i64,
+        ..Delta::default()
+    };
     for carried in order_shipment_lines::Entity::scoped(order.tenant_id)
         .filter(order_shipment_lines::Column::ShipmentId.is_in(arriving_ids.clone()))
         .all(&txn)
         .await?
     {
+        figures.units_delivered += i64::from(carried.quantity);
         order_lines::Entity::scoped_update(order.tenant_id)
             .col_expr(
                 order_lines::Column::DeliveredQuantity,
@@ -690,6 +711,17 @@ pub async fn deliver(
         drop(txn);
         return retry_outcome(db, scope, id, OrderStatus::Delivered, "delivered").await;
     }
+    if complete {
+        let last = shipments
+            .iter()
+            .filter_map(|s| s.delivered_at)
+            .chain([delivered_at])
+            .max()
+            .unwrap_or(delivered_at);
+        figures.orders_delivered = 1;
+        figures.delivery_ms = vec![elapsed_ms(order.created_at, last)];
+    }
+    super::add_figures(&txn, &order, figures).await?;
     let data = json!({
         "order_id": order.id,
         "customer_id": order.customer_id,
@@ -773,6 +805,22 @@ pub async fn cancel(
             "released": line.reserved_quantity,
             "backorder_dropped": line.backorder_quantity,
         }));
+    }
+    if let By::Shop(_) = by {
+        // Units the shop no longer wants do not count against the dealer's fill rate.
+        let units = lines
+            .iter()
+            .map(|l| i64::from(l.reserved_quantity + l.backorder_quantity))
+            .sum();
+        super::add_figures(
+            &txn,
+            &order,
+            Delta {
+                units_shop_cancelled: units,
+                ..Delta::default()
+            },
+        )
+        .await?;
     }
     let data = json!({
         "order_id": order.id,

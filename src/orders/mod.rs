@@ -236,6 +236,7 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
             reserved_quantity: reserved,
             // What the shelf could not cover waits for stock.
             backorder_quantity: l.quantity - reserved,
+            backordered_quantity: l.quantity - reserved,
             dispatched_quantity: 0,
             delivered_quantity: 0,
             cancelled_quantity: 0,
@@ -270,6 +271,8 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
             crate::metrics::rollup::Delta {
                 orders: 1,
                 order_value_minor: total,
+                units_ordered: lines.iter().map(|l| i64::from(l.quantity)).sum(),
+                units_backordered: lines.iter().map(|l| i64::from(l.backordered_quantity)).sum(),
                 ..Default::default()
             },
         ),
@@ -279,6 +282,21 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
     crate::reminders::engine::convert_for_order(txn, &tenant, new.customer, &parts, id, now).await?;
     announce_created(txn, &new, order, lines, total, now).await
+}
+
+/// Adds a step's delivery figures to the period the order was placed in; replacements for
+/// returns are not purchases and have none. Called last in the step's transaction, after its
+/// row locks, as the accept does (see [`crate::metrics::rollup::lock`]).
+pub async fn add_figures(
+    txn: &impl ConnectionTrait,
+    order: &orders::Model,
+    delta: crate::metrics::rollup::Delta,
+) -> Result<()> {
+    if order.return_id.is_some() {
+        return Ok(());
+    }
+    let tenant = crate::tenants::find(txn, order.tenant_id).await?;
+    crate::metrics::rollup::add(txn, &tenant, order.customer_id, order.created_at, &delta).await
 }
 
 /// The `order_created` event, and the order as the accept (or the return) answers with it.

@@ -42,6 +42,7 @@ use crate::events::{EventKind, NewEvent};
 use crate::idempotency::{self, Stored};
 use crate::ids::{CustomerId, OrderId, OrderLineId, PartId, ReturnId, TenantId, UserId};
 use crate::matching::memory::MismatchOf;
+use crate::metrics::rollup::Delta;
 use crate::money::{format_price, parse_price};
 use crate::orders::{NewOrder, NewOrderLine};
 use crate::pagination::{PageParams, finish_page};
@@ -539,6 +540,7 @@ pub async fn open(
             .collect(),
     )
     .await?;
+    let units = return_lines.iter().map(|l| i64::from(l.quantity)).sum();
     let response = respond(saved.clone(), return_lines);
     let stored = Stored {
         status: 201,
@@ -560,6 +562,7 @@ pub async fn open(
         "lines": response.lines,
         "value": response.value,
     });
+    crate::orders::add_figures(&txn, &order, Delta::return_opened(new.reason, units)).await?;
     announce(
         &txn,
         &saved,
@@ -952,6 +955,11 @@ pub async fn resolve(
             .await?;
         replacement = Some(order);
     }
+    let order = orders::Entity::scoped_by_id(tenant, r.order_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::not_found("order"))?;
+    crate::orders::add_figures(&txn, &order, Delta::return_resolved(r.requested_at, now)).await?;
     let data = json!({
         "return_id": r.id,
         "order_id": r.order_id,

@@ -285,10 +285,17 @@ impl TestApp {
                 .all(&self.state.db)
                 .await
                 .expect("rollups");
-            for row in &mut rows {
-                let mut ms: Vec<i64> = partsdesk::metrics::rollup::split_ms(&row.response_ms).collect();
+            // Times are kept in no particular order.
+            let sorted = |text: &mut String| {
+                let mut ms: Vec<i64> = partsdesk::metrics::rollup::split_ms(text).collect();
                 ms.sort_unstable();
-                row.response_ms = format!("{ms:?}");
+                *text = format!("{ms:?}");
+            };
+            for row in &mut rows {
+                sorted(&mut row.response_ms);
+                sorted(&mut row.dispatch_ms);
+                sorted(&mut row.delivery_ms);
+                sorted(&mut row.resolution_ms);
             }
             rows.sort_by(|a, b| (a.customer_id, &a.span, a.start).cmp(&(b.customer_id, &b.span, b.start)));
             rows

@@ -385,6 +385,7 @@ async fn short_stock_is_backordered_and_ships_later_after_a_stock_raise() {
             "delivered"
         ]
     );
+    app.assert_rollups_rebuild_identically(&owner.tenant_id).await;
 }
 
 #[tokio::test]
@@ -476,6 +477,7 @@ async fn cancelling_releases_stock_staff_give_a_reason_and_the_shop_may_cancel_b
     )
     .await;
     assert_eq!(problem["current_status"], "dispatched");
+    app.assert_rollups_rebuild_identically(&owner.tenant_id).await;
 }
 
 #[tokio::test]
@@ -749,4 +751,154 @@ async fn quotes_offer_what_orders_have_not_reserved() {
     assert_eq!(option["quantity"], 1);
     assert_eq!(option["backorder_quantity"], 1);
     assert_eq!(option["stock"], 1);
+}
+
+#[tokio::test]
+async fn delivery_and_after_sales_figures_count_a_known_history() {
+    let app = spawn_app().await;
+    let (mut owner, _) = dealer_with_pads(&app, "owner@shunda.cn", 3).await;
+    let (customer, key) = shop(&app, &owner, "老王汽修厂").await;
+    let hour = chrono::Duration::hours(1);
+    let promised =
+        |hours: i64| (partsdesk::clock::Clock::now(&app.clock) + chrono::Duration::hours(hours)).to_rfc3339();
+
+    // A: 2 of the 3 pads; dispatched after an hour, promised for two hours later, received
+    // after another hour (on time), then one set returned as defective and refunded
+    // three hours later.
+    let a = id(&order(&app, &owner, &key, 2, "a").await);
+
+    // B, at once: 2 pads with 1 left on the shelf (1 backordered), which the shop cancels:
+    // not the dealer's shortfall in the fill rate.
+    let b = id(&order(&app, &owner, &key, 2, "b").await);
+    expect_json(
+        app.post(&format!("/v1/shop/orders/{b}/cancel"), Some(&key), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    app.clock.advance(hour);
+    owner.token = app.fresh_token("owner@shunda.cn").await;
+    let carrier = json!({ "carrier": "顺丰速运", "tracking_number": "SF1", "promised_at": promised(2) });
+    expect_json(step(&app, &owner.token, &a, "dispatch", &carrier).await, StatusCode::OK).await;
+    app.clock.advance(hour);
+    owner.token = app.fresh_token("owner@shunda.cn").await;
+    let received = expect_json(
+        step(&app, &owner.token, &a, "deliver", &json!({ "received_by": "王师傅" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    let opened = expect_json(
+        app.request(Method::POST, &format!("/v1/shop/orders/{a}/returns"), Some(&key))
+            .header("Idempotency-Key", "r1")
+            .json(&json!({
+                "lines": [{ "order_line_id": received["lines"][0]["id"], "quantity": 1 }],
+                "reason": "defective"
+            }))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::CREATED,
+    )
+    .await;
+    let ret = id(&opened);
+    let accept = json!({ "handover": "pickup" });
+    expect_json(
+        app.post(&format!("/v1/returns/{ret}/accept"), Some(&owner.token), &accept)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.clock.advance(hour * 3);
+    owner.token = app.fresh_token("owner@shunda.cn").await;
+    let refund = json!({ "resolution": "refund", "amount": "200.00" });
+    expect_json(
+        app.post(&format!("/v1/returns/{ret}/resolve"), Some(&owner.token), &refund)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // C: 1 pad, promised within the hour, received two hours after dispatch: late.
+    let c = id(&order(&app, &owner, &key, 1, "c").await);
+    let carrier = json!({ "carrier": "顺丰速运", "tracking_number": "SF2", "promised_at": promised(1) });
+    expect_json(step(&app, &owner.token, &c, "dispatch", &carrier).await, StatusCode::OK).await;
+    app.clock.advance(hour * 2);
+    owner.token = app.fresh_token("owner@shunda.cn").await;
+    expect_json(
+        step(&app, &owner.token, &c, "deliver", &json!({ "received_by": "王师傅" })).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let summary = expect_json(app.get("/v1/metrics/summary", &owner.token).await, StatusCode::OK).await;
+    let f = &summary["totals"];
+    let expected = json!({
+        "orders": 3, "units_ordered": 5, "units_backordered": 1, "backorder_rate": 0.2,
+        "units_cancelled_by_shop": 2, "units_delivered": 3, "fill_rate": 1.0,
+        "orders_dispatched": 2, "order_to_dispatch_p50_seconds": 0.0, "order_to_dispatch_p90_seconds": 3600.0,
+        "orders_delivered": 2, "order_to_delivery_p50_seconds": 7200.0, "order_to_delivery_p90_seconds": 7200.0,
+        "shipments_promised": 2, "shipments_on_time": 1, "on_time_rate": 0.5,
+        "returns": 1, "returned_units": 1, "return_rate": 0.3333,
+        "returns_resolved": 1, "return_resolution_p50_seconds": 10800.0, "return_resolution_p90_seconds": 10800.0,
+    });
+    for (name, value) in expected.as_object().expect("object") {
+        assert_eq!(&f[name], value, "{name} in {f}");
+    }
+    assert_eq!(f["returned_units_by_reason"]["defective"], 1);
+    assert_eq!(f["returned_units_by_reason"]["wrong_part"], 0);
+    assert_eq!(f["return_rate_by_reason"]["defective"], 0.3333);
+
+    // The same beside the quote figures in the customer's row, sortable, and in the CSV.
+    let table = expect_json(
+        app.get("/v1/metrics/customers?sort=on_time_rate&order=asc", &owner.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let row = &table["items"][0];
+    assert_eq!(row["customer"]["id"], customer.as_str());
+    assert_eq!(
+        (
+            row["figures"]["fill_rate"].as_f64(),
+            row["figures"]["quote_rate"].as_f64()
+        ),
+        (Some(1.0), Some(1.0))
+    );
+    let csv = app
+        .request(Method::GET, "/v1/metrics/customers", Some(&owner.token))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("body");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let record = reader.records().next().expect("a row").expect("record");
+    let column = |name: &str| {
+        record
+            .get(header.iter().position(|h| h == name).expect(name))
+            .expect(name)
+            .to_owned()
+    };
+    assert_eq!(column("on_time_rate"), "0.5");
+    assert_eq!(column("returned_units_defective"), "1");
+    assert_eq!(column("return_resolution_p50_seconds"), "10800");
+
+    let detail = expect_json(
+        app.get(&format!("/v1/metrics/customers/{customer}"), &owner.token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["figures"]["on_time_rate"], 0.5);
+    assert_eq!(
+        detail["trend"]["on_time_rate"],
+        Value::Null,
+        "no shipments the period before"
+    );
+
+    app.assert_rollups_rebuild_identically(&owner.tenant_id).await;
 }

@@ -358,6 +358,7 @@ async fn a_return_is_opened_accepted_and_refunded_once_with_stock_back_and_the_s
     )
     .await;
     expect_json(open(&app, &d.key, &order_id, "r4", &late).await, StatusCode::CREATED).await;
+    app.assert_rollups_rebuild_identically(&d.owner.tenant_id).await;
 }
 
 #[tokio::test]
@@ -489,6 +490,7 @@ async fn defective_parts_stay_off_the_shelf_a_replacement_is_a_reserved_order_an
     )
     .await;
     assert_eq!(stock(&app, &d).await, (7, 1));
+    app.assert_rollups_rebuild_identically(&d.owner.tenant_id).await;
 }
 
 #[tokio::test]
