@@ -182,6 +182,12 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.getByTestId("kpi-quote-rate").waitFor();
     assert.match(await page.getByTestId("kpi-quote-rate").textContent(), /\d/);
     assert.match(await page.getByTestId("kpi-purchase-rate").textContent(), /100/);
+    // Delivery and after-sales: everything ordered arrived (no promise was given, so no
+    // on-time figure), and the wrong part shows among the return reasons.
+    assert.match(await page.getByTestId("kpi-fill-rate").textContent(), /100/);
+    assert.match(await page.getByTestId("kpi-on-time-rate").textContent(), /—/);
+    assert.match(await page.getByTestId("kpi-return-reason-wrong_part").textContent(), /发错件/);
+    assert.match(await page.getByTestId("kpi-order-to-delivery").textContent(), /\d/);
   });
 
   await step(page, "stranger", async () => {

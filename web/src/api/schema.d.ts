@@ -1175,9 +1175,15 @@ export interface paths {
          *     * quote rate (报出率) = inquiry lines that received a price in a sent quote / inquiry lines received;
          *     * purchase rate (采购率) = quoted lines that were bought / quoted lines;
          *     * response time = time from inquiry received to quote sent (report p50 and p90, not the mean);
-         *     * auto-match rate = lines whose best match was confident enough to quote without a human change.
+         *     * auto-match rate = lines whose best match was confident enough to quote without a human change;
+         *     * order to dispatch = order placed to its first shipment; order to delivery = order placed to the last of its shipments received, for orders received in full (p50 and p90);
+         *     * on-time rate = shipments received by their promised time / shipments received that carried one;
+         *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
+         *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
+         *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders and order value in the period the order was placed; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["summary"];
         put?: never;
@@ -1201,9 +1207,15 @@ export interface paths {
          *     * quote rate (报出率) = inquiry lines that received a price in a sent quote / inquiry lines received;
          *     * purchase rate (采购率) = quoted lines that were bought / quoted lines;
          *     * response time = time from inquiry received to quote sent (report p50 and p90, not the mean);
-         *     * auto-match rate = lines whose best match was confident enough to quote without a human change.
+         *     * auto-match rate = lines whose best match was confident enough to quote without a human change;
+         *     * order to dispatch = order placed to its first shipment; order to delivery = order placed to the last of its shipments received, for orders received in full (p50 and p90);
+         *     * on-time rate = shipments received by their promised time / shipments received that carried one;
+         *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
+         *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
+         *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders and order value in the period the order was placed; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["customer_table"];
         put?: never;
@@ -1227,9 +1239,15 @@ export interface paths {
          *     * quote rate (报出率) = inquiry lines that received a price in a sent quote / inquiry lines received;
          *     * purchase rate (采购率) = quoted lines that were bought / quoted lines;
          *     * response time = time from inquiry received to quote sent (report p50 and p90, not the mean);
-         *     * auto-match rate = lines whose best match was confident enough to quote without a human change.
+         *     * auto-match rate = lines whose best match was confident enough to quote without a human change;
+         *     * order to dispatch = order placed to its first shipment; order to delivery = order placed to the last of its shipments received, for orders received in full (p50 and p90);
+         *     * on-time rate = shipments received by their promised time / shipments received that carried one;
+         *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
+         *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
+         *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders and order value in the period the order was placed; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["customer_detail"];
         put?: never;
@@ -1544,6 +1562,30 @@ export interface components {
              */
             to: string;
             figures: components["schemas"]["Figures"];
+        };
+        /** @description One figure per return reason. */
+        ByReason_Option_f64: {
+            wrong_part: null | number;
+            wrong_fitment: null | number;
+            defective: null | number;
+            damaged_in_transit: null | number;
+            not_needed: null | number;
+            other: null | number;
+        };
+        /** @description One figure per return reason. */
+        ByReason_i64: {
+            /** Format: int64 */
+            wrong_part: number;
+            /** Format: int64 */
+            wrong_fitment: number;
+            /** Format: int64 */
+            defective: number;
+            /** Format: int64 */
+            damaged_in_transit: number;
+            /** Format: int64 */
+            not_needed: number;
+            /** Format: int64 */
+            other: number;
         };
         CallEntry: {
             customer: components["schemas"]["CustomerRef"];
@@ -1975,7 +2017,10 @@ export interface components {
              * @description Inquiry received to quote sent, seconds, 90th percentile.
              */
             response_time_p90_seconds?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Orders placed (replacements for returns are not orders here).
+             */
             orders: number;
             /** @description Total of the orders, exact decimal. */
             order_value: string;
@@ -1988,6 +2033,105 @@ export interface components {
              * @description Converted / raised; `null` when none were raised.
              */
             reminder_conversion_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Units in the orders placed.
+             */
+            units_ordered: number;
+            /**
+             * Format: int64
+             * @description Of those, units the shelf could not cover when the order was placed.
+             */
+            units_backordered: number;
+            /**
+             * Format: double
+             * @description Units backordered / units ordered.
+             */
+            backorder_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Units the shop cancelled before dispatch.
+             */
+            units_cancelled_by_shop: number;
+            /**
+             * Format: int64
+             * @description Units received by the shop.
+             */
+            units_delivered: number;
+            /**
+             * Format: double
+             * @description Units delivered / (units ordered - units cancelled by the shop).
+             */
+            fill_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Orders with at least one shipment.
+             */
+            orders_dispatched: number;
+            /**
+             * Format: double
+             * @description Order placed to its first shipment, seconds, median.
+             */
+            order_to_dispatch_p50_seconds?: number | null;
+            /** Format: double */
+            order_to_dispatch_p90_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Orders received in full.
+             */
+            orders_delivered: number;
+            /**
+             * Format: double
+             * @description Order placed to its last shipment received, seconds, median, of orders received in full.
+             */
+            order_to_delivery_p50_seconds?: number | null;
+            /** Format: double */
+            order_to_delivery_p90_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Shipments received that carried a promised time.
+             */
+            shipments_promised: number;
+            /**
+             * Format: int64
+             * @description Of those, received by the promised time.
+             */
+            shipments_on_time: number;
+            /**
+             * Format: double
+             * @description Shipments on time / shipments promised.
+             */
+            on_time_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Returns opened (whatever became of them).
+             */
+            returns: number;
+            /**
+             * Format: int64
+             * @description Units in those returns.
+             */
+            returned_units: number;
+            /**
+             * Format: double
+             * @description Returned units / units delivered.
+             */
+            return_rate?: number | null;
+            returned_units_by_reason: components["schemas"]["ByReason_i64"];
+            /** @description Returned units for the reason / units delivered. */
+            return_rate_by_reason: components["schemas"]["ByReason_Option_f64"];
+            /**
+             * Format: int64
+             * @description Returns resolved (refund, credit note or replacement).
+             */
+            returns_resolved: number;
+            /**
+             * Format: double
+             * @description Return opened to resolved, seconds, median.
+             */
+            return_resolution_p50_seconds?: number | null;
+            /** Format: double */
+            return_resolution_p90_seconds?: number | null;
         };
         FitmentInput: {
             /** @example TOYOTA */
@@ -3005,7 +3149,7 @@ export interface components {
          * @description Columns the customer table sorts by.
          * @enum {string}
          */
-        SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted";
+        SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted" | "fill_rate" | "backorder_rate" | "on_time_rate" | "return_rate" | "order_to_dispatch_p50_seconds" | "order_to_delivery_p50_seconds" | "return_resolution_p50_seconds";
         /**
          * @description Which way a list runs; each list documents its default.
          * @enum {string}
@@ -3126,6 +3270,17 @@ export interface components {
              * @description Current minus previous, seconds (negative = faster).
              */
             response_time_p50_seconds?: number | null;
+            /** Format: double */
+            fill_rate?: number | null;
+            /** Format: double */
+            on_time_rate?: number | null;
+            /** Format: double */
+            return_rate?: number | null;
+            /**
+             * Format: double
+             * @description Current minus previous, seconds (negative = faster).
+             */
+            order_to_delivery_p50_seconds?: number | null;
             /** Format: int64 */
             inquiries: number;
             /** Format: int64 */

@@ -94,6 +94,22 @@ const COLUMNS: FigureColumn[] = [
   { key: "order_value", label: "orderValue", definitions: ["fieldOrderValue"], width: 160 },
   { key: "reminders_raised", label: "remindersRaised", width: 120 },
   { key: "reminders_converted", label: "remindersConverted", width: 120 },
+  { key: "on_time_rate", label: "onTimeRate", definitions: ["defOnTimeRate", "defOrderPeriod"], spark: true, width: 150 },
+  { key: "fill_rate", label: "fillRate", definitions: ["defFillRate", "defOrderPeriod"], width: 130 },
+  {
+    key: "order_to_delivery_p50_seconds",
+    label: "orderToDeliveryP50",
+    definitions: ["defOrderTimes", "defPercentiles"],
+    width: 190,
+  },
+  { key: "backorder_rate", label: "backorderRate", definitions: ["defBackorderRate", "defOrderPeriod"], width: 130 },
+  { key: "return_rate", label: "returnRate", definitions: ["defReturnRate", "defOrderPeriod"], width: 130 },
+  {
+    key: "return_resolution_p50_seconds",
+    label: "returnResolutionP50",
+    definitions: ["defReturnResolution", "defPercentiles"],
+    width: 190,
+  },
 ];
 
 const SORT_KEYS = new Set<string>(["name", ...COLUMNS.map((c) => c.key)]);

@@ -50,6 +50,21 @@ const CHARTS: ChartSpec[] = [
     lines: [{ key: "auto_match_rate", label: "autoMatchRate", color: "#389e0d" }],
   },
   {
+    name: "on-time-rate",
+    title: "onTimeRate",
+    definitions: ["defOnTimeRate", "defOrderPeriod"],
+    lines: [{ key: "on_time_rate", label: "onTimeRate", color: "#08979c" }],
+  },
+  {
+    name: "order-to-delivery",
+    title: "orderToDelivery",
+    definitions: ["defOrderTimes", "defPercentiles"],
+    lines: [
+      { key: "order_to_delivery_p50_seconds", label: "p50", color: "#722ed1" },
+      { key: "order_to_delivery_p90_seconds", label: "p90", color: "#fa8c16" },
+    ],
+  },
+  {
     name: "volume",
     title: "volume",
     definitions: ["fieldQuotedLines"],

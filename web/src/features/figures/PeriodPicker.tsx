@@ -144,7 +144,20 @@ export function PeriodPicker({
           title={
             <div>
               <p style={{ margin: "2px 0" }}>{m.defIntro}</p>
-              {(["defQuoteRate", "defPurchaseRate", "defResponseTime", "defAutoMatchRate"] as const).map((key) => (
+              {(
+                [
+                  "defQuoteRate",
+                  "defPurchaseRate",
+                  "defResponseTime",
+                  "defAutoMatchRate",
+                  "defOrderTimes",
+                  "defOnTimeRate",
+                  "defFillRate",
+                  "defBackorderRate",
+                  "defReturnRate",
+                  "defReturnResolution",
+                ] as const
+              ).map((key) => (
                 <p key={key} style={{ margin: "2px 0" }}>
                   • <DocText text={m[key]} />
                 </p>

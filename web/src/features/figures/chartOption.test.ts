@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { LineSeriesOption } from "echarts/charts";
 import { chartOption, durationUnit, faded } from "./chartOption";
+import { emptyFigures } from "./fixtures";
 import type { Point } from "./series";
 
-const empty = {
-  inquiries: 0,
-  inquiry_lines: 0,
-  quoted_lines: 0,
-  bought_lines: 0,
-  auto_matched_lines: 0,
-  orders: 0,
-  order_value: "0.00",
-  reminders_raised: 0,
-  reminders_converted: 0,
-};
+const empty = emptyFigures();
 
 const points: Point[] = [
   {

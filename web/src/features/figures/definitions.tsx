@@ -32,6 +32,32 @@ export const KPIS: readonly { id: string; key: FigureKey; label: MessageKey; def
   },
 ];
 
+/** The delivery and after-sales headlines: how the order reaches the shop, and how a return is made right. */
+export const DELIVERY_KPIS: readonly { id: string; key: FigureKey; label: MessageKey; definitions: MessageKey[] }[] = [
+  { id: "on-time-rate", key: "on_time_rate", label: "onTimeRate", definitions: ["defOnTimeRate", "defOrderPeriod"] },
+  { id: "fill-rate", key: "fill_rate", label: "fillRate", definitions: ["defFillRate", "defOrderPeriod"] },
+  {
+    id: "order-to-dispatch",
+    key: "order_to_dispatch_p50_seconds",
+    label: "orderToDispatchP50",
+    definitions: ["defOrderTimes", "defPercentiles"],
+  },
+  {
+    id: "order-to-delivery",
+    key: "order_to_delivery_p50_seconds",
+    label: "orderToDeliveryP50",
+    definitions: ["defOrderTimes", "defPercentiles"],
+  },
+  { id: "backorder-rate", key: "backorder_rate", label: "backorderRate", definitions: ["defBackorderRate", "defOrderPeriod"] },
+  { id: "return-rate", key: "return_rate", label: "returnRate", definitions: ["defReturnRate", "defOrderPeriod"] },
+  {
+    id: "return-resolution",
+    key: "return_resolution_p50_seconds",
+    label: "returnResolutionP50",
+    definitions: ["defReturnResolution", "defPercentiles"],
+  },
+];
+
 /** API documentation text, with its `backticked` words set as code. */
 export function DocText({ text }: { text: string }) {
   return (

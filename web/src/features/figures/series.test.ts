@@ -1,26 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { alignPrevious, bucketLabel, change, matchingPrevious, pointsFor, seriesValues, type Bucket, type Figures } from "./series";
+import { emptyFigures } from "./fixtures";
+import { alignPrevious, bucketLabel, change, higherIsBetter, matchingPrevious, pointsFor, seriesValues, type Bucket, type Figures } from "./series";
 
-function figures(overrides: Partial<Figures> = {}): Figures {
-  return {
-    inquiries: 0,
-    inquiry_lines: 0,
-    quoted_lines: 0,
-    bought_lines: 0,
-    auto_matched_lines: 0,
-    orders: 0,
-    order_value: "0.00",
-    reminders_raised: 0,
-    reminders_converted: 0,
-    quote_rate: null,
-    purchase_rate: null,
-    auto_match_rate: null,
-    response_time_p50_seconds: null,
-    response_time_p90_seconds: null,
-    reminder_conversion_rate: null,
-    ...overrides,
-  };
-}
+const figures = emptyFigures;
 
 function bucket(from: string, to: string, overrides: Partial<Figures> = {}): Bucket {
   return { from, to, figures: figures(overrides) };
@@ -78,6 +60,20 @@ describe("labels and changes", () => {
     expect(change(now, before, "response_time_p50_seconds")).toBe(-120);
     expect(change(now, before, "purchase_rate")).toBeNull();
     expect(change(now, undefined, "quote_rate")).toBeNull();
+  });
+});
+
+describe("which way is better", () => {
+  it("is up for rates and volumes, down for times, shortfalls and returns", () => {
+    expect(higherIsBetter("quote_rate")).toBe(true);
+    expect(higherIsBetter("on_time_rate")).toBe(true);
+    expect(higherIsBetter("fill_rate")).toBe(true);
+    expect(higherIsBetter("units_delivered")).toBe(true);
+    expect(higherIsBetter("response_time_p50_seconds")).toBe(false);
+    expect(higherIsBetter("order_to_delivery_p90_seconds")).toBe(false);
+    expect(higherIsBetter("backorder_rate")).toBe(false);
+    expect(higherIsBetter("return_rate")).toBe(false);
+    expect(higherIsBetter("returned_units")).toBe(false);
   });
 });
 

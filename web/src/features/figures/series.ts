@@ -4,8 +4,11 @@ import { addDays, daysBetween, periodDays, previousPeriod, type Interval } from 
 export type Figures = Schemas["Figures"];
 export type Bucket = Schemas["Bucket"];
 
-/** The figures drawn as series: every numeric field of `Figures` (order value is money, not drawn). */
-export type FigureKey = Exclude<keyof Figures, "order_value">;
+/** The figures drawn as series: every numeric field of `Figures` (order value is money, and the per-reason returns are objects). */
+export type FigureKey = Exclude<keyof Figures, "order_value" | "returned_units_by_reason" | "return_rate_by_reason">;
+
+/** A return reason, as the API names it. */
+export type ReturnReason = keyof Figures["returned_units_by_reason"];
 
 export type FigureKind = "rate" | "duration" | "count";
 
@@ -24,11 +27,42 @@ export const FIGURE_KIND: Record<FigureKey, FigureKind> = {
   reminder_conversion_rate: "rate",
   response_time_p50_seconds: "duration",
   response_time_p90_seconds: "duration",
+  units_ordered: "count",
+  units_backordered: "count",
+  backorder_rate: "rate",
+  units_cancelled_by_shop: "count",
+  units_delivered: "count",
+  fill_rate: "rate",
+  orders_dispatched: "count",
+  order_to_dispatch_p50_seconds: "duration",
+  order_to_dispatch_p90_seconds: "duration",
+  orders_delivered: "count",
+  order_to_delivery_p50_seconds: "duration",
+  order_to_delivery_p90_seconds: "duration",
+  shipments_promised: "count",
+  shipments_on_time: "count",
+  on_time_rate: "rate",
+  returns: "count",
+  returned_units: "count",
+  return_rate: "rate",
+  returns_resolved: "count",
+  return_resolution_p50_seconds: "duration",
+  return_resolution_p90_seconds: "duration",
 };
 
-/** Whether more is better (rates, volumes) or worse (response times). */
+/** Figures where less is better besides the times: shortfalls, cancellations and returns. */
+const LOWER_IS_BETTER = new Set<FigureKey>([
+  "units_backordered",
+  "backorder_rate",
+  "units_cancelled_by_shop",
+  "returns",
+  "returned_units",
+  "return_rate",
+]);
+
+/** Whether more is better (rates, volumes) or worse (times, backorders, returns). */
 export function higherIsBetter(key: FigureKey): boolean {
-  return FIGURE_KIND[key] !== "duration";
+  return FIGURE_KIND[key] !== "duration" && !LOWER_IS_BETTER.has(key);
 }
 
 /** A figure's value; `null` where the API has none (a rate without a denominator). */
