@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::predict::{self, Purchase};
 use crate::db::TenantScoped;
-use crate::entities::{ReminderStatus, order_lines, part_numbers, reminders, tenants};
+use crate::entities::{ReminderStatus, order_lines, orders, part_numbers, reminders, tenants};
 use crate::error::Result;
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
@@ -183,21 +183,33 @@ struct Line {
     purchase: Purchase,
 }
 
+/// What each customer bought: the units of its orders it kept, less what was cancelled before
+/// it left; a replacement sent for a return is not a purchase.
 async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec<Line>> {
     let tz = tenant.tz();
+    let replacements = sea_orm::sea_query::Query::select()
+        .column(orders::Column::Id)
+        .from(orders::Entity)
+        .and_where(orders::Column::TenantId.eq(tenant.id))
+        .and_where(orders::Column::ReturnId.is_not_null())
+        .to_owned();
     let rows = order_lines::Entity::scoped(tenant.id)
         .select_only()
         .column(order_lines::Column::CustomerId)
         .column(order_lines::Column::PartId)
         .column(order_lines::Column::OrderId)
         .column(order_lines::Column::Quantity)
+        .column(order_lines::Column::CancelledQuantity)
         .column(order_lines::Column::OrderedAt)
+        .filter(order_lines::Column::OrderId.not_in_subquery(replacements))
         .order_by_asc(order_lines::Column::OrderedAt)
-        .into_tuple::<(CustomerId, PartId, OrderId, i32, DateTime<Utc>)>()
+        .into_tuple::<(CustomerId, PartId, OrderId, i32, i32, DateTime<Utc>)>()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
+        .filter(|(_, _, _, quantity, cancelled, _)| quantity > cancelled)
+        .map(|(customer, part, order_id, quantity, cancelled, at)| (customer, part, order_id, quantity - cancelled, at))
         .map(|(customer, part, order_id, quantity, at)| Line {
             customer,
             part,

@@ -73,3 +73,48 @@ async fn a_regular_purchase_raises_one_reminder_on_its_day_and_the_next_order_co
         .expect("run");
     assert_eq!((theirs.raised, theirs.converted), (0, 0));
 }
+
+#[tokio::test]
+async fn an_order_the_shop_cancelled_is_not_a_purchase() {
+    let world = World::new().await;
+    let dealer = world.dealer("Shunda").await;
+    world
+        .part(
+            &dealer,
+            json!({ "sku": "NGK-BKR6E", "name": "火花塞", "brand": "NGK", "article_number": "BKR6E",
+                    "price": "25.20", "stock": 100 }),
+        )
+        .await;
+    let shop = world.shop(&dealer, "Dongfang Auto Repair").await;
+    // Three monthly orders, the last cancelled before it left: two purchase days, too few.
+    world.clock.set(at("2026-06-01T02:00:00Z"));
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(
+            world
+                .buy(&dealer, &shop, json!([{ "text": "BKR6E", "quantity": 4 }]))
+                .await,
+        );
+        world.clock.advance(Duration::days(30));
+    }
+    let order = last.expect("an order");
+    let scope = crate::orders::lifecycle::Scope {
+        tenant: dealer.tenant.id,
+        customer: Some(shop.customer.id),
+    };
+    crate::orders::lifecycle::cancel(
+        &world.db,
+        scope,
+        crate::orders::lifecycle::By::Shop(shop.key_id),
+        order.id,
+        crate::orders::lifecycle::CancelRequest::default(),
+        world.now(),
+    )
+    .await
+    .expect("cancel");
+    // With the third it would be due from 27 August (Shanghai).
+    let run = super::engine::run(&world.db, Some(dealer.tenant.id), at("2026-08-28T02:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(run.raised, 0);
+}
