@@ -753,7 +753,8 @@ pub struct CancelRequest {
 }
 
 /// Cancels an order before anything of it left: its reserved units go back on the shelf and
-/// its backorders are dropped.
+/// its backorders are dropped. Of a partly dispatched order, staff cancel what has not left
+/// ([`cancel_rest`]); the shop may cancel only before dispatch.
 pub async fn cancel(
     db: &DatabaseConnection,
     scope: Scope,
@@ -773,6 +774,9 @@ pub async fn cancel(
     if order.status == OrderStatus::Cancelled {
         drop(txn);
         return super::find(db, scope.tenant, scope.customer, id).await;
+    }
+    if let (OrderStatus::Dispatched, By::Staff(_)) = (order.status, by) {
+        return cancel_rest(db, txn, scope, by, order, reason, now).await;
     }
     if !transition(&txn, &order, OrderStatus::Cancelled, |u| {
         u.col_expr(orders::Column::CancelledAt, Expr::value(now))
@@ -834,6 +838,126 @@ pub async fn cancel(
         &order,
         EventKind::OrderCancelled,
         "order.cancelled",
+        Some(by),
+        data,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    super::find(db, scope.tenant, scope.customer, id).await
+}
+
+/// Cancels what has not left of a dispatched order (staff only): reserved units go back on the
+/// shelf, backorders are dropped, what is on its way stays. Once every shipment has arrived
+/// the order is `delivered`. A retry answers with the order; with nothing left to cancel, 409
+/// `nothing_to_cancel`.
+async fn cancel_rest(
+    db: &DatabaseConnection,
+    txn: sea_orm::DatabaseTransaction,
+    scope: Scope,
+    by: By,
+    order: orders::Model,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<OrderResponse> {
+    let id = order.id;
+    let mut lines = lines_of(&txn, &order).await?;
+    let rest: i32 = lines.iter().map(|l| l.reserved_quantity + l.backorder_quantity).sum();
+    if rest == 0 {
+        drop(txn);
+        if order.cancelled_at.is_some() {
+            return super::find(db, scope.tenant, scope.customer, id).await;
+        }
+        return Err(Error::WrongState {
+            code: "nothing_to_cancel",
+            detail: "everything of this order has left; a return takes back what arrived".to_owned(),
+            current: order.status.as_str().to_owned(),
+        });
+    }
+    // Once per order: the row's update also holds off a concurrent dispatch's reading of it.
+    let marked = orders::Entity::scoped_update(order.tenant_id)
+        .col_expr(orders::Column::CancelledAt, Expr::value(now))
+        .col_expr(orders::Column::CancelReason, Expr::value(reason.clone()))
+        .col_expr(orders::Column::CancelledBy, Expr::value(by.actor()))
+        .filter(orders::Column::Id.eq(order.id))
+        .filter(orders::Column::Status.eq(OrderStatus::Dispatched.as_str()))
+        .filter(orders::Column::CancelledAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if marked != 1 {
+        drop(txn);
+        return super::find(db, scope.tenant, scope.customer, id).await;
+    }
+    lines.sort_by_key(|l| l.part_id);
+    let mut released = Vec::new();
+    for line in lines.iter().filter(|l| l.reserved_quantity + l.backorder_quantity > 0) {
+        // Only as read: a shipment that took these units meanwhile makes this a conflict.
+        let updated = order_lines::Entity::scoped_update(order.tenant_id)
+            .col_expr(
+                order_lines::Column::CancelledQuantity,
+                Expr::col(order_lines::Column::CancelledQuantity).add(line.reserved_quantity + line.backorder_quantity),
+            )
+            .col_expr(order_lines::Column::ReservedQuantity, Expr::value(0))
+            .col_expr(order_lines::Column::BackorderQuantity, Expr::value(0))
+            .filter(order_lines::Column::Id.eq(line.id))
+            .filter(order_lines::Column::ReservedQuantity.eq(line.reserved_quantity))
+            .filter(order_lines::Column::BackorderQuantity.eq(line.backorder_quantity))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if updated != 1 {
+            return Err(Error::WrongState {
+                code: "concurrent_dispatch",
+                detail: "a shipment of this order took these units; read the order and try again".to_owned(),
+                current: OrderStatus::Dispatched.as_str().to_owned(),
+            });
+        }
+        stock::release(&txn, order.tenant_id, line.part_id, i64::from(line.reserved_quantity)).await?;
+        released.push(json!({
+            "order_line_id": line.id,
+            "part_id": line.part_id,
+            "released": line.reserved_quantity,
+            "backorder_dropped": line.backorder_quantity,
+        }));
+    }
+    let shipments = order_shipments::Entity::scoped(order.tenant_id)
+        .filter(order_shipments::Column::OrderId.eq(order.id))
+        .all(&txn)
+        .await?;
+    let complete = shipments.iter().all(|s| s.delivered_at.is_some());
+    if complete {
+        if !transition(&txn, &order, OrderStatus::Delivered, |u| u).await? {
+            drop(txn);
+            return super::find(db, scope.tenant, scope.customer, id).await;
+        }
+        let last = shipments.iter().filter_map(|s| s.delivered_at).max();
+        if let Some(last) = last {
+            super::add_figures(
+                &txn,
+                &order,
+                Delta {
+                    orders_delivered: 1,
+                    delivery_ms: vec![elapsed_ms(order.created_at, last)],
+                    ..Delta::default()
+                },
+            )
+            .await?;
+        }
+    }
+    let data = json!({
+        "order_id": order.id,
+        "customer_id": order.customer_id,
+        "reason": reason,
+        "by": by.side(),
+        "lines": released,
+        "complete": complete,
+    });
+    announce(
+        &txn,
+        &order,
+        EventKind::OrderRestCancelled,
+        "order.rest_cancelled",
         Some(by),
         data,
         now,

@@ -92,6 +92,8 @@ pub enum TimelineStep {
     Dispatched,
     Delivered,
     Cancelled,
+    /// Staff cancelled what had not left of a partly dispatched order.
+    RestCancelled,
 }
 
 impl TimelineStep {
@@ -103,6 +105,7 @@ impl TimelineStep {
             "order_dispatched" => Self::Dispatched,
             "order_delivered" => Self::Delivered,
             "order_cancelled" => Self::Cancelled,
+            "order_rest_cancelled" => Self::RestCancelled,
             _ => return None,
         })
     }

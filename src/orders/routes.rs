@@ -36,10 +36,13 @@ const LIFECYCLE: &str = "States: `confirmed` -> `picking` -> `dispatched` -> `de
 dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is \
 `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow \
 (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is \
-`delivered` once everything has left and every shipment was received. Repeating a step already taken answers \
-200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. \
-Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks \
-(`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).";
+`delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel \
+what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays \
+`dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when \
+everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does \
+not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and \
+sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, \
+`order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).";
 
 fn staff_scope(caller: &SalesStaff) -> Scope {
     Scope {
@@ -206,11 +209,12 @@ async fn deliver_order(
     ))
 }
 
-/// Cancel an order before dispatch, with a reason: reserved units go back on the shelf.
-#[utoipa::path(post, path = "/v1/orders/{id}/cancel", tag = "orders", summary = "Cancel an order",
+/// Cancel an order before dispatch, or what has not left of a dispatched one, with a reason:
+/// reserved units go back on the shelf, backorders are dropped.
+#[utoipa::path(post, path = "/v1/orders/{id}/cancel", tag = "orders", summary = "Cancel an order, or its rest",
     description = LIFECYCLE, request_body = CancelRequest, params(("id" = OrderId, Path, description = "Order id")),
     security(("staff_token" = [])), responses((status = 200, body = OrderResponse),
-        (status = 409, description = "Dispatched or delivered (`invalid_transition`, with `current_status`)", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Delivered (`invalid_transition`, with `current_status`), everything has left (`nothing_to_cancel`), or a concurrent shipment took the units (`concurrent_dispatch`)", body = Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 async fn cancel_order(
     State(state): State<AppState>,

@@ -37,6 +37,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "order.dispatched",
     "order.delivered",
     "order.cancelled",
+    "order.rest_cancelled",
     "return.requested",
     "return.accepted",
     "return.rejected",

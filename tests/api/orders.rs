@@ -902,3 +902,124 @@ async fn delivery_and_after_sales_figures_count_a_known_history() {
 
     app.assert_rollups_rebuild_identically(&owner.tenant_id).await;
 }
+
+#[tokio::test]
+async fn staff_cancel_what_has_not_left_of_a_partly_dispatched_order() {
+    let app = spawn_app().await;
+    let (owner, part_id) = dealer_with_pads(&app, "owner@shunda.cn", 2).await;
+    let (_, key) = shop(&app, &owner, "老王汽修厂").await;
+    // 5 ordered, 2 on the shelf: 2 leave, 3 wait for stock that will not come.
+    let order_id = id(&order(&app, &owner, &key, 5, "k1").await);
+    let driver = json!({ "driver_phone": "138 0013 8000" });
+    expect_json(
+        step(&app, &owner.token, &order_id, "dispatch", &driver).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // The shop may cancel only before dispatch.
+    let problem = expect_problem(
+        app.post(&format!("/v1/shop/orders/{order_id}/cancel"), Some(&key), &json!({}))
+            .await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    )
+    .await;
+    assert_eq!(problem["current_status"], "dispatched");
+    let problem = expect_problem(
+        step(&app, &owner.token, &order_id, "cancel", &json!({})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["/reason"]);
+
+    let reason = json!({ "reason": "厂家停产，余下不再供货" });
+    for _ in 0..2 {
+        let rest = expect_json(
+            step(&app, &owner.token, &order_id, "cancel", &reason).await,
+            StatusCode::OK,
+        )
+        .await;
+        // What is on its way stays on its way.
+        assert_eq!(rest["status"], "dispatched");
+        let line = &rest["lines"][0];
+        assert_eq!(
+            (
+                &line["dispatched_quantity"],
+                &line["backorder_quantity"],
+                &line["cancelled_quantity"]
+            ),
+            (&json!(2), &json!(0), &json!(3))
+        );
+        assert_eq!(steps(&rest), ["confirmed", "dispatched", "rest_cancelled"]);
+    }
+    // A stock raise now fills nothing for it, and the shipment's arrival completes it.
+    let pads = part(&app, &owner, &part_id).await;
+    assert_eq!((pads["stock"].as_i64(), pads["reserved"].as_i64()), (Some(0), Some(0)));
+    let delivered = expect_json(
+        step(
+            &app,
+            &owner.token,
+            &order_id,
+            "deliver",
+            &json!({ "received_by": "王师傅" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(delivered["status"], "delivered");
+    expect_problem(
+        step(&app, &owner.token, &order_id, "cancel", &reason).await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    )
+    .await;
+
+    // Received first, then the rest cancelled: delivered at once. With nothing left, 409.
+    let (owner2, _) = dealer_with_pads(&app, "owner@yongan.cn", 1).await;
+    let (_, key2) = shop(&app, &owner2, "城东快修").await;
+    let second = id(&order(&app, &owner2, &key2, 3, "k2").await);
+    expect_json(
+        step(&app, &owner2.token, &second, "dispatch", &driver).await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_json(
+        step(
+            &app,
+            &owner2.token,
+            &second,
+            "deliver",
+            &json!({ "received_by": "李师傅" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let done = expect_json(
+        step(&app, &owner2.token, &second, "cancel", &reason).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(done["status"], "delivered");
+    assert_eq!(done["lines"][0]["cancelled_quantity"], 2);
+    let third = id(&order(&app, &owner2, &key2, 1, "k3").await);
+    let problem = expect_problem(
+        step(&app, &owner2.token, &third, "dispatch", &driver).await,
+        StatusCode::CONFLICT,
+        "nothing_to_dispatch",
+    )
+    .await;
+    assert_eq!(problem["current_status"], "confirmed");
+    // Another dealer's staff cannot reach it.
+    expect_problem(
+        step(&app, &owner.token, &second, "cancel", &reason).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    app.assert_rollups_rebuild_identically(&owner.tenant_id).await;
+    app.assert_rollups_rebuild_identically(&owner2.tenant_id).await;
+}

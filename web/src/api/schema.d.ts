@@ -801,7 +801,7 @@ export interface paths {
         };
         /**
          * Get an order
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         get: operations["get_order"];
         put?: never;
@@ -823,7 +823,7 @@ export interface paths {
         put?: never;
         /**
          * Start picking an order
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         post: operations["start_picking"];
         delete?: never;
@@ -863,7 +863,7 @@ export interface paths {
         put?: never;
         /**
          * Record a delivery
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         post: operations["deliver_order"];
         delete?: never;
@@ -882,8 +882,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel an order
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * Cancel an order, or its rest
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         post: operations["cancel_order"];
         delete?: never;
@@ -918,7 +918,7 @@ export interface paths {
         };
         /**
          * Get one of the shop's orders
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         get: operations["shop_get_order"];
         put?: never;
@@ -940,7 +940,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel one of the shop's orders
-         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`).
+         * @description States: `confirmed` -> `picking` -> `dispatched` -> `delivered`; `confirmed` may be dispatched directly; `confirmed` or `picking` -> `cancelled` (staff with a reason, or the shop). An order is `dispatched` from its first shipment; while units are still reserved or backordered, later shipments follow (each line says how much is `reserved`, `backorder`, `dispatched`, `delivered`, `cancelled`), and it is `delivered` once everything has left and every shipment was received. Of a `dispatched` order, staff may cancel what has not left (reserved units back on the shelf, backorders dropped; step `rest_cancelled`, the order stays `dispatched` until its shipments arrive, or is `delivered` at once if they have; 409 `nothing_to_cancel` when everything has left). Repeating a step already taken answers 200 with the order as it is; a step the state does not allow is 409 `invalid_transition` with `current_status`. Each step is recorded in the order's `timeline` and sent to the shop's callback and the dealer's webhooks (`order.picking`, `order.backorder_filled`, `order.dispatched`, `order.delivered`, `order.cancelled`, `order.rest_cancelled`).
          */
         post: operations["shop_cancel_order"];
         delete?: never;
@@ -3254,7 +3254,7 @@ export interface components {
             details: Record<string, never>;
         };
         /** @enum {string} */
-        TimelineStep: "confirmed" | "picking" | "backorder_filled" | "dispatched" | "delivered" | "cancelled";
+        TimelineStep: "confirmed" | "picking" | "backorder_filled" | "dispatched" | "delivered" | "cancelled" | "rest_cancelled";
         Trend: {
             /**
              * Format: double
@@ -8453,7 +8453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Dispatched or delivered (`invalid_transition`, with `current_status`) */
+            /** @description Delivered (`invalid_transition`, with `current_status`), everything has left (`nothing_to_cancel`), or a concurrent shipment took the units (`concurrent_dispatch`) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -38,6 +38,8 @@ export function OrderActions({ order }: { order: Order }) {
   const dispatchable = order.lines.some((l) => l.reserved_quantity + l.backorder_quantity > 0);
   const undelivered = order.shipments.filter((s) => !s.delivered_at);
   const cancellable = order.status === "confirmed" || order.status === "picking";
+  // Of a dispatched order, what has not left (reserved or backordered) can be let go.
+  const restCancellable = order.status === "dispatched" && dispatchable;
 
   return (
     <Space wrap>
@@ -63,7 +65,18 @@ export function OrderActions({ order }: { order: Order }) {
       ) : null}
       <DispatchDialog order={order} open={dialog === "dispatch"} onClose={() => setDialog(null)} onDone={done} />
       <DeliverDialog order={order} open={dialog === "deliver"} onClose={() => setDialog(null)} onDone={done} />
-      <CancelDialog order={order} open={dialog === "cancel"} onClose={() => setDialog(null)} onDone={done} />
+      {restCancellable ? (
+        <Button danger onClick={() => setDialog("cancel")} data-testid="order-cancel-rest">
+          {m.cancelRest}
+        </Button>
+      ) : null}
+      <CancelDialog
+        order={order}
+        rest={restCancellable}
+        open={dialog === "cancel"}
+        onClose={() => setDialog(null)}
+        onDone={done}
+      />
     </Space>
   );
 }
@@ -295,7 +308,8 @@ function DeliverDialog({ order, open, onClose, onDone }: DialogProps) {
   );
 }
 
-function CancelDialog({ order, open, onClose, onDone }: DialogProps) {
+/** Cancels the order, or (`rest`) what has not left of a dispatched one. */
+function CancelDialog({ order, rest, open, onClose, onDone }: DialogProps & { rest: boolean }) {
   const m = useMessages(orderMessages);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ reason: string }>();
@@ -308,7 +322,7 @@ function CancelDialog({ order, open, onClose, onDone }: DialogProps) {
         }),
       ),
     onSuccess: (saved) => {
-      message.success(m.cancelled);
+      message.success(rest ? m.restCancelled : m.cancelled);
       onDone(saved);
     },
     onError: (error) => {
@@ -318,8 +332,8 @@ function CancelDialog({ order, open, onClose, onDone }: DialogProps) {
   return (
     <Modal
       open={open}
-      title={m.cancelTitle}
-      okText={m.cancelOrder}
+      title={rest ? m.cancelRest : m.cancelTitle}
+      okText={rest ? m.cancelRest : m.cancelOrder}
       okButtonProps={{ danger: true }}
       cancelText={m.close}
       confirmLoading={save.isPending}
@@ -327,7 +341,7 @@ function CancelDialog({ order, open, onClose, onDone }: DialogProps) {
       onCancel={onClose}
       destroyOnHidden
     >
-      <p>{m.cancelHelp}</p>
+      <p>{rest ? m.cancelRestHelp : m.cancelHelp}</p>
       <Form form={form} layout="vertical" preserve={false} onFinish={(values) => save.mutate(values)}>
         <Form.Item
           name="reason"

@@ -119,8 +119,13 @@ export default function OrderPage() {
                   ]}
                 />
               </Card>
-              {order.status === "cancelled" && order.cancel_reason ? (
-                <Alert type="warning" showIcon title={`${m.cancelReason}：${order.cancel_reason}`} data-testid="order-cancel-reason" />
+              {order.cancel_reason ? (
+                <Alert
+                  type="warning"
+                  showIcon
+                  title={`${order.status === "cancelled" ? m.cancelReason : m.restCancelReason}：${order.cancel_reason}`}
+                  data-testid="order-cancel-reason"
+                />
               ) : null}
               <OrderLines order={order} />
               <Shipments order={order} />
@@ -131,7 +136,7 @@ export default function OrderPage() {
                     data-testid="order-timeline"
                     items={order.timeline.map((entry, i) => ({
                       key: i,
-                      color: entry.step === "cancelled" ? "red" : entry.step === "delivered" ? "green" : "blue",
+                      color: entry.step === "cancelled" || entry.step === "rest_cancelled" ? "red" : entry.step === "delivered" ? "green" : "blue",
                       content: (
                         <span data-step={entry.step}>
                           {m[`step_${entry.step}`]} · {formatDateTime(entry.at, timeZone)}

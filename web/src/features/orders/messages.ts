@@ -68,6 +68,10 @@ export const orderMessages = defineMessages({
     cancelReason: "取消原因",
     cancelReasonRequired: "请填写取消原因，客户会看到",
     cancelled: "订单已取消",
+    cancelRest: "取消未发部分",
+    cancelRestHelp: "已发出的货照常送达；已备货的件数放回库存，缺货部分不再跟进；客户会收到通知。",
+    restCancelled: "未发部分已取消",
+    restCancelReason: "未发部分取消原因",
     close: "关闭",
     shipments: "发货记录",
     noShipments: "尚未发货",
@@ -84,6 +88,7 @@ export const orderMessages = defineMessages({
     step_dispatched: "发货",
     step_delivered: "签收",
     step_cancelled: "取消",
+    step_rest_cancelled: "取消未发部分",
   },
   en: {
     listTitle: "Orders",
@@ -152,6 +157,11 @@ export const orderMessages = defineMessages({
     cancelReason: "Reason",
     cancelReasonRequired: "Give a reason; the shop sees it",
     cancelled: "Order cancelled",
+    cancelRest: "Cancel what has not left",
+    cancelRestHelp:
+      "What is on its way still arrives; reserved units go back on the shelf and backorders are dropped; the shop is told.",
+    restCancelled: "The rest of the order is cancelled",
+    restCancelReason: "Why the rest was cancelled",
     close: "Close",
     shipments: "Shipments",
     noShipments: "Nothing dispatched yet",
@@ -168,5 +178,6 @@ export const orderMessages = defineMessages({
     step_dispatched: "Dispatched",
     step_delivered: "Delivered",
     step_cancelled: "Cancelled",
+    step_rest_cancelled: "Rest cancelled",
   },
 });
