@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::db::TenantScoped;
 pub use crate::entities::OrderStatus;
-use crate::entities::{events, order_lines, order_shipment_lines, order_shipments, orders, quote_lines};
+use crate::entities::{events, order_lines, order_shipment_lines, order_shipments, orders, quote_lines, returns};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
@@ -94,6 +94,11 @@ pub enum TimelineStep {
     Cancelled,
     /// Staff cancelled what had not left of a partly dispatched order.
     RestCancelled,
+    /// The shop opened a return of this order's units (`details.return_id` names it).
+    ReturnRequested,
+    ReturnAccepted,
+    ReturnRejected,
+    ReturnResolved,
 }
 
 impl TimelineStep {
@@ -106,6 +111,10 @@ impl TimelineStep {
             "order_delivered" => Self::Delivered,
             "order_cancelled" => Self::Cancelled,
             "order_rest_cancelled" => Self::RestCancelled,
+            "return_requested" => Self::ReturnRequested,
+            "return_accepted" => Self::ReturnAccepted,
+            "return_rejected" => Self::ReturnRejected,
+            "return_resolved" => Self::ReturnResolved,
             _ => return None,
         })
     }
@@ -558,10 +567,21 @@ pub async fn find(
     Ok(order)
 }
 
-/// The order's steps from its events, oldest first.
+/// The order's steps from its events and those of its returns, oldest first.
 async fn timeline(db: &impl ConnectionTrait, tenant: TenantId, id: OrderId) -> Result<Vec<TimelineEntry>> {
+    let mut subjects: Vec<String> = returns::Entity::scoped(tenant)
+        .select_only()
+        .column(returns::Column::Id)
+        .filter(returns::Column::OrderId.eq(id))
+        .into_tuple::<crate::ids::ReturnId>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.to_string())
+        .collect();
+    subjects.push(id.to_string());
     Ok(events::Entity::scoped(tenant)
-        .filter(events::Column::SubjectId.eq(id.to_string()))
+        .filter(events::Column::SubjectId.is_in(subjects))
         .order_by_asc(events::Column::OccurredAt)
         .order_by_asc(events::Column::Id)
         .all(db)

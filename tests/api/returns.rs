@@ -318,6 +318,31 @@ async fn a_return_is_opened_accepted_and_refunded_once_with_stock_back_and_the_s
     .await;
     assert_eq!(problem["current_status"], "resolved");
 
+    // The order's timeline tells the return's steps, for staff and the shop alike.
+    let shop_order = expect_json(
+        app.get(&format!("/v1/shop/orders/{order_id}"), &d.key).await,
+        StatusCode::OK,
+    )
+    .await;
+    let steps: Vec<&str> = shop_order["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["step"].as_str())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "confirmed",
+            "dispatched",
+            "delivered",
+            "return_requested",
+            "return_accepted",
+            "return_resolved"
+        ]
+    );
+    assert_eq!(shop_order["timeline"][3]["details"]["return_id"], ret_id.as_str());
+
     app.run_jobs().await;
     let expected = ["return.accepted", "return.requested", "return.resolved"];
     assert_eq!(types(&shop_hook), expected);

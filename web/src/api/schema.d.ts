@@ -3254,7 +3254,7 @@ export interface components {
             details: Record<string, never>;
         };
         /** @enum {string} */
-        TimelineStep: "confirmed" | "picking" | "backorder_filled" | "dispatched" | "delivered" | "cancelled" | "rest_cancelled";
+        TimelineStep: "confirmed" | "picking" | "backorder_filled" | "dispatched" | "delivered" | "cancelled" | "rest_cancelled" | "return_requested" | "return_accepted" | "return_rejected" | "return_resolved";
         Trend: {
             /**
              * Format: double

@@ -136,7 +136,7 @@ export default function OrderPage() {
                     data-testid="order-timeline"
                     items={order.timeline.map((entry, i) => ({
                       key: i,
-                      color: entry.step === "cancelled" || entry.step === "rest_cancelled" ? "red" : entry.step === "delivered" ? "green" : "blue",
+                      color: stepColor(entry.step),
                       content: (
                         <span data-step={entry.step}>
                           {m[`step_${entry.step}`]} · {formatDateTime(entry.at, timeZone)}
@@ -152,6 +152,22 @@ export default function OrderPage() {
       </QueryState>
     </Flex>
   );
+}
+
+/** Red for what went wrong (cancelled, a return), green for what arrived or was made right. */
+function stepColor(step: Schemas["TimelineStep"]): string {
+  switch (step) {
+    case "cancelled":
+    case "rest_cancelled":
+    case "return_requested":
+    case "return_rejected":
+      return "red";
+    case "delivered":
+    case "return_resolved":
+      return "green";
+    default:
+      return "blue";
+  }
 }
 
 function OrderLines({ order }: { order: Order }) {

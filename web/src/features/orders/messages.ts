@@ -89,6 +89,10 @@ export const orderMessages = defineMessages({
     step_delivered: "签收",
     step_cancelled: "取消",
     step_rest_cancelled: "取消未发部分",
+    step_return_requested: "客户申请退货",
+    step_return_accepted: "同意退货",
+    step_return_rejected: "拒绝退货",
+    step_return_resolved: "售后处理完成",
   },
   en: {
     listTitle: "Orders",
@@ -179,5 +183,9 @@ export const orderMessages = defineMessages({
     step_delivered: "Delivered",
     step_cancelled: "Cancelled",
     step_rest_cancelled: "Rest cancelled",
+    step_return_requested: "Return requested",
+    step_return_accepted: "Return accepted",
+    step_return_rejected: "Return rejected",
+    step_return_resolved: "Return resolved",
   },
 });
