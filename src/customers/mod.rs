@@ -35,6 +35,8 @@ pub struct CustomerResponse {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the customer was archived; listed only with `include_archived=true`.
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 impl From<customers::Model> for CustomerResponse {
@@ -50,6 +52,7 @@ impl From<customers::Model> for CustomerResponse {
             notes: c.notes,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            archived_at: c.deleted_at,
         }
     }
 }
@@ -144,6 +147,8 @@ pub struct CustomerListParams {
     pub cursor: Option<String>,
     /// Only customers whose name contains this text (case-insensitive for Latin letters).
     pub name: Option<String>,
+    /// Archived customers too (default false): they still name past inquiries, orders and returns.
+    pub include_archived: Option<bool>,
 }
 
 /// Percent with at most two decimals, to basis points.
@@ -169,16 +174,17 @@ pub async fn find_active(db: &impl ConnectionTrait, tenant: TenantId, id: Custom
         .ok_or(Error::not_found("customer"))
 }
 
-/// Customers of the dealer, oldest first; archived ones are not listed.
+/// Customers of the dealer, oldest first; archived ones only when asked for.
 pub async fn list(db: &impl ConnectionTrait, tenant: TenantId, params: CustomerListParams) -> Result<CustomerList> {
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit()?;
-    let mut query = customers::Entity::scoped(tenant)
-        .filter(customers::Column::DeletedAt.is_null())
-        .order_by_asc(customers::Column::Id);
+    let mut query = customers::Entity::scoped(tenant).order_by_asc(customers::Column::Id);
+    if !params.include_archived.unwrap_or(false) {
+        query = query.filter(customers::Column::DeletedAt.is_null());
+    }
     if let Some(after) = page.cursor::<CustomerId>()? {
         query = query.filter(customers::Column::Id.gt(after));
     }

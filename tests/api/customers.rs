@@ -51,6 +51,14 @@ async fn customer_lifecycle_with_patch_semantics_and_timeline() {
     .await;
     let list = expect_json(app.get("/v1/customers", &owner.token).await, StatusCode::OK).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+    // Still there to name its history, when asked for.
+    let all = expect_json(
+        app.get("/v1/customers?include_archived=true", &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all["items"][0]["id"], id);
+    assert!(all["items"][0]["archived_at"].is_string());
 }
 
 #[tokio::test]

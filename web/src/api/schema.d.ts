@@ -1824,6 +1824,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description When the customer was archived; listed only with `include_archived=true`.
+             */
+            archived_at?: string | null;
         };
         CustomerRow: {
             customer: components["schemas"]["CustomerRef"];
@@ -4491,6 +4496,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only customers whose name contains this text (case-insensitive for Latin letters). */
                 name?: string;
+                /** @description Archived customers too (default false): they still name past inquiries, orders and returns. */
+                include_archived?: boolean;
             };
             header?: never;
             path?: never;
