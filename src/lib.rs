@@ -20,6 +20,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod inquiries;
+pub mod insights;
 pub mod jobs;
 pub mod matching;
 pub mod metrics;

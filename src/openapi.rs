@@ -89,6 +89,7 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         crate::catalog::import::Mode,
         crate::metrics::report::SortBy,
         crate::metrics::report::SortOrder,
+        crate::insights::demand::DemandSort,
         crate::search::FacetCounting
     )),
     tags(
@@ -103,6 +104,7 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "returns", description = "After-sales: shops return delivered parts; staff accept, reject and resolve"),
         (name = "webhooks", description = "Signed notifications to the dealer's systems"),
         (name = "metrics", description = "Touchpoint metrics: quote rate, purchase rate, response time, auto-match rate"),
+        (name = "insights", description = "What the dealer's history says to do next: unmet demand"),
         (name = "reminders", description = "Replenishment reminders and the day's call list"),
         (name = "settings", description = "The dealer's settings"),
         (name = "stream", description = "The dealer's events, live (server-sent events)"),
@@ -133,6 +135,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::returns::routes::routes())
         .merge(crate::webhooks::routes::routes())
         .merge(crate::metrics::routes::routes())
+        .merge(crate::insights::routes::routes())
         .merge(crate::reminders::routes::routes())
         .merge(crate::events::routes::routes())
         .merge(crate::ops::routes())

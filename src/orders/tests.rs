@@ -1,6 +1,8 @@
 //! Order workflows without HTTP: reservation on accept, a backorder filled by a later
-//! shipment, cancellation giving stock back.
+//! shipment, cancellation giving stock back (and taking the purchase out of the reminders'
+//! history).
 
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
 use serde_json::json;
@@ -114,4 +116,55 @@ async fn cancelling_gives_the_reserved_units_back() {
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
     assert_eq!(cancelled.lines[0].cancelled_quantity, 3);
     assert_eq!(shelf(&world, &dealer, part).await, (4, 0));
+}
+
+#[tokio::test]
+async fn an_order_the_shop_cancelled_is_not_a_purchase() {
+    let world = World::new().await;
+    let dealer = world.dealer("Shunda").await;
+    world
+        .part(
+            &dealer,
+            json!({ "sku": "NGK-BKR6E", "name": "火花塞", "brand": "NGK", "article_number": "BKR6E",
+                    "price": "25.20", "stock": 100 }),
+        )
+        .await;
+    let shop = world.shop(&dealer, "Dongfang Auto Repair").await;
+    // Three monthly orders, the last cancelled before it left: two purchase days, too few.
+    world.clock.set(at("2026-06-01T02:00:00Z"));
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(
+            world
+                .buy(&dealer, &shop, json!([{ "text": "BKR6E", "quantity": 4 }]))
+                .await,
+        );
+        world.clock.advance(Duration::days(30));
+    }
+    let order = last.expect("an order");
+    let scope = Scope {
+        tenant: dealer.tenant.id,
+        customer: Some(shop.customer.id),
+    };
+    lifecycle::cancel(
+        &world.db,
+        scope,
+        By::Shop(shop.key_id),
+        order.id,
+        lifecycle::CancelRequest::default(),
+        world.now(),
+    )
+    .await
+    .expect("cancel");
+    // With the third it would be due from 27 August (Shanghai).
+    let run = crate::reminders::engine::run(&world.db, Some(dealer.tenant.id), at("2026-08-28T02:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(run.raised, 0);
+}
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("instant")
+        .with_timezone(&Utc)
 }

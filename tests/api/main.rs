@@ -12,6 +12,7 @@ mod errors;
 mod imports;
 mod inbox;
 mod inquiries;
+mod insights;
 mod layering;
 mod match_memory;
 mod metrics;

@@ -1258,6 +1258,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insights/demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unmet demand
+         * @description What shops asked for that the dealer could not supply, for a period of whole days in the dealer's time zone (lines count in the period their inquiry arrived; default the last 30 days, at most 731).
+         *
+         *     An inquiry line is unmet when it was not bought and, checked in this order: `not_in_catalog` = the matcher found no candidate; `not_quoted` = staff marked it unavailable, its candidates had no price, or its quote was cancelled or expired unsent; `out_of_stock` = it was quoted with none on the shelf (all of it backordered); `quoted_too_late` = its quote was sent after the dealer's response target (`response_target_minutes`). Lines of quotes still being drafted, and lines quoted in time with stock and not bought (a price question, see the pricing insight) are not unmet.
+         *
+         *     Lines are grouped by the normalized part numbers they named, else by their words with synonyms merged, else by their lower-cased text; `asked` is the latest wording. Per group: `lines`, distinct `shops`, `quantity` asked, first and last asked, the lines of the previous period of equal length and the `trend` (lines minus those), and the lines per reason. `action`: `add_to_catalog` when most lines were not in the catalog, `stock` (with `stock_quantity` = the quantity asked) when most were out of stock, `quote_them` when most were not quoted, `answer_faster` when most were quoted too late (ties in that order).
+         */
+        get: operations["unmet_demand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reminders": {
         parameters: {
             query?: never;
@@ -1909,6 +1933,69 @@ export interface components {
             /** @description The JSON body sent. */
             payload: unknown;
         };
+        /**
+         * @description What the dealer could do about a group.
+         * @enum {string}
+         */
+        DemandAction: "add_to_catalog" | "quote_them" | "stock" | "answer_faster";
+        DemandEntry: {
+            /** @description The group: `number:<normalized numbers>`, `words:<words>` or `text:<text>`. */
+            key: string;
+            /**
+             * @description The latest wording of a line in the group, as the shop wrote it.
+             * @example 卡罗拉前刹车片
+             */
+            asked: string;
+            /** @description The part number the latest line named, as written. */
+            part_number?: string | null;
+            /** Format: int64 */
+            lines: number;
+            /** Format: int64 */
+            shops: number;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: date-time */
+            first_asked_at: string;
+            /** Format: date-time */
+            last_asked_at: string;
+            /**
+             * Format: int64
+             * @description Unmet lines of the group in the previous period of equal length.
+             */
+            previous_lines: number;
+            /**
+             * Format: int64
+             * @description `lines - previous_lines`.
+             */
+            trend: number;
+            reasons: components["schemas"]["LostLines"];
+            action: components["schemas"]["DemandAction"];
+            /**
+             * Format: int64
+             * @description With `stock`: the quantity asked, to stock.
+             */
+            stock_quantity?: number | null;
+        };
+        DemandReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /**
+             * Format: int64
+             * @description Unmet lines in the period, all groups.
+             */
+            unmet_lines: number;
+            /**
+             * Format: int64
+             * @description Inquiry lines received in the period (met or not).
+             */
+            inquiry_lines: number;
+            items: components["schemas"]["DemandEntry"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        DemandSort: "lines" | "shops" | "quantity" | "last_asked" | "trend";
         DispatchLine: {
             order_line_id: components["schemas"]["OrderLineId"];
             /**
@@ -2293,6 +2380,17 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        /** @description Lines per reason. */
+        LostLines: {
+            /** Format: int64 */
+            not_in_catalog: number;
+            /** Format: int64 */
+            not_quoted: number;
+            /** Format: int64 */
+            out_of_stock: number;
+            /** Format: int64 */
+            quoted_too_late: number;
         };
         /** @example mem_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         MatchMemoryId: string;
@@ -9965,6 +10063,76 @@ export interface operations {
             };
             /** @description No such resource for this dealer (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmet_demand: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, the dealer's time zone); default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day, included; default today. A period is at most 731 days. */
+                to?: string;
+                /** @description `lines` (default), `shops`, `quantity`, `last_asked` or `trend`. */
+                sort?: components["schemas"]["DemandSort"];
+                /** @description `desc` (default) or `asc`. */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Groups per page, 1-200 (default 50); a CSV export has every group. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups, as JSON or (with `Accept: text/csv`) as CSV with every group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
