@@ -120,26 +120,29 @@ pub fn looks_like_code(text: &str) -> bool {
     has_digit && !text.chars().any(char::is_whitespace) && (2..=3).contains(&normalize(text).len())
 }
 
+/// Whether a word can be one group of a number written with spaces (`06H`, `115`, `W`,
+/// `712/75`): letters and digits (and `-` `.` `/`), with a digit or at most two letters.
+pub fn is_number_group(word: &str) -> bool {
+    word.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
+        && (word.chars().any(|c| c.is_ascii_digit()) || word.chars().filter(char::is_ascii_alphanumeric).count() <= 2)
+}
+
 /// Numbers written inside other text (`机油滤清器 06H 115 403`, `brake pads 0 986 424 735`,
 /// `06H115403两个`): each run of words that could be groups of one number (letters and digits,
 /// with a digit, or a short letter group beside them), where the run has at least five
 /// letters and digits. Chinese characters end a run.
 pub fn runs(text: &str) -> Vec<String> {
-    let numberish = |w: &str| {
-        w.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
-            && (w.chars().any(|c| c.is_ascii_digit()) || w.chars().filter(char::is_ascii_alphanumeric).count() <= 2)
-    };
     let folded: String = text.chars().map(to_half_width).collect();
     let mut out = Vec::new();
     for segment in folded.split(|c: char| !c.is_ascii() || matches!(c, ',' | ';' | '+' | '(' | ')')) {
         let mut run: Vec<&str> = Vec::new();
         let words: Vec<&str> = segment.split_whitespace().collect();
         for (i, word) in words.iter().enumerate() {
-            if numberish(word) {
+            if is_number_group(word) {
                 run.push(word);
             }
-            if !numberish(word) || i + 1 == words.len() {
+            if !is_number_group(word) || i + 1 == words.len() {
                 // A run of letters alone is words, not a number.
                 if !run.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
                     run.clear();

@@ -106,6 +106,9 @@ pub struct ValidLine {
     pub brand: Option<String>,
     pub quantity: i32,
     pub unit: Option<String>,
+    /// Whether the shop gave `quantity`; if not, one the matcher reads off the end of a
+    /// number (`09864247353个`) is taken over one read from the text.
+    pub quantity_given: bool,
     /// The position of the shop's line this one was split from.
     pub split_from: Option<i32>,
     pub note: Option<String>,
@@ -217,6 +220,7 @@ pub fn validate(body: &CreateInquiryRequest, now: DateTime<Utc>, vocabulary: &Vo
                 brand,
                 quantity: i32::try_from(quantity.clamp(1, QUANTITY_MAX)).unwrap_or(1),
                 unit: parsed.unit,
+                quantity_given: line.quantity.is_some(),
                 split_from: None,
                 note,
             }
@@ -263,6 +267,7 @@ fn split_lines(lines: Vec<ValidLine>, warnings: &mut Vec<String>, vocabulary: &V
             brand: line.brand.clone(),
             quantity: line.quantity,
             unit: line.unit.clone(),
+            quantity_given: line.quantity_given,
             split_from,
             note: line.note.clone(),
         }));
@@ -348,7 +353,7 @@ pub async fn receive(
     lexicon: &Lexicon,
     shop: &Shop,
     key: idempotency::Request,
-    input: ValidInquiry,
+    mut input: ValidInquiry,
     now: DateTime<Utc>,
 ) -> Result<Received> {
     let customer = shop.customer.id;
@@ -367,6 +372,12 @@ pub async fn receive(
         .collect();
     let hint = input.vehicle.as_ref().map(VehicleResponse::hint).unwrap_or_default();
     let matches = matching::match_lines(db, Arc::clone(index), shop.tenant, queries, hint, lexicon).await?;
+    for (line, matched) in input.lines.iter_mut().zip(&matches) {
+        if let (false, Some((quantity, unit))) = (line.quantity_given, &matched.glued) {
+            line.quantity = i32::try_from(*quantity).unwrap_or(1);
+            line.unit = Some(unit.clone());
+        }
+    }
     let requested: Vec<(i32, &matching::LineMatch)> =
         input.lines.iter().zip(&matches).map(|(l, m)| (l.quantity, m)).collect();
     let drafted = draft::draft(&requested, shop.customer.price_level_bp);

@@ -1,10 +1,17 @@
 //! An inquiry line as shops type it: `机滤x4`, `90915YZZE1*2`, `04465-02061 两套`,
 //! `OE 06H 115 403 1个`, `brake pads qty 2`. The quantity (and its unit) and number prefixes
 //! are taken out, so what is left is what is asked for.
+//!
+//! A quantity written against a number (`09864247353个`, `0 986 424 7353个`) cannot be told
+//! from the number's last digits by reading: the line is read as above, with the readings
+//! that take the last one or two digits as the quantity beside it ([`ParsedLine::glued`]),
+//! and the matcher, which can ask the catalog, chooses.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::catalog::numbers;
 
 /// Units a quantity is counted in.
 const UNITS: &str = "个|只|套|支|条|片|盒|瓶|桶|对|副|件|根|组|块|台|把|升|pcs|pc|pieces|piece|sets|set|ea";
@@ -27,6 +34,16 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("regex")
 });
+/// A word of letters and digits ending in a digit, written directly against a unit
+/// (`09864247353个`, `bkr6e4pcs`, `04465-020613套`).
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|[^a-z0-9.\-/])([a-z0-9][a-z0-9.\-/]*\d)({UNITS})(?:$|[^a-z0-9])"
+    ))
+    .expect("regex")
+});
+/// Quantities read from a number's last digits have at most this many (1 to 99).
+const GLUED_DIGITS_MAX: usize = 2;
 /// Words that only say a number follows.
 static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     // Set apart from the number (`OE 06H…`, `OE:06H…`); glued, it is part of it (`OE000599`).
@@ -42,6 +59,22 @@ pub struct ParsedLine {
     pub quantity: Option<i64>,
     /// The unit the quantity was counted in (`套`, `pcs`).
     pub unit: Option<String>,
+    /// When a number ends in digits written against a unit (`09864247353个`, or in groups:
+    /// `0 986 424 7353个`) and no other quantity is written: the readings that take its last
+    /// digit, then its last two, as the quantity. The line as read above (`09864247353个`
+    /// with no quantity; `0 986 424` with 7353) may be right too.
+    pub glued: Vec<Glued>,
+}
+
+/// A line read with the last digits of its number as the quantity: `09864247353个` as
+/// `0986424735`, 3 个.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glued {
+    /// What is asked for, read this way: the number without those digits.
+    pub text: String,
+    /// 1 to 99.
+    pub quantity: i64,
+    pub unit: String,
 }
 
 fn chinese_numeral(text: &str) -> Option<i64> {
@@ -71,7 +104,7 @@ fn chinese_numeral(text: &str) -> Option<i64> {
 /// Full-width letters, digits and signs as ASCII (Chinese input methods type them), lower case.
 fn fold(text: &str) -> String {
     text.chars()
-        .map(crate::catalog::numbers::to_half_width)
+        .map(numbers::to_half_width)
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -111,22 +144,75 @@ pub fn parse(text: &str) -> ParsedLine {
             break;
         }
     }
-    let (mut rest, quantity, unit) = match found {
-        Some((start, end, quantity, unit)) => {
-            let mut rest = String::with_capacity(folded.len());
-            rest.push_str(&folded[..start]);
-            rest.push(' ');
-            rest.push_str(&folded[end..]);
-            (rest, Some(quantity), unit)
-        }
-        None => (folded, None, None),
-    };
-    rest = NUMBER_PREFIX.replace_all(&rest, " ").into_owned();
-    ParsedLine {
-        text: rest.split_whitespace().collect::<Vec<_>>().join(" "),
-        quantity,
-        unit,
+    match found {
+        Some((start, end, quantity, unit)) => ParsedLine {
+            text: without(&folded, start, end),
+            quantity: Some(quantity),
+            unit,
+            glued: glued_readings(&folded, Some(end)),
+        },
+        None => ParsedLine {
+            glued: glued_readings(&folded, None),
+            text: without(&folded, 0, 0),
+            quantity: None,
+            unit: None,
+        },
     }
+}
+
+/// The folded line without `start..end` (the quantity) and number prefixes, spaced once.
+fn without(folded: &str, start: usize, end: usize) -> String {
+    let rest = format!("{} {}", &folded[..start], &folded[end..]);
+    let rest = NUMBER_PREFIX.replace_all(&rest, " ");
+    rest.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The readings of a number written against its unit that take its last digit, then its
+/// last two, as the quantity. Only where the digits are glued to the number (a letter or digit
+/// before them: not `bp-1个`), do not start with 0 and leave a part number (four letters and
+/// digits or more with a digit, its groups before it counted: `06h 115 4031个`).
+/// `quantity_end`: where the quantity read otherwise ends, if one was: only those digits may be
+/// read again (`0 986 424 7353个`, read as 7353 个).
+fn glued_readings(folded: &str, quantity_end: Option<usize>) -> Vec<Glued> {
+    let Some(caps) = GLUED.captures(folded) else {
+        return Vec::new();
+    };
+    let (Some(word), Some(unit)) = (caps.get(1), caps.get(2)) else {
+        return Vec::new();
+    };
+    if quantity_end.is_some_and(|end| end != unit.end()) {
+        return Vec::new();
+    }
+    let digits = word.as_str().bytes().rev().take_while(u8::is_ascii_digit).count();
+    let before: Vec<&str> = if folded[..word.start()].ends_with(char::is_whitespace) {
+        let mut groups: Vec<&str> = folded[..word.start()]
+            .split_whitespace()
+            .rev()
+            .take_while(|w| numbers::is_number_group(w))
+            .collect();
+        groups.reverse();
+        groups
+    } else {
+        Vec::new()
+    };
+    (1..=GLUED_DIGITS_MAX.min(digits))
+        .filter_map(|n| {
+            let cut = word.end() - n;
+            let glued_on = folded[..cut].chars().next_back().filter(|_| cut > word.start())?;
+            if !glued_on.is_ascii_alphanumeric() || folded[cut..].starts_with('0') {
+                return None;
+            }
+            let number = [&before[..], &[&folded[word.start()..cut]]].concat().join(" ");
+            if !numbers::looks_like_number(&number) {
+                return None;
+            }
+            Some(Glued {
+                text: without(folded, cut, unit.end()),
+                quantity: folded[cut..word.end()].parse().ok()?,
+                unit: unit.as_str().to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Words that name several parts at once, as shops order a service's filters.
@@ -254,6 +340,87 @@ mod tests {
         assert_eq!(q("04E 115 561 H x2"), ("04e 115 561 h".into(), Some(2)));
         assert_eq!(q("机滤 2个"), ("机滤".into(), Some(2)));
         assert_eq!(parse("04465-02061 两套").unit.as_deref(), Some("套"));
+    }
+
+    fn glued(text: &str) -> Vec<(String, i64, String)> {
+        parse(text)
+            .glued
+            .into_iter()
+            .map(|g| (g.text, g.quantity, g.unit))
+            .collect()
+    }
+
+    fn reading(text: &str, quantity: i64, unit: &str) -> (String, i64, String) {
+        (text.to_owned(), quantity, unit.to_owned())
+    }
+
+    #[test]
+    fn a_quantity_written_against_a_number_is_read_both_ways() {
+        // As written, the whole number with no quantity; beside it, the last digit, then the
+        // last two, as the quantity.
+        assert_eq!(q("09864247353个"), ("09864247353个".into(), None));
+        assert_eq!(
+            glued("09864247353个"),
+            [reading("0986424735", 3, "个"), reading("098642473", 53, "个")]
+        );
+        assert_eq!(
+            glued("90915YZZE12个"),
+            [reading("90915yzze1", 2, "个"), reading("90915yzze", 12, "个")]
+        );
+        assert_eq!(glued("04465020613套")[0], reading("0446502061", 3, "套"));
+        assert_eq!(glued("04465-020613套")[0], reading("04465-02061", 3, "套"));
+        assert_eq!(glued("06H1154031个")[0], reading("06h115403", 1, "个"));
+        assert_eq!(glued("BKR6E4pcs"), [reading("bkr6e", 4, "pcs")]);
+        assert_eq!(glued("W712/752个")[0], reading("w712/75", 2, "个"));
+        // In groups, the last one is read as the quantity (`7353 个`) and, beside that, as the
+        // end of the number.
+        assert_eq!(q("0 986 424 7353个"), ("0 986 424".into(), Some(7353)));
+        assert_eq!(
+            glued("0 986 424 7353个"),
+            [reading("0 986 424 735", 3, "个"), reading("0 986 424 73", 53, "个")]
+        );
+        assert_eq!(glued("OE 06H 115 4031个")[0], reading("06h 115 403", 1, "个"));
+        assert_eq!(
+            glued("前刹车片09864247353个")[0],
+            reading("前刹车片0986424735", 3, "个")
+        );
+        assert_eq!(glued("０９８６４２４７３５３个")[0], reading("0986424735", 3, "个"));
+    }
+
+    #[test]
+    fn only_digits_glued_to_a_number_are_read_as_a_quantity() {
+        for text in [
+            // A quantity written apart is the quantity.
+            "0986424735 3个",
+            "0986424735 10个",
+            "09864247353个 2个",
+            "火花塞 12个",
+            "brake pads 12pcs",
+            "04465-02061 两套",
+            "火花塞4个",
+            "机滤x4",
+            "刹车片 *2",
+            "OE 06H 115 403 1个",
+            // No unit against it.
+            "BP-1",
+            "OE000599",
+            "09864247353",
+            "5W-30 4L",
+            "卡罗拉 2012",
+            "2012款卡罗拉",
+            "轮胎 24寸",
+            // Not glued to letters or digits (`BP-1` 2 个 is not a reading), or not leaving a
+            // part number.
+            "bp-12个",
+            "a12个",
+            // Digits and unit apart.
+            "09864247353 个",
+        ] {
+            assert!(glued(text).is_empty(), "{text}: {:?}", glued(text));
+        }
+        // A quantity does not start with 0.
+        assert_eq!(glued("0986424705个"), [reading("098642470", 5, "个")]);
+        assert_eq!(glued("0986424730个"), [reading("09864247", 30, "个")]);
     }
 
     #[test]

@@ -146,10 +146,36 @@ struct Asked {
     /// Without the quantity and the vehicle words.
     name: String,
     vehicle: VehicleHint,
+    /// The quantity and unit this reading took from the end of a number (`09864247353个`);
+    /// `None` for the line as written.
+    glued: Option<(i64, String)>,
 }
 
+/// The line as written, as the memory keys it when no catalog is at hand.
 fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Asked {
-    let text = line::parse(&line.text).text;
+    read_text(line::parse(&line.text).text, None, inquiry_vehicle, vocabulary)
+}
+
+/// The ways to read a line: as written first, then with the last digits of a number written
+/// against its unit as the quantity ([`line::ParsedLine::glued`]). [`search_readings`] chooses.
+fn readings(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Vec<Asked> {
+    let parsed = line::parse(&line.text);
+    let mut out = vec![read_text(parsed.text, None, inquiry_vehicle, vocabulary)];
+    out.extend(
+        parsed
+            .glued
+            .into_iter()
+            .map(|g| read_text(g.text, Some((g.quantity, g.unit)), inquiry_vehicle, vocabulary)),
+    );
+    out
+}
+
+fn read_text(
+    text: String,
+    glued: Option<(i64, String)>,
+    inquiry_vehicle: &VehicleHint,
+    vocabulary: &Vocabulary,
+) -> Asked {
     // Even a line that reads as one number may be a vehicle and a short word (`RAV4 jl`): the
     // whole text is still looked up as a number first; the vehicle serves the name search.
     let recognized = vocabulary.recognize(&text);
@@ -164,6 +190,7 @@ fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocab
         vehicle: inquiry_vehicle.for_line(&recognized, vocabulary),
         text,
         name,
+        glued,
     }
 }
 
@@ -181,6 +208,10 @@ pub struct LineMatch {
     pub candidates: Vec<Candidate>,
     /// The line as the match memory knows it, to be stored with the line.
     pub key: memory::MemoryKey,
+    /// The quantity and unit read from the last digits of a number written against its unit
+    /// (`09864247353个`: 3 个), when the catalog has the number without them and not as
+    /// written. The line's quantity unless the shop gave one.
+    pub glued: Option<(i64, String)>,
 }
 
 pub mod line;
@@ -273,9 +304,9 @@ fn base_query<'a>(
 fn search_lines(
     index: &search_index::SearchIndex,
     tenant: TenantId,
-    lines: &[(LineQuery, Asked)],
+    lines: &[(LineQuery, Vec<Asked>)],
     synonyms: &search_index::Synonyms,
-) -> Result<Vec<Vec<Found>>> {
+) -> Result<Vec<(usize, Vec<Found>)>> {
     let tenant_key = tenant.to_string();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = lines.len().div_ceil(threads).max(1);
@@ -286,7 +317,7 @@ fn search_lines(
                 let tenant_key = &tenant_key;
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(line, asked)| search_line(index, tenant_key, line, asked, synonyms))
+                        .map(|(line, read)| search_readings(index, tenant_key, line, read, synonyms))
                         .collect::<Result<Vec<_>>>()
                 })
             })
@@ -300,6 +331,34 @@ fn search_lines(
         }
         Ok(all)
     })
+}
+
+/// Searches the line as written and, when that finds no part by its exact number, the
+/// readings that take a number's last digits as the quantity: the first of those whose number
+/// the catalog has exactly is the line. Which reading was taken (an index into `readings`,
+/// the first being the line as written) and what it found.
+fn search_readings(
+    index: &search_index::SearchIndex,
+    tenant_key: &str,
+    line: &LineQuery,
+    readings: &[Asked],
+    synonyms: &search_index::Synonyms,
+) -> Result<(usize, Vec<Found>)> {
+    let exact = |found: &[Found]| found.iter().any(|f| f.precision == "exact");
+    let Some((written, others)) = readings.split_first() else {
+        return Ok((0, Vec::new()));
+    };
+    let found = search_line(index, tenant_key, line, written, synonyms)?;
+    if exact(&found) {
+        return Ok((0, found));
+    }
+    for (i, reading) in others.iter().enumerate() {
+        let other = search_line(index, tenant_key, line, reading, synonyms)?;
+        if exact(&other) {
+            return Ok((i + 1, other));
+        }
+    }
+    Ok((0, found))
 }
 
 fn search_line(
@@ -378,13 +437,13 @@ pub fn search_only(
     synonyms: &search_index::Synonyms,
     vocabulary: &Vocabulary,
 ) -> Result<usize> {
-    let lines: Vec<(LineQuery, Asked)> = lines
+    let lines: Vec<(LineQuery, Vec<Asked>)> = lines
         .iter()
-        .map(|l| (l.clone(), read_line(l, vehicle, vocabulary)))
+        .map(|l| (l.clone(), readings(l, vehicle, vocabulary)))
         .collect();
     Ok(search_lines(index, tenant, &lines, synonyms)?
         .iter()
-        .map(Vec::len)
+        .map(|(_, found)| found.len())
         .sum())
 }
 
@@ -538,11 +597,11 @@ pub async fn match_lines(
 ) -> Result<Vec<LineMatch>> {
     let vocabulary = &*lexicon.vehicles;
     let synonyms = std::sync::Arc::clone(&lexicon.synonyms);
-    let lines: Vec<(LineQuery, Asked)> = lines
+    let lines: Vec<(LineQuery, Vec<Asked>)> = lines
         .into_iter()
         .map(|l| {
-            let asked = read_line(&l, &vehicle, vocabulary);
-            (l, asked)
+            let read = readings(&l, &vehicle, vocabulary);
+            (l, read)
         })
         .collect();
     let (lines, found) = tokio::task::spawn_blocking(move || {
@@ -551,7 +610,15 @@ pub async fn match_lines(
     })
     .await
     .map_err(anyhow::Error::from)?;
-    let found = found?;
+    // Each line as the reading the catalog chose.
+    let (lines, found): (Vec<(LineQuery, Asked)>, Vec<Vec<Found>>) = lines
+        .into_iter()
+        .zip(found?)
+        .map(|((line, read), (chosen, found))| {
+            let asked = read.into_iter().nth(chosen).expect("a chosen reading");
+            ((line, asked), found)
+        })
+        .unzip();
 
     let canonical = memory::Canonical::new(&lexicon.synonyms);
     let keys: Vec<memory::MemoryKey> = lines
@@ -657,6 +724,7 @@ pub async fn match_lines(
                 confidence: candidates.first().map_or(Confidence::None, |c| c.confidence),
                 candidates,
                 key,
+                glued: asked.glued.clone(),
             }
         })
         .collect())

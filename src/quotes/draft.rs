@@ -131,6 +131,7 @@ mod tests {
             confidence: candidates.first().map_or(Confidence::None, |c| c.confidence),
             candidates,
             key: Default::default(),
+            glued: None,
         }
     }
 

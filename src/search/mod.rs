@@ -350,7 +350,8 @@ pub async fn run(
         vehicles: vocabulary,
     } = lexicons.get(db, tenant).await?;
     // What is asked for, without a quantity typed with it (`机滤x4`).
-    let asked = crate::matching::line::parse(&v.q).text;
+    let parsed = crate::matching::line::parse(&v.q);
+    let asked = parsed.text;
     let whole_number =
         (numbers::looks_like_number(&asked) || numbers::looks_like_code(&asked)).then(|| numbers::normalize(&asked));
     // Numbers written inside words (`机油滤清器 06H 115 403`): searched as numbers first; only
@@ -416,6 +417,31 @@ pub async fn run(
             .map_err(anyhow::Error::from)?;
         if found.hits.first().is_some_and(|h| h.matched_on.precision == "exact") {
             by_number = Some(found);
+        }
+    }
+    // A quantity written against the number (`09864247353个`): the number without its last
+    // digits, when the catalog has exactly that and not the number as written.
+    let exact =
+        |found: &search_index::SearchResults| found.hits.first().is_some_and(|h| h.matched_on.precision == "exact");
+    if !by_number.as_ref().is_some_and(exact) {
+        'readings: for glued in &parsed.glued {
+            let keys = if numbers::looks_like_number(&glued.text) || numbers::looks_like_code(&glued.text) {
+                vec![numbers::normalize(&glued.text)]
+            } else {
+                numbers::runs(&glued.text)
+                    .iter()
+                    .map(|n| numbers::normalize(n))
+                    .collect()
+            };
+            for key in keys {
+                let found = index
+                    .search_numbers(&request.query(), &key)
+                    .map_err(anyhow::Error::from)?;
+                if exact(&found) {
+                    by_number = Some(found);
+                    break 'readings;
+                }
+            }
         }
     }
     let read_as_number = whole_number.is_some();

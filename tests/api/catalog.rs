@@ -141,6 +141,25 @@ async fn numbers_are_found_in_every_spelling() {
 }
 
 #[tokio::test]
+async fn a_number_with_a_quantity_written_against_it_is_found_without_it() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    load_catalog(&app, &owner.token).await;
+    for (text, sku) in [
+        ("09864247353个", "BP-0986424735"),
+        ("04465020612套", "BP-0986424735"),
+        ("BKR6E4pcs", "NGK-BKR6E"),
+        ("06J 115 4031个", "VW-06J115403"),
+        ("0446502061个", "BP-0986424735"),
+    ] {
+        let r = search(&app, &owner.token, &q(text)).await;
+        assert_eq!(r["mode"], "number", "{text}: {r}");
+        assert_eq!(skus(&r)[0], sku, "{text}");
+        assert_eq!(r["hits"][0]["matched_on"]["precision"], "exact", "{text}");
+    }
+}
+
+#[tokio::test]
 async fn interchange_both_ways_and_supersession_are_labelled() {
     let app = spawn_app().await;
     let owner = app.signup("Shunda", "owner@shunda.cn").await;

@@ -428,3 +428,57 @@ async fn a_vehicle_with_digits_and_initials_is_read_as_both() {
     assert_eq!(line["candidates"][0]["matched_on"], "pinyin", "{line}");
     assert_eq!(line["confidence"], "low", "initials are never more than low: {line}");
 }
+
+#[tokio::test]
+async fn a_quantity_written_against_a_number_is_read_off_it_when_the_catalog_has_the_shorter_number() {
+    let app = spawn_app().await;
+    let dealer = app.dealer_with_shop("Shunda", "owner@shunda.cn").await;
+    let body = json!({ "lines": [
+        // BOSCH 0 986 424 735, 3 个.
+        { "text": "09864247353个" },
+        // OE 04465-02061, 2 套.
+        { "text": "04465020612套" },
+        // NGK BKR6E, 4 pcs.
+        { "text": "BKR6E4pcs" },
+        // VW 06J 115 403, 1 个: `4031个` alone would be 4031 of `06J 115`.
+        { "text": "06J 115 4031个" },
+        // The catalog has the number as written: nothing is read off it.
+        { "text": "0446502061个" },
+        // The shop's quantity stands; the number is still read without its last digit.
+        { "text": "09864247353个", "quantity": 5 },
+        // Neither reading is a number of the catalog: the line as written.
+        { "text": "12345678902个" }
+    ]});
+    let created = expect_json(
+        app.send_inquiry(&dealer.key, "glued-quantities", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let inquiry = staff_inquiry(&app, &dealer.owner.token, created["id"].as_str().unwrap_or_default()).await;
+    let lines = inquiry["lines"].as_array().expect("lines");
+    let expected = [
+        (3, Some("个"), Some("BP-0986424735")),
+        (2, Some("套"), Some("BP-0986424735")),
+        (4, Some("pcs"), Some("NGK-BKR6E")),
+        (1, Some("个"), Some("VW-06J115403")),
+        (1, None, Some("BP-0986424735")),
+        (5, None, Some("BP-0986424735")),
+        (1, None, None),
+    ];
+    for (line, (quantity, unit, sku)) in lines.iter().zip(expected) {
+        assert_eq!(line["quantity"], quantity, "{line}");
+        assert_eq!(line["unit"].as_str(), unit, "{line}");
+        assert_eq!(line["candidates"][0]["sku"].as_str(), sku, "{line}");
+        if sku.is_some() {
+            assert_eq!(line["confidence"], "exact", "{line}");
+        }
+    }
+    assert_eq!(
+        lines[0]["text"], "09864247353个",
+        "the line is kept as the shop wrote it"
+    );
+    assert_eq!(lines[0]["candidates"][0]["matched_on"], "article");
+    let quote = &inquiry["quote"]["lines"];
+    assert_eq!(quote[0]["options"][0]["quantity"], 3, "{quote}");
+    assert_eq!(quote[2]["options"][0]["quantity"], 4, "{quote}");
+}
