@@ -85,7 +85,8 @@ pub struct InquiryLineRequest {
     pub part_number: Option<String>,
     /// The brand wanted, up to 100 characters.
     pub brand: Option<String>,
-    /// 1-10,000; default: a quantity written in the text (`x2`, `2个`), else 1.
+    /// 1-10,000; default: a quantity written in the text (`x2`, `2个`, or against a number the
+    /// catalog holds once it is read off: `09864247353个`), else 1.
     #[schema(minimum = 1, maximum = 10_000)]
     pub quantity: Option<i64>,
     /// Up to 500 characters.

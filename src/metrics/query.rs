@@ -104,9 +104,11 @@ async fn sums(
     // rows, as a disjunction of ranges would make SQLite scan the table.
     use metric_rollups::Column as C;
     let backend = db.get_database_backend();
+    // Empty lists (most rows have no returns, many no orders) are left out rather than joined
+    // as runs of commas.
     let concat = |name: &str| match backend {
-        sea_orm::DatabaseBackend::Postgres => format!("string_agg(\"{name}\", ',')"),
-        _ => format!("group_concat(\"{name}\", ',')"),
+        sea_orm::DatabaseBackend::Postgres => format!("string_agg(NULLIF(\"{name}\", ''), ',')"),
+        _ => format!("group_concat(NULLIF(\"{name}\", ''), ',')"),
     };
     let mut groups: HashMap<Key, Delta> = HashMap::new();
     let mut total = Delta::default();

@@ -95,6 +95,10 @@ enum Step {
     View(usize),
     Decide(usize),
     Expire(usize),
+    /// Staff send an order (an index into `orders`) with the dealer's driver.
+    Dispatch(usize),
+    /// The shop receives it.
+    Deliver(usize),
 }
 
 struct DemoShop {
@@ -123,6 +127,8 @@ struct Demo {
     favourite_ids: BTreeMap<usize, PartId>,
     handled_reminders: HashSet<crate::ids::ReminderId>,
     reminder_runs: RunReport,
+    /// Orders placed, for their dispatch and delivery.
+    orders: Vec<crate::ids::OrderId>,
 }
 
 pub async fn run(config: &Config, db: DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> {
@@ -263,6 +269,7 @@ pub async fn run(config: &Config, db: DatabaseConnection, args: DemoArgs) -> any
         favourite_ids,
         handled_reminders: HashSet::new(),
         reminder_runs: RunReport::default(),
+        orders: Vec::new(),
     };
     for (i, inquiry) in history.inquiries.iter().enumerate() {
         demo.at(inquiry.at, Step::Receive(i));
@@ -373,6 +380,8 @@ impl Demo {
             Step::Send(i) => self.send(&plans[i], i, at).await?,
             Step::View(i) => self.view(&plans[i], i, at).await?,
             Step::Decide(i) => self.decide(&plans[i], i, at).await?,
+            Step::Dispatch(k) => self.dispatch(k, at).await?,
+            Step::Deliver(k) => self.deliver(k, at).await?,
             Step::Expire(i) => {
                 let id = self.quote(i)?;
                 let txn = crate::db::begin_write(&self.db).await?;
@@ -571,9 +580,82 @@ impl Demo {
                 _ => json!({}),
             },
         };
-        decisions::accept(&self.db, shop, id, body(accept)?, at)
+        let accepted = decisions::accept(&self.db, shop, id, body(accept)?, at)
             .await
             .map_err(|e| failed("accepting a quote", e))?;
+        // Most orders leave within the working day; some wait for tomorrow.
+        let dispatch_at = at + Duration::minutes(self.rng.random_range(20..20 * 60));
+        if dispatch_at < self.now {
+            self.orders.push(accepted.order.id);
+            self.at(dispatch_at, Step::Dispatch(self.orders.len() - 1));
+        }
+        Ok(())
+    }
+
+    fn order_scope(&self) -> crate::orders::lifecycle::Scope {
+        crate::orders::lifecycle::Scope {
+            tenant: self.tenant.id,
+            customer: None,
+        }
+    }
+
+    /// What is on the shelf leaves with the dealer's driver, promised within hours; what is
+    /// backordered waits.
+    async fn dispatch(&mut self, k: usize, at: DateTime<Utc>) -> anyhow::Result<()> {
+        use crate::orders::lifecycle::{By, Carriage, Dispatch, dispatch};
+        let id = self.orders[k];
+        let request = Dispatch {
+            lines: None,
+            carriage: Carriage::Driver {
+                name: Some("小周".into()),
+                phone: "138 0571 2266".into(),
+            },
+            promised_at: Some(at + Duration::hours(self.rng.random_range(2..8))),
+        };
+        match dispatch(
+            &self.db,
+            self.order_scope(),
+            By::Staff(self.owner.user),
+            id,
+            request,
+            None,
+            at,
+        )
+        .await
+        {
+            Ok(_) => {}
+            // All of it backordered: nothing leaves.
+            Err(Error::WrongState {
+                code: "nothing_to_dispatch",
+                ..
+            }) => return Ok(()),
+            Err(e) => return Err(failed("dispatching an order", e)),
+        }
+        // Usually before the promise, sometimes after it.
+        let deliver_at = at + Duration::minutes(self.rng.random_range(40..9 * 60));
+        if deliver_at < self.now {
+            self.at(deliver_at, Step::Deliver(k));
+        }
+        Ok(())
+    }
+
+    async fn deliver(&mut self, k: usize, at: DateTime<Utc>) -> anyhow::Result<()> {
+        use crate::orders::lifecycle::{By, DeliverRequest, deliver};
+        let request = DeliverRequest {
+            shipment_id: None,
+            delivered_at: None,
+            received_by: "店员".into(),
+        };
+        deliver(
+            &self.db,
+            self.order_scope(),
+            By::Staff(self.owner.user),
+            self.orders[k],
+            request,
+            at,
+        )
+        .await
+        .map_err(|e| failed("recording a delivery", e))?;
         Ok(())
     }
 

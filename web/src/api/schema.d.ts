@@ -2310,7 +2310,8 @@ export interface components {
             brand?: string | null;
             /**
              * Format: int64
-             * @description 1-10,000; default: a quantity written in the text (`x2`, `2个`), else 1.
+             * @description 1-10,000; default: a quantity written in the text (`x2`, `2个`, or against a number the
+             *     catalog holds once it is read off: `09864247353个`), else 1.
              */
             quantity?: number | null;
             /** @description Up to 500 characters. */
