@@ -90,6 +90,10 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         crate::metrics::report::SortBy,
         crate::metrics::report::SortOrder,
         crate::insights::demand::DemandSort,
+        crate::insights::pricing::PricingGroup,
+        crate::insights::pricing::PricingFlag,
+        crate::insights::pricing::PricingSort,
+        crate::insights::restock::RestockSort,
         crate::search::FacetCounting
     )),
     tags(

@@ -17,6 +17,7 @@ mod m20261207_000012_order_lifecycle;
 mod m20261207_000013_match_memory;
 mod m20261207_000014_returns;
 mod m20261207_000015_delivery_figures;
+mod m20261207_000016_rejection_codes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_match_memory::Migration),
             Box::new(m20261207_000014_returns::Migration),
             Box::new(m20261207_000015_delivery_figures::Migration),
+            Box::new(m20261207_000016_rejection_codes::Migration),
         ]
     }
 }

@@ -262,6 +262,7 @@ impl Batch {
             viewed_at: None,
             decided_at: None,
             rejection_reason: None,
+            rejection_code: None,
             created_at: received,
             updated_at: received,
         });

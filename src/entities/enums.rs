@@ -116,6 +116,30 @@ impl QuoteStatus {
     }
 }
 
+/// Why a shop rejected a quote, from a fixed set (the shop's own words go beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// Too expensive.
+    #[sea_orm(string_value = "price")]
+    Price,
+    /// Not in stock, or not enough of it.
+    #[sea_orm(string_value = "availability")]
+    Availability,
+    /// It would arrive too late.
+    #[sea_orm(string_value = "delivery")]
+    Delivery,
+    /// Bought from someone else.
+    #[sea_orm(string_value = "found_elsewhere")]
+    FoundElsewhere,
+    /// The car or the job no longer needs it.
+    #[sea_orm(string_value = "no_longer_needed")]
+    NoLongerNeeded,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
 /// What a quote line offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]

@@ -42,4 +42,6 @@ pub mod vehicle_aliases;
 pub mod webhook_deliveries;
 pub mod webhooks;
 
-pub use enums::{Confidence, DeliveryState, ImportState, LineStatus, OrderStatus, QuoteStatus, ReminderStatus, Role};
+pub use enums::{
+    Confidence, DeliveryState, ImportState, LineStatus, OrderStatus, QuoteStatus, RejectionCode, ReminderStatus, Role,
+};

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
-use super::QuoteStatus;
+use super::{QuoteStatus, RejectionCode};
 use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
 
 /// The dealer's answer to one inquiry.
@@ -30,6 +30,7 @@ pub struct Model {
     /// When it was accepted, rejected, expired or cancelled.
     pub decided_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
+    pub rejection_code: Option<RejectionCode>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -471,6 +471,7 @@ pub async fn receive(
             viewed_at: Set(None),
             decided_at: Set(None),
             rejection_reason: Set(None),
+            rejection_code: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         },

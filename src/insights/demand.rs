@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::db::TenantScoped;
 use crate::entities::{Confidence, LineStatus, QuoteStatus, inquiry_lines, quote_lines, quote_options, quotes};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::{CustomerId, TenantId};
 use crate::metrics::{Period, start_of};
 use crate::pagination::{PageParams, SortOrder};
@@ -419,82 +419,67 @@ pub async fn groups(
     })
 }
 
-impl DemandGroups {
+impl super::Report for DemandGroups {
+    type Page = DemandReport;
+
     /// One page of groups.
-    pub fn page(self, page: &PageParams) -> Result<DemandReport> {
-        let limit = usize::try_from(page.limit()?).unwrap_or(usize::MAX);
-        let offset: usize = page.cursor::<usize>()?.unwrap_or(0);
-        let total = self.entries.len();
-        let items: Vec<DemandEntry> = self.entries.into_iter().skip(offset).take(limit).collect();
-        let next = offset + items.len();
+    fn page(self, page: &PageParams) -> Result<Self::Page> {
+        let (items, next_cursor) = super::page_of(self.entries, page)?;
         Ok(DemandReport {
             from: self.period.from,
             to: self.period.to,
             unmet_lines: self.unmet_lines,
             inquiry_lines: self.inquiry_lines,
             items,
-            next_cursor: (next < total).then(|| next.to_string()),
+            next_cursor,
         })
     }
 
     /// Every group as CSV, and the file's name.
-    pub fn csv(&self) -> Result<(Vec<u8>, String)> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let write = |out: &mut csv::Writer<Vec<u8>>, record: &[String]| {
-            out.write_record(record).map_err(|e| Error::Internal(e.into()))
-        };
-        write(
-            &mut out,
-            &[
-                "key",
-                "asked",
-                "part_number",
-                "lines",
-                "shops",
-                "quantity",
-                "first_asked_at",
-                "last_asked_at",
-                "previous_lines",
-                "trend",
-                "not_in_catalog",
-                "not_quoted",
-                "out_of_stock",
-                "quoted_too_late",
-                "action",
-                "stock_quantity",
-            ]
-            .map(str::to_owned),
-        )?;
-        for e in &self.entries {
+    fn csv(&self) -> Result<(Vec<u8>, String)> {
+        let header = [
+            "key",
+            "asked",
+            "part_number",
+            "lines",
+            "shops",
+            "quantity",
+            "first_asked_at",
+            "last_asked_at",
+            "previous_lines",
+            "trend",
+            "not_in_catalog",
+            "not_quoted",
+            "out_of_stock",
+            "quoted_too_late",
+            "action",
+            "stock_quantity",
+        ];
+        let rows = self.entries.iter().map(|e| {
             let action = serde_json::to_value(e.action)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            write(
-                &mut out,
-                &[
-                    e.key.clone(),
-                    e.asked.clone(),
-                    e.part_number.clone().unwrap_or_default(),
-                    e.lines.to_string(),
-                    e.shops.to_string(),
-                    e.quantity.to_string(),
-                    e.first_asked_at.to_rfc3339(),
-                    e.last_asked_at.to_rfc3339(),
-                    e.previous_lines.to_string(),
-                    e.trend.to_string(),
-                    e.reasons.not_in_catalog.to_string(),
-                    e.reasons.not_quoted.to_string(),
-                    e.reasons.out_of_stock.to_string(),
-                    e.reasons.quoted_too_late.to_string(),
-                    action,
-                    e.stock_quantity.map(|n| n.to_string()).unwrap_or_default(),
-                ],
-            )?;
-        }
-        let body = out
-            .into_inner()
-            .map_err(|e| Error::Internal(anyhow::anyhow!(e.to_string())))?;
+            vec![
+                e.key.clone(),
+                e.asked.clone(),
+                e.part_number.clone().unwrap_or_default(),
+                e.lines.to_string(),
+                e.shops.to_string(),
+                e.quantity.to_string(),
+                e.first_asked_at.to_rfc3339(),
+                e.last_asked_at.to_rfc3339(),
+                e.previous_lines.to_string(),
+                e.trend.to_string(),
+                e.reasons.not_in_catalog.to_string(),
+                e.reasons.not_quoted.to_string(),
+                e.reasons.out_of_stock.to_string(),
+                e.reasons.quoted_too_late.to_string(),
+                action,
+                e.stock_quantity.map(|n| n.to_string()).unwrap_or_default(),
+            ]
+        });
+        let body = super::csv_of(&header, rows)?;
         Ok((
             body,
             format!("unmet-demand-{}-{}.csv", self.period.from, self.period.to),

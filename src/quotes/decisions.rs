@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::{FullQuote, QuoteStatus, REASON_MAX, expired, load, transition, wrong_state};
 use crate::auth::Shop;
 use crate::db::TenantScoped;
-use crate::entities::{quote_lines, quote_options, quotes};
+use crate::entities::{RejectionCode, quote_lines, quote_options, quotes};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{ApiKeyId, QuoteId, QuoteLineId, QuoteOptionId, TenantId};
@@ -291,9 +291,12 @@ fn choose(full: &FullQuote, body: AcceptRequest) -> Result<(Vec<Bought<'_>>, boo
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
-    /// Why, in the shop's words (up to 500 characters): the dealer learns from it.
+    /// Why, in the shop's words (up to 500 characters): the dealer learns from it. Required
+    /// unless `reason_code` is given.
     #[schema(example = "价格太高")]
-    pub reason: String,
+    pub reason: Option<String>,
+    /// Why, from a fixed set the dealer's pricing insight counts.
+    pub reason_code: Option<RejectionCode>,
 }
 
 /// Rejects a sent quote, with the shop's reason.
@@ -305,8 +308,20 @@ pub async fn reject(
     now: DateTime<Utc>,
 ) -> Result<FullQuote> {
     let mut v = Validator::default();
-    let reason = v.text("/reason", &body.reason, REASON_MAX);
+    let words = body
+        .reason
+        .as_deref()
+        .filter(|r| !(r.trim().is_empty() && body.reason_code.is_some()));
+    let reason = match words {
+        Some(reason) => Some(v.text("/reason", reason, REASON_MAX)),
+        None if body.reason_code.is_none() => {
+            v.error("/reason", "required", "a reason, a reason_code or both");
+            None
+        }
+        None => None,
+    };
     v.finish()?;
+    let code = body.reason_code;
     let txn = crate::db::begin_write(db).await?;
     let full = load_for_shop(&txn, shop, id).await?;
     if super::expire_if_due(&txn, &full.quote, now).await? {
@@ -316,6 +331,7 @@ pub async fn reject(
     let rejected = transition(&txn, &full.quote, QuoteStatus::Rejected, now, |u| {
         u.col_expr(quotes::Column::DecidedAt, Expr::value(now))
             .col_expr(quotes::Column::RejectionReason, Expr::value(reason.clone()))
+            .col_expr(quotes::Column::RejectionCode, Expr::value(code))
     })
     .await?;
     if !rejected {
@@ -326,6 +342,7 @@ pub async fn reject(
         "inquiry_id": full.quote.inquiry_id,
         "customer_id": shop.customer.id,
         "reason": reason,
+        "reason_code": code,
     });
     crate::events::record(
         &txn,

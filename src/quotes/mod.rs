@@ -24,7 +24,7 @@ use utoipa::ToSchema;
 
 use crate::db::TenantScoped;
 pub use crate::entities::QuoteStatus;
-use crate::entities::{Confidence, LineStatus};
+use crate::entities::{Confidence, LineStatus, RejectionCode};
 use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_options, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
@@ -240,6 +240,8 @@ pub struct QuoteResponse {
     pub viewed_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
+    /// The shop's reason code, when it gave one.
+    pub rejection_code: Option<RejectionCode>,
     /// Sum of the proposals' line totals over offered lines.
     pub total: String,
     pub lines: Vec<QuoteLineResponse>,
@@ -315,6 +317,7 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
         viewed_at: q.viewed_at,
         decided_at: q.decided_at,
         rejection_reason: q.rejection_reason.clone(),
+        rejection_code: q.rejection_code,
         total: format_price(total),
         lines,
         order_id: full.order_id,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -177,15 +177,20 @@ async fn mark_converted(
     Ok(done)
 }
 
-struct Line {
-    customer: CustomerId,
-    part: PartId,
-    purchase: Purchase,
+/// One purchase of a part by a customer.
+pub struct Line {
+    pub customer: CustomerId,
+    pub part: PartId,
+    pub purchase: Purchase,
 }
 
-/// What each customer bought: the units of its orders it kept, less what was cancelled before
-/// it left; a replacement sent for a return is not a purchase.
-async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec<Line>> {
+/// What each customer bought (before `before`, when given): the units of its orders it kept,
+/// less what was cancelled before it left; a replacement sent for a return is not a purchase.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    tenant: &tenants::Model,
+    before: Option<DateTime<Utc>>,
+) -> Result<Vec<Line>> {
     let tz = tenant.tz();
     let replacements = sea_orm::sea_query::Query::select()
         .column(orders::Column::Id)
@@ -202,6 +207,7 @@ async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec
         .column(order_lines::Column::CancelledQuantity)
         .column(order_lines::Column::OrderedAt)
         .filter(order_lines::Column::OrderId.not_in_subquery(replacements))
+        .apply_if(before, |q, before| q.filter(order_lines::Column::OrderedAt.lt(before)))
         .order_by_asc(order_lines::Column::OrderedAt)
         .into_tuple::<(CustomerId, PartId, OrderId, i32, i32, DateTime<Utc>)>()
         .all(db)
@@ -227,7 +233,7 @@ async fn history(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Vec
 pub async fn run_tenant(db: &DatabaseConnection, tenant: &tenants::Model, now: DateTime<Utc>) -> Result<RunReport> {
     let mut report = RunReport::default();
     let today = tenant.today(now);
-    let lines = history(db, tenant).await?;
+    let lines = history(db, tenant, None).await?;
 
     let mut by_pair: HashMap<(CustomerId, PartId), Vec<Purchase>> = HashMap::new();
     let mut bought_by_customer: HashMap<CustomerId, Vec<(PartId, DateTime<Utc>, OrderId)>> = HashMap::new();

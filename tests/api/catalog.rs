@@ -43,10 +43,22 @@ pub fn sample_parts() -> Vec<Value> {
     ]
 }
 
+/// The sample parts, searchable when this returns: a write waits for the index only up to a
+/// bound, which a loaded machine running the whole suite can pass.
 pub async fn load_catalog(app: &TestApp, token: &str) -> Vec<Value> {
     let mut created = Vec::new();
     for part in sample_parts() {
         created.push(expect_json(app.post("/v1/parts", Some(token), &part).await, StatusCode::CREATED).await);
+    }
+    let last = created
+        .last()
+        .and_then(|p| p["sku"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !skus(&search(app, token, &q(&last)).await).contains(&last) {
+        assert!(std::time::Instant::now() < deadline, "{last} never became searchable");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     created
 }

@@ -259,3 +259,397 @@ async fn unmet_demand_groups_what_was_asked_and_says_why_it_was_lost() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// A dealer selling brake pads nobody buys at its price and spark plugs everyone buys.
+async fn pricing_dealer(app: &TestApp, email: &str) -> Session {
+    let owner = app.signup("Shunda", email).await;
+    for part in [
+        json!({ "sku": "BP-0986424735", "name": "刹车片(前)", "brand": "BOSCH", "price": "268.00", "stock": 100,
+                "article_number": "0 986 424 735" }),
+        json!({ "sku": "NGK-BKR6E", "name": "火花塞", "brand": "NGK", "price": "25.00", "stock": 6,
+                "article_number": "BKR6E" }),
+    ] {
+        expect_json(
+            app.post("/v1/parts", Some(&owner.token), &part).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    owner
+}
+
+async fn shop_at_level(app: &TestApp, owner: &Session, name: &str, level: f64) -> String {
+    let customer = expect_json(
+        app.post(
+            "/v1/customers",
+            Some(&owner.token),
+            &json!({ "name": name, "price_level": level }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    app.issue_key(&owner.token, customer["id"].as_str().expect("id"))
+        .await
+        .1
+}
+
+#[tokio::test]
+async fn pricing_counts_how_quotes_fared_and_flags_only_with_enough_evidence() {
+    let app = spawn_app().await;
+    let owner = pricing_dealer(&app, "owner@shunda.cn").await;
+    let list = shop_at_level(&app, &owner, "老王汽修厂", 0.0).await;
+    let favoured = shop_at_level(&app, &owner, "城东快修", 10.0).await;
+
+    // Pads, ten quotes: 老王 (list price) rejects four on price, one on delivery and one in
+    // words only, and leaves one unanswered; 城东 (10% off) buys two of three.
+    let mut n = 0;
+    let mut pads = |key: &'static str| {
+        n += 1;
+        (key, format!("pads-{n}"))
+    };
+    let decisions: Vec<(&str, Value)> = vec![
+        ("reject", json!({ "reason_code": "price" })),
+        ("reject", json!({ "reason_code": "price", "reason": "比别家贵30" })),
+        ("reject", json!({ "reason_code": "price" })),
+        ("reject", json!({ "reason_code": "price", "reason": "太贵了" })),
+        ("reject", json!({ "reason_code": "delivery" })),
+        ("reject", json!({ "reason": "车主不修了" })),
+        ("none", json!({})),
+    ];
+    for (decision, body) in decisions {
+        let (_, idempotency) = pads("list");
+        let quote = quote_for(
+            &app,
+            &owner,
+            &list,
+            &idempotency,
+            json!([{ "text": "0986424735" }]),
+            true,
+        )
+        .await;
+        if decision == "reject" {
+            expect_json(
+                app.post(&format!("/v1/shop/quotes/{quote}/reject"), Some(&list), &body)
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+        app.clock.advance(chrono::Duration::minutes(1));
+    }
+    for buys in [true, true, false] {
+        let (_, idempotency) = pads("favoured");
+        let quote = quote_for(
+            &app,
+            &owner,
+            &favoured,
+            &idempotency,
+            json!([{ "text": "0 986 424 735" }]),
+            true,
+        )
+        .await;
+        if buys {
+            expect_json(
+                app.post(&format!("/v1/shop/quotes/{quote}/accept"), Some(&favoured), &json!({}))
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await;
+        }
+        app.clock.advance(chrono::Duration::minutes(1));
+    }
+    // Plugs, six quotes of two each: five bought (ten units) against six on the shelf.
+    for i in 0..6 {
+        let quote = quote_for(
+            &app,
+            &owner,
+            &favoured,
+            &format!("plugs-{i}"),
+            json!([{ "text": "BKR6E", "quantity": 2 }]),
+            true,
+        )
+        .await;
+        if i < 5 {
+            expect_json(
+                app.post(&format!("/v1/shop/quotes/{quote}/accept"), Some(&favoured), &json!({}))
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await;
+        }
+        app.clock.advance(chrono::Duration::minutes(1));
+    }
+
+    let token = app.fresh_token("owner@shunda.cn").await;
+    let report = expect_json(app.get("/v1/insights/pricing", &token).await, StatusCode::OK).await;
+    assert_eq!(
+        (report["quoted_lines"].as_i64(), report["bought_lines"].as_i64()),
+        (Some(16), Some(7)),
+        "{report}"
+    );
+    assert_eq!(report["items"][0]["sku"], "BP-0986424735", "most quoted first");
+    let pads = &report["items"][0];
+    assert_eq!(
+        (
+            pads["quoted_lines"].as_i64(),
+            pads["bought_lines"].as_i64(),
+            pads["rejected_lines"].as_i64()
+        ),
+        (Some(10), Some(2), Some(6))
+    );
+    assert_eq!(pads["purchase_rate"], 0.2);
+    assert_eq!(
+        pads["rejections"],
+        json!({ "price": 4, "availability": 0, "delivery": 1, "found_elsewhere": 0,
+                "no_longer_needed": 0, "other": 0, "uncoded": 1 })
+    );
+    assert_eq!(
+        pads["reasons"],
+        json!(["车主不修了", "太贵了", "比别家贵30"]),
+        "newest first"
+    );
+    assert_eq!(
+        pads["by_price_level"],
+        json!([
+            { "price_level": 0.0, "quoted_lines": 7, "bought_lines": 0, "purchase_rate": 0.0 },
+            { "price_level": 10.0, "quoted_lines": 3, "bought_lines": 2, "purchase_rate": 2.0 / 3.0 }
+        ])
+    );
+    // Two bought at 10% off 268.00, each one unit; the quoted value is every proposal.
+    assert_eq!(pads["units_bought"], 2);
+    assert_eq!(pads["bought_value"], "482.40");
+    assert_eq!(pads["quoted_value"], "2599.60");
+    assert_eq!(pads["flags"], json!(["review_price"]));
+    assert_eq!(pads["available"], 98);
+
+    let plugs = &report["items"][1];
+    assert_eq!(plugs["sku"], "NGK-BKR6E");
+    assert_eq!(
+        (
+            plugs["quoted_lines"].as_i64(),
+            plugs["bought_lines"].as_i64(),
+            plugs["units_bought"].as_i64(),
+            plugs["available"].as_i64()
+        ),
+        (Some(6), Some(5), Some(10), Some(0))
+    );
+    assert_eq!(plugs["flags"], json!(["raise_stock"]));
+    assert_eq!(report["thresholds"]["review_price_min_quoted"], 10);
+
+    // Per brand, filtered by flag, sorted and paged.
+    let brands = expect_json(
+        app.get("/v1/insights/pricing?group=brand&sort=purchase_rate&order=asc", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(brands["items"][0]["key"], "brand:BOSCH");
+    assert_eq!(brands["items"][0]["flags"], json!(["review_price"]));
+    assert_eq!(brands["items"][1]["flags"], json!([]), "a brand has no shelf");
+    let flagged = expect_json(
+        app.get("/v1/insights/pricing?flag=raise_stock", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(flagged["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(flagged["items"][0]["sku"], "NGK-BKR6E");
+    let first = expect_json(app.get("/v1/insights/pricing?limit=1", &token).await, StatusCode::OK).await;
+    assert_eq!(first["next_cursor"], "1");
+    // A period before any of it is empty.
+    let before = expect_json(
+        app.get("/v1/insights/pricing?from=2020-01-01&to=2020-01-31", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(before["items"], json!([]));
+
+    let csv = app
+        .request(Method::GET, "/v1/insights/pricing", Some(&token))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .expect("send");
+    let body = csv.text().await.expect("body");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][1], "BP-0986424735");
+    assert_eq!(&rows[0][19], "review_price");
+
+    for (query, field) in [
+        ("group=shop", "query.group"),
+        ("flag=cheap", "query.flag"),
+        ("limit=500", "query.limit"),
+    ] {
+        let problem = expect_problem(
+            app.get(&format!("/v1/insights/pricing?{query}"), &token).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field], "{query}");
+    }
+
+    let other = pricing_dealer(&app, "owner@yongan.cn").await;
+    let theirs = expect_json(app.get("/v1/insights/pricing", &other.token).await, StatusCode::OK).await;
+    assert_eq!(
+        (
+            theirs["quoted_lines"].as_i64(),
+            theirs["items"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        app.get("/v1/insights/pricing", &list).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+fn at(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("instant")
+        .with_timezone(&chrono::Utc)
+}
+
+/// The shop asks, staff send, the shop buys everything.
+async fn buy(app: &TestApp, owner_email: &str, key: &str, lines: Value) {
+    let token = app.fresh_token(owner_email).await;
+    let session = Session {
+        token,
+        tenant_id: String::new(),
+        user_id: String::new(),
+    };
+    let quote = quote_for(app, &session, key, &uuid::Uuid::now_v7().to_string(), lines, true).await;
+    expect_json(
+        app.post(&format!("/v1/shop/quotes/{quote}/accept"), Some(key), &json!({}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn restock_sums_the_customers_predicted_purchases_against_the_shelf() {
+    let app = spawn_app().await;
+    app.clock.set(at("2026-06-01T02:00:00Z"));
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    for part in [
+        json!({ "sku": "NGK-BKR6E", "name": "火花塞", "brand": "NGK", "price": "25.00", "stock": 20,
+                "article_number": "BKR6E" }),
+        json!({ "sku": "MF-W71275", "name": "机油滤清器", "brand": "MANN", "price": "31.50", "stock": 100,
+                "article_number": "W 712/75" }),
+    ] {
+        expect_json(
+            app.post("/v1/parts", Some(&owner.token), &part).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let wang = shop(&app, &owner, "老王汽修厂").await;
+    let li = shop(&app, &owner, "城东快修").await;
+    // 老王: four plugs and two filters every 30 days from 1 June (next: 30 August); 城东: two
+    // plugs every 30 days from 5 June (next: 3 September).
+    for _ in 0..3 {
+        buy(
+            &app,
+            "owner@shunda.cn",
+            &wang,
+            json!([{ "text": "BKR6E", "quantity": 4 }, { "text": "W 712/75", "quantity": 2 }]),
+        )
+        .await;
+        app.clock.advance(chrono::Duration::days(4));
+        buy(
+            &app,
+            "owner@shunda.cn",
+            &li,
+            json!([{ "text": "BKR6E", "quantity": 2 }]),
+        )
+        .await;
+        app.clock.advance(chrono::Duration::days(26));
+    }
+    // Now 30 August; the orders hold 18 plugs of 20 and 6 filters of 100.
+    app.clock.set(at("2026-08-27T02:00:00Z"));
+    let token = app.fresh_token("owner@shunda.cn").await;
+    let report = expect_json(app.get("/v1/insights/restock", &token).await, StatusCode::OK).await;
+    assert_eq!(
+        (report["from"].as_str(), report["to"].as_str()),
+        (Some("2026-08-27"), Some("2026-09-09"))
+    );
+    assert_eq!(
+        (report["parts"].as_i64(), report["short_parts"].as_i64()),
+        (Some(2), Some(1)),
+        "{report}"
+    );
+    let plugs = &report["items"][0];
+    assert_eq!(plugs["sku"], "NGK-BKR6E", "the shortfall first");
+    assert_eq!(
+        (
+            plugs["expected_quantity"].as_i64(),
+            plugs["available"].as_i64(),
+            plugs["owed"].as_i64(),
+            plugs["shortfall"].as_i64()
+        ),
+        (Some(6), Some(2), Some(0), Some(4))
+    );
+    assert_eq!(plugs["customers"][0]["name"], "老王汽修厂");
+    assert_eq!(plugs["customers"][0]["quantity"], 4);
+    assert_eq!(plugs["customers"][0]["expected_on"], "2026-08-30");
+    assert_eq!(plugs["customers"][1]["expected_on"], "2026-09-03");
+    let filters = &report["items"][1];
+    assert_eq!(
+        (filters["expected_quantity"].as_i64(), filters["shortfall"].as_i64()),
+        (Some(2), Some(0))
+    );
+
+    // A longer window sees 老王's next cycle too; a past day sees only what was bought before it.
+    let longer = expect_json(app.get("/v1/insights/restock?days=40", &token).await, StatusCode::OK).await;
+    assert_eq!(longer["items"][0]["expected_quantity"], 12);
+    let july = expect_json(
+        app.get("/v1/insights/restock?from=2026-07-15", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(july["parts"], 0, "two purchases predict nothing");
+    let short = expect_json(
+        app.get("/v1/insights/restock?short_only=true", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(short["items"].as_array().map(Vec::len), Some(1));
+
+    let csv = app
+        .request(Method::GET, "/v1/insights/restock", Some(&token))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .expect("send");
+    let body = csv.text().await.expect("body");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][8], "4");
+
+    for (query, field) in [
+        ("days=0", "query.days"),
+        ("days=91", "query.days"),
+        ("sort=price", "query.sort"),
+        ("from=1900-01-01", "query.from"),
+    ] {
+        let problem = expect_problem(
+            app.get(&format!("/v1/insights/restock?{query}"), &token).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field], "{query}");
+    }
+    let other = app.signup("Yongan", "owner@yongan.cn").await;
+    let theirs = expect_json(app.get("/v1/insights/restock", &other.token).await, StatusCode::OK).await;
+    assert_eq!(theirs["parts"], 0);
+    assert_eq!(
+        app.get("/v1/insights/restock", &wang).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -411,11 +411,24 @@ async fn rejection_and_cancellation() {
     )
     .await;
     assert_eq!(fields(&problem), vec!["/reason"]);
+    for (body, field) in [
+        (json!({}), "/reason"),
+        (json!({ "reason_code": "too_far" }), "/reason_code"),
+    ] {
+        let problem = expect_problem(
+            app.post(&format!("/v1/shop/quotes/{first}/reject"), Some(&dealer.key), &body)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), vec![field], "{body}");
+    }
     let rejected = expect_json(
         app.post(
             &format!("/v1/shop/quotes/{first}/reject"),
             Some(&dealer.key),
-            &json!({ "reason": "价格太高" }),
+            &json!({ "reason": "价格太高", "reason_code": "price" }),
         )
         .await,
         StatusCode::OK,
@@ -423,6 +436,13 @@ async fn rejection_and_cancellation() {
     .await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["rejection_reason"], "价格太高");
+    assert_eq!(rejected["rejection_code"], "price");
+    let staff_view = expect_json(
+        app.get(&format!("/v1/quotes/{first}"), &dealer.owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(staff_view["rejection_code"], "price");
 
     let (_, second) = inquire(&app, &dealer, "k2", &brake_and_filter()).await;
     let cancelled = expect_json(

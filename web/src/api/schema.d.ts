@@ -1282,6 +1282,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insights/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lost quotes and price signals
+         * @description How the dealer's quotes fared, per part or per brand, for a period of whole days in the dealer's time zone (lines count in the period their inquiry arrived; default the last 30 days, at most 731).
+         *
+         *     A *quoted line* is an inquiry line offered on a quote that was sent. It belongs to the part the shop bought on it (which may be an alternative), else to the part proposed. `bought_lines` = quoted lines the shop bought (a replacement sent for a return is not a purchase); `purchase_rate` = bought / quoted; `units_bought` and `bought_value` from the order lines; `quoted_value` = the proposal's unit price × the quantity asked. `rejected_lines` = quoted lines of quotes the shop rejected, counted per reason code in `rejections` (`uncoded` = rejected without a code); `reasons` = the shop's own words on the latest of them (up to 3). `by_price_level` = quoted and bought lines per customer price level (the customer's discount off list, in percent).
+         *
+         *     Flags, only with enough evidence (the counts are in the entry): `review_price` = at least 10 quoted lines, a purchase rate of at most 0.3, and at least 3 lines rejected for `price`, at least half of the coded rejections; `raise_stock` (parts only) = at least 5 bought lines, a purchase rate of at least 0.8, and `available` (stock less what orders hold, now) below the units bought in the period.
+         */
+        get: operations["pricing_signals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/restock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Restock forecast
+         * @description What the dealer's customers are expected to buy from `from` (default today, the dealer's time zone) for `days` days (default 14, 1-90), per part, against the shelf.
+         *
+         *     Each customer's purchases of a part before `from` predict the next as the reminders do (at least 3 purchase days at a regular interval: the median gap, the median quantity). A prediction contributes its quantity on each expected date inside the window: the first is the last purchase + the interval (one already past counts on `from` when it is at most `reminder_window_days` late, else the customer has lapsed and counts nothing), then every interval after. A customer who bought an equivalent part (interchange or supersession) since its last purchase of the part counts nothing for it. Per part: `expected_quantity`, the `customers` behind it, `stock`, `reserved` (held by orders), `owed` (units of orders not cancelled still waiting for stock), `available` = stock - reserved, and `shortfall` = max(0, expected_quantity + owed - available): the quantity to order from the supplier.
+         */
+        get: operations["restock_forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reminders": {
         parameters: {
             query?: never;
@@ -2044,6 +2090,20 @@ export interface components {
             occurred_at: string;
             payload: unknown;
         };
+        /** @description One customer's expected purchases of the part in the window. */
+        ExpectedBuyer: {
+            customer_id: components["schemas"]["CustomerId"];
+            name: string;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: date
+             * @description The first expected purchase in the window.
+             */
+            expected_on: string;
+            /** Format: int64 */
+            interval_days: number;
+        };
         FacetCount: {
             value: string;
             /** Format: int64 */
@@ -2378,6 +2438,20 @@ export interface components {
         };
         /** @enum {string} */
         Interval: "day" | "week" | "month";
+        /** @description Quoted and bought lines at one customer price level. */
+        LevelRate: {
+            /**
+             * Format: double
+             * @description The customers' discount off list price, in percent (as on the customer).
+             */
+            price_level: number;
+            /** Format: int64 */
+            quoted_lines: number;
+            /** Format: int64 */
+            bought_lines: number;
+            /** Format: double */
+            purchase_rate?: number | null;
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -2697,6 +2771,78 @@ export interface components {
             to: string;
             figures: components["schemas"]["Figures"];
         };
+        PricingEntry: {
+            /** @description `part:<id>` or `brand:<brand>` (`brand:` for parts without one). */
+            key: string;
+            part_id?: components["schemas"]["PartId"] | null;
+            sku?: string | null;
+            name?: string | null;
+            brand?: string | null;
+            /** Format: int64 */
+            quoted_lines: number;
+            /** Format: int64 */
+            bought_lines: number;
+            /** Format: double */
+            purchase_rate?: number | null;
+            /** Format: int64 */
+            units_bought: number;
+            /** @description Decimal string, the dealer's currency. */
+            quoted_value: string;
+            bought_value: string;
+            /** Format: int64 */
+            rejected_lines: number;
+            rejections: components["schemas"]["Rejections"];
+            /** @description The shop's words on the latest rejections, newest first. */
+            reasons: string[];
+            by_price_level: components["schemas"]["LevelRate"][];
+            /**
+             * Format: int64
+             * @description Parts only: stock less what orders hold, now.
+             */
+            available?: number | null;
+            flags: components["schemas"]["PricingFlag"][];
+        };
+        /** @enum {string} */
+        PricingFlag: "review_price" | "raise_stock";
+        /**
+         * @description What entries are grouped by.
+         * @enum {string}
+         */
+        PricingGroup: "part" | "brand";
+        PricingReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            group: components["schemas"]["PricingGroup"];
+            /** Format: int64 */
+            quoted_lines: number;
+            /** Format: int64 */
+            bought_lines: number;
+            /** Format: double */
+            purchase_rate?: number | null;
+            rejections: components["schemas"]["Rejections"];
+            /** @description All quoted lines of the period per customer price level. */
+            by_price_level: components["schemas"]["LevelRate"][];
+            thresholds: components["schemas"]["PricingThresholds"];
+            items: components["schemas"]["PricingEntry"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        PricingSort: "quoted_lines" | "bought_lines" | "purchase_rate" | "rejected_lines" | "units_bought";
+        /** @description The evidence a flag needs, as applied. */
+        PricingThresholds: {
+            /** Format: int64 */
+            review_price_min_quoted: number;
+            /** Format: double */
+            review_price_max_rate: number;
+            /** Format: int64 */
+            review_price_min_price_rejections: number;
+            /** Format: int64 */
+            raise_stock_min_bought: number;
+            /** Format: double */
+            raise_stock_min_rate: number;
+        };
         /** @description The body of every error response (RFC 9457). */
         Problem: {
             /** @description A URI naming the problem type: `urn:partsdesk:problem:<code>`. */
@@ -2816,6 +2962,7 @@ export interface components {
             /** Format: date-time */
             decided_at?: string | null;
             rejection_reason?: string | null;
+            rejection_code?: components["schemas"]["RejectionCode"] | null;
             /** @description Sum of the proposals' line totals over offered lines. */
             total: string;
             lines: components["schemas"]["QuoteLineResponse"][];
@@ -2877,10 +3024,12 @@ export interface components {
         };
         RejectRequest: {
             /**
-             * @description Why, in the shop's words (up to 500 characters): the dealer learns from it.
+             * @description Why, in the shop's words (up to 500 characters): the dealer learns from it. Required
+             *     unless `reason_code` is given.
              * @example 价格太高
              */
-            reason: string;
+            reason?: string | null;
+            reason_code?: components["schemas"]["RejectionCode"] | null;
         };
         RejectReturnRequest: {
             /**
@@ -2888,6 +3037,28 @@ export interface components {
              * @example 已安装使用，不予退货
              */
             reason: string;
+        };
+        /**
+         * @description Why a shop rejected a quote, from a fixed set (the shop's own words go beside it).
+         * @enum {string}
+         */
+        RejectionCode: "price" | "availability" | "delivery" | "found_elsewhere" | "no_longer_needed" | "other";
+        /** @description Rejected lines per reason code. */
+        Rejections: {
+            /** Format: int64 */
+            price: number;
+            /** Format: int64 */
+            availability: number;
+            /** Format: int64 */
+            delivery: number;
+            /** Format: int64 */
+            found_elsewhere: number;
+            /** Format: int64 */
+            no_longer_needed: number;
+            /** Format: int64 */
+            other: number;
+            /** Format: int64 */
+            uncoded: number;
         };
         /** @example rem_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         ReminderId: string;
@@ -2969,6 +3140,49 @@ export interface components {
              */
             replacement_parts?: components["schemas"]["ReplacementPart"][] | null;
         };
+        RestockLine: {
+            part_id: components["schemas"]["PartId"];
+            sku: string;
+            name: string;
+            brand?: string | null;
+            /** Format: int64 */
+            expected_quantity: number;
+            /** Format: int64 */
+            stock: number;
+            /** Format: int64 */
+            reserved: number;
+            /** Format: int64 */
+            owed: number;
+            /** Format: int64 */
+            available: number;
+            /** Format: int64 */
+            shortfall: number;
+            /** @description The customers behind it, most units first. */
+            customers: components["schemas"]["ExpectedBuyer"][];
+        };
+        RestockReport: {
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day of the window, included.
+             */
+            to: string;
+            /**
+             * Format: int64
+             * @description Parts with expected purchases in the window.
+             */
+            parts: number;
+            /**
+             * Format: int64
+             * @description Of them, those with a shortfall.
+             */
+            short_parts: number;
+            items: components["schemas"]["RestockLine"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        RestockSort: "shortfall" | "expected_quantity" | "customers";
         /** @example ret_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         ReturnId: string;
         ReturnLineRequest: {
@@ -10120,6 +10334,155 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DemandReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pricing_signals: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, the dealer's time zone); default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day, included; default today. A period is at most 731 days. */
+                to?: string;
+                /** @description `part` (default) or `brand`. */
+                group?: components["schemas"]["PricingGroup"];
+                /** @description Only entries with this flag. */
+                flag?: components["schemas"]["PricingFlag"];
+                /** @description `quoted_lines` (default), `bought_lines`, `purchase_rate`, `rejected_lines` or `units_bought`. */
+                sort?: components["schemas"]["PricingSort"];
+                /** @description `desc` (default) or `asc`. */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Entries per page, 1-200 (default 50); a CSV export has every entry. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries, as JSON or (with `Accept: text/csv`) as CSV with every entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restock_forecast: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the window (`YYYY-MM-DD`, the dealer's time zone); default today. Only
+                 *     purchases before it are read, so a past day shows what was then forecast.
+                 */
+                from?: string;
+                /** @description Days in the window, 1-90 (default 14). */
+                days?: number;
+                /** @description Only parts with a shortfall (default false). */
+                short_only?: boolean;
+                /** @description `shortfall` (default), `expected_quantity` or `customers`. */
+                sort?: components["schemas"]["RestockSort"];
+                /** @description `desc` (default) or `asc`. */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Parts per page, 1-200 (default 50); a CSV export has every part. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The parts, as JSON or (with `Accept: text/csv`) as CSV with every part */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestockReport"];
                     "text/csv": string;
                 };
             };

@@ -141,8 +141,20 @@ export default function QuotePage() {
                       { key: "currency", label: m.currency, children: quote.currency },
                       ...(quote.auto_sent ? [{ key: "auto", label: m.autoSent, children: <Tag>{m.autoSent}</Tag> }] : []),
                       ...(quote.note ? [{ key: "note", label: m.note, children: quote.note, span: 2 }] : []),
-                      ...(quote.rejection_reason
-                        ? [{ key: "reason", label: m.rejectionReason, children: quote.rejection_reason, span: 2 }]
+                      ...(quote.rejection_reason || quote.rejection_code
+                        ? [
+                            {
+                              key: "reason",
+                              label: m.rejectionReason,
+                              span: 2,
+                              children: (
+                                <span data-testid="quote-rejection">
+                                  {quote.rejection_code ? <Tag>{m[`rejectionCode_${quote.rejection_code}`]}</Tag> : null}
+                                  {quote.rejection_reason}
+                                </span>
+                              ),
+                            },
+                          ]
                         : []),
                     ]}
                   />
