@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod console;
 pub mod generator;
+pub mod insights;
 pub mod matching;
 pub mod metrics;
 pub mod quality;
@@ -19,6 +20,9 @@ pub enum Bench {
     Console(console::ConsoleBenchArgs),
     /// Touchpoint metrics and reminders: query latency and a reminder run on a year of data.
     Metrics(metrics::MetricsBenchArgs),
+    /// Insights (unmet demand, pricing, restock forecast): latency on a year of data, and the
+    /// restock forecast's error against what was then bought.
+    Insights(metrics::MetricsBenchArgs),
 }
 
 pub async fn run(bench: Bench) -> anyhow::Result<()> {
@@ -27,6 +31,7 @@ pub async fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Console(args) => console::run(args).await,
         Bench::Match(args) => matching::run(args).await,
         Bench::Metrics(args) => metrics::run(args).await,
+        Bench::Insights(args) => insights::run(args).await,
         Bench::Quality(args) => quality::run(args).await,
     }
 }

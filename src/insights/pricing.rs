@@ -599,6 +599,17 @@ pub async fn entries(
     })
 }
 
+impl PricingEntries {
+    /// Entries in the report (after the filters).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 impl super::Report for PricingEntries {
     type Page = PricingReport;
 

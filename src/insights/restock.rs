@@ -325,6 +325,17 @@ pub async fn forecast(
     })
 }
 
+impl RestockLines {
+    /// Entries in the report (after the filters).
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
 impl super::Report for RestockLines {
     type Page = RestockReport;
 

@@ -190,6 +190,24 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     assert.match(await page.getByTestId("kpi-order-to-delivery").textContent(), /\d/);
   });
 
+  await step(page, "insights", async () => {
+    // The part just quoted and bought: one quoted line, bought, in the pricing insight.
+    await page.goto(`${BASE}/insights?tab=pricing`);
+    const pricing = page.getByTestId("insights-pricing-summary");
+    await pricing.waitFor();
+    assert.match(await pricing.textContent(), /成交 [1-9]/);
+    assert.match(await page.getByTestId("insights-pricing-table").textContent(), /100\.0%/);
+    await page.getByTestId("insights-tab-demand").click();
+    const demand = page.getByTestId("insights-demand-summary");
+    await demand.waitFor();
+    assert.match(await demand.textContent(), /询价行 [1-9]\d* 条/);
+    await page.getByTestId("insights-tab-restock").click();
+    const restock = page.getByTestId("insights-restock-summary");
+    await restock.waitFor();
+    // One purchase predicts nothing yet.
+    assert.match(await restock.textContent(), /0 个配件有预计需求/);
+  });
+
   await step(page, "stranger", async () => {
     // Another dealer's inquiry, quote and order ids in this dealer's address bar: not found.
     const other = `other-${unique()}@example.cn`;

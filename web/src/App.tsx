@@ -33,6 +33,7 @@ const CustomersPage = lazy(() => import("./features/customers/CustomersPage"));
 const CustomerPage = lazy(() => import("./features/customers/CustomerPage"));
 const FiguresPage = lazy(() => import("./features/figures/FiguresPage"));
 const CustomerFiguresPage = lazy(() => import("./features/figures/CustomerFiguresPage"));
+const InsightsPage = lazy(() => import("./features/insights/InsightsPage"));
 const RemindersPage = lazy(() => import("./features/reminders/RemindersPage"));
 const SettingsPage = lazy(() => import("./features/settings/SettingsPage"));
 
@@ -88,6 +89,7 @@ const router = createBrowserRouter([
       { path: "customers/:id", element: <CustomerPage /> },
       { path: "figures", element: <FiguresPage /> },
       { path: "figures/customers/:id", element: <CustomerFiguresPage /> },
+      { path: "insights", element: <InsightsPage /> },
       { path: "reminders", element: <RemindersPage /> },
       { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <NotFound /> },

@@ -2,6 +2,7 @@ import {
   AppstoreOutlined,
   BarChartOutlined,
   BellOutlined,
+  BulbOutlined,
   FileTextOutlined,
   InboxOutlined,
   RollbackOutlined,
@@ -26,6 +27,7 @@ const SECTIONS = [
   { key: "/catalog", icon: <AppstoreOutlined />, label: "catalog" },
   { key: "/customers", icon: <TeamOutlined />, label: "customers" },
   { key: "/figures", icon: <BarChartOutlined />, label: "figures" },
+  { key: "/insights", icon: <BulbOutlined />, label: "insights" },
   { key: "/reminders", icon: <BellOutlined />, label: "reminders" },
   { key: "/settings", icon: <SettingOutlined />, label: "settings" },
 ] as const;

@@ -63,10 +63,13 @@ export function PeriodPicker({
   choice,
   today,
   onChange,
+  figures = true,
 }: {
   choice: PeriodChoice;
   today: string;
   onChange: (change: (current: PeriodChoice) => PeriodChoice) => void;
+  /** With the series' interval and the figures' definitions (other pages pick a period only). */
+  figures?: boolean;
 }) {
   const m = useMessages(figuresMessages);
   const { timeZone } = useDealer();
@@ -111,6 +114,7 @@ export function PeriodPicker({
           }}
           aria-label={m.rangeLimit}
         />
+        {figures ? (
         <Radio.Group
           value={interval}
           optionType="button"
@@ -135,11 +139,13 @@ export function PeriodPicker({
             );
           })}
         </Radio.Group>
+        ) : null}
       </Flex>
       <Typography.Text type="secondary" data-testid="figures-period">
         {fill(m.periodSummary, { from: period.from, to: period.to, days: periodDays(period), zone: timeZone })}
         {" · "}
         {fill(m.previousSummary, { from: previous.from, to: previous.to })}{" "}
+        {figures ? (
         <Tooltip
           title={
             <div>
@@ -173,6 +179,7 @@ export function PeriodPicker({
             <InfoCircleOutlined /> {m.howCounted}
           </Typography.Link>
         </Tooltip>
+        ) : null}
       </Typography.Text>
     </Flex>
   );

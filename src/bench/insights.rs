@@ -1,0 +1,154 @@
+//! `partsdesk bench insights`: the insights on the metrics bench's year of one dealer's
+//! touchpoints (2,000 customers, about 1,000,000 events): each insight's latency over 30 and
+//! 365 days, and how close the restock forecast of a past window came to what was then bought,
+//! beside a naive forecast (each part's sales of the window before, repeated).
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate};
+
+use super::catalog::{Target, peak_rss_mib};
+use super::metrics::{MetricsBenchArgs, history, p50_p99};
+use crate::clock::{Clock, SystemClock};
+use crate::ids::PartId;
+use crate::insights::demand::{self, DemandParams};
+use crate::insights::pricing::{self, PricingGroup, PricingParams};
+use crate::insights::restock::{self, RestockParams, Window};
+
+pub async fn run(args: MetricsBenchArgs) -> anyhow::Result<()> {
+    let target = Target::open(args.postgres.as_deref(), args.keep.as_deref(), true).await?;
+    let result = bench(&args, &target).await;
+    target.close().await?;
+    result
+}
+
+/// Units bought per part in `[from, from + days)`, as the forecast counts purchases.
+async fn bought(
+    db: &sea_orm::DatabaseConnection,
+    tenant: &crate::entities::tenants::Model,
+    from: NaiveDate,
+    days: i64,
+) -> anyhow::Result<HashMap<PartId, i64>> {
+    let tz = tenant.tz();
+    let end = crate::metrics::start_of(from + Duration::days(days), tz);
+    let start = crate::metrics::start_of(from, tz);
+    let mut out: HashMap<PartId, i64> = HashMap::new();
+    for line in crate::reminders::engine::history(db, tenant, Some(end)).await? {
+        if line.purchase.at >= start {
+            *out.entry(line.part).or_default() += line.purchase.quantity;
+        }
+    }
+    Ok(out)
+}
+
+/// Mean absolute error per part over every part forecast or bought, and the parts counted.
+fn mean_absolute_error(forecast: &HashMap<PartId, i64>, actual: &HashMap<PartId, i64>) -> (f64, usize) {
+    let parts: HashSet<&PartId> = forecast.keys().chain(actual.keys()).collect();
+    let total: i64 = parts
+        .iter()
+        .map(|p| (forecast.get(*p).copied().unwrap_or(0) - actual.get(*p).copied().unwrap_or(0)).abs())
+        .sum();
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    let mae = if parts.is_empty() {
+        0.0
+    } else {
+        total as f64 / parts.len() as f64
+    };
+    (mae, parts.len())
+}
+
+async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
+    println!(
+        "partsdesk bench insights: {} customers, ~{} events, ~{} order lines over a year on {}, seed {}",
+        args.customers,
+        args.events,
+        args.order_lines,
+        target.backend(),
+        args.seed
+    );
+    let db = target.connect().await?;
+    crate::db::migrate(&db).await?;
+    let now = SystemClock.now();
+    let tenant = history(&db, args, target, now).await?;
+    let today = tenant.today(now);
+    let from = |days: i64| Some(today - Duration::days(days - 1));
+
+    println!("\nlatency, ms (p50 / p99 over {} runs)", args.runs);
+    let report = |name: &str, samples: Vec<std::time::Duration>, size: usize| {
+        let (p50, p99) = p50_p99(samples);
+        println!("  {name:<36} {p50:>9.1} / {p99:<9.1} ({size} entries)");
+    };
+    for days in [30, 365] {
+        let params = DemandParams {
+            from: from(days),
+            ..DemandParams::default()
+        };
+        let mut samples = Vec::with_capacity(args.runs);
+        let mut size = 0;
+        for _ in 0..args.runs {
+            let started = Instant::now();
+            size = demand::groups(&db, tenant.id, &params, now).await?.entries.len();
+            samples.push(started.elapsed());
+        }
+        report(&format!("unmet demand, {days} days"), samples, size);
+    }
+    for (group, label) in [(PricingGroup::Part, "per part"), (PricingGroup::Brand, "per brand")] {
+        for days in [30, 365] {
+            let params = PricingParams {
+                from: from(days),
+                group: Some(group),
+                ..PricingParams::default()
+            };
+            let mut samples = Vec::with_capacity(args.runs);
+            let mut size = 0;
+            for _ in 0..args.runs {
+                let started = Instant::now();
+                size = pricing::entries(&db, tenant.id, &params, now).await?.len();
+                samples.push(started.elapsed());
+            }
+            report(&format!("pricing {label}, {days} days"), samples, size);
+        }
+    }
+    for days in [14, 90] {
+        let params = RestockParams {
+            days: Some(days),
+            ..RestockParams::default()
+        };
+        let mut samples = Vec::with_capacity(args.runs);
+        let mut size = 0;
+        for _ in 0..args.runs {
+            let started = Instant::now();
+            size = restock::forecast(&db, tenant.id, &params, now).await?.len();
+            samples.push(started.elapsed());
+        }
+        report(&format!("restock forecast, next {days} days"), samples, size);
+    }
+
+    // The forecast of the 14 days that began 28 days ago, from the history before them,
+    // against what was then bought; the naive forecast repeats the 14 days before.
+    println!("\nrestock forecast against what was bought (14-day windows; mean absolute error, units per part)");
+    for back in [28, 56, 84] {
+        let window = Window {
+            from: today - Duration::days(back),
+            days: 14,
+        };
+        let forecast: HashMap<PartId, i64> = restock::expected(&db, &tenant, window)
+            .await?
+            .into_iter()
+            .map(|(part, buyers)| (part, buyers.iter().map(|b| b.1).sum()))
+            .collect();
+        let actual = bought(&db, &tenant, window.from, window.days).await?;
+        let naive = bought(&db, &tenant, window.from - Duration::days(window.days), window.days).await?;
+        let (mae, parts) = mean_absolute_error(&forecast, &actual);
+        let (naive_mae, naive_parts) = mean_absolute_error(&naive, &actual);
+        let units: i64 = actual.values().sum();
+        let predicted: i64 = forecast.values().sum();
+        println!(
+            "  from {}: forecast {mae:.2} over {parts} parts ({predicted} units forecast, {units} bought); naive {naive_mae:.2} over {naive_parts} parts",
+            window.from
+        );
+    }
+    println!("peak RSS {:.0} MiB", peak_rss_mib());
+    Ok(())
+}
