@@ -17,11 +17,11 @@ use crate::db::insert_chunked;
 use crate::entities::returns::{Handover, Resolution, ReturnReason, ReturnStatus};
 use crate::entities::{
     Confidence, LineStatus, QuoteStatus, RejectionCode, customers, events, inquiries, inquiry_lines, order_lines,
-    order_shipments, orders, parts, quote_lines, quotes, return_lines, returns, tenants,
+    order_shipments, orders, parts, quote_lines, quote_options, quotes, return_lines, returns, tenants,
 };
 use crate::ids::{
-    CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ReturnId,
-    ShipmentId, TenantId,
+    CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, QuoteOptionId,
+    ReturnId, ShipmentId, TenantId,
 };
 use crate::metrics::query::{self, Group, Scope};
 
@@ -185,6 +185,7 @@ struct Batch {
     inquiry_lines: Vec<inquiry_lines::Model>,
     quotes: Vec<quotes::Model>,
     quote_lines: Vec<quote_lines::Model>,
+    quote_options: Vec<quote_options::Model>,
     orders: Vec<orders::Model>,
     order_lines: Vec<order_lines::Model>,
     shipments: Vec<order_shipments::Model>,
@@ -195,7 +196,11 @@ struct Batch {
 
 impl Batch {
     fn rows(&self) -> usize {
-        self.inquiries.len() + self.inquiry_lines.len() + self.quote_lines.len() + self.events.len()
+        self.inquiries.len()
+            + self.inquiry_lines.len()
+            + self.quote_lines.len()
+            + self.quote_options.len()
+            + self.events.len()
     }
 
     fn event(&mut self, t: TenantId, customer: CustomerId, kind: &str, subject: String, at: DateTime<Utc>) {
@@ -320,6 +325,30 @@ impl Batch {
                 vehicle_key: None,
             });
             let buy = accepted && offered && (position == 0 || rng.random_bool(0.6));
+            // Rotating through the favourites gives each a regular rhythm.
+            let part = favourites[(k + position as usize) % favourites.len()];
+            let price = rng.random_range(1_000..50_000i64);
+            if offered {
+                // One in twenty proposals had nothing on the shelf.
+                let on_shelf = if rng.random_bool(0.05) { 0 } else { 2 };
+                self.quote_options.push(quote_options::Model {
+                    id: QuoteOptionId::generate(),
+                    tenant_id: t,
+                    quote_id: quote,
+                    quote_line_id: quote_line,
+                    rank: 0,
+                    part_id: part,
+                    sku: String::new(),
+                    name: String::new(),
+                    brand: None,
+                    list_price_minor: price,
+                    unit_price_minor: price,
+                    quantity: on_shelf,
+                    backorder_quantity: 2 - on_shelf,
+                    stock: i64::from(on_shelf),
+                    reason: None,
+                });
+            }
             self.quote_lines.push(quote_lines::Model {
                 id: quote_line,
                 tenant_id: t,
@@ -342,7 +371,6 @@ impl Batch {
             });
             if buy {
                 let quantity = rng.random_range(1..6);
-                let price = rng.random_range(1_000..50_000i64);
                 total += price * i64::from(quantity);
                 bought += 1;
                 self.order_lines.push(order_lines::Model {
@@ -351,8 +379,7 @@ impl Batch {
                     order_id: order,
                     customer_id: customer,
                     quote_line_id: quote_line,
-                    // Rotating through the favourites gives each a regular rhythm.
-                    part_id: favourites[(k + position as usize) % favourites.len()],
+                    part_id: part,
                     sku: String::new(),
                     name: String::new(),
                     brand: None,
@@ -527,6 +554,14 @@ impl Batch {
                 .drain(..)
                 .map(Into::into)
                 .collect::<Vec<quote_lines::ActiveModel>>(),
+        )
+        .await?;
+        insert_chunked(
+            &txn,
+            self.quote_options
+                .drain(..)
+                .map(Into::into)
+                .collect::<Vec<quote_options::ActiveModel>>(),
         )
         .await?;
         insert_chunked(

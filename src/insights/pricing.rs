@@ -292,6 +292,13 @@ fn quoted_lines(tenant: TenantId, start: DateTime<Utc>, end: DateTime<Utc>) -> S
         .and_where(Expr::col((ql.clone(), quote_lines::Column::ReceivedAt)).lt(end))
         .and_where(Expr::col((ql.clone(), quote_lines::Column::Sent)).eq(true))
         .and_where(Expr::col((ql.clone(), quote_lines::Column::Status)).eq(LineStatus::Offered))
+        // An offered line has a proposal; a line without one (written by hand into the
+        // tables) belongs to no part.
+        .and_where(
+            Expr::col((qo.clone(), quote_options::Column::PartId))
+                .is_not_null()
+                .or(Expr::col((ol.clone(), order_lines::Column::PartId)).is_not_null()),
+        )
         .to_owned()
 }
 

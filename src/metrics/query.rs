@@ -77,6 +77,18 @@ fn runs(span: Span, starts: &mut [NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
+/// Runs of more than [`SPLIT_FROM`] rows' starts read as two halves, so a long run of days
+/// (a year by day) is summed on two cores.
+const SPLIT_FROM: i64 = 60;
+
+fn halves(span: Span, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    if span != Span::Day || (last - first).num_days() < SPLIT_FROM {
+        return vec![(first, last)];
+    }
+    let middle = first + chrono::Duration::days((last - first).num_days() / 2);
+    vec![(first, middle), (middle + chrono::Duration::days(1), last)]
+}
+
 /// Sums per group over the bucket ranges, and over all of them when `with_total`.
 async fn sums(
     db: &impl ConnectionTrait,
@@ -110,11 +122,16 @@ async fn sums(
         sea_orm::DatabaseBackend::Postgres => format!("string_agg(NULLIF(\"{name}\", ''), ',')"),
         _ => format!("group_concat(NULLIF(\"{name}\", ''), ',')"),
     };
-    let mut groups: HashMap<Key, Delta> = HashMap::new();
-    let mut total = Delta::default();
+    let mut jobs: Vec<(Span, NaiveDate, NaiveDate)> = Vec::new();
     for (span, starts) in &mut starts {
-        let span = *span;
-        for (first, last) in runs(span, starts) {
+        for (first, last) in runs(*span, starts) {
+            jobs.extend(halves(*span, first, last).into_iter().map(|(a, b)| (*span, a, b)));
+        }
+    }
+    let read = |(span, first, last): (Span, NaiveDate, NaiveDate)| {
+        let owner = &owner;
+        let concat = &concat;
+        async move {
             let mut select = metric_rollups::Entity::scoped(scope.tenant)
                 .select_only()
                 .filter(C::Span.eq(span.as_str()))
@@ -133,6 +150,7 @@ async fn sums(
             for name in Delta::TIMES {
                 select = select.column_as(Expr::cust(concat(name)), *name);
             }
+            let mut found: Vec<(Key, Delta)> = Vec::new();
             for row in db.query_all_raw(select.build(backend)).await? {
                 let key = match group {
                     Group::Total => Key::Total,
@@ -145,13 +163,20 @@ async fn sums(
                         Key::Bucket(bucket)
                     }
                 };
-                let delta = Delta::from_summed(&row)?;
-                if with_total {
-                    total.add(&delta);
-                }
-                groups.entry(key).or_default().add(&delta);
+                found.push((key, Delta::from_summed(&row)?));
             }
+            Ok::<_, crate::error::Error>(found)
         }
+    };
+    // The runs are read at once: on a pool each takes its own connection (and core).
+    let read_all = futures_util::future::try_join_all(jobs.into_iter().map(read)).await?;
+    let mut groups: HashMap<Key, Delta> = HashMap::new();
+    let mut total = Delta::default();
+    for (key, delta) in read_all.into_iter().flatten() {
+        if with_total {
+            total.add(&delta);
+        }
+        groups.entry(key).or_default().add(&delta);
     }
     Ok((groups, total))
 }
@@ -181,6 +206,22 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn a_long_run_of_days_is_read_in_two_halves_that_cover_it() {
+        assert_eq!(
+            halves(Span::Day, day(2026, 1, 1), day(2026, 12, 31)),
+            vec![(day(2026, 1, 1), day(2026, 7, 2)), (day(2026, 7, 3), day(2026, 12, 31))]
+        );
+        assert_eq!(
+            halves(Span::Day, day(2026, 1, 1), day(2026, 1, 31)),
+            vec![(day(2026, 1, 1), day(2026, 1, 31))]
+        );
+        assert_eq!(
+            halves(Span::Month, day(2020, 1, 1), day(2026, 12, 1)),
+            vec![(day(2020, 1, 1), day(2026, 12, 1))]
+        );
     }
 
     #[test]
