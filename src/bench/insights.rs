@@ -133,11 +133,9 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
             from: today - Duration::days(back),
             days: 14,
         };
-        let forecast: HashMap<PartId, i64> = restock::expected(&db, &tenant, window)
-            .await?
-            .into_iter()
-            .map(|(part, buyers)| (part, buyers.iter().map(|b| b.1).sum()))
-            .collect();
+        let expected = restock::expected(&db, &tenant, window).await?;
+        let forecast = expected.total();
+        let regular: i64 = expected.regular.values().flatten().map(|b| b.quantity).sum();
         let actual = bought(&db, &tenant, window.from, window.days).await?;
         let naive = bought(&db, &tenant, window.from - Duration::days(window.days), window.days).await?;
         let (mae, parts) = mean_absolute_error(&forecast, &actual);
@@ -145,7 +143,7 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
         let units: i64 = actual.values().sum();
         let predicted: i64 = forecast.values().sum();
         println!(
-            "  from {}: forecast {mae:.2} over {parts} parts ({predicted} units forecast, {units} bought); naive {naive_mae:.2} over {naive_parts} parts",
+            "  from {}: forecast {mae:.2} over {parts} parts ({predicted} units forecast, {regular} of them from regular customers; {units} bought); naive {naive_mae:.2} over {naive_parts} parts",
             window.from
         );
     }

@@ -30,7 +30,9 @@ a regular interval: the median gap, the median quantity). A prediction contribut
 date inside the window: the first is the last purchase + the interval (one already past counts on `from` when it \
 is at most `reminder_window_days` late, else the customer has lapsed and counts nothing), then every interval \
 after. A customer who bought an equivalent part (interchange or supersession) since its last purchase of the part \
-counts nothing for it. Per part: `expected_quantity`, the `customers` behind it, `stock`, `reserved` (held by \
+counts nothing for it. Purchases of customers without a rhythm for the part (too few, or irregular) add \
+`background_quantity`: their units of the 56 days before `from`, at that rate over the window (to the nearest unit). \
+Per part: `expected_quantity` (both kinds), the `customers` behind it, `stock`, `reserved` (held by \
 orders), `owed` (units of orders not cancelled still waiting for stock), `available` = stock - reserved, and `shortfall` = \
 max(0, expected_quantity + owed - available): the quantity to order from the supplier.";
 
@@ -83,13 +85,16 @@ pub struct RestockLine {
     pub sku: String,
     pub name: String,
     pub brand: Option<String>,
+    /// Regular customers' expected units plus `background_quantity`.
     pub expected_quantity: i64,
+    /// Of it, units from purchases without a rhythm, at their recent rate.
+    pub background_quantity: i64,
     pub stock: i64,
     pub reserved: i64,
     pub owed: i64,
     pub available: i64,
     pub shortfall: i64,
-    /// The customers behind it, most units first.
+    /// The customers with a rhythm behind it, most units first.
     pub customers: Vec<ExpectedBuyer>,
 }
 
@@ -139,12 +144,40 @@ pub fn expected_in(prediction: &Prediction, window: Window, lapse_days: i64) -> 
     (times > 0).then_some((prediction.quantity * times, first))
 }
 
-/// Expected purchases per part and customer in the window, from the history before it.
-pub async fn expected(
-    db: &impl ConnectionTrait,
-    tenant: &tenants::Model,
-    window: Window,
-) -> Result<HashMap<PartId, Vec<(CustomerId, i64, NaiveDate, i64)>>> {
+/// Days of history whose purchases without a rhythm give a part's background rate.
+pub const BACKGROUND_DAYS: i64 = 56;
+
+/// One customer's expected purchases of a part in the window.
+#[derive(Debug, Clone, Copy)]
+pub struct Buyer {
+    pub customer: CustomerId,
+    pub quantity: i64,
+    pub first: NaiveDate,
+    pub interval_days: i64,
+}
+
+/// What the window is expected to sell per part: the customers with a rhythm, and the rest.
+#[derive(Debug, Default)]
+pub struct Expected {
+    pub regular: HashMap<PartId, Vec<Buyer>>,
+    /// Units from purchases without a rhythm, at their rate of the last [`BACKGROUND_DAYS`].
+    pub background: HashMap<PartId, i64>,
+}
+
+impl Expected {
+    /// Units per part, both kinds.
+    pub fn total(&self) -> HashMap<PartId, i64> {
+        let mut out = self.background.clone();
+        for (part, buyers) in &self.regular {
+            *out.entry(*part).or_default() += buyers.iter().map(|b| b.quantity).sum::<i64>();
+        }
+        out.retain(|_, units| *units > 0);
+        out
+    }
+}
+
+/// Expected purchases in the window, from the history before it.
+pub async fn expected(db: &impl ConnectionTrait, tenant: &tenants::Model, window: Window) -> Result<Expected> {
     let lines = history(db, tenant, Some(start_of(window.from, tenant.tz()))).await?;
     let mut by_pair: HashMap<(CustomerId, PartId), Vec<predict::Purchase>> = HashMap::new();
     let mut bought: HashMap<CustomerId, Vec<(PartId, chrono::DateTime<chrono::Utc>)>> = HashMap::new();
@@ -159,18 +192,28 @@ pub async fn expected(
             .push(line.purchase);
     }
     let lapse = i64::from(tenant.reminder_window_days);
+    let since = window.from - Duration::days(BACKGROUND_DAYS);
     let mut found = Vec::new();
+    let mut background_units: HashMap<PartId, i64> = HashMap::new();
     for ((customer, part), purchases) in by_pair {
-        let Some(prediction) = predict::predict(&predict::by_day(purchases)) else {
-            continue;
-        };
-        if let Some((quantity, first)) = expected_in(&prediction, window, lapse) {
-            found.push((customer, part, quantity, first, prediction));
+        let days = predict::by_day(purchases);
+        match predict::predict(&days) {
+            Some(prediction) => {
+                if let Some((quantity, first)) = expected_in(&prediction, window, lapse) {
+                    found.push((customer, part, quantity, first, prediction));
+                }
+            }
+            None => {
+                let recent: i64 = days.iter().filter(|d| d.date >= since).map(|d| d.quantity).sum();
+                if recent > 0 {
+                    *background_units.entry(part).or_default() += recent;
+                }
+            }
         }
     }
     let parts: Vec<PartId> = found.iter().map(|f| f.1).collect::<HashSet<_>>().into_iter().collect();
     let same = equivalents(db, tenant.id, &parts).await?;
-    let mut by_part: HashMap<PartId, Vec<(CustomerId, i64, NaiveDate, i64)>> = HashMap::new();
+    let mut out = Expected::default();
     for (customer, part, quantity, first, prediction) in found {
         let replenished = bought.get(&customer).is_some_and(|b| {
             b.iter().any(|(p, at)| {
@@ -178,13 +221,25 @@ pub async fn expected(
             })
         });
         if !replenished {
-            by_part
-                .entry(part)
-                .or_default()
-                .push((customer, quantity, first, prediction.interval_days));
+            out.regular.entry(part).or_default().push(Buyer {
+                customer,
+                quantity,
+                first,
+                interval_days: prediction.interval_days,
+            });
         }
     }
-    Ok(by_part)
+    out.background = background_units
+        .into_iter()
+        .map(|(part, units)| (part, background(units, window.days)))
+        .filter(|(_, units)| *units > 0)
+        .collect();
+    Ok(out)
+}
+
+/// Units at the rate of `units` per [`BACKGROUND_DAYS`], over `days`, to the nearest unit.
+fn background(units: i64, days: i64) -> i64 {
+    (units * days + BACKGROUND_DAYS / 2) / BACKGROUND_DAYS
 }
 
 /// Every forecast line, sorted as asked.
@@ -216,9 +271,10 @@ pub async fn forecast(
         None => dealer.today(now),
     };
     let window = Window { from, days };
-    let by_part = expected(db, &dealer, window).await?;
+    let expected = expected(db, &dealer, window).await?;
+    let totals = expected.total();
 
-    let ids: Vec<PartId> = by_part.keys().copied().collect();
+    let ids: Vec<PartId> = totals.keys().copied().collect();
     let mut known: HashMap<PartId, parts::Model> = HashMap::new();
     let mut owed: HashMap<PartId, i64> = HashMap::new();
     let mut names: HashMap<CustomerId, String> = HashMap::new();
@@ -246,10 +302,11 @@ pub async fn forecast(
             *owed.entry(line.part_id).or_default() += i64::from(line.backorder_quantity);
         }
     }
-    let customer_ids: Vec<CustomerId> = by_part
+    let customer_ids: Vec<CustomerId> = expected
+        .regular
         .values()
         .flatten()
-        .map(|c| c.0)
+        .map(|b| b.customer)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -263,23 +320,26 @@ pub async fn forecast(
         }
     }
 
-    let mut lines: Vec<RestockLine> = by_part
+    let mut lines: Vec<RestockLine> = totals
         .into_iter()
-        .filter_map(|(id, buyers)| {
+        .filter_map(|(id, expected_quantity)| {
             // A part deleted since is not ordered from a supplier.
             let part = known.get(&id)?;
-            let mut customers: Vec<ExpectedBuyer> = buyers
+            let mut customers: Vec<ExpectedBuyer> = expected
+                .regular
+                .get(&id)
                 .into_iter()
-                .map(|(customer, quantity, expected_on, interval_days)| ExpectedBuyer {
-                    customer_id: customer,
-                    name: names.get(&customer).cloned().unwrap_or_default(),
-                    quantity,
-                    expected_on,
-                    interval_days,
+                .flatten()
+                .map(|b| ExpectedBuyer {
+                    customer_id: b.customer,
+                    name: names.get(&b.customer).cloned().unwrap_or_default(),
+                    quantity: b.quantity,
+                    expected_on: b.first,
+                    interval_days: b.interval_days,
                 })
                 .collect();
             customers.sort_by(|a, b| b.quantity.cmp(&a.quantity).then(a.expected_on.cmp(&b.expected_on)));
-            let expected_quantity: i64 = customers.iter().map(|c| c.quantity).sum();
+            let background_quantity = expected.background.get(&id).copied().unwrap_or(0);
             let owed = owed.get(&id).copied().unwrap_or(0);
             let available = part.stock - part.reserved;
             Some(RestockLine {
@@ -288,6 +348,7 @@ pub async fn forecast(
                 name: part.name.clone(),
                 brand: part.brand.clone(),
                 expected_quantity,
+                background_quantity,
                 stock: part.stock,
                 reserved: part.reserved,
                 owed,
@@ -359,6 +420,7 @@ impl super::Report for RestockLines {
             "name",
             "brand",
             "expected_quantity",
+            "background_quantity",
             "stock",
             "reserved",
             "owed",
@@ -377,6 +439,7 @@ impl super::Report for RestockLines {
                 l.name.clone(),
                 l.brand.clone().unwrap_or_default(),
                 l.expected_quantity.to_string(),
+                l.background_quantity.to_string(),
                 l.stock.to_string(),
                 l.reserved.to_string(),
                 l.owed.to_string(),
@@ -429,6 +492,14 @@ mod tests {
             Some((4, day(14))),
             "its last day"
         );
+    }
+
+    #[test]
+    fn the_background_rate_is_scaled_to_the_window() {
+        assert_eq!(background(56, 14), 14);
+        assert_eq!(background(12, 14), 3);
+        assert_eq!(background(1, 14), 0, "a quarter of a unit");
+        assert_eq!(background(2, 14), 1, "half a unit rounds up");
     }
 
     #[test]

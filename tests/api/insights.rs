@@ -593,6 +593,7 @@ async fn restock_sums_the_customers_predicted_purchases_against_the_shelf() {
         ),
         (Some(6), Some(2), Some(0), Some(4))
     );
+    assert_eq!(plugs["background_quantity"], 0, "both customers have a rhythm");
     assert_eq!(plugs["customers"][0]["name"], "老王汽修厂");
     assert_eq!(plugs["customers"][0]["quantity"], 4);
     assert_eq!(plugs["customers"][0]["expected_on"], "2026-08-30");
@@ -611,7 +612,23 @@ async fn restock_sums_the_customers_predicted_purchases_against_the_shelf() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(july["parts"], 0, "two purchases predict nothing");
+    // Two purchases give no rhythm: the last 56 days' units (12 plugs, 4 filters) at their
+    // rate over 14 days, with no customer named.
+    assert_eq!(july["parts"], 2, "{july}");
+    let plugs_then = &july["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|l| l["sku"] == "NGK-BKR6E")
+        .expect("plugs");
+    assert_eq!(
+        (
+            plugs_then["expected_quantity"].as_i64(),
+            plugs_then["background_quantity"].as_i64()
+        ),
+        (Some(3), Some(3))
+    );
+    assert_eq!(plugs_then["customers"], json!([]));
     let short = expect_json(
         app.get("/v1/insights/restock?short_only=true", &token).await,
         StatusCode::OK,
@@ -629,7 +646,7 @@ async fn restock_sums_the_customers_predicted_purchases_against_the_shelf() {
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
     assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][8], "4");
+    assert_eq!(&rows[0][9], "4");
 
     for (query, field) in [
         ("days=0", "query.days"),

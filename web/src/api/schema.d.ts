@@ -1317,7 +1317,7 @@ export interface paths {
          * Restock forecast
          * @description What the dealer's customers are expected to buy from `from` (default today, the dealer's time zone) for `days` days (default 14, 1-90), per part, against the shelf.
          *
-         *     Each customer's purchases of a part before `from` predict the next as the reminders do (at least 3 purchase days at a regular interval: the median gap, the median quantity). A prediction contributes its quantity on each expected date inside the window: the first is the last purchase + the interval (one already past counts on `from` when it is at most `reminder_window_days` late, else the customer has lapsed and counts nothing), then every interval after. A customer who bought an equivalent part (interchange or supersession) since its last purchase of the part counts nothing for it. Per part: `expected_quantity`, the `customers` behind it, `stock`, `reserved` (held by orders), `owed` (units of orders not cancelled still waiting for stock), `available` = stock - reserved, and `shortfall` = max(0, expected_quantity + owed - available): the quantity to order from the supplier.
+         *     Each customer's purchases of a part before `from` predict the next as the reminders do (at least 3 purchase days at a regular interval: the median gap, the median quantity). A prediction contributes its quantity on each expected date inside the window: the first is the last purchase + the interval (one already past counts on `from` when it is at most `reminder_window_days` late, else the customer has lapsed and counts nothing), then every interval after. A customer who bought an equivalent part (interchange or supersession) since its last purchase of the part counts nothing for it. Purchases of customers without a rhythm for the part (too few, or irregular) add `background_quantity`: their units of the 56 days before `from`, at that rate over the window (to the nearest unit). Per part: `expected_quantity` (both kinds), the `customers` behind it, `stock`, `reserved` (held by orders), `owed` (units of orders not cancelled still waiting for stock), `available` = stock - reserved, and `shortfall` = max(0, expected_quantity + owed - available): the quantity to order from the supplier.
          */
         get: operations["restock_forecast"];
         put?: never;
@@ -3145,8 +3145,16 @@ export interface components {
             sku: string;
             name: string;
             brand?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Regular customers' expected units plus `background_quantity`.
+             */
             expected_quantity: number;
+            /**
+             * Format: int64
+             * @description Of it, units from purchases without a rhythm, at their recent rate.
+             */
+            background_quantity: number;
             /** Format: int64 */
             stock: number;
             /** Format: int64 */
@@ -3157,7 +3165,7 @@ export interface components {
             available: number;
             /** Format: int64 */
             shortfall: number;
-            /** @description The customers behind it, most units first. */
+            /** @description The customers with a rhythm behind it, most units first. */
             customers: components["schemas"]["ExpectedBuyer"][];
         };
         RestockReport: {

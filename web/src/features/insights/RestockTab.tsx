@@ -88,6 +88,9 @@ export function RestockTab() {
                 .map((c) => `${c.name} ×${c.quantity} (${c.expected_on})`)
                 .join("，")}
               {l.customers.length > CUSTOMERS_SHOWN ? ` ${fill(m.moreCustomers, { n: l.customers.length })}` : ""}
+              {l.background_quantity > 0
+                ? `${l.customers.length > 0 ? "；" : ""}${fill(m.background, { n: l.background_quantity })}`
+                : ""}
             </Typography.Text>
           ),
         },

@@ -74,9 +74,10 @@ export const insightsMessages = defineMessages({
     shortfall: "缺口",
     customers: "客户",
     moreCustomers: "等 {n} 家",
+    background: "无固定周期的客户约 {n}",
     restockSummary: "{from} 至 {to}：{parts} 个配件有预计需求，{short} 个有缺口",
     defRestock:
-      "每位客户对每个配件的购买记录（至少 3 个购买日、间隔规律）预测下次购买：间隔取中位数，数量取中位数；窗口内每个预计日期计一次。缺口 = 预计需求 + 欠货 − 可用库存（不小于 0），即应向供应商订购的数量。",
+      "每位客户对每个配件的购买记录（至少 3 个购买日、间隔规律）预测下次购买：间隔取中位数，数量取中位数；窗口内每个预计日期计一次；没有固定周期的购买按近 56 天的速度折算。缺口 = 预计需求 + 欠货 − 可用库存（不小于 0），即应向供应商订购的数量。",
   },
   en: {
     title: "Insights",
@@ -150,9 +151,10 @@ export const insightsMessages = defineMessages({
     shortfall: "Shortfall",
     customers: "Customers",
     moreCustomers: "and {n} more",
+    background: "about {n} from customers without a rhythm",
     restockSummary: "{from} to {to}: {parts} parts expected, {short} short",
     defRestock:
-      "Each customer's purchases of a part (at least 3 purchase days at a regular interval) predict the next: the median interval and the median quantity, counted on each expected day in the window. Shortfall = expected + owed - available (at least 0): the quantity to order from the supplier.",
+      "Each customer's purchases of a part (at least 3 purchase days at a regular interval) predict the next: the median interval and the median quantity, counted on each expected day in the window; purchases without a rhythm count at their rate of the last 56 days. Shortfall = expected + owed - available (at least 0): the quantity to order from the supplier.",
   },
 });
 
