@@ -172,6 +172,8 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.getByTestId("return-accept").click();
     await page.getByRole("dialog").getByRole("button", { name: /同意退货/ }).click();
     await page.locator('[data-testid="return-status"][data-status="accepted"]').waitFor();
+    // The accept dialog closes with an animation: the resolve dialog must be the only one.
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
     await page.getByTestId("return-resolve").click();
     await page.getByRole("dialog").getByRole("button", { name: /处理完成/ }).click();
     await page.locator('[data-testid="return-status"][data-status="resolved"]').waitFor();

@@ -55,6 +55,18 @@ test("the demo dealer: reminders, waiting inquiries, a read-only viewer", { skip
     assert.match(await rate.textContent(), /\d+(\.\d)?%/);
   });
 
+  await step(page, "insights-with-history", async () => {
+    // Months of regular purchases: the restock forecast names parts, and demand has lines.
+    await page.goto(`${BASE}/insights?tab=restock`);
+    const restock = page.getByTestId("insights-restock-summary");
+    await restock.waitFor();
+    assert.match(await restock.textContent(), /[1-9]\d* 个配件有预计需求/);
+    await page.getByTestId("insights-tab-demand").click();
+    const demand = page.getByTestId("insights-demand-summary");
+    await demand.waitFor();
+    assert.match(await demand.textContent(), /询价行 [1-9]\d* 条/);
+  });
+
   await step(page, "viewer", async () => {
     const email = `viewer-${unique()}@demo-parts.cn`;
     const password = "viewer-password-2026";

@@ -115,30 +115,30 @@ export function PeriodPicker({
           aria-label={m.rangeLimit}
         />
         {figures ? (
-        <Radio.Group
-          value={interval}
-          optionType="button"
-          onChange={(e) => {
-            const wanted = e.target.value as Interval;
-            onChange((current) => withInterval(current.preset, current.period, wanted));
-          }}
-        >
-          {INTERVALS.map((option) => {
-            const disabled = !allowed.includes(option);
-            const button = (
-              <Radio.Button key={option} value={option} disabled={disabled}>
-                <span data-testid={`figures-interval-${option}`}>{m[INTERVAL_LABEL[option]]}</span>
-              </Radio.Button>
-            );
-            return disabled ? (
-              <Tooltip key={option} title={m.intervalTooLong}>
-                <span>{button}</span>
-              </Tooltip>
-            ) : (
-              button
-            );
-          })}
-        </Radio.Group>
+          <Radio.Group
+            value={interval}
+            optionType="button"
+            onChange={(e) => {
+              const wanted = e.target.value as Interval;
+              onChange((current) => withInterval(current.preset, current.period, wanted));
+            }}
+          >
+            {INTERVALS.map((option) => {
+              const disabled = !allowed.includes(option);
+              const button = (
+                <Radio.Button key={option} value={option} disabled={disabled}>
+                  <span data-testid={`figures-interval-${option}`}>{m[INTERVAL_LABEL[option]]}</span>
+                </Radio.Button>
+              );
+              return disabled ? (
+                <Tooltip key={option} title={m.intervalTooLong}>
+                  <span>{button}</span>
+                </Tooltip>
+              ) : (
+                button
+              );
+            })}
+          </Radio.Group>
         ) : null}
       </Flex>
       <Typography.Text type="secondary" data-testid="figures-period">
@@ -146,39 +146,39 @@ export function PeriodPicker({
         {" · "}
         {fill(m.previousSummary, { from: previous.from, to: previous.to })}{" "}
         {figures ? (
-        <Tooltip
-          title={
-            <div>
-              <p style={{ margin: "2px 0" }}>{m.defIntro}</p>
-              {(
-                [
-                  "defQuoteRate",
-                  "defPurchaseRate",
-                  "defResponseTime",
-                  "defAutoMatchRate",
-                  "defOrderTimes",
-                  "defOnTimeRate",
-                  "defFillRate",
-                  "defBackorderRate",
-                  "defReturnRate",
-                  "defReturnResolution",
-                ] as const
-              ).map((key) => (
-                <p key={key} style={{ margin: "2px 0" }}>
-                  • <DocText text={m[key]} />
+          <Tooltip
+            title={
+              <div>
+                <p style={{ margin: "2px 0" }}>{m.defIntro}</p>
+                {(
+                  [
+                    "defQuoteRate",
+                    "defPurchaseRate",
+                    "defResponseTime",
+                    "defAutoMatchRate",
+                    "defOrderTimes",
+                    "defOnTimeRate",
+                    "defFillRate",
+                    "defBackorderRate",
+                    "defReturnRate",
+                    "defReturnResolution",
+                  ] as const
+                ).map((key) => (
+                  <p key={key} style={{ margin: "2px 0" }}>
+                    • <DocText text={m[key]} />
+                  </p>
+                ))}
+                <p style={{ margin: "6px 0 2px" }}>
+                  <DocText text={m.defPeriod} />
                 </p>
-              ))}
-              <p style={{ margin: "6px 0 2px" }}>
-                <DocText text={m.defPeriod} />
-              </p>
-            </div>
-          }
-          styles={{ root: { maxWidth: 520 } }}
-        >
-          <Typography.Link tabIndex={0} data-testid="figures-definitions">
-            <InfoCircleOutlined /> {m.howCounted}
-          </Typography.Link>
-        </Tooltip>
+              </div>
+            }
+            styles={{ root: { maxWidth: 520 } }}
+          >
+            <Typography.Link tabIndex={0} data-testid="figures-definitions">
+              <InfoCircleOutlined /> {m.howCounted}
+            </Typography.Link>
+          </Tooltip>
         ) : null}
       </Typography.Text>
     </Flex>
