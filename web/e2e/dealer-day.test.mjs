@@ -3,7 +3,7 @@
 // the order and the figures, while a stranger's ids show nothing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BASE, call, launch, newPage, step, unique } from "./harness.mjs";
+import { BASE, call, clickUntil, launch, newPage, step, unique } from "./harness.mjs";
 
 const PASSWORD = "correct-horse-battery";
 const PARTS = 1500;
@@ -142,7 +142,7 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.getByTestId("order-picking").click();
     await page.locator('[data-testid="order-status"][data-status="picking"]').waitFor();
     await page.getByTestId("order-dispatch").click();
-    await page.getByRole("dialog").getByText("自有司机").click();
+    await clickUntil(page.getByRole("dialog").getByText("自有司机"), page.getByTestId("dispatch-driver-phone"));
     await page.getByTestId("dispatch-driver-phone").fill("13800138000");
     await page.getByRole("dialog").getByRole("button", { name: /^发\s?货$/ }).click();
     await page.locator('[data-testid="order-status"][data-status="dispatched"]').waitFor();

@@ -49,6 +49,22 @@ export async function step(page, name, body) {
   }
 }
 
+/**
+ * Clicks `target` until `shown` appears (at most three times). On a machine loaded by the rest of
+ * the suite a click into a dialog still opening can be lost; a person would click again.
+ */
+export async function clickUntil(target, shown) {
+  for (let attempt = 1; ; attempt++) {
+    await target.click();
+    try {
+      await shown.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** A JSON API call with a bearer token (an integrator or a shop), failing on any non-2xx. */
 export async function call(method, path, { token, body, headers = {} } = {}) {
   const response = await fetch(`${BASE}${path}`, {
