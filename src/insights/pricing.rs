@@ -514,7 +514,10 @@ pub async fn entries(
     );
 
     let mut by_part: HashMap<PartId, Tally> = HashMap::new();
+    // The dealer-wide totals are every cell, whatever the grouping.
+    let mut total = Tally::default();
     for cell in cells(db, tenant, start, end).await? {
+        total.add(&cell);
         by_part.entry(cell.part).or_default().add(&cell);
     }
     for (part, reasons) in words(db, tenant, start, end).await? {
@@ -534,21 +537,11 @@ pub async fn entries(
         }
     }
 
-    let mut total = Tally::default();
     let group = params.group.unwrap_or_default();
     let mut entries: Vec<PricingEntry> = match group {
         PricingGroup::Part => by_part
             .into_iter()
             .map(|(id, tally)| {
-                for (&level, &(quoted, bought)) in &tally.levels {
-                    let mine = total.levels.entry(level).or_default();
-                    mine.0 += quoted;
-                    mine.1 += bought;
-                }
-                total.quoted += tally.quoted;
-                total.bought += tally.bought;
-                total.rejected += tally.rejected;
-                total.rejections.merge(&tally.rejections);
                 let part = known.get(&id);
                 tally.entry(format!("part:{id}"), part, part.and_then(|p| p.brand.clone()))
             })
@@ -562,14 +555,6 @@ pub async fn entries(
             by_brand
                 .into_iter()
                 .map(|(brand, tally)| {
-                    total.merge(Tally {
-                        quoted: tally.quoted,
-                        bought: tally.bought,
-                        rejected: tally.rejected,
-                        rejections: tally.rejections,
-                        levels: tally.levels.clone(),
-                        ..Tally::default()
-                    });
                     tally.entry(format!("brand:{}", brand.as_deref().unwrap_or_default()), None, brand)
                 })
                 .collect()
