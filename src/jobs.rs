@@ -1,5 +1,6 @@
 //! Background work of `serve`: expiring quotes past their validity, delivering due webhooks,
-//! forgetting old idempotency keys and ended browser sessions, and the reminder scheduler.
+//! forgetting old idempotency keys and ended browser sessions, the reminder scheduler and the
+//! proactive quotes it leads to.
 //! Each step is safe to run on several servers at once.
 
 use crate::http::AppState;
@@ -15,6 +16,10 @@ async fn run_slow(state: &AppState) {
     match crate::reminders::engine::run(&state.db, None, state.clock.now()).await {
         Ok(report) => tracing::info!(?report, "reminder run"),
         Err(err) => tracing::error!(error = ?err, "the reminder run failed"),
+    }
+    match crate::proactive::send_due_all(&state.db, state.clock.now()).await {
+        Ok(report) => tracing::info!(?report, "proactive quotes"),
+        Err(err) => tracing::error!(error = ?err, "the proactive quote run failed"),
     }
     if let Err(err) = crate::idempotency::purge_expired(&state.db, state.clock.now()).await {
         tracing::error!(error = ?err, "purging idempotency keys failed");

@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod pagination;
+pub mod proactive;
 pub mod quotes;
 pub mod reminders;
 pub mod returns;

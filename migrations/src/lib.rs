@@ -18,6 +18,7 @@ mod m20261207_000013_match_memory;
 mod m20261207_000014_returns;
 mod m20261207_000015_delivery_figures;
 mod m20261207_000016_rejection_codes;
+mod m20261207_000017_proactive_quotes;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_returns::Migration),
             Box::new(m20261207_000015_delivery_figures::Migration),
             Box::new(m20261207_000016_rejection_codes::Migration),
+            Box::new(m20261207_000017_proactive_quotes::Migration),
         ]
     }
 }

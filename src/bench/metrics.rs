@@ -16,8 +16,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::db::insert_chunked;
 use crate::entities::returns::{Handover, Resolution, ReturnReason, ReturnStatus};
 use crate::entities::{
-    Confidence, LineStatus, QuoteStatus, RejectionCode, customers, events, inquiries, inquiry_lines, order_lines,
-    order_shipments, orders, parts, quote_lines, quote_options, quotes, return_lines, returns, tenants,
+    Confidence, InquiryOrigin, LineStatus, QuoteStatus, RejectionCode, customers, events, inquiries, inquiry_lines,
+    order_lines, order_shipments, orders, parts, quote_lines, quote_options, quotes, return_lines, returns, tenants,
 };
 use crate::ids::{
     CustomerId, EventId, InquiryId, InquiryLineId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, QuoteOptionId,
@@ -273,6 +273,7 @@ impl Batch {
             warnings: json!([]),
             status,
             line_count: lines,
+            origin: InquiryOrigin::Shop,
             received_at: received,
             updated_at: received,
         });
@@ -293,6 +294,7 @@ impl Batch {
             decided_at,
             rejection_reason: rejection.as_ref().and_then(|r| r.1.clone()),
             rejection_code: rejection.as_ref().and_then(|r| r.0),
+            reminder_id: None,
             created_at: received,
             updated_at: received,
         });
@@ -368,6 +370,7 @@ impl Batch {
                 received_at: received,
                 sent: sent_at.is_some(),
                 bought: buy,
+                proactive: false,
             });
             if buy {
                 let quantity = rng.random_range(1..6);

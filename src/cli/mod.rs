@@ -38,7 +38,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
-    /// Run the replenishment reminder scheduler once (for cron); safe beside a running server.
+    /// Run the replenishment reminder scheduler once, with the automatic proactive quotes (for
+    /// cron); safe beside a running server.
     Remind {
         /// Only this dealer (slug or id); default every dealer.
         #[arg(long)]
@@ -145,12 +146,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(key) => Some(crate::cli::catalog::find_tenant(&db, &key).await?.id),
                 None => None,
             };
-            let report = crate::reminders::engine::run(&db, only, chrono::Utc::now())
+            let now = chrono::Utc::now();
+            let report = crate::reminders::engine::run(&db, only, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("reminder run failed: {e}"))?;
             println!(
                 "reminders raised {}, reopened {}, converted {}",
                 report.raised, report.reopened, report.converted
+            );
+            let proactive = match only {
+                Some(id) => crate::proactive::send_due(&db, &crate::tenants::find(&db, id).await?, now).await,
+                None => crate::proactive::send_due_all(&db, now).await,
+            }
+            .map_err(|e| anyhow::anyhow!("proactive quotes failed: {e}"))?;
+            println!(
+                "proactive quotes sent {}, left for review {}, held back {}, skipped {}",
+                proactive.sent, proactive.drafted_for_review, proactive.held_back, proactive.skipped
             );
             Ok(())
         }

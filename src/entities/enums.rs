@@ -140,6 +140,17 @@ pub enum RejectionCode {
     Other,
 }
 
+// Who opened an inquiry: the shop asking, or the dealer quoting a due reminder unasked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum InquiryOrigin {
+    #[sea_orm(string_value = "shop")]
+    Shop,
+    #[sea_orm(string_value = "reminder")]
+    Reminder,
+}
+
 /// What a quote line offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
-use super::QuoteStatus;
+use super::{InquiryOrigin, QuoteStatus};
 use crate::ids::{ApiKeyId, CustomerId, InquiryId, TenantId};
 
 /// An inquiry from a shop: what it asked for, with the vehicle it named.
@@ -23,6 +23,8 @@ pub struct Model {
     /// Mirrors the quote's status, so inquiries can be filtered by it.
     pub status: QuoteStatus,
     pub line_count: i32,
+    /// `reminder`: opened by the dealer for a proactive quote, not asked by the shop.
+    pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -48,6 +48,9 @@ pub struct Model {
     pub returned_not_needed: i64,
     pub returned_other: i64,
     pub returns_resolved: i64,
+    pub proactive_sent: i64,
+    pub proactive_accepted: i64,
+    pub proactive_value_minor: i64,
     /// Order placed to first dispatch, of the orders placed in the span (ms, as `response_ms`).
     #[sea_orm(column_type = "Text")]
     pub dispatch_ms: String,

@@ -43,5 +43,6 @@ pub mod webhook_deliveries;
 pub mod webhooks;
 
 pub use enums::{
-    Confidence, DeliveryState, ImportState, LineStatus, OrderStatus, QuoteStatus, RejectionCode, ReminderStatus, Role,
+    Confidence, DeliveryState, ImportState, InquiryOrigin, LineStatus, OrderStatus, QuoteStatus, RejectionCode,
+    ReminderStatus, Role,
 };

@@ -30,6 +30,8 @@ pub struct Model {
     pub sent: bool,
     /// The shop bought this line.
     pub bought: bool,
+    /// Part of a proactive quote (the dealer's offer, not a shop's question).
+    pub proactive: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

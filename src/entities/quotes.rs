@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
 use super::{QuoteStatus, RejectionCode};
-use crate::ids::{CustomerId, InquiryId, QuoteId, TenantId};
+use crate::ids::{CustomerId, InquiryId, QuoteId, ReminderId, TenantId};
 
 /// The dealer's answer to one inquiry.
 #[sea_orm::model]
@@ -31,6 +31,8 @@ pub struct Model {
     pub decided_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
     pub rejection_code: Option<RejectionCode>,
+    /// The reminder a proactive quote was drafted from.
+    pub reminder_id: Option<ReminderId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -2,7 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
 
 use super::ReminderStatus;
-use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
+use crate::ids::{CustomerId, OrderId, PartId, QuoteId, ReminderId, TenantId};
 
 /// A predicted replenishment: the customer will likely need the part again around
 /// `expected_on`; the dealer is reminded from `remind_on`.
@@ -32,6 +32,8 @@ pub struct Model {
     pub dismissed_at: Option<DateTime<Utc>>,
     pub converted_at: Option<DateTime<Utc>>,
     pub converted_order_id: Option<OrderId>,
+    /// The latest proactive quote drafted from it.
+    pub quote_id: Option<QuoteId>,
     pub updated_at: DateTime<Utc>,
 }
 

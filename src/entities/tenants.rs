@@ -28,6 +28,9 @@ pub struct Model {
     pub response_target_minutes: i32,
     /// Days after delivery in which a shop may open a return.
     pub return_window_days: i32,
+    /// Send a proactive quote for a due reminder by itself this many days before the expected
+    /// purchase; `None`: staff draft them.
+    pub proactive_quote_days: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

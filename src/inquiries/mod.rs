@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect,
 };
 use search_index::SearchIndex;
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,7 @@ use crate::catalog::lexicon::Lexicon;
 use crate::claims::ClaimResponse;
 use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
-use crate::entities::{customers, inquiries, inquiry_lines, quotes, tenants};
+use crate::entities::{InquiryOrigin, customers, inquiries, inquiry_lines, quotes, tenants};
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::idempotency::{self, Stored};
@@ -305,6 +304,9 @@ pub struct ShopInquiryResponse {
     pub lines: Vec<ShopInquiryLine>,
     /// The quote, once the dealer has sent it (`GET /v1/shop/quotes/{id}`).
     pub quote_id: Option<QuoteId>,
+    /// `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+    /// what the shop's purchase rhythm says it will need.
+    pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
 }
 
@@ -335,6 +337,7 @@ fn shop_view(
             })
             .collect(),
         quote_id: sent_quote,
+        origin: inquiry.origin,
         received_at: inquiry.received_at,
     }
 }
@@ -396,6 +399,7 @@ pub async fn receive(
         warnings: json!(input.warnings),
         status: QuoteStatus::Draft,
         line_count: i32::try_from(input.lines.len()).unwrap_or(i32::MAX),
+        origin: InquiryOrigin::Shop,
         received_at: now,
         updated_at: now,
     };
@@ -455,25 +459,15 @@ pub async fn receive(
         .collect();
     crate::quotes::insert_draft(
         &txn,
-        quotes::ActiveModel {
-            id: Set(quote_id),
-            tenant_id: Set(shop.tenant),
-            inquiry_id: Set(inquiry_id),
-            customer_id: Set(customer),
-            status: Set(QuoteStatus::Draft),
-            currency: Set(tenant.currency.clone()),
-            note: Set(None),
-            auto_sent: Set(false),
-            valid_until: Set(None),
-            sent_at: Set(None),
-            sent_by: Set(None),
-            response_ms: Set(None),
-            viewed_at: Set(None),
-            decided_at: Set(None),
-            rejection_reason: Set(None),
-            rejection_code: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
+        crate::quotes::NewDraft {
+            id: quote_id,
+            tenant: shop.tenant,
+            inquiry: inquiry_id,
+            customer,
+            currency: tenant.currency.clone(),
+            note: None,
+            reminder: None,
+            at: now,
         },
         &line_ids,
     )
@@ -557,6 +551,21 @@ pub async fn receive(
     })
 }
 
+/// What a shop sees of its inquiries: those it sent, and the dealer's proactive ones once their
+/// quote has been sent (a draft the dealer may still drop is none of the shop's business).
+fn shown_to_shop(tenant: TenantId) -> Condition {
+    let sent_proactive = sea_orm::sea_query::Query::select()
+        .column(quotes::Column::InquiryId)
+        .from(quotes::Entity)
+        .and_where(quotes::Column::TenantId.eq(tenant))
+        .and_where(quotes::Column::ReminderId.is_not_null())
+        .and_where(quotes::Column::SentAt.is_not_null())
+        .to_owned();
+    Condition::any()
+        .add(inquiries::Column::Origin.eq(InquiryOrigin::Shop))
+        .add(inquiries::Column::Id.in_subquery(sent_proactive))
+}
+
 /// An inquiry of the shop's own.
 pub async fn find_for_shop(
     db: &impl ConnectionTrait,
@@ -565,6 +574,7 @@ pub async fn find_for_shop(
 ) -> Result<(inquiries::Model, Vec<inquiry_lines::Model>)> {
     let inquiry = inquiries::Entity::scoped_by_id(shop.tenant, id)
         .filter(inquiries::Column::CustomerId.eq(shop.customer.id))
+        .filter(shown_to_shop(shop.tenant))
         .one(db)
         .await?
         .ok_or(Error::not_found("inquiry"))?;
@@ -614,6 +624,9 @@ pub struct InquiryResponse {
     pub warnings: Vec<String>,
     pub lines: Vec<InquiryLineResponse>,
     pub quote: crate::quotes::QuoteResponse,
+    /// `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+    /// what the shop's purchase rhythm says it will need.
+    pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
     /// Whether the calling staff member has opened it: always `true` here, since reading it
     /// marks it read for them.
@@ -673,6 +686,9 @@ pub struct InquirySummary {
     pub status: String,
     pub line_count: i32,
     pub quote_id: Option<QuoteId>,
+    /// `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+    /// what the shop's purchase rhythm says it will need.
+    pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
 }
 
@@ -694,6 +710,9 @@ pub struct StaffInquirySummary {
     pub status: String,
     pub line_count: i32,
     pub quote_id: Option<QuoteId>,
+    /// `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+    /// what the shop's purchase rhythm says it will need.
+    pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
     /// Whether the calling staff member has opened it (`GET /v1/inquiries/{id}`).
     pub read: bool,
@@ -714,6 +733,7 @@ async fn page(
     customer: Option<CustomerId>,
     params: &InquiryListParams,
     unread_for: Option<(Actor, bool)>,
+    view: View,
 ) -> Result<(Vec<inquiries::Model>, Option<String>)> {
     let page = PageParams {
         limit: params.limit,
@@ -732,6 +752,9 @@ async fn page(
     }
     if let Some(customer) = customer {
         query = query.filter(inquiries::Column::CustomerId.eq(customer));
+    }
+    if view == View::Shop {
+        query = query.filter(shown_to_shop(tenant.id));
     }
     if let Some(status) = status {
         query = query.filter(inquiries::Column::Status.eq(status.as_str()));
@@ -773,7 +796,7 @@ async fn quote_ids(
 /// are ignored here).
 pub async fn list_for_shop(db: &impl ConnectionTrait, shop: &Shop, params: InquiryListParams) -> Result<InquiryList> {
     let tenant = crate::tenants::find(db, shop.tenant).await?;
-    let (rows, next_cursor) = page(db, &tenant, Some(shop.customer.id), &params, None).await?;
+    let (rows, next_cursor) = page(db, &tenant, Some(shop.customer.id), &params, None, View::Shop).await?;
     let quote_ids = quote_ids(db, shop.tenant, &rows, View::Shop).await?;
     Ok(InquiryList {
         items: rows
@@ -785,6 +808,7 @@ pub async fn list_for_shop(db: &impl ConnectionTrait, shop: &Shop, params: Inqui
                 reference: i.reference,
                 status: i.status.as_str().to_owned(),
                 line_count: i.line_count,
+                origin: i.origin,
                 received_at: i.received_at,
             })
             .collect(),
@@ -802,7 +826,7 @@ pub async fn list_for_staff(
     let tenant = crate::tenants::find(db, actor.tenant).await?;
     let customer = params.customer()?;
     let unread = params.unread.map(|u| (actor, u));
-    let (rows, next_cursor) = page(db, &tenant, customer, &params, unread).await?;
+    let (rows, next_cursor) = page(db, &tenant, customer, &params, unread, View::Staff).await?;
     let ids: Vec<InquiryId> = rows.iter().map(|r| r.id).collect();
     let quote_ids = quote_ids(db, actor.tenant, &rows, View::Staff).await?;
     let read = reads::read_among(db, actor, &ids).await?;
@@ -821,6 +845,7 @@ pub async fn list_for_staff(
                 reference: i.reference,
                 status: i.status.as_str().to_owned(),
                 line_count: i.line_count,
+                origin: i.origin,
                 received_at: i.received_at,
             })
             .collect(),
@@ -877,6 +902,7 @@ pub async fn get(
             })
             .collect(),
         quote: crate::quotes::respond(&quote, View::Staff),
+        origin: inquiry.origin,
         received_at: inquiry.received_at,
         read: true,
         claim,

@@ -35,7 +35,8 @@ candidate; `not_quoted` = staff marked it unavailable, its candidates had no pri
 expired unsent; `out_of_stock` = it was quoted with none on the shelf (all of it backordered); `quoted_too_late` = \
 its quote was sent after the dealer's response target (`response_target_minutes`). Lines of quotes still being \
 drafted, and lines quoted in time with stock and not bought (a price question, see the pricing insight) are not \
-unmet.\n\n\
+unmet. Lines of the dealer's proactive quotes (offers from replenishment reminders) were not asked for and never \
+count.\n\n\
 Lines are grouped by the normalized part numbers they named, else by their words with synonyms merged, else by their \
 lower-cased text; `asked` is the latest wording. Per group: `lines`, distinct `shops`, `quantity` asked, first and \
 last asked, the lines of the previous period of equal length and the `trend` (lines minus those), and the lines per \
@@ -288,6 +289,7 @@ async fn rows(db: &impl ConnectionTrait, tenant: TenantId, period: Period, tz: c
         .and_where(Expr::col((ql.clone(), quote_lines::Column::ReceivedAt)).gte(start))
         .and_where(Expr::col((ql.clone(), quote_lines::Column::ReceivedAt)).lt(end))
         .and_where(Expr::col((ql.clone(), quote_lines::Column::Bought)).eq(false))
+        .and_where(Expr::col((ql.clone(), quote_lines::Column::Proactive)).eq(false))
         .to_owned();
     let backend = db.get_database_backend();
     db.query_all_raw(backend.build(&select))
@@ -304,6 +306,7 @@ async fn line_count(db: &impl ConnectionTrait, tenant: TenantId, period: Period,
         quote_lines::Entity::scoped(tenant)
             .filter(quote_lines::Column::ReceivedAt.gte(start_of(period.from, tz)))
             .filter(quote_lines::Column::ReceivedAt.lt(start_of(period.to + chrono::Duration::days(1), tz)))
+            .filter(quote_lines::Column::Proactive.eq(false))
             .count(db)
             .await?,
     )

@@ -42,7 +42,9 @@ replacement sent for a return is not a purchase); `purchase_rate` = bought / quo
 `bought_value` from the order lines; `quoted_value` = the proposal's unit price × the quantity asked. \
 `rejected_lines` = quoted lines of quotes the shop rejected, counted per reason code in `rejections` (`uncoded` = \
 rejected without a code); `reasons` = the shop's own words on the latest of them (up to 3). `by_price_level` = \
-quoted and bought lines per customer price level (the customer's discount off list, in percent).\n\n\
+quoted and bought lines per customer price level (the customer's discount off list, in percent). The lines of \
+proactive quotes (offers from replenishment reminders) count here like any other: their price met the shop just \
+the same.\n\n\
 Flags, only with enough evidence (the counts are in the entry): `review_price` = at least 10 quoted lines, a \
 purchase rate of at most 0.3, and at least 3 lines rejected for `price`, at least half of the coded rejections; \
 `raise_stock` (parts only) = at least 5 bought lines, a purchase rate of at least 0.8, and `available` (stock less \

@@ -66,7 +66,7 @@ pub struct Candidate {
 
 impl Candidate {
     /// The part as it is now, matched by nothing yet (`low`, no reason): the caller says how.
-    fn of_part(part: &parts::Model, fits_vehicle: Option<bool>) -> Self {
+    pub fn of_part(part: &parts::Model, fits_vehicle: Option<bool>) -> Self {
         Self {
             part_id: part.id,
             sku: part.sku.clone(),

@@ -28,13 +28,17 @@ shipments received, for orders received in full (p50 and p90);\n\
 * fill rate = units received by the shop / (units ordered - units the shop cancelled);\n\
 * backorder rate = units the shelf could not cover when the order was placed / units ordered;\n\
 * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;\n\
-* return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).\n\n\
+* return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90);\n\
+* proactive quotes: quotes the dealer drafted from a replenishment reminder and sent unasked; accepted = the \
+shop accepted all or part of one; value = the total of those orders. Their inquiries and lines are not counted \
+as inquiries, inquiry lines, quoted or bought lines, nor in the response time, since no shop asked.\n\n\
 A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times \
 and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts \
 there); orders, order value and everything that happens to an order later (its dispatch, delivery, \
 cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent \
 for returns are not orders here; reminders in the period they were raised \
-(converted: those of them an order followed within the window). \"Confident enough\" means the matcher's \
+(converted: those of them an order followed within the window, or whose proactive quote was accepted); \
+proactive quotes, their acceptance and value in the period they were drafted. \"Confident enough\" means the matcher's \
 confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. \
 A rate whose denominator is zero is `null`, never a division error.";
 
@@ -265,6 +269,14 @@ pub struct Figures {
     /// Return opened to resolved, seconds, median.
     pub return_resolution_p50_seconds: Option<f64>,
     pub return_resolution_p90_seconds: Option<f64>,
+    /// Proactive quotes (drafted from replenishment reminders) sent.
+    pub proactive_quotes_sent: i64,
+    /// Of those, accepted in whole or in part.
+    pub proactive_quotes_accepted: i64,
+    /// Accepted / sent; `null` when none were sent.
+    pub proactive_acceptance_rate: Option<f64>,
+    /// Total of the orders that accepted them, exact decimal.
+    pub proactive_value: String,
 }
 
 impl From<Delta> for Figures {
@@ -314,6 +326,10 @@ impl From<Delta> for Figures {
             returns_resolved: c.returns_resolved,
             return_resolution_p50_seconds: resolution_p50,
             return_resolution_p90_seconds: resolution_p90,
+            proactive_quotes_sent: c.proactive_sent,
+            proactive_quotes_accepted: c.proactive_accepted,
+            proactive_acceptance_rate: rate(c.proactive_accepted, c.proactive_sent),
+            proactive_value: format_price(c.proactive_value_minor),
         }
     }
 }

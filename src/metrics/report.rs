@@ -139,6 +139,8 @@ pub enum SortBy {
     OrderToDispatchP50Seconds,
     OrderToDeliveryP50Seconds,
     ReturnResolutionP50Seconds,
+    ProactiveQuotesSent,
+    ProactiveValue,
 }
 
 pub use crate::pagination::SortOrder;
@@ -203,6 +205,8 @@ fn sort_key(row: &CustomerRow, by: SortBy) -> Option<f64> {
         SortBy::OrderToDispatchP50Seconds => f.order_to_dispatch_p50_seconds,
         SortBy::OrderToDeliveryP50Seconds => f.order_to_delivery_p50_seconds,
         SortBy::ReturnResolutionP50Seconds => f.return_resolution_p50_seconds,
+        SortBy::ProactiveQuotesSent => n(f.proactive_quotes_sent),
+        SortBy::ProactiveValue => f.proactive_value.parse().ok(),
     }
 }
 
@@ -254,6 +258,10 @@ fn csv_columns() -> Vec<String> {
             "returns_resolved",
             "return_resolution_p50_seconds",
             "return_resolution_p90_seconds",
+            "proactive_quotes_sent",
+            "proactive_quotes_accepted",
+            "proactive_acceptance_rate",
+            "proactive_value",
         ]
         .map(str::to_owned),
     );
@@ -306,6 +314,10 @@ fn csv_values(f: &Figures) -> Vec<String> {
         f.returns_resolved.to_string(),
         opt(f.return_resolution_p50_seconds),
         opt(f.return_resolution_p90_seconds),
+        f.proactive_quotes_sent.to_string(),
+        f.proactive_quotes_accepted.to_string(),
+        opt(f.proactive_acceptance_rate),
+        f.proactive_value.clone(),
     ]);
     values
 }

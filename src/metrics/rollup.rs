@@ -14,13 +14,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 
 use crate::db::TenantScoped;
 use crate::entities::returns::ReturnReason;
-use crate::entities::{Confidence, LineStatus, OrderStatus, ReminderStatus};
+use crate::entities::{Confidence, InquiryOrigin, LineStatus, OrderStatus, ReminderStatus};
 use crate::entities::{
     inquiries, metric_rollups, order_lines, order_shipments, orders, quote_lines, quotes, reminders, return_lines,
     returns, tenants,
 };
 use crate::error::Result;
-use crate::ids::{CustomerId, OrderId, ReturnId, TenantId};
+use crate::ids::{CustomerId, OrderId, QuoteId, ReturnId, TenantId};
 
 /// The spans each change is added to: a period reads the longest spans that fit in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,6 +140,9 @@ rollup_figures! {
         returned_not_needed,
         returned_other,
         returns_resolved,
+        proactive_sent,
+        proactive_accepted,
+        proactive_value_minor,
     ],
     times: [response_ms, dispatch_ms, delivery_ms, resolution_ms],
 }
@@ -346,7 +349,9 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
         }
     };
 
+    // The dealer's own proactive inquiries are not questions a shop asked.
     let received: Vec<(CustomerId, DateTime<Utc>)> = inquiries::Entity::scoped(tenant.id)
+        .filter(inquiries::Column::Origin.eq(InquiryOrigin::Shop))
         .select_only()
         .columns([inquiries::Column::CustomerId, inquiries::Column::ReceivedAt])
         .into_tuple()
@@ -362,6 +367,7 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
 
     type LineRow = (CustomerId, DateTime<Utc>, bool, LineStatus, Confidence, bool, bool);
     let lines: Vec<LineRow> = quote_lines::Entity::scoped(tenant.id)
+        .filter(quote_lines::Column::Proactive.eq(false))
         .select_only()
         .columns([
             quote_lines::Column::CustomerId,
@@ -402,6 +408,9 @@ pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result
     }
 
     for (customer, at, delta) in order_deltas(&txn, tenant.id).await? {
+        put(customer, at, &delta);
+    }
+    for (customer, at, delta) in proactive_deltas(&txn, tenant.id).await? {
         put(customer, at, &delta);
     }
 
@@ -580,6 +589,53 @@ async fn order_deltas(txn: &impl ConnectionTrait, tenant: TenantId) -> Result<Ve
         out.push((customer, at, delta));
     }
     Ok(out)
+}
+
+/// What each proactive quote adds where it was drafted: sent, and accepted with its order's
+/// value, as sending and accepting it add.
+async fn proactive_deltas(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<Vec<(CustomerId, DateTime<Utc>, Delta)>> {
+    type QuoteRow = (QuoteId, CustomerId, DateTime<Utc>, Option<DateTime<Utc>>);
+    let proactive: Vec<QuoteRow> = quotes::Entity::scoped(tenant)
+        .filter(quotes::Column::ReminderId.is_not_null())
+        .select_only()
+        .columns([
+            quotes::Column::Id,
+            quotes::Column::CustomerId,
+            quotes::Column::CreatedAt,
+            quotes::Column::SentAt,
+        ])
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let ids: Vec<QuoteId> = proactive.iter().map(|q| q.0).collect();
+    let mut accepted: HashMap<QuoteId, i64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let orders: Vec<(QuoteId, i64)> = orders::Entity::scoped(tenant)
+            .filter(orders::Column::ReturnId.is_null())
+            .filter(orders::Column::QuoteId.is_in(chunk.to_vec()))
+            .select_only()
+            .columns([orders::Column::QuoteId, orders::Column::TotalMinor])
+            .into_tuple()
+            .all(txn)
+            .await?;
+        accepted.extend(orders);
+    }
+    Ok(proactive
+        .into_iter()
+        .map(|(id, customer, at, sent_at)| {
+            let value = accepted.get(&id);
+            let delta = Delta {
+                proactive_sent: i64::from(sent_at.is_some()),
+                proactive_accepted: i64::from(value.is_some()),
+                proactive_value_minor: value.copied().unwrap_or(0),
+                ..Delta::default()
+            };
+            (customer, at, delta)
+        })
+        .collect())
 }
 
 /// Whether a shipment arrived by its promised time, to the microsecond (as PostgreSQL keeps

@@ -27,7 +27,8 @@ use crate::entities::{events, order_lines, order_shipment_lines, order_shipments
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
-    ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ReturnId, ShipmentId, TenantId,
+    ApiKeyId, CustomerId, InquiryId, OrderId, OrderLineId, PartId, QuoteId, QuoteLineId, ReminderId, ReturnId,
+    ShipmentId, TenantId,
 };
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
@@ -176,6 +177,9 @@ pub struct NewOrder {
     pub lines: Vec<NewOrderLine>,
     /// A replacement for a return: not a purchase, so no rollups and no reminder conversion.
     pub replaces: Option<ReturnId>,
+    /// The reminder behind an accepted proactive quote: the order converts it, and its lines
+    /// count as the proactive quote's success, not as bought answers to an inquiry.
+    pub proactive: Option<ReminderId>,
 }
 
 /// One bought line of a quote.
@@ -269,15 +273,20 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         return announce_created(txn, &new, order, lines, total, now).await;
     }
     let bought_lines: std::collections::HashSet<_> = lines.iter().map(|l| l.quote_line_id).collect();
+    let answered = match new.proactive {
+        Some(_) => crate::metrics::rollup::Delta {
+            proactive_accepted: 1,
+            proactive_value_minor: total,
+            ..Default::default()
+        },
+        None => crate::metrics::rollup::Delta {
+            bought: i64::try_from(bought_lines.len()).unwrap_or(i64::MAX),
+            ..Default::default()
+        },
+    };
     // Lines count where their inquiry arrived (the quote was drafted then), orders where placed.
     for (at, delta) in [
-        (
-            new.inquiry_received_at,
-            crate::metrics::rollup::Delta {
-                bought: i64::try_from(bought_lines.len()).unwrap_or(i64::MAX),
-                ..Default::default()
-            },
-        ),
+        (new.inquiry_received_at, answered),
         (
             now,
             crate::metrics::rollup::Delta {
@@ -292,6 +301,9 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         crate::metrics::rollup::add(txn, &tenant, new.customer, at, &delta).await?;
     }
     let parts: Vec<PartId> = lines.iter().map(|l| l.part_id).collect();
+    if let Some(reminder) = new.proactive {
+        crate::reminders::engine::convert_by_quote(txn, &tenant, reminder, id, now).await?;
+    }
     crate::reminders::engine::convert_for_order(txn, &tenant, new.customer, &parts, id, now).await?;
     announce_created(txn, &new, order, lines, total, now).await
 }

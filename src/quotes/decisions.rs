@@ -192,6 +192,7 @@ fn new_order(full: &FullQuote, bought: &[Bought<'_>], key: ApiKeyId) -> NewOrder
             })
             .collect(),
         replaces: None,
+        proactive: quote.reminder_id,
     }
 }
 

@@ -29,7 +29,7 @@ use crate::entities::{inquiries, inquiry_lines, orders, quote_lines, quote_optio
 use crate::error::{Error, Result};
 use crate::events::{EventKind, NewEvent};
 use crate::ids::{
-    CustomerId, InquiryId, InquiryLineId, OrderId, PartId, QuoteId, QuoteLineId, QuoteOptionId, TenantId,
+    CustomerId, InquiryId, InquiryLineId, OrderId, PartId, QuoteId, QuoteLineId, QuoteOptionId, ReminderId, TenantId,
 };
 use crate::money::format_price;
 
@@ -247,6 +247,11 @@ pub struct QuoteResponse {
     pub lines: Vec<QuoteLineResponse>,
     /// The order made by accepting it.
     pub order_id: Option<OrderId>,
+    /// A proactive quote: the dealer offers what the shop's purchase rhythm says it will need
+    /// soon, unasked (its reminder is `reminder_id`).
+    pub proactive: bool,
+    /// The replenishment reminder a proactive quote was drafted from.
+    pub reminder_id: Option<ReminderId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -321,6 +326,8 @@ pub fn respond(full: &FullQuote, view: View) -> QuoteResponse {
         total: format_price(total),
         lines,
         order_id: full.order_id,
+        proactive: q.reminder_id.is_some(),
+        reminder_id: q.reminder_id,
         created_at: q.created_at,
         updated_at: q.updated_at,
     }
@@ -343,13 +350,15 @@ pub async fn send(
     let valid_until = now + Duration::hours(i64::from(tenant.quote_validity_hours));
     let auto = sent_by.is_none();
     let sender = sent_by.clone().unwrap_or_else(|| "auto".to_owned());
+    // A proactive quote answers no one: it has no response time.
+    let response_ms = quote
+        .reminder_id
+        .is_none()
+        .then(|| (now - received_at).num_milliseconds());
     let sent = transition(txn, quote, QuoteStatus::Sent, now, |u| {
         u.col_expr(quotes::Column::SentAt, Expr::value(now))
             .col_expr(quotes::Column::SentBy, Expr::value(sender.clone()))
-            .col_expr(
-                quotes::Column::ResponseMs,
-                Expr::value((now - received_at).num_milliseconds()),
-            )
+            .col_expr(quotes::Column::ResponseMs, Expr::value(response_ms))
             .col_expr(quotes::Column::ValidUntil, Expr::value(valid_until))
             .col_expr(quotes::Column::AutoSent, Expr::value(auto))
     })
@@ -377,19 +386,23 @@ pub async fn send(
     let lines = reloaded.lines.len();
     let quoted = reloaded.offered().count();
     let auto_matched = reloaded.auto_matched();
-    crate::metrics::rollup::add(
-        txn,
-        tenant,
-        quote.customer_id,
-        received_at,
-        &crate::metrics::rollup::Delta {
-            quoted: i64::try_from(quoted).unwrap_or(i64::MAX),
-            auto_matched: i64::try_from(auto_matched).unwrap_or(i64::MAX),
-            response_ms: vec![(now - received_at).num_milliseconds()],
+    // A proactive quote's lines were not asked for: they count apart from the shops' questions.
+    let delta = match response_ms {
+        None => crate::metrics::rollup::Delta {
+            proactive_sent: 1,
             ..Default::default()
         },
-    )
-    .await?;
+        Some(ms) => crate::metrics::rollup::Delta {
+            quoted: i64::try_from(quoted).unwrap_or(i64::MAX),
+            auto_matched: i64::try_from(auto_matched).unwrap_or(i64::MAX),
+            response_ms: vec![ms],
+            ..Default::default()
+        },
+    };
+    crate::metrics::rollup::add(txn, tenant, quote.customer_id, received_at, &delta).await?;
+    if let Some(reminder) = quote.reminder_id {
+        crate::reminders::service::contacted_by_quote(txn, tenant.id, reminder, &sender, now).await?;
+    }
     crate::events::record(
         txn,
         NewEvent {
@@ -406,7 +419,8 @@ pub async fn send(
                 "lines": lines,
                 "lines_quoted": quoted,
                 "lines_auto_matched": auto_matched,
-                "response_ms": (now - received_at).num_milliseconds(),
+                "response_ms": response_ms,
+                "reminder_id": quote.reminder_id,
             }),
         },
     )
@@ -473,13 +487,52 @@ pub async fn expire_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
     Ok(expired)
 }
 
+/// A new draft quote answering `inquiry`, as inserted with [`insert_draft`].
+pub struct NewDraft {
+    pub id: QuoteId,
+    pub tenant: TenantId,
+    pub inquiry: InquiryId,
+    pub customer: CustomerId,
+    pub currency: String,
+    pub note: Option<String>,
+    /// The reminder a proactive quote is drafted from.
+    pub reminder: Option<ReminderId>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<NewDraft> for quotes::ActiveModel {
+    fn from(d: NewDraft) -> Self {
+        quotes::ActiveModel {
+            id: Set(d.id),
+            tenant_id: Set(d.tenant),
+            inquiry_id: Set(d.inquiry),
+            customer_id: Set(d.customer),
+            status: Set(QuoteStatus::Draft),
+            currency: Set(d.currency),
+            note: Set(d.note),
+            auto_sent: Set(false),
+            valid_until: Set(None),
+            sent_at: Set(None),
+            sent_by: Set(None),
+            response_ms: Set(None),
+            viewed_at: Set(None),
+            decided_at: Set(None),
+            rejection_reason: Set(None),
+            rejection_code: Set(None),
+            reminder_id: Set(d.reminder),
+            created_at: Set(d.at),
+            updated_at: Set(d.at),
+        }
+    }
+}
+
 /// Inserts a drafted quote for a new inquiry. `lines` pairs each inquiry line id with its draft.
 pub async fn insert_draft(
     txn: &impl ConnectionTrait,
-    quote: quotes::ActiveModel,
+    quote: NewDraft,
     lines: &[(InquiryLineId, QuoteLineId, &draft::DraftLine)],
 ) -> Result<()> {
-    let quote = quote.insert(txn).await?;
+    let quote = quotes::ActiveModel::from(quote).insert(txn).await?;
     let rows = lines
         .iter()
         .enumerate()
@@ -499,6 +552,7 @@ pub async fn insert_draft(
                 received_at: Set(quote.created_at),
                 sent: Set(false),
                 bought: Set(false),
+                proactive: Set(quote.reminder_id.is_some()),
             },
         )
         .collect();

@@ -127,6 +127,21 @@ pub async fn convert_for_order(
     Ok(converted)
 }
 
+/// Marks the reminder converted by `order`, which accepted the proactive quote drafted from it:
+/// the shop took up the offer, whatever the window. Called in the order's transaction.
+pub async fn convert_by_quote(
+    txn: &impl ConnectionTrait,
+    tenant: &tenants::Model,
+    reminder: ReminderId,
+    order: OrderId,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(reminder) = reminders::Entity::scoped_by_id(tenant.id, reminder).one(txn).await? else {
+        return Ok(false);
+    };
+    mark_converted(txn, tenant, &reminder, order, at).await
+}
+
 async fn mark_converted(
     txn: &impl ConnectionTrait,
     tenant: &tenants::Model,
@@ -368,6 +383,7 @@ async fn raise(
         dismissed_at: Set(None),
         converted_at: Set(None),
         converted_order_id: Set(None),
+        quote_id: Set(None),
         updated_at: Set(now),
     })
     .on_conflict(

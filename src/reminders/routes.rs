@@ -1,6 +1,9 @@
 //! Reminder endpoints: the list, the day's call list, and what staff did about each reminder.
 
 use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,6 +16,8 @@ use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ids::ReminderId;
+use crate::proactive::ProactiveReport;
+use crate::quotes::{QuoteResponse, View, respond};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -22,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_done))
         .routes(routes!(dismiss))
         .routes(routes!(run_now))
+        .routes(routes!(quote_reminder))
 }
 
 const RULES: &str = "A reminder is raised for a customer and a part when the customer bought the part on at \
@@ -114,15 +120,65 @@ async fn dismiss(
     ))
 }
 
-/// Run the reminder scheduler for this dealer now (it also runs by itself in the server).
-/// Idempotent: a cycle never gets two reminders.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunResponse {
+    #[serde(flatten)]
+    pub reminders: RunReport,
+    /// What the dealer's automatic proactive quotes did (`proactive_quote_days`; all zero when
+    /// it is off).
+    pub proactive_quotes: ProactiveReport,
+}
+
+/// Run the reminder scheduler for this dealer now (it also runs by itself in the server), then
+/// its automatic proactive quotes. Idempotent: a cycle never gets two reminders, nor a reminder
+/// two quotes.
 #[utoipa::path(post, path = "/v1/reminders/run", tag = "reminders", summary = "Run reminders now",
     description = RULES,
-    security(("staff_token" = [])), responses((status = 200, body = RunReport)))]
+    security(("staff_token" = [])), responses((status = 200, body = RunResponse)))]
 #[tracing::instrument(skip_all)]
-async fn run_now(State(state): State<AppState>, caller: SalesStaff) -> Result<axum::Json<RunReport>> {
+async fn run_now(State(state): State<AppState>, caller: SalesStaff) -> Result<axum::Json<RunResponse>> {
     let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
-    Ok(axum::Json(
-        engine::run_tenant(&state.db, &tenant, state.clock.now()).await?,
-    ))
+    let now = state.clock.now();
+    let reminders = engine::run_tenant(&state.db, &tenant, now).await?;
+    let proactive_quotes = crate::proactive::send_due(&state.db, &tenant, now).await?;
+    Ok(axum::Json(RunResponse {
+        reminders,
+        proactive_quotes,
+    }))
+}
+
+const PROACTIVE: &str = "Drafts a quote for the reminder's part and suggested quantity at the customer's price, \
+capped at the stock available as any quote (the rest backordered), with a note telling the shop why it comes. Staff \
+review and send it as any quote (`POST /v1/quotes/{id}/send`); sending it counts as contacting the customer about \
+the reminder (it becomes `done`). The shop gets it through its `quote.sent` callback and the shop API with \
+`proactive: true` and the `reminder_id`; its inquiry has `origin: reminder` and is shown to the shop only once the \
+quote is sent. An order accepting it converts the reminder. \
+\n\nA reminder whose quote is still a draft, sent or accepted gets that quote back (200): a retry drafts nothing. \
+After a rejected, expired or cancelled one, a new quote is drafted (201). With the dealer setting \
+`proactive_quote_days`, the scheduler does all this by itself that many days before the expected purchase, sending \
+the quote when stock covers it and the customer is within the weekly contact limit, and leaving it as a draft for \
+staff otherwise.";
+
+/// Quote a reminder to the shop before it asks.
+#[utoipa::path(post, path = "/v1/reminders/{id}/quote", tag = "reminders", summary = "Draft a proactive quote",
+    description = PROACTIVE,
+    params(("id" = ReminderId, Path, description = "Reminder id")),
+    security(("staff_token" = [])),
+    responses(
+        (status = 201, description = "Drafted", body = QuoteResponse),
+        (status = 200, description = "The reminder's live quote, drafted before", body = QuoteResponse),
+        (status = 409, description = "The reminder is dismissed or converted (`invalid_transition`, with `current_status`); its part is gone (`part_deleted`) or has no price (`no_price`); the customer is archived (`customer_archived`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all)]
+async fn quote_reminder(
+    State(state): State<AppState>,
+    caller: SalesStaff,
+    ApiPath(id): ApiPath<ReminderId>,
+) -> Result<(StatusCode, axum::Json<QuoteResponse>)> {
+    let drafted = crate::proactive::draft_for_reminder(&state.db, caller.tenant, id, state.clock.now()).await?;
+    let status = if drafted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(respond(&drafted.quote, View::Staff))))
 }

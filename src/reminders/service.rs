@@ -15,7 +15,7 @@ use crate::customers::CustomerRef;
 use crate::db::TenantScoped;
 use crate::entities::{ReminderStatus, customers, parts, reminders, tenants};
 use crate::error::{Error, Result};
-use crate::ids::{CustomerId, OrderId, PartId, ReminderId, TenantId};
+use crate::ids::{CustomerId, OrderId, PartId, QuoteId, ReminderId, TenantId};
 use crate::money::discounted;
 use crate::money::format_price;
 use crate::pagination::{PageParams, finish_page};
@@ -60,6 +60,8 @@ pub struct ReminderResponse {
     pub contacted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub converted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub converted_order_id: Option<OrderId>,
+    /// The latest proactive quote drafted from it (`POST /v1/reminders/{id}/quote`).
+    pub quote_id: Option<QuoteId>,
 }
 
 /// Reminders with their customers and parts, in one query each.
@@ -132,6 +134,7 @@ async fn respond(
                 contacted_at: r.contacted_at,
                 converted_at: r.converted_at,
                 converted_order_id: r.converted_order_id,
+                quote_id: r.quote_id,
             }
         })
         .collect())
@@ -273,39 +276,52 @@ pub async fn call_list(
     build_call_list(db, &dealer, date, due).await
 }
 
-async fn build_call_list(
+/// The days in the 7 ending on `date` (the dealer's calendar) on which each customer was
+/// contacted about reminders: the weekly contact limit counts them.
+pub async fn contact_days(
     db: &impl ConnectionTrait,
     tenant: &tenants::Model,
+    customers: &[CustomerId],
     date: NaiveDate,
-    due: Vec<reminders::Model>,
-) -> Result<CallListResponse> {
+) -> Result<HashMap<CustomerId, HashSet<NaiveDate>>> {
     let tz = tenant.tz();
-    let customer_ids: Vec<CustomerId> = due
-        .iter()
-        .map(|r| r.customer_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    // Contacts in the 7 days ending on `date`, counted as distinct days per customer.
     let start = crate::metrics::start_of(date - Duration::days(6), tz);
-    let mut contact_days: HashMap<CustomerId, HashSet<NaiveDate>> = HashMap::new();
-    let mut customers_by_id: HashMap<CustomerId, customers::Model> = HashMap::new();
-    for chunk in customer_ids.chunks(500) {
+    let mut days: HashMap<CustomerId, HashSet<NaiveDate>> = HashMap::new();
+    for chunk in customers.chunks(500) {
         for (customer, at) in reminders::Entity::scoped(tenant.id)
             .select_only()
             .column(reminders::Column::CustomerId)
             .column(reminders::Column::ContactedAt)
             .filter(reminders::Column::CustomerId.is_in(chunk.to_vec()))
             .filter(reminders::Column::ContactedAt.gte(start))
-            .into_tuple::<(CustomerId, chrono::DateTime<chrono::Utc>)>()
+            .into_tuple::<(CustomerId, DateTime<Utc>)>()
             .all(db)
             .await?
         {
             let day = at.with_timezone(&tz).date_naive();
             if day <= date {
-                contact_days.entry(customer).or_default().insert(day);
+                days.entry(customer).or_default().insert(day);
             }
         }
+    }
+    Ok(days)
+}
+
+async fn build_call_list(
+    db: &impl ConnectionTrait,
+    tenant: &tenants::Model,
+    date: NaiveDate,
+    due: Vec<reminders::Model>,
+) -> Result<CallListResponse> {
+    let customer_ids: Vec<CustomerId> = due
+        .iter()
+        .map(|r| r.customer_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let contact_days = contact_days(db, tenant, &customer_ids, date).await?;
+    let mut customers_by_id: HashMap<CustomerId, customers::Model> = HashMap::new();
+    for chunk in customer_ids.chunks(500) {
         for c in customers::Entity::scoped(tenant.id)
             .filter(customers::Column::Id.is_in(chunk.to_vec()))
             .all(db)
@@ -454,6 +470,28 @@ pub async fn mark_done(
             .col_expr(reminders::Column::ContactedBy, Expr::value(actor.user.to_string()))
     })
     .await
+}
+
+/// A proactive quote drafted from the reminder was sent: the customer was contacted (by
+/// `sender`, a user id or `auto`), which counts towards the weekly contact limit as a call does.
+/// A reminder contacted already keeps its first contact.
+pub async fn contacted_by_quote(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ReminderId,
+    sender: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    reminders::Entity::scoped_update(tenant)
+        .col_expr(reminders::Column::Status, Expr::value(ReminderStatus::Done))
+        .col_expr(reminders::Column::ContactedAt, Expr::value(now))
+        .col_expr(reminders::Column::ContactedBy, Expr::value(sender.to_owned()))
+        .col_expr(reminders::Column::UpdatedAt, Expr::value(now))
+        .filter(reminders::Column::Id.eq(id))
+        .filter(reminders::Column::Status.is_in(ReminderStatus::ACTIONABLE))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The reminder needs no call.

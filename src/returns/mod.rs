@@ -1025,6 +1025,7 @@ async fn replace(
             inquiry_received_at: now,
             lines: new_lines,
             replaces: Some(r.id),
+            proactive: None,
         },
         now,
     )

@@ -27,6 +27,7 @@ pub const DEFAULT_RETURN_WINDOW_DAYS: i32 = 7;
 pub const RETURN_WINDOW_DAYS_MAX: i32 = 365;
 /// Quotes stay valid at most 30 days.
 pub const QUOTE_VALIDITY_HOURS_MAX: i32 = 720;
+pub const PROACTIVE_QUOTE_DAYS_MAX: i32 = 60;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TenantResponse {
@@ -243,6 +244,10 @@ pub struct SettingsResponse {
     /// Days after a shipment was received in which the shop may return its units, 0-365
     /// (default 7; 0 takes no returns).
     pub return_window_days: i32,
+    /// Send a proactive quote for each due replenishment reminder by itself this many days
+    /// before the customer's expected purchase, 0-60; `null` (default): staff draft them
+    /// (`POST /v1/reminders/{id}/quote`) and send them as any quote.
+    pub proactive_quote_days: Option<i32>,
     /// IANA time zone of the dealer's reports.
     pub time_zone: String,
     /// ISO 4217 currency of the catalog and quotes.
@@ -259,6 +264,7 @@ impl From<tenants::Model> for SettingsResponse {
             reminder_contacts_per_week: t.reminder_contacts_per_week,
             response_target_minutes: t.response_target_minutes,
             return_window_days: t.return_window_days,
+            proactive_quote_days: t.proactive_quote_days,
             time_zone: t.time_zone,
             currency: t.currency,
         }
@@ -282,6 +288,10 @@ pub struct UpdateSettingsRequest {
     pub response_target_minutes: Option<i32>,
     /// 0-365.
     pub return_window_days: Option<i32>,
+    /// 0-60; `null` turns automatic proactive quotes off.
+    #[serde(default, deserialize_with = "crate::validate::patch_field")]
+    #[schema(value_type = Option<i32>)]
+    pub proactive_quote_days: Option<Option<i32>>,
 }
 
 /// Changes the dealer's settings; absent fields are left unchanged.
@@ -310,6 +320,11 @@ pub async fn update_settings(
             "/return_window_days",
             body.return_window_days,
             0..=RETURN_WINDOW_DAYS_MAX,
+        ),
+        (
+            "/proactive_quote_days",
+            body.proactive_quote_days.flatten(),
+            0..=PROACTIVE_QUOTE_DAYS_MAX,
         ),
     ] {
         if value.is_some_and(|n| !range.contains(&n)) {
@@ -344,6 +359,9 @@ pub async fn update_settings(
     if let Some(days) = body.return_window_days {
         active.return_window_days = Set(days);
     }
+    if let Some(days) = body.proactive_quote_days {
+        active.proactive_quote_days = Set(days);
+    }
     active.updated_at = Set(now);
     let tenant = active.update(&txn).await?;
     txn.commit().await?;
@@ -371,6 +389,7 @@ pub fn new_tenant(
         reminder_contacts_per_week: Set(DEFAULT_REMINDER_CONTACTS_PER_WEEK),
         response_target_minutes: Set(DEFAULT_RESPONSE_TARGET_MINUTES),
         return_window_days: Set(DEFAULT_RETURN_WINDOW_DAYS),
+        proactive_quote_days: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -53,7 +53,14 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
     ),
     (
         "workflows",
-        &[&["search"], &["orders"], &["returns"], &["quotes"], &["inquiries"]],
+        &[
+            &["search"],
+            &["orders"],
+            &["returns"],
+            &["quotes"],
+            &["inquiries"],
+            &["proactive"],
+        ],
     ),
     (
         "http",

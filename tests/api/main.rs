@@ -18,6 +18,7 @@ mod match_memory;
 mod metrics;
 mod ops;
 mod orders;
+mod proactive;
 mod quotes;
 mod reminders;
 mod returns;

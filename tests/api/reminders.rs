@@ -10,16 +10,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const OWNER: &str = "owner@shunda.cn";
+pub const OWNER: &str = "owner@shunda.cn";
 
-fn at(rfc3339: &str) -> DateTime<Utc> {
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
         .expect("instant")
         .with_timezone(&Utc)
 }
 
 /// A purchase now: the shop asks, staff send, the shop accepts everything.
-async fn buy(app: &TestApp, key: &str, lines: Value) -> Value {
+pub async fn buy(app: &TestApp, key: &str, lines: Value) -> Value {
     let created = expect_json(
         app.send_inquiry(key, &uuid::Uuid::now_v7().to_string(), &json!({ "lines": lines }))
             .await,
@@ -50,19 +50,19 @@ async fn buy(app: &TestApp, key: &str, lines: Value) -> Value {
     .await
 }
 
-async fn run(app: &TestApp) -> Value {
+pub async fn run(app: &TestApp) -> Value {
     let token = app.fresh_token(OWNER).await;
     expect_json(app.post_empty("/v1/reminders/run", &token).await, StatusCode::OK).await
 }
 
-async fn reminders(app: &TestApp, query: &str) -> Vec<Value> {
+pub async fn reminders(app: &TestApp, query: &str) -> Vec<Value> {
     let token = app.fresh_token(OWNER).await;
     let list = expect_json(app.get(&format!("/v1/reminders?{query}"), &token).await, StatusCode::OK).await;
     list["items"].as_array().cloned().unwrap_or_default()
 }
 
 /// Spark plugs and oil filters bought every 30 days, three times, from 1 June (10:00 local).
-async fn regular_buyer(app: &TestApp) -> Dealer {
+pub async fn regular_buyer(app: &TestApp) -> Dealer {
     app.clock.set(at("2026-06-01T02:00:00Z"));
     let dealer = app.dealer_with_shop("Shunda", OWNER).await;
     for _ in 0..3 {

@@ -47,6 +47,27 @@ test("the demo dealer: reminders, waiting inquiries, a read-only viewer", { skip
     assert.ok(after.items.some((r) => r.id === reminder.id), "the reminder is done on the server");
   });
 
+  await step(page, "proactive-quote", async () => {
+    // Another due reminder quoted to the shop before it asks: drafted from the reminders page,
+    // reviewed in the workbench, sent; the reminder then counts as contacted.
+    const list = await call("GET", "/v1/reminders/call-list", { token: owner });
+    const reminder = list.call.flatMap((e) => e.reminders).find((r) => r.part && r.part.price && !r.stock_short);
+    assert.ok(reminder, "a due reminder with a priced part in stock");
+    await page.goto(`${BASE}/reminders`);
+    await page.getByTestId(`reminder-quote-${reminder.id}`).click();
+    await page.waitForURL(/\/inquiries\//);
+    await page.getByTestId("workbench-proactive").waitFor();
+    await page.getByTestId("workbench-send").click();
+    await page.getByTestId("workbench-confirm-send").click();
+    await page.getByTestId("workbench-sent").waitFor();
+    const after = await call("GET", "/v1/reminders?status=done", { token: owner });
+    const done = after.items.find((r) => r.id === reminder.id);
+    assert.ok(done && done.quote_id, "the reminder is contacted, with its quote");
+    const quote = await call("GET", `/v1/quotes/${done.quote_id}`, { token: owner });
+    assert.equal(quote.status, "sent");
+    assert.equal(quote.proactive, true);
+  });
+
   await step(page, "figures-with-history", async () => {
     await page.goto(`${BASE}/figures`);
     const rate = page.getByTestId("kpi-quote-rate");

@@ -1181,9 +1181,10 @@ export interface paths {
          *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
          *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
          *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
-         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90);
+         *     * proactive quotes: quotes the dealer drafted from a replenishment reminder and sent unasked; accepted = the shop accepted all or part of one; value = the total of those orders. Their inquiries and lines are not counted as inquiries, inquiry lines, quoted or bought lines, nor in the response time, since no shop asked.
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window, or whose proactive quote was accepted); proactive quotes, their acceptance and value in the period they were drafted. "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["summary"];
         put?: never;
@@ -1213,9 +1214,10 @@ export interface paths {
          *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
          *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
          *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
-         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90);
+         *     * proactive quotes: quotes the dealer drafted from a replenishment reminder and sent unasked; accepted = the shop accepted all or part of one; value = the total of those orders. Their inquiries and lines are not counted as inquiries, inquiry lines, quoted or bought lines, nor in the response time, since no shop asked.
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window, or whose proactive quote was accepted); proactive quotes, their acceptance and value in the period they were drafted. "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["customer_table"];
         put?: never;
@@ -1245,9 +1247,10 @@ export interface paths {
          *     * fill rate = units received by the shop / (units ordered - units the shop cancelled);
          *     * backorder rate = units the shelf could not cover when the order was placed / units ordered;
          *     * return rate = units in returns the shop opened (whatever became of them) / units received, also per reason;
-         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90).
+         *     * return resolution time = return opened to resolved by refund, credit note or replacement (p50 and p90);
+         *     * proactive quotes: quotes the dealer drafted from a replenishment reminder and sent unasked; accepted = the shop accepted all or part of one; value = the total of those orders. Their inquiries and lines are not counted as inquiries, inquiry lines, quoted or bought lines, nor in the response time, since no shop asked.
          *
-         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window). "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
+         *     A period boundary is in the dealer's time zone. Inquiries, their lines, quote and purchase rates, response times and auto-match rates count in the period the inquiry was received (a line quoted or bought later still counts there); orders, order value and everything that happens to an order later (its dispatch, delivery, cancellation by the shop, returns and their resolution) in the period the order was placed; replacements sent for returns are not orders here; reminders in the period they were raised (converted: those of them an order followed within the window, or whose proactive quote was accepted); proactive quotes, their acceptance and value in the period they were drafted. "Confident enough" means the matcher's confidence was `exact` or `high` and staff did not change the line before sending. Percentiles are nearest-rank. A rate whose denominator is zero is `null`, never a division error.
          */
         get: operations["customer_detail"];
         put?: never;
@@ -1269,7 +1272,7 @@ export interface paths {
          * Unmet demand
          * @description What shops asked for that the dealer could not supply, for a period of whole days in the dealer's time zone (lines count in the period their inquiry arrived; default the last 30 days, at most 731).
          *
-         *     An inquiry line is unmet when it was not bought and, checked in this order: `not_in_catalog` = the matcher found no candidate; `not_quoted` = staff marked it unavailable, its candidates had no price, or its quote was cancelled or expired unsent; `out_of_stock` = it was quoted with none on the shelf (all of it backordered); `quoted_too_late` = its quote was sent after the dealer's response target (`response_target_minutes`). Lines of quotes still being drafted, and lines quoted in time with stock and not bought (a price question, see the pricing insight) are not unmet.
+         *     An inquiry line is unmet when it was not bought and, checked in this order: `not_in_catalog` = the matcher found no candidate; `not_quoted` = staff marked it unavailable, its candidates had no price, or its quote was cancelled or expired unsent; `out_of_stock` = it was quoted with none on the shelf (all of it backordered); `quoted_too_late` = its quote was sent after the dealer's response target (`response_target_minutes`). Lines of quotes still being drafted, and lines quoted in time with stock and not bought (a price question, see the pricing insight) are not unmet. Lines of the dealer's proactive quotes (offers from replenishment reminders) were not asked for and never count.
          *
          *     Lines are grouped by the normalized part numbers they named, else by their words with synonyms merged, else by their lower-cased text; `asked` is the latest wording. Per group: `lines`, distinct `shops`, `quantity` asked, first and last asked, the lines of the previous period of equal length and the `trend` (lines minus those), and the lines per reason. `action`: `add_to_catalog` when most lines were not in the catalog, `stock` (with `stock_quantity` = the quantity asked) when most were out of stock, `quote_them` when most were not quoted, `answer_faster` when most were quoted too late (ties in that order).
          */
@@ -1293,7 +1296,7 @@ export interface paths {
          * Lost quotes and price signals
          * @description How the dealer's quotes fared, per part or per brand, for a period of whole days in the dealer's time zone (lines count in the period their inquiry arrived; default the last 30 days, at most 731).
          *
-         *     A *quoted line* is an inquiry line offered on a quote that was sent. It belongs to the part the shop bought on it (which may be an alternative), else to the part proposed. `bought_lines` = quoted lines the shop bought (a replacement sent for a return is not a purchase); `purchase_rate` = bought / quoted; `units_bought` and `bought_value` from the order lines; `quoted_value` = the proposal's unit price × the quantity asked. `rejected_lines` = quoted lines of quotes the shop rejected, counted per reason code in `rejections` (`uncoded` = rejected without a code); `reasons` = the shop's own words on the latest of them (up to 3). `by_price_level` = quoted and bought lines per customer price level (the customer's discount off list, in percent).
+         *     A *quoted line* is an inquiry line offered on a quote that was sent. It belongs to the part the shop bought on it (which may be an alternative), else to the part proposed. `bought_lines` = quoted lines the shop bought (a replacement sent for a return is not a purchase); `purchase_rate` = bought / quoted; `units_bought` and `bought_value` from the order lines; `quoted_value` = the proposal's unit price × the quantity asked. `rejected_lines` = quoted lines of quotes the shop rejected, counted per reason code in `rejections` (`uncoded` = rejected without a code); `reasons` = the shop's own words on the latest of them (up to 3). `by_price_level` = quoted and bought lines per customer price level (the customer's discount off list, in percent). The lines of proactive quotes (offers from replenishment reminders) count here like any other: their price met the shop just the same.
          *
          *     Flags, only with enough evidence (the counts are in the entry): `review_price` = at least 10 quoted lines, a purchase rate of at most 0.3, and at least 3 lines rejected for `price`, at least half of the coded rejections; `raise_stock` (parts only) = at least 5 bought lines, a purchase rate of at least 0.8, and `available` (stock less what orders hold, now) below the units bought in the period.
          */
@@ -1433,6 +1436,28 @@ export interface paths {
          * @description A reminder is raised for a customer and a part when the customer bought the part on at least 3 different days at a fairly regular interval: interval = the median gap between purchase days, quantity = the median quantity per purchase day, expected date = last purchase + interval, raised `reminder_lead_days` (default 3) before the expected date. A history whose gaps' median absolute deviation exceeds 35 % of the median gap is irregular and raises none. A purchase of the part, or of a part that interchanges with it or supersedes it, starts a new cycle; each cycle gets at most one reminder. A cycle whose expected date passed more than `reminder_window_days` ago raises none (the customer has most likely bought elsewhere). A reminder converts when the customer orders the part (or such an equivalent) within `reminder_window_days` (default 14) after it was raised.
          */
         post: operations["run_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reminders/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft a proactive quote
+         * @description Drafts a quote for the reminder's part and suggested quantity at the customer's price, capped at the stock available as any quote (the rest backordered), with a note telling the shop why it comes. Staff review and send it as any quote (`POST /v1/quotes/{id}/send`); sending it counts as contacting the customer about the reminder (it becomes `done`). The shop gets it through its `quote.sent` callback and the shop API with `proactive: true` and the `reminder_id`; its inquiry has `origin: reminder` and is shown to the shop only once the quote is sent. An order accepting it converts the reminder.
+         *
+         *     A reminder whose quote is still a draft, sent or accepted gets that quote back (200): a retry drafts nothing. After a rejected, expired or cancelled one, a new quote is drafted (201). With the dealer setting `proactive_quote_days`, the scheduler does all this by itself that many days before the expected purchase, sending the quote when stock covers it and the customer is within the weekly contact limit, and leaving it as a draft for staff otherwise.
+         */
+        post: operations["quote_reminder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2284,6 +2309,23 @@ export interface components {
             return_resolution_p50_seconds?: number | null;
             /** Format: double */
             return_resolution_p90_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Proactive quotes (drafted from replenishment reminders) sent.
+             */
+            proactive_quotes_sent: number;
+            /**
+             * Format: int64
+             * @description Of those, accepted in whole or in part.
+             */
+            proactive_quotes_accepted: number;
+            /**
+             * Format: double
+             * @description Accepted / sent; `null` when none were sent.
+             */
+            proactive_acceptance_rate?: number | null;
+            /** @description Total of the orders that accepted them, exact decimal. */
+            proactive_value: string;
         };
         FitmentInput: {
             /** @example TOYOTA */
@@ -2404,6 +2446,8 @@ export interface components {
             items: components["schemas"]["InquirySummary"][];
             next_cursor?: string | null;
         };
+        /** @enum {string} */
+        InquiryOrigin: "shop" | "reminder";
         /** @description An inquiry as the dealer sees it: candidates per line and the quote. */
         InquiryResponse: {
             id: components["schemas"]["InquiryId"];
@@ -2416,6 +2460,11 @@ export interface components {
             warnings: string[];
             lines: components["schemas"]["InquiryLineResponse"][];
             quote: components["schemas"]["QuoteResponse"];
+            /**
+             * @description `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+             *     what the shop's purchase rhythm says it will need.
+             */
+            origin: components["schemas"]["InquiryOrigin"];
             /** Format: date-time */
             received_at: string;
             /**
@@ -2433,6 +2482,11 @@ export interface components {
             /** Format: int32 */
             line_count: number;
             quote_id?: components["schemas"]["QuoteId"] | null;
+            /**
+             * @description `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+             *     what the shop's purchase rhythm says it will need.
+             */
+            origin: components["schemas"]["InquiryOrigin"];
             /** Format: date-time */
             received_at: string;
         };
@@ -2843,6 +2897,17 @@ export interface components {
             /** Format: double */
             raise_stock_min_rate: number;
         };
+        /** @description What one automatic round did for a dealer. */
+        ProactiveReport: {
+            /** @description Proactive quotes sent by themselves. */
+            sent: number;
+            /** @description Drafted but left for staff: the stock does not cover the quantity. */
+            drafted_for_review: number;
+            /** @description Not quoted: the customer was contacted as often as the weekly limit allows. */
+            held_back: number;
+            /** @description Not quoted: the part has no price, is gone, or the customer is archived. */
+            skipped: number;
+        };
         /** @description The body of every error response (RFC 9457). */
         Problem: {
             /** @description A URI naming the problem type: `urn:partsdesk:problem:<code>`. */
@@ -2967,6 +3032,12 @@ export interface components {
             total: string;
             lines: components["schemas"]["QuoteLineResponse"][];
             order_id?: components["schemas"]["OrderId"] | null;
+            /**
+             * @description A proactive quote: the dealer offers what the shop's purchase rhythm says it will need
+             *     soon, unasked (its reminder is `reminder_id`).
+             */
+            proactive: boolean;
+            reminder_id?: components["schemas"]["ReminderId"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -3119,6 +3190,7 @@ export interface components {
             /** Format: date-time */
             converted_at?: string | null;
             converted_order_id?: components["schemas"]["OrderId"] | null;
+            quote_id?: components["schemas"]["QuoteId"] | null;
         };
         ReplacementPart: {
             order_line_id: components["schemas"]["OrderLineId"];
@@ -3273,6 +3345,13 @@ export interface components {
             /** @description Reminders followed by an order of the part within the window. */
             converted: number;
         };
+        RunResponse: components["schemas"]["RunReport"] & {
+            /**
+             * @description What the dealer's automatic proactive quotes did (`proactive_quote_days`; all zero when
+             *     it is off).
+             */
+            proactive_quotes: components["schemas"]["ProactiveReport"];
+        };
         SearchFacets: {
             brand: components["schemas"]["FacetCount"][];
             category: components["schemas"]["FacetCount"][];
@@ -3372,6 +3451,13 @@ export interface components {
              *     (default 7; 0 takes no returns).
              */
             return_window_days: number;
+            /**
+             * Format: int32
+             * @description Send a proactive quote for each due replenishment reminder by itself this many days
+             *     before the customer's expected purchase, 0-60; `null` (default): staff draft them
+             *     (`POST /v1/reminders/{id}/quote`) and send them as any quote.
+             */
+            proactive_quote_days?: number | null;
             /** @description IANA time zone of the dealer's reports. */
             time_zone: string;
             /** @description ISO 4217 currency of the catalog and quotes. */
@@ -3439,6 +3525,11 @@ export interface components {
             warnings: string[];
             lines: components["schemas"]["ShopInquiryLine"][];
             quote_id?: components["schemas"]["QuoteId"] | null;
+            /**
+             * @description `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+             *     what the shop's purchase rhythm says it will need.
+             */
+            origin: components["schemas"]["InquiryOrigin"];
             /** Format: date-time */
             received_at: string;
         };
@@ -3475,7 +3566,7 @@ export interface components {
          * @description Columns the customer table sorts by.
          * @enum {string}
          */
-        SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted" | "fill_rate" | "backorder_rate" | "on_time_rate" | "return_rate" | "order_to_dispatch_p50_seconds" | "order_to_delivery_p50_seconds" | "return_resolution_p50_seconds";
+        SortBy: "name" | "inquiries" | "inquiry_lines" | "quoted_lines" | "bought_lines" | "auto_matched_lines" | "quote_rate" | "purchase_rate" | "auto_match_rate" | "response_time_p50_seconds" | "response_time_p90_seconds" | "orders" | "order_value" | "reminders_raised" | "reminders_converted" | "fill_rate" | "backorder_rate" | "on_time_rate" | "return_rate" | "order_to_dispatch_p50_seconds" | "order_to_delivery_p50_seconds" | "return_resolution_p50_seconds" | "proactive_quotes_sent" | "proactive_value";
         /**
          * @description Which way a list runs; each list documents its default.
          * @enum {string}
@@ -3497,6 +3588,11 @@ export interface components {
             /** Format: int32 */
             line_count: number;
             quote_id?: components["schemas"]["QuoteId"] | null;
+            /**
+             * @description `shop`: the shop asked; `reminder`: the dealer opened it to send a proactive quote for
+             *     what the shop's purchase rhythm says it will need.
+             */
+            origin: components["schemas"]["InquiryOrigin"];
             /** Format: date-time */
             received_at: string;
             /** @description Whether the calling staff member has opened it (`GET /v1/inquiries/{id}`). */
@@ -3682,6 +3778,11 @@ export interface components {
              * @description 0-365.
              */
             return_window_days?: number | null;
+            /**
+             * Format: int32
+             * @description 0-60; `null` turns automatic proactive quotes off.
+             */
+            proactive_quote_days?: number | null;
         };
         UpdateUserRequest: {
             name?: string | null;
@@ -10930,7 +11031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunReport"];
+                    "application/json": components["schemas"]["RunResponse"];
                 };
             };
             /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
@@ -10944,6 +11045,92 @@ export interface operations {
             };
             /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quote_reminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reminder id */
+                id: components["schemas"]["ReminderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reminder's live quote, drafted before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
+                };
+            };
+            /** @description Drafted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The reminder is dismissed or converted (`invalid_transition`, with `current_status`); its part is gone (`part_deleted`) or has no price (`no_price`); the customer is archived (`customer_archived`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

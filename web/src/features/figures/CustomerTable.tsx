@@ -94,6 +94,8 @@ const COLUMNS: FigureColumn[] = [
   { key: "order_value", label: "orderValue", definitions: ["fieldOrderValue"], width: 160 },
   { key: "reminders_raised", label: "remindersRaised", width: 120 },
   { key: "reminders_converted", label: "remindersConverted", width: 120 },
+  { key: "proactive_quotes_sent", label: "proactiveTitle", definitions: ["fieldProactive"], width: 130 },
+  { key: "proactive_value", label: "proactiveValue", definitions: ["fieldProactive"], width: 150 },
   { key: "on_time_rate", label: "onTimeRate", definitions: ["defOnTimeRate", "defOrderPeriod"], spark: true, width: 150 },
   { key: "fill_rate", label: "fillRate", definitions: ["defFillRate", "defOrderPeriod"], width: 130 },
   {
@@ -177,8 +179,8 @@ export function CustomerTable({
         sortDirections: ["descend", "ascend", "descend"],
         render: (_, row) => (
           <span style={{ whiteSpace: "nowrap" }}>
-            {column.key === "order_value" ? (
-              formatMoney(row.figures.order_value, currency)
+            {column.key === "order_value" || column.key === "proactive_value" ? (
+              formatMoney(row.figures[column.key], currency)
             ) : (
               <>
                 {format(column.key, figureValue(row.figures, column.key))}

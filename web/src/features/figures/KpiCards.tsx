@@ -117,6 +117,11 @@ export function KpiCards({ current, previous, currency }: { current: Figures; pr
     { id: "returns", key: "returns", label: m.returnsOpened },
     { id: "returned-units", key: "returned_units", label: m.returnedUnits },
   ];
+  const proactive: { id: string; key: FigureKey; label: string }[] = [
+    { id: "proactive-sent", key: "proactive_quotes_sent", label: m.proactiveSent },
+    { id: "proactive-accepted", key: "proactive_quotes_accepted", label: m.proactiveAccepted },
+    { id: "proactive-rate", key: "proactive_acceptance_rate", label: m.proactiveRate },
+  ];
   const volumeCards = (list: { id: string; key: FigureKey; label: string }[]) =>
     list.map((v) => (
       <Col key={v.id} flex="1 1 160px">
@@ -141,6 +146,24 @@ export function KpiCards({ current, previous, currency }: { current: Figures; pr
             {previous ? (
               <Typography.Text type="secondary">
                 {fill(m.previousValue, { value: formatMoney(previous.order_value, currency) })}
+              </Typography.Text>
+            ) : (
+              <Typography.Text type="secondary">&nbsp;</Typography.Text>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      <Typography.Title level={5} style={{ margin: "20px 0 12px" }} data-testid="figures-proactive-title">
+        <Defined label={m.proactiveTitle} definitions={["fieldProactive"]} />
+      </Typography.Title>
+      <Row gutter={[12, 12]}>
+        {volumeCards(proactive)}
+        <Col flex="1 1 160px">
+          <Card size="small" data-testid="kpi-proactive-value">
+            <Statistic title={m.proactiveValue} value={formatMoney(current.proactive_value, currency)} styles={{ content: { fontSize: 20 } }} />
+            {previous ? (
+              <Typography.Text type="secondary">
+                {fill(m.previousValue, { value: formatMoney(previous.proactive_value, currency) })}
               </Typography.Text>
             ) : (
               <Typography.Text type="secondary">&nbsp;</Typography.Text>

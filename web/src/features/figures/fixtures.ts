@@ -49,6 +49,10 @@ export function emptyFigures(overrides: Partial<Figures> = {}): Figures {
     returns_resolved: 0,
     return_resolution_p50_seconds: null,
     return_resolution_p90_seconds: null,
+    proactive_quotes_sent: 0,
+    proactive_quotes_accepted: 0,
+    proactive_acceptance_rate: null,
+    proactive_value: "0.00",
     ...overrides,
   };
 }

@@ -47,6 +47,13 @@ export const figuresMessages = defineMessages({
     orderValue: "订单金额",
     remindersRaised: "补货提醒",
     remindersConverted: "提醒转化",
+    proactiveTitle: "主动报价",
+    proactiveSent: "已发出",
+    proactiveAccepted: "已接受",
+    proactiveRate: "接受率",
+    proactiveValue: "带来金额",
+    fieldProactive:
+      "由补货提醒起草、未经客户询价而发出的报价；已接受 = 客户接受了其中全部或部分；带来金额 = 这些订单的合计。它们的询价和询价行不计入询价单数、询价行数、报价行数、成交行数和响应时间，因为没有门店询价。",
     reminderConversionRate: "提醒转化率",
     volume: "询价量",
 
@@ -164,6 +171,13 @@ export const figuresMessages = defineMessages({
     orderValue: "Order value",
     remindersRaised: "Reminders",
     remindersConverted: "Converted",
+    proactiveTitle: "Proactive quotes",
+    proactiveSent: "Sent",
+    proactiveAccepted: "Accepted",
+    proactiveRate: "Acceptance rate",
+    proactiveValue: "Value brought",
+    fieldProactive:
+      "proactive quotes: quotes the dealer drafted from a replenishment reminder and sent unasked; accepted = the shop accepted all or part of one; value = the total of those orders. Their inquiries and lines are not counted as inquiries, inquiry lines, quoted or bought lines, nor in the response time, since no shop asked.",
     reminderConversionRate: "Reminder conversion",
     volume: "Inquiry volume",
 

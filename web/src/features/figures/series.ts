@@ -5,7 +5,10 @@ export type Figures = Schemas["Figures"];
 export type Bucket = Schemas["Bucket"];
 
 /** The figures drawn as series: every numeric field of `Figures` (order value is money, and the per-reason returns are objects). */
-export type FigureKey = Exclude<keyof Figures, "order_value" | "returned_units_by_reason" | "return_rate_by_reason">;
+export type FigureKey = Exclude<
+  keyof Figures,
+  "order_value" | "proactive_value" | "returned_units_by_reason" | "return_rate_by_reason"
+>;
 
 /** A return reason, as the API names it. */
 export type ReturnReason = keyof Figures["returned_units_by_reason"];
@@ -48,6 +51,9 @@ export const FIGURE_KIND: Record<FigureKey, FigureKind> = {
   returns_resolved: "count",
   return_resolution_p50_seconds: "duration",
   return_resolution_p90_seconds: "duration",
+  proactive_quotes_sent: "count",
+  proactive_quotes_accepted: "count",
+  proactive_acceptance_rate: "rate",
 };
 
 /** Figures where less is better besides the times: shortfalls, cancellations and returns. */

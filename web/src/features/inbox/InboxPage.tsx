@@ -1,6 +1,6 @@
 import { UserOutlined } from "@ant-design/icons";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { App, Tag } from "antd";
+import { App, Tag, Tooltip } from "antd";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ListScreen } from "../../components/ListScreen";
@@ -56,7 +56,8 @@ export default function InboxPage() {
 
   const open = (id: string) => navigate(`/inquiries/${id}`);
 
-  const waiting = items.filter((i) => i.status === "draft").length;
+  // A proactive quote waits on the dealer, not on a shop: no clock runs on it.
+  const waiting = items.filter((i) => i.status === "draft" && i.origin === "shop").length;
 
   const columns: ListColumn<InboxItem>[] = [
     {
@@ -69,7 +70,20 @@ export default function InboxPage() {
         </span>
       ),
     },
-    { key: "reference", title: m.reference, render: (item) => item.reference ?? "—" },
+    {
+      key: "reference",
+      title: m.reference,
+      render: (item) =>
+        item.origin === "reminder" ? (
+          <Tooltip title={m.proactiveHint}>
+            <Tag color="purple" data-testid={`inbox-proactive-${item.id}`}>
+              {m.proactive}
+            </Tag>
+          </Tooltip>
+        ) : (
+          (item.reference ?? "—")
+        ),
+    },
     { key: "lines", title: m.lines, width: 72, align: "right", render: (item) => item.line_count },
     {
       key: "status",
@@ -92,7 +106,7 @@ export default function InboxPage() {
       ),
       width: 110,
       render: (item) => {
-        if (item.status !== "draft") return null;
+        if (item.status !== "draft" || item.origin !== "shop") return null;
         const seconds = elapsedSeconds(item.received_at, now);
         const level = urgency(seconds, target);
         return (

@@ -140,6 +140,20 @@ export default function QuotePage() {
                       { key: "valid", label: m.validUntil, children: formatDateTime(quote.valid_until, timeZone) },
                       { key: "currency", label: m.currency, children: quote.currency },
                       ...(quote.auto_sent ? [{ key: "auto", label: m.autoSent, children: <Tag>{m.autoSent}</Tag> }] : []),
+                      ...(quote.proactive
+                        ? [
+                            {
+                              key: "proactive",
+                              label: m.proactive,
+                              children: (
+                                <Link to="/reminders?tab=all" data-testid="quote-proactive">
+                                  <Tag color="purple">{m.proactive}</Tag>
+                                  {m.fromReminder}
+                                </Link>
+                              ),
+                            },
+                          ]
+                        : []),
                       ...(quote.note ? [{ key: "note", label: m.note, children: quote.note, span: 2 }] : []),
                       ...(quote.rejection_reason || quote.rejection_code
                         ? [

@@ -173,7 +173,7 @@ export function AllReminders() {
           "—"
         ),
     },
-    { key: "actions", title: m.actions, width: 210, render: (_, r) => <ReminderActions reminder={r} today={today} /> },
+    { key: "actions", title: m.actions, width: 290, render: (_, r) => <ReminderActions reminder={r} today={today} /> },
   ];
   const scrollX = columns.reduce((sum, c) => sum + (typeof c.width === "number" ? c.width : 0), 0);
 

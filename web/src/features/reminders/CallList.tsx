@@ -42,7 +42,7 @@ function EntryReminders({ reminders, today }: { reminders: Reminder[]; today: st
     },
     { key: "stock", title: m.stock, width: 130, render: (_, r) => <StockCell reminder={r} /> },
     { key: "status", title: m.status, width: 150, render: (_, r) => <StatusTag reminder={r} today={today} /> },
-    { key: "actions", title: m.actions, width: 210, render: (_, r) => <ReminderActions reminder={r} today={today} /> },
+    { key: "actions", title: m.actions, width: 290, render: (_, r) => <ReminderActions reminder={r} today={today} /> },
   ];
   return (
     <Table<Reminder>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, DatePicker, Flex, Popconfirm, Popover, Space, Typography } from "antd";
+import { App, Button, DatePicker, Flex, Popconfirm, Popover, Space, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { problemText } from "../../components/QueryState";
@@ -7,7 +7,8 @@ import { fill, useMessages } from "../../i18n";
 import { dayjs } from "../../lib/format";
 import { usePermissions } from "../../session";
 import { addDays } from "../figures/period";
-import { canSnoozeUntil, isActionable, SNOOZE_CHOICES, type Reminder } from "./dates";
+import { Link, useNavigate } from "react-router";
+import { canSnoozeUntil, isActionable, isQuotable, SNOOZE_CHOICES, type Reminder } from "./dates";
 import { remindersMessages } from "./messages";
 
 type Action = { kind: "done" } | { kind: "dismiss" } | { kind: "snooze"; until: string };
@@ -79,6 +80,41 @@ function SnoozeButton({ reminder, today, onSnooze, busy }: { reminder: Reminder;
 }
 
 /**
+ * The reminder's proactive quote: a link to it once drafted, else a button that drafts it and
+ * opens it for review.
+ */
+function QuoteButton({ reminder }: { reminder: Reminder }) {
+  const m = useMessages(remindersMessages);
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const draft = useMutation({
+    mutationFn: () => unwrap(api.POST("/v1/reminders/{id}/quote", { params: { path: { id: reminder.id } } })),
+    onSuccess: (quote) => {
+      message.success(m.quoteOk);
+      navigate(`/inquiries/${quote.inquiry_id}`);
+    },
+    onError: (error) => message.error(fill(m.actionFailed, { reason: problemText(error) })),
+    onSettled: () => client.invalidateQueries({ queryKey: ["reminders"] }),
+  });
+  if (reminder.quote_id) {
+    return (
+      <Link to={`/quotes/${reminder.quote_id}`} data-testid={`reminder-quote-link-${reminder.id}`}>
+        {m.viewQuote}
+      </Link>
+    );
+  }
+  if (!isQuotable(reminder.status)) return null;
+  return (
+    <Tooltip title={m.quoteHint}>
+      <Button size="small" loading={draft.isPending} onClick={() => draft.mutate()} data-testid={`reminder-quote-${reminder.id}`}>
+        {m.quote}
+      </Button>
+    </Tooltip>
+  );
+}
+
+/**
  * Done (contacted), snooze and dismiss, for staff who may act on reminders; a viewer sees none.
  * Every outcome, a refusal included (someone else acted first), refreshes the lists.
  */
@@ -100,10 +136,12 @@ export function ReminderActions({ reminder, today }: { reminder: Reminder; today
     onSettled: () => client.invalidateQueries({ queryKey: ["reminders"] }),
   });
 
-  if (!canSell || !isActionable(reminder.status)) return null;
+  if (!canSell) return null;
+  if (!isActionable(reminder.status)) return <QuoteButton reminder={reminder} />;
   const busy = (kind: Action["kind"]) => mutation.isPending && mutation.variables?.kind === kind;
   return (
     <Space size={4} wrap>
+      <QuoteButton reminder={reminder} />
       <Button
         size="small"
         type="primary"

@@ -52,6 +52,13 @@ export default function RemindersPage() {
           description={
             <span>
               {fill(m.runReport, { raised: run.data.raised, reopened: run.data.reopened, converted: run.data.converted })}{" "}
+              {run.data.proactive_quotes.sent + run.data.proactive_quotes.drafted_for_review + run.data.proactive_quotes.held_back > 0
+                ? fill(m.runProactive, {
+                    sent: run.data.proactive_quotes.sent,
+                    review: run.data.proactive_quotes.drafted_for_review,
+                    held: run.data.proactive_quotes.held_back,
+                  }) + " "
+                : null}
               <Hint label="" text={[m.fieldRaised, m.fieldReopened, m.fieldConverted].join(" ")} />
             </span>
           }

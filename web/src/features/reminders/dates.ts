@@ -27,6 +27,11 @@ export function isActionable(status: string): boolean {
   return status === "due" || status === "snoozed";
 }
 
+/** Open reminders (not dismissed or converted) may be quoted to the shop before it asks. */
+export function isQuotable(status: string): boolean {
+  return status === "due" || status === "snoozed" || status === "done";
+}
+
 /**
  * A snoozed reminder whose day has come is due again (the API's `due` filter counts it so, and
  * the next run reopens it).

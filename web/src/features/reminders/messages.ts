@@ -93,6 +93,11 @@ export const remindersMessages = defineMessages({
     dismissConfirm: "忽略这条提醒？本采购周期不会再提醒。",
     dismissOk: "已忽略",
     actionFailed: "操作失败：{reason}",
+    quote: "主动报价",
+    quoteHint: "按建议数量和该客户的价格起草一份报价（库存不足的部分记为缺货），审核后发送给客户；发送即算作一次联系，客户接受即转化本提醒。",
+    quoteOk: "已起草主动报价，请审核后发送",
+    viewQuote: "查看报价",
+    runProactive: "自动发出主动报价 {sent} 份，留待审核 {review} 份，因联系上限暂缓 {held} 份。",
 
     filterStatus: "状态",
     allStatuses: "全部状态",
@@ -195,6 +200,12 @@ export const remindersMessages = defineMessages({
     dismissConfirm: "Dismiss this reminder? This purchase cycle will not be reminded again.",
     dismissOk: "Dismissed",
     actionFailed: "Failed: {reason}",
+    quote: "Quote it",
+    quoteHint:
+      "Drafts a quote for the suggested quantity at the customer's price (what stock cannot cover is backordered) for you to review and send; sending it counts as a contact, and the customer accepting it converts the reminder.",
+    quoteOk: "Proactive quote drafted: review it and send it",
+    viewQuote: "Open quote",
+    runProactive: "{sent} proactive quotes sent by themselves, {review} left for review, {held} held back by the contact limit.",
 
     filterStatus: "Status",
     allStatuses: "All statuses",

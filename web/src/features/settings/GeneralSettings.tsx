@@ -65,6 +65,23 @@ function SettingsForm({ settings }: { settings: Settings }) {
         {number("reminder_lead_days", 0, 60, m.days, m.reminderLead, m.reminderLeadHelp)}
         {number("reminder_window_days", 1, 90, m.days, m.reminderWindow, m.reminderWindowHelp)}
         {number("reminder_contacts_per_week", 1, 14, m.times, m.reminderContacts, m.reminderContactsHelp)}
+        <Form.Item
+          name="proactive_quote_days"
+          label={m.proactiveDays}
+          extra={m.proactiveDaysHelp}
+          rules={[{ type: "integer", min: 0, max: 60, message: "0-60" }]}
+        >
+          <InputNumber
+            min={0}
+            max={60}
+            precision={0}
+            suffix={m.days}
+            placeholder={m.proactiveOff}
+            style={{ width: 180 }}
+            disabled={!canAdmin}
+            data-testid="settings-proactive-days"
+          />
+        </Form.Item>
       </Card>
       <Descriptions
         size="small"

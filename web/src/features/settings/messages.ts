@@ -31,6 +31,10 @@ export const settingsMessages = defineMessages({
     reminderWindowHelp: "提醒后这么多天内客户下单买了这个配件，算作提醒转化，1-90 天。",
     reminderContacts: "每周联系上限",
     reminderContactsHelp: "每家客户 7 天内最多联系几次，多出的提醒暂缓显示，1-14 次。",
+    proactiveDays: "自动发送主动报价",
+    proactiveDaysHelp:
+      "在客户预计采购日前几天自动为到期提醒起草并发送报价（0-60 天）；库存不足时留作草稿待审核，超出每周联系上限的客户暂缓。留空则关闭，由员工在提醒页手动报价。",
+    proactiveOff: "关闭",
     hours: "小时",
     minutes: "分钟",
     days: "天",
@@ -142,6 +146,10 @@ export const settingsMessages = defineMessages({
     reminderWindowHelp: "An order of the part within this many days of the reminder counts as its conversion, 1-90.",
     reminderContacts: "Contacts per week",
     reminderContactsHelp: "At most this many reminder contacts per customer in 7 days; the call list holds back the rest, 1-14.",
+    proactiveDays: "Send proactive quotes by themselves",
+    proactiveDaysHelp:
+      "This many days before a customer's expected purchase, a due reminder is drafted into a quote and sent (0-60 days); short stock leaves it as a draft for review, and customers at the weekly contact limit wait. Empty: off, staff quote reminders from the reminders page.",
+    proactiveOff: "Off",
     hours: "h",
     minutes: "min",
     days: "days",

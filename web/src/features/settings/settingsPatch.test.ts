@@ -10,6 +10,7 @@ const settings: Settings = {
   reminder_contacts_per_week: 2,
   response_target_minutes: 15,
   return_window_days: 7,
+  proactive_quote_days: null,
   time_zone: "Asia/Shanghai",
   currency: "CNY",
 };
@@ -38,5 +39,13 @@ describe("settingsPatch", () => {
 
   it("never sends an emptied number", () => {
     expect(settingsPatch(settings, values({ quote_validity_hours: null }))).toEqual({});
+  });
+
+  it("turns automatic proactive quotes on, and off again by emptying the days", () => {
+    expect(settingsPatch(settings, values({ proactive_quote_days: 3 }))).toEqual({ proactive_quote_days: 3 });
+    expect(settingsPatch(settings, values({ proactive_quote_days: undefined }))).toEqual({});
+    const on = { ...settings, proactive_quote_days: 3 };
+    expect(settingsPatch(on, values({ proactive_quote_days: null }))).toEqual({ proactive_quote_days: null });
+    expect(settingsPatch(on, values({ proactive_quote_days: 3 }))).toEqual({});
   });
 });

@@ -8,9 +8,10 @@ export const NUMBER_FIELDS = [
   "reminder_contacts_per_week",
 ] as const;
 export type NumberField = (typeof NUMBER_FIELDS)[number];
-export type SettingsValues = { auto_send: boolean } & Record<NumberField, number | null>;
+/** `proactive_quote_days` emptied turns automatic proactive quotes off (`null`). */
+export type SettingsValues = { auto_send: boolean; proactive_quote_days?: number | null } & Record<NumberField, number | null>;
 
-export const SETTINGS_FIELDS: readonly string[] = ["auto_send", ...NUMBER_FIELDS];
+export const SETTINGS_FIELDS: readonly string[] = ["auto_send", ...NUMBER_FIELDS, "proactive_quote_days"];
 
 /** Only what changed (an emptied number is not sent). */
 export function settingsPatch(before: Settings, values: SettingsValues): SettingsPatch {
@@ -19,5 +20,7 @@ export function settingsPatch(before: Settings, values: SettingsValues): Setting
   for (const field of NUMBER_FIELDS) {
     if (values[field] !== null && values[field] !== before[field]) patch[field] = values[field];
   }
+  const proactive = values.proactive_quote_days ?? null;
+  if (proactive !== (before.proactive_quote_days ?? null)) patch.proactive_quote_days = proactive;
   return patch;
 }

@@ -334,7 +334,19 @@ export function Workbench(props: WorkbenchProps) {
               label: m.customer,
               children: <Link to={`/customers/${inquiry.customer.id}`}>{inquiry.customer.name}</Link>,
             },
-            { key: "reference", label: m.reference, children: inquiry.reference ?? "—" },
+            {
+              key: "reference",
+              label: m.reference,
+              children:
+                inquiry.origin === "reminder" ? (
+                  <span data-testid="workbench-proactive">
+                    <Tag color="purple">{m.proactive}</Tag>
+                    {quote.note}
+                  </span>
+                ) : (
+                  (inquiry.reference ?? "—")
+                ),
+            },
             { key: "received", label: m.received, children: formatDateTime(inquiry.received_at, timeZone) },
             {
               key: "status",
@@ -501,6 +513,7 @@ function SentState({ quote, timeZone }: { quote: Quote; timeZone: string }) {
           {quote.sent_at ? fill(m.sentState, { at: formatDateTime(quote.sent_at, timeZone) }) : null}
           {quote.valid_until ? fill(m.validUntil, { at: formatDateTime(quote.valid_until, timeZone) }) : null}
           {quote.auto_sent ? <Tag>{m.autoSent}</Tag> : null}
+          {quote.proactive ? <Tag color="purple">{m.proactive}</Tag> : null}
         </Space>
       }
       action={

@@ -50,6 +50,7 @@ export function inquiry(matched: number, unmatched: number): Inquiry {
     read: true,
     claim: null,
     status: "draft",
+    origin: "shop",
     warnings: [],
     received_at: "2026-12-06T02:00:00Z",
     lines: lines.map(({ i, found, candidates }) => ({
@@ -68,6 +69,7 @@ export function inquiry(matched: number, unmatched: number): Inquiry {
       status: "draft",
       currency: "CNY",
       auto_sent: false,
+      proactive: false,
       total: "0.00",
       created_at: "2026-12-06T02:00:00Z",
       updated_at: "2026-12-06T02:00:00Z",
