@@ -165,6 +165,14 @@ prefixed_id!(
     /// A replenishment reminder.
     ReminderId, "rem"
 );
+prefixed_id!(
+    /// Where a dealer's staff get notified: a group robot or e-mail.
+    ChannelId, "chn"
+);
+prefixed_id!(
+    /// One notification and its delivery attempts.
+    NotificationId, "ntf"
+);
 
 prefixed_id!(
     /// A staff member's browser session (cookie).

@@ -43,6 +43,14 @@ async fn run_frequent(state: &AppState) {
     {
         tracing::error!(error = ?err, "delivering webhooks failed");
     }
+    if let Err(err) = crate::notifications::triggers::run_due(&state.db, state.clock.now()).await {
+        tracing::error!(error = ?err, "queueing notifications failed");
+    }
+    if let Err(err) =
+        crate::notifications::worker::deliver_due(&state.db, &state.webhook_client, state.clock.now()).await
+    {
+        tracing::error!(error = ?err, "delivering notifications failed");
+    }
 }
 
 /// Every `worker_interval` (when configured) expires quotes and delivers webhooks; every

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod matching;
 pub mod metrics;
 pub mod money;
+pub mod notifications;
 pub mod openapi;
 pub mod ops;
 pub mod orders;

@@ -110,6 +110,7 @@ Lists use cursor pagination: pass the `next_cursor` of a page as `cursor` to get
         (name = "metrics", description = "Touchpoint metrics: quote rate, purchase rate, response time, auto-match rate"),
         (name = "insights", description = "What the dealer's history says to do next: unmet demand"),
         (name = "reminders", description = "Replenishment reminders and the day's call list"),
+        (name = "notifications", description = "Messages to the dealer's staff: WeCom, DingTalk and Feishu robots, e-mail"),
         (name = "settings", description = "The dealer's settings"),
         (name = "stream", description = "The dealer's events, live (server-sent events)"),
         (name = "shop keys", description = "API keys that let a shop's own system call partsdesk"),
@@ -141,6 +142,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::metrics::routes::routes())
         .merge(crate::insights::routes::routes())
         .merge(crate::reminders::routes::routes())
+        .merge(crate::notifications::routes::routes())
         .merge(crate::events::routes::routes())
         .merge(crate::ops::routes())
         .routes(routes!(openapi_json))

@@ -19,6 +19,7 @@ mod m20261207_000014_returns;
 mod m20261207_000015_delivery_figures;
 mod m20261207_000016_rejection_codes;
 mod m20261207_000017_proactive_quotes;
+mod m20261207_000018_notifications;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_delivery_figures::Migration),
             Box::new(m20261207_000016_rejection_codes::Migration),
             Box::new(m20261207_000017_proactive_quotes::Migration),
+            Box::new(m20261207_000018_notifications::Migration),
         ]
     }
 }

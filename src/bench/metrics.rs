@@ -275,6 +275,7 @@ impl Batch {
             line_count: lines,
             origin: InquiryOrigin::Shop,
             received_at: received,
+            overdue_notified_at: None,
             updated_at: received,
         });
         self.quotes.push(quotes::Model {

@@ -433,3 +433,59 @@ mod tests {
         }
     }
 }
+
+// Where a notification channel delivers: a group robot of WeCom (企业微信), DingTalk or Feishu, or e-mail over SMTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    #[sea_orm(string_value = "wecom")]
+    Wecom,
+    #[sea_orm(string_value = "dingtalk")]
+    Dingtalk,
+    #[sea_orm(string_value = "feishu")]
+    Feishu,
+    #[sea_orm(string_value = "email")]
+    Email,
+}
+
+// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationEvent {
+    #[sea_orm(string_value = "inquiry_waiting")]
+    InquiryWaiting,
+    #[sea_orm(string_value = "call_list")]
+    CallList,
+    #[sea_orm(string_value = "demand_spike")]
+    DemandSpike,
+    #[sea_orm(string_value = "quote_accepted")]
+    QuoteAccepted,
+    #[sea_orm(string_value = "test")]
+    Test,
+}
+
+impl NotificationEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InquiryWaiting => "inquiry_waiting",
+            Self::CallList => "call_list",
+            Self::DemandSpike => "demand_spike",
+            Self::QuoteAccepted => "quote_accepted",
+            Self::Test => "test",
+        }
+    }
+}
+
+// The language of a channel's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum MessageLanguage {
+    #[sea_orm(string_value = "zh-CN")]
+    #[serde(rename = "zh-CN")]
+    Chinese,
+    #[sea_orm(string_value = "en")]
+    #[serde(rename = "en")]
+    English,
+}

@@ -26,6 +26,8 @@ pub struct Model {
     /// `reminder`: opened by the dealer for a proactive quote, not asked by the shop.
     pub origin: InquiryOrigin,
     pub received_at: DateTime<Utc>,
+    /// When staff were notified that it waits past the response target.
+    pub overdue_notified_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 

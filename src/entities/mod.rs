@@ -22,6 +22,8 @@ pub mod inquiry_lines;
 pub mod inquiry_reads;
 pub mod match_memory;
 pub mod metric_rollups;
+pub mod notification_channels;
+pub mod notification_deliveries;
 pub mod order_lines;
 pub mod order_shipment_lines;
 pub mod order_shipments;
@@ -43,6 +45,6 @@ pub mod webhook_deliveries;
 pub mod webhooks;
 
 pub use enums::{
-    Confidence, DeliveryState, ImportState, InquiryOrigin, LineStatus, OrderStatus, QuoteStatus, RejectionCode,
-    ReminderStatus, Role,
+    ChannelKind, Confidence, DeliveryState, ImportState, InquiryOrigin, LineStatus, MessageLanguage, NotificationEvent,
+    OrderStatus, QuoteStatus, RejectionCode, ReminderStatus, Role,
 };

@@ -401,6 +401,7 @@ pub async fn receive(
         line_count: i32::try_from(input.lines.len()).unwrap_or(i32::MAX),
         origin: InquiryOrigin::Shop,
         received_at: now,
+        overdue_notified_at: None,
         updated_at: now,
     };
     let lines: Vec<inquiry_lines::Model> = input

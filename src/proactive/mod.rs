@@ -191,6 +191,7 @@ async fn draft_in(
         line_count: 1,
         origin: InquiryOrigin::Reminder,
         received_at: now,
+        overdue_notified_at: None,
         updated_at: now,
     })
     .insert(txn)

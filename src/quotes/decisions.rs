@@ -163,6 +163,22 @@ pub async fn accept(
     let mut hook = data;
     hook["order"] = serde_json::to_value(&order).map_err(anyhow::Error::from)?;
     crate::webhooks::enqueue(&txn, shop.tenant, "quote.accepted", hook, now).await?;
+    crate::notifications::triggers::quote_accepted(
+        &txn,
+        crate::notifications::triggers::Accepted {
+            tenant: shop.tenant,
+            customer: &shop.customer,
+            quote: id,
+            total_minor: bought
+                .iter()
+                .map(|b| b.option.unit_price_minor * i64::from(b.quantity))
+                .sum(),
+            currency: &full.quote.currency,
+            partial: !complete,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Accepted { order, created: true })
 }

@@ -49,6 +49,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
             &["reminders"],
             &["insights"],
             &["claims"],
+            &["notifications"],
         ],
     ),
     (
@@ -85,6 +86,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
                 "metrics::routes",
                 "insights::routes",
                 "reminders::routes",
+                "notifications::routes",
                 "events::routes",
                 "ops",
             ],

@@ -16,6 +16,7 @@ mod insights;
 mod layering;
 mod match_memory;
 mod metrics;
+mod notifications;
 mod ops;
 mod orders;
 mod proactive;

@@ -1464,6 +1464,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List notification channels */
+        get: operations["list_channels"];
+        put?: never;
+        /**
+         * Add a notification channel
+         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
+         */
+        post: operations["create_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a notification channel
+         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
+         */
+        put: operations["replace_channel"];
+        post?: never;
+        /** Remove a notification channel */
+        delete: operations["delete_channel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message */
+        post: operations["test_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List notifications and their deliveries */
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stream": {
         parameters: {
             query?: never;
@@ -1786,6 +1862,71 @@ export interface components {
              * @example returned as wrong_part on 2026-12-01
              */
             demoted_reason?: string | null;
+        };
+        /** @example chn_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
+        ChannelId: string;
+        /** @enum {string} */
+        ChannelKind: "wecom" | "dingtalk" | "feishu" | "email";
+        ChannelList: {
+            items: components["schemas"]["ChannelResponse"][];
+        };
+        ChannelRequest: {
+            kind: components["schemas"]["ChannelKind"];
+            /** @description 1-100 characters (`销售群`). */
+            name: string;
+            /** @description What it carries, at least one. */
+            events: components["schemas"]["NotificationEvent"][];
+            /** @description The robot's webhook address (WeCom, DingTalk, Feishu); required for them. */
+            url?: string | null;
+            /** @description The robot's signing secret (DingTalk 加签, Feishu 签名校验); never shown back. */
+            secret?: string | null;
+            smtp?: components["schemas"]["SmtpRequest"] | null;
+            language?: components["schemas"]["MessageLanguage"] | null;
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /**
+             * Format: int32
+             * @description Messages per hour at most, 1-1000 (default 20); the rest wait for the next hour.
+             */
+            hourly_cap?: number | null;
+            /**
+             * Format: int32
+             * @description Hour of the dealer's day for the call list digest, 0-23 (default 8).
+             */
+            digest_hour?: number | null;
+            /** @description `quote_accepted` announces accepted quotes from this total up (decimal, default 0). */
+            accepted_value_min?: string | null;
+            /**
+             * Format: int32
+             * @description `demand_spike` needs this many distinct shops asking in a day, 2-100 (default 3).
+             */
+            spike_shops?: number | null;
+            /** @description Default `true`. */
+            enabled?: boolean | null;
+        };
+        ChannelResponse: {
+            id: components["schemas"]["ChannelId"];
+            kind: components["schemas"]["ChannelKind"];
+            name: string;
+            enabled: boolean;
+            events: components["schemas"]["NotificationEvent"][];
+            /** @description The robot's address with its access token hidden (`…?key=***`). */
+            url?: string | null;
+            /** @description A signing secret is set (it is never shown). */
+            has_secret: boolean;
+            smtp?: components["schemas"]["SmtpResponse"] | null;
+            language: components["schemas"]["MessageLanguage"];
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /** Format: int32 */
+            hourly_cap: number;
+            /** Format: int32 */
+            digest_hour: number;
+            accepted_value_min: string;
+            /** Format: int32 */
+            spike_shops: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description Who is answering an inquiry. */
         ClaimResponse: {
@@ -2580,6 +2721,8 @@ export interface components {
         /** @enum {string} */
         MemorySource: "sent_quote" | "staff" | "return";
         /** @enum {string} */
+        MessageLanguage: "zh-CN" | "en";
+        /** @enum {string} */
         MismatchReason: "wrong_part" | "wrong_fitment";
         /** @description Staff marking a candidate wrong. */
         MismatchRequest: {
@@ -2591,6 +2734,10 @@ export interface components {
         };
         /** @enum {string} */
         Mode: "upsert" | "replace";
+        /** @enum {string} */
+        NotificationEvent: "inquiry_waiting" | "call_list" | "demand_spike" | "quote_accepted" | "test";
+        /** @example ntf_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
+        NotificationId: string;
         /** @description A number with an optional brand: `"TOYOTA:04465 02061"` or `{"brand": "TOYOTA", "number": "04465 02061"}`. */
         NumberItem: string | {
             brand?: string | null;
@@ -2938,6 +3085,19 @@ export interface components {
             /** Format: int64 */
             quantity: number;
             order_id: components["schemas"]["OrderId"];
+        };
+        /** @description Hours of the dealer's day during which nothing is delivered (it waits until `end`). */
+        QuietHours: {
+            /**
+             * Format: int32
+             * @description 0-23: from this hour…
+             */
+            start: number;
+            /**
+             * Format: int32
+             * @description 0-23: …until this hour (may wrap past midnight: 22 to 8).
+             */
+            end: number;
         };
         /** @example quo_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         QuoteId: string;
@@ -3555,6 +3715,33 @@ export interface components {
             /** @description ISO 4217 currency code, default `CNY`. */
             currency?: string | null;
         };
+        /** @description An e-mail channel's server as sent: the settings and the password (write-only). */
+        SmtpRequest: {
+            host: string;
+            /** Format: int32 */
+            port: number;
+            security: components["schemas"]["SmtpSecurity"];
+            username?: string | null;
+            /** @description Never shown back. */
+            password?: string | null;
+            from: string;
+            to: string[];
+        };
+        SmtpResponse: {
+            host: string;
+            /** Format: int32 */
+            port: number;
+            security: components["schemas"]["SmtpSecurity"];
+            username?: string | null;
+            has_password: boolean;
+            from: string;
+            to: string[];
+        };
+        /**
+         * @description How an e-mail channel reaches its SMTP server.
+         * @enum {string}
+         */
+        SmtpSecurity: "tls" | "starttls" | "none";
         SnoozeRequest: {
             /**
              * Format: date
@@ -11131,6 +11318,442 @@ export interface operations {
             };
             /** @description The reminder is dismissed or converted (`invalid_transition`, with `current_status`); its part is gone (`part_deleted`) or has no price (`no_price`); the customer is archived (`customer_archived`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dealer has 20 channels already (`limit_reached`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replace_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Channel id */
+                id: components["schemas"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Channel id */
+                id: components["schemas"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Channel id */
+                id: components["schemas"]["ChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this dealer (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only this channel's messages. */
+                channel?: components["schemas"]["ChannelId"];
+                /** @description `pending`, `delivered` or `failed`. */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
