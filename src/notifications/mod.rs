@@ -416,16 +416,20 @@ pub async fn create(
     Ok(channel.into())
 }
 
-/// Replaces a channel's settings; a secret (or SMTP password) left out is kept.
+/// Replaces a channel's settings; a robot address, secret or SMTP password left out is kept
+/// (the console never sees them whole, so it cannot send them back).
 pub async fn replace(
     db: &DatabaseConnection,
     tenant: TenantId,
     id: ChannelId,
-    body: ChannelRequest,
+    mut body: ChannelRequest,
     allow_private: bool,
     now: DateTime<Utc>,
 ) -> Result<ChannelResponse> {
     let current = find(db, tenant, id).await?;
+    if body.url.is_none() && body.kind == current.kind {
+        body.url.clone_from(&current.url);
+    }
     let valid = validate(&body, allow_private)?;
     if current.kind != body.kind {
         return Err(Error::field(
@@ -559,7 +563,7 @@ pub async fn test(
     tenant: TenantId,
     id: ChannelId,
     now: DateTime<Utc>,
-) -> Result<DeliveryResponse> {
+) -> Result<NotificationResponse> {
     let channel = find(db, tenant, id).await?;
     let dedupe_key = format!("test:{}", NotificationId::generate());
     let (title, body) = render::test(channel.language, &channel.name);
@@ -585,7 +589,7 @@ pub async fn test(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryResponse {
+pub struct NotificationResponse {
     pub id: NotificationId,
     pub channel_id: ChannelId,
     pub event: NotificationEvent,
@@ -603,7 +607,7 @@ pub struct DeliveryResponse {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-impl From<notification_deliveries::Model> for DeliveryResponse {
+impl From<notification_deliveries::Model> for NotificationResponse {
     fn from(d: notification_deliveries::Model) -> Self {
         Self {
             id: d.id,
@@ -625,7 +629,7 @@ impl From<notification_deliveries::Model> for DeliveryResponse {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct DeliveryListParams {
+pub struct NotificationListParams {
     /// Items per page, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
@@ -638,8 +642,8 @@ pub struct DeliveryListParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryList {
-    pub items: Vec<DeliveryResponse>,
+pub struct NotificationList {
+    pub items: Vec<NotificationResponse>,
     pub next_cursor: Option<String>,
 }
 
@@ -647,8 +651,8 @@ pub struct DeliveryList {
 pub async fn deliveries(
     db: &impl ConnectionTrait,
     tenant: TenantId,
-    params: DeliveryListParams,
-) -> Result<DeliveryList> {
+    params: NotificationListParams,
+) -> Result<NotificationList> {
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
@@ -670,8 +674,8 @@ pub async fn deliveries(
     }
     let rows = query.limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = finish_page(rows, limit, |d| d.id);
-    Ok(DeliveryList {
-        items: rows.into_iter().map(DeliveryResponse::from).collect(),
+    Ok(NotificationList {
+        items: rows.into_iter().map(NotificationResponse::from).collect(),
         next_cursor,
     })
 }

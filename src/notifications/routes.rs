@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ChannelList, ChannelRequest, ChannelResponse, DeliveryList, DeliveryListParams, DeliveryResponse};
+use super::{
+    ChannelList, ChannelRequest, ChannelResponse, NotificationList, NotificationListParams, NotificationResponse,
+};
 use crate::auth::AdminStaff;
 use crate::error::Result;
 use crate::http::AppState;
@@ -17,7 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_channels, create_channel))
         .routes(routes!(replace_channel, delete_channel))
         .routes(routes!(test_channel))
-        .routes(routes!(list_deliveries))
+        .routes(routes!(list_notifications))
 }
 
 const CHANNELS: &str = "Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown \
@@ -57,7 +59,7 @@ async fn create_channel(
     Ok((StatusCode::CREATED, axum::Json(channel)))
 }
 
-/// Everything is replaced, except that a secret or SMTP password left out is kept.
+/// Everything is replaced, except that a robot address, secret or SMTP password left out is kept.
 #[utoipa::path(put, path = "/v1/notifications/channels/{id}", tag = "notifications", summary = "Change a notification channel",
     description = CHANNELS, params(("id" = ChannelId, Path, description = "Channel id")), request_body = ChannelRequest,
     security(("staff_token" = [])), responses((status = 200, body = ChannelResponse)))]
@@ -91,26 +93,26 @@ async fn delete_channel(
 /// Queues a test message through the channel (delivered by the worker within seconds).
 #[utoipa::path(post, path = "/v1/notifications/channels/{id}/test", tag = "notifications", summary = "Send a test message",
     params(("id" = ChannelId, Path, description = "Channel id")),
-    security(("staff_token" = [])), responses((status = 202, body = DeliveryResponse)))]
+    security(("staff_token" = [])), responses((status = 202, body = NotificationResponse)))]
 #[tracing::instrument(skip_all)]
 async fn test_channel(
     State(state): State<AppState>,
     caller: AdminStaff,
     ApiPath(id): ApiPath<ChannelId>,
-) -> Result<(StatusCode, axum::Json<DeliveryResponse>)> {
+) -> Result<(StatusCode, axum::Json<NotificationResponse>)> {
     let queued = super::test(&state.db, caller.tenant, id, state.clock.now()).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(queued)))
 }
 
 /// Newest first: every notification with its state, attempts and last error.
 #[utoipa::path(get, path = "/v1/notifications/deliveries", tag = "notifications", summary = "List notifications and their deliveries",
-    params(DeliveryListParams),
-    security(("staff_token" = [])), responses((status = 200, body = DeliveryList)))]
+    params(NotificationListParams),
+    security(("staff_token" = [])), responses((status = 200, body = NotificationList)))]
 #[tracing::instrument(skip_all)]
-async fn list_deliveries(
+async fn list_notifications(
     State(state): State<AppState>,
     caller: AdminStaff,
-    ApiQuery(params): ApiQuery<DeliveryListParams>,
-) -> Result<axum::Json<DeliveryList>> {
+    ApiQuery(params): ApiQuery<NotificationListParams>,
+) -> Result<axum::Json<NotificationList>> {
     Ok(axum::Json(super::deliveries(&state.db, caller.tenant, params).await?))
 }

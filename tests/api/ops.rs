@@ -149,3 +149,18 @@ fn every_schema_reference_resolves() {
         .collect();
     assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }
+
+/// Generated clients name each operation by its id: two alike would make one unreachable.
+#[test]
+fn operation_ids_are_unique() {
+    let doc = serde_json::to_value(partsdesk::openapi::document()).expect("json");
+    let mut seen = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let id = op["operationId"].as_str().expect("operationId").to_owned();
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id} names both {other} and {method} {path}");
+            }
+        }
+    }
+}

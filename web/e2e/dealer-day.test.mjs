@@ -210,6 +210,28 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     assert.match(await restock.textContent(), /0 个配件有预计需求/);
   });
 
+  await step(page, "notifications", async () => {
+    // A WeCom group robot added from settings: its key is hidden once saved, and a test message
+    // is queued and shows in the log.
+    await page.goto(`${BASE}/settings?tab=notifications`);
+    await page.getByTestId("channel-create").click();
+    await page.getByTestId("channel-name").fill("销售群");
+    await page.getByTestId("channel-url").fill("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret-robot-key");
+    await page.getByTestId("channel-save").click();
+    const channels = await call("GET", "/v1/notifications/channels", { token: owner });
+    let channel = channels.items[0];
+    for (let i = 0; !channel && i < 50; i++) {
+      await page.waitForTimeout(100);
+      channel = (await call("GET", "/v1/notifications/channels", { token: owner })).items[0];
+    }
+    assert.ok(channel, "the channel was saved");
+    const row = page.getByTestId(`channel-row-${channel.id}`);
+    await row.waitFor();
+    assert.doesNotMatch(JSON.stringify(channel), /secret-robot-key/);
+    await page.getByTestId(`channel-test-${channel.id}`).click();
+    await page.getByTestId("notification-deliveries").getByText("partsdesk 测试消息").waitFor();
+  });
+
   await step(page, "stranger", async () => {
     // Another dealer's inquiry, quote and order ids in this dealer's address bar: not found.
     const other = `other-${unique()}@example.cn`;

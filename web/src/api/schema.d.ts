@@ -1531,7 +1531,7 @@ export interface paths {
             cookie?: never;
         };
         /** List notifications and their deliveries */
-        get: operations["list_deliveries"];
+        get: operations["list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2738,6 +2738,34 @@ export interface components {
         NotificationEvent: "inquiry_waiting" | "call_list" | "demand_spike" | "quote_accepted" | "test";
         /** @example ntf_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         NotificationId: string;
+        NotificationList: {
+            items: components["schemas"]["NotificationResponse"][];
+            next_cursor?: string | null;
+        };
+        NotificationResponse: {
+            id: components["schemas"]["NotificationId"];
+            channel_id: components["schemas"]["ChannelId"];
+            event: components["schemas"]["NotificationEvent"];
+            title: string;
+            /** @description The message as sent (markdown). */
+            body: string;
+            /**
+             * @description `pending` (waiting for its next attempt, quiet hours or the hourly cap), `delivered` or
+             *     `failed` (retries exhausted, or its channel was disabled).
+             */
+            state: string;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /** Format: date-time */
+            last_attempt_at?: string | null;
+            last_error?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+        };
         /** @description A number with an optional brand: `"TOYOTA:04465 02061"` or `{"brand": "TOYOTA", "number": "04465 02061"}`. */
         NumberItem: string | {
             brand?: string | null;
@@ -11658,7 +11686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryResponse"];
+                    "application/json": components["schemas"]["NotificationResponse"];
                 };
             };
             /** @description Malformed JSON (`malformed_json`) or id (`invalid_id`) */
@@ -11708,7 +11736,7 @@ export interface operations {
             };
         };
     };
-    list_deliveries: {
+    list_notifications: {
         parameters: {
             query?: {
                 /** @description Items per page, 1-200 (default 50). */
@@ -11731,7 +11759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryList"];
+                    "application/json": components["schemas"]["NotificationList"];
                 };
             };
             /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */

@@ -4,12 +4,13 @@ import { useSearchParams } from "react-router";
 import { useMessages } from "../../i18n";
 import { usePermissions } from "../../session";
 import { GeneralSettings } from "./GeneralSettings";
+import { Notifications } from "./Notifications";
 import { settingsMessages } from "./messages";
 import { Profile } from "./Profile";
 import { Staff } from "./Staff";
 import { Webhooks } from "./Webhooks";
 
-type Tab = "general" | "staff" | "webhooks" | "profile";
+type Tab = "general" | "staff" | "notifications" | "webhooks" | "profile";
 
 export default function SettingsPage() {
   const m = useMessages(settingsMessages);
@@ -21,6 +22,7 @@ export default function SettingsPage() {
     ...(canAdmin
       ? [
           { key: "staff" as const, label: m.tabStaff, content: <Staff /> },
+          { key: "notifications" as const, label: m.tabNotifications, content: <Notifications /> },
           { key: "webhooks" as const, label: m.tabWebhooks, content: <Webhooks /> },
         ]
       : []),
