@@ -434,7 +434,7 @@ mod tests {
     }
 }
 
-// Where a notification channel delivers: a group robot of WeCom (企业微信), DingTalk or Feishu, or e-mail over SMTP.
+// Where a notification channel delivers: a group robot of WeCom (企业微信), DingTalk or Feishu, e-mail over SMTP, or the console's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 #[serde(rename_all = "snake_case")]
@@ -447,6 +447,9 @@ pub enum ChannelKind {
     Feishu,
     #[sea_orm(string_value = "email")]
     Email,
+    /// The console's own notification list (the bell), for every staff member of the dealer.
+    #[sea_orm(string_value = "console")]
+    Console,
 }
 
 // What a notification is about.

@@ -207,7 +207,7 @@ impl From<notification_channels::Model> for ChannelResponse {
             enabled: c.enabled,
             events: serde_json::from_value(c.events).unwrap_or_default(),
             url: c.url.as_deref().map(masked),
-            has_secret: c.secret.is_some() && c.kind != ChannelKind::Email,
+            has_secret: c.secret.is_some() && matches!(c.kind, ChannelKind::Dingtalk | ChannelKind::Feishu),
             smtp: smtp.map(|s| SmtpResponse {
                 host: s.host,
                 port: s.port,
@@ -283,6 +283,17 @@ fn validate(body: &ChannelRequest, allow_private: bool) -> Result<Valid> {
             }
             if body.kind == ChannelKind::Wecom && secret.is_some() {
                 v.error("/secret", "not_allowed", "a WeCom robot has no signing secret");
+            }
+        }
+        ChannelKind::Console => {
+            for (field, given) in [
+                ("/url", body.url.is_some()),
+                ("/secret", body.secret.is_some()),
+                ("/smtp", body.smtp.is_some()),
+            ] {
+                if given {
+                    v.error(field, "not_allowed", "the console's list needs no address");
+                }
             }
         }
         ChannelKind::Email => {
@@ -639,6 +650,47 @@ pub struct NotificationListParams {
     pub channel: Option<ChannelId>,
     /// `pending`, `delivered` or `failed`.
     pub state: Option<String>,
+}
+
+/// What the console's bell shows every staff member: the messages of the dealer's `console`
+/// channels, newest first.
+pub async fn feed(db: &impl ConnectionTrait, tenant: TenantId, params: FeedParams) -> Result<NotificationList> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit()?;
+    let consoles: Vec<ChannelId> = notification_channels::Entity::scoped(tenant)
+        .filter(notification_channels::Column::Kind.eq(ChannelKind::Console))
+        .select_only()
+        .column(notification_channels::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut query = notification_deliveries::Entity::scoped(tenant)
+        .filter(notification_deliveries::Column::ChannelId.is_in(consoles))
+        .filter(notification_deliveries::Column::State.eq(DeliveryState::Delivered))
+        .order_by_desc(notification_deliveries::Column::Id);
+    if let Some(before) = page.cursor::<NotificationId>()? {
+        query = query.filter(notification_deliveries::Column::Id.lt(before));
+    }
+    let rows = query.limit(limit + 1).all(db).await?;
+    let (rows, next_cursor) = finish_page(rows, limit, |d| d.id);
+    Ok(NotificationList {
+        items: rows.into_iter().map(NotificationResponse::from).collect(),
+        next_cursor,
+    })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// Items per page, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,9 +6,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ChannelList, ChannelRequest, ChannelResponse, NotificationList, NotificationListParams, NotificationResponse,
+    ChannelList, ChannelRequest, ChannelResponse, FeedParams, NotificationList, NotificationListParams,
+    NotificationResponse,
 };
-use crate::auth::AdminStaff;
+use crate::auth::{AdminStaff, AnyStaff};
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -20,13 +21,28 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(replace_channel, delete_channel))
         .routes(routes!(test_channel))
         .routes(routes!(list_notifications))
+        .routes(routes!(notification_feed))
+}
+
+/// The console's bell: what the dealer's `console` channels delivered, newest first.
+#[utoipa::path(get, path = "/v1/notifications/feed", tag = "notifications", summary = "The console's notification list",
+    params(FeedParams),
+    security(("staff_token" = [])), responses((status = 200, body = NotificationList)))]
+#[tracing::instrument(skip_all)]
+async fn notification_feed(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiQuery(params): ApiQuery<FeedParams>,
+) -> Result<axum::Json<NotificationList>> {
+    Ok(axum::Json(super::feed(&state.db, caller.tenant, params).await?))
 }
 
 const CHANNELS: &str = "Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown \
 message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = \
 base64 HMAC-SHA256 of `timestamp\\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its \
 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\\nsecret` over nothing), or \
-e-mail over SMTP (`email`, TLS or STARTTLS). Events: `inquiry_waiting` (inquiries from shops still unanswered past \
+e-mail over SMTP (`email`, TLS or STARTTLS), or the console's own list (`console`, the bell every staff member \
+sees, `GET /v1/notifications/feed`). Events: `inquiry_waiting` (inquiries from shops still unanswered past \
 the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's \
 replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for \
 by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote \

@@ -42,6 +42,8 @@ pub async fn deliver(
     now: DateTime<Utc>,
 ) -> Result<(), String> {
     match channel.kind {
+        // Delivered is all it takes: the console reads it from the queue.
+        ChannelKind::Console => Ok(()),
         ChannelKind::Email => email(channel, title, body).await,
         kind => robot(client, kind, channel, title, body, now).await,
     }
@@ -68,7 +70,7 @@ async fn robot(
             }
             json!({ "msgtype": "markdown", "markdown": { "title": title, "text": body } })
         }
-        ChannelKind::Feishu | ChannelKind::Email => {
+        ChannelKind::Feishu | ChannelKind::Email | ChannelKind::Console => {
             let mut payload = json!({
                 "msg_type": "interactive",
                 "card": {

@@ -670,3 +670,124 @@ async fn restock_sums_the_customers_predicted_purchases_against_the_shelf() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// A dealer in Los Angeles, with the same parts as [`dealer`].
+async fn dealer_in(app: &TestApp, email: &str, time_zone: &str) -> Session {
+    let body = expect_json(
+        app.post(
+            "/v1/signup",
+            None,
+            &json!({ "dealer_name": "Pacific Parts", "email": email, "password": "correct-horse-battery", "time_zone": time_zone }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let owner = Session {
+        token: body["access_token"].as_str().expect("token").to_owned(),
+        tenant_id: body["tenant"]["id"].as_str().expect("tenant").to_owned(),
+        user_id: body["user"]["id"].as_str().expect("user").to_owned(),
+    };
+    expect_json(
+        app.post(
+            "/v1/parts",
+            Some(&owner.token),
+            &json!({ "sku": "OF-90915YZZE1", "name": "机油滤清器", "brand": "TOYOTA", "price": "45.00", "stock": 20,
+                     "oe_numbers": ["TOYOTA:90915-YZZE1"] }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    owner
+}
+
+#[tokio::test]
+async fn insight_periods_are_days_of_the_dealers_own_time_zone_across_months() {
+    let app = spawn_app().await;
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .expect("instant")
+            .with_timezone(&chrono::Utc)
+    };
+    // 31 October 22:00 in Los Angeles is already 1 November in UTC and in Shanghai.
+    app.clock.set(instant("2026-11-01T05:00:00Z"));
+    let la = dealer_in(&app, "owner@pacific.com", "America/Los_Angeles").await;
+    let sh = dealer_in(&app, "owner@shunda.cn", "Asia/Shanghai").await;
+    for owner in [&la, &sh] {
+        let key = shop(&app, owner, "Corner Garage").await;
+        quote_for(
+            &app,
+            owner,
+            &key,
+            "late-oct",
+            json!([{ "text": "ZX-404 不存在的件" }, { "text": "90915-YZZE1" }]),
+            true,
+        )
+        .await;
+    }
+    // And one more on 15 November (noon in both zones).
+    app.clock.set(instant("2026-11-15T20:00:00Z"));
+    let la = Session {
+        token: app.fresh_token_with("owner@pacific.com", "correct-horse-battery").await,
+        ..la
+    };
+    let key = shop(&app, &la, "Second Garage").await;
+    quote_for(
+        &app,
+        &la,
+        &key,
+        "mid-nov",
+        json!([{ "text": "ZX-404 不存在的件" }]),
+        true,
+    )
+    .await;
+    app.clock.set(instant("2026-11-16T04:00:00Z"));
+    let la_token = app.fresh_token_with("owner@pacific.com", "correct-horse-battery").await;
+    let sh_token = app.fresh_token_with("owner@shunda.cn", "correct-horse-battery").await;
+
+    let demand = |token: String, from: &'static str, to: &'static str| {
+        let app = &app;
+        async move {
+            expect_json(
+                app.get(&format!("/v1/insights/demand?from={from}&to={to}"), &token)
+                    .await,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    // Los Angeles: the first inquiry is October's; Shanghai: November's.
+    let la_october = demand(la_token.clone(), "2026-10-01", "2026-10-31").await;
+    assert_eq!(entry(&la_october, "ZX-404")["lines"], 1, "{la_october}");
+    let la_november = demand(la_token.clone(), "2026-11-01", "2026-11-30").await;
+    assert_eq!(
+        entry(&la_november, "ZX-404")["lines"],
+        1,
+        "only the 15 November line: {la_november}"
+    );
+    let sh_october = demand(sh_token.clone(), "2026-10-01", "2026-10-31").await;
+    assert_eq!(sh_october["items"], json!([]), "{sh_october}");
+    let sh_november = demand(sh_token.clone(), "2026-11-01", "2026-11-30").await;
+    assert_eq!(entry(&sh_november, "ZX-404")["lines"], 1);
+    // A period across the month boundary holds both, with its trend against the 31 days before.
+    let across = demand(la_token.clone(), "2026-10-16", "2026-11-15").await;
+    let both = entry(&across, "ZX-404");
+    assert_eq!(both["lines"], 2, "{across}");
+    assert_eq!(both["shops"], 2);
+    assert_eq!(both["first_asked_at"], "2026-11-01T05:00:00Z");
+
+    // Pricing counts the quoted filter where the inquiry arrived in the dealer's calendar.
+    let pricing = |token: &str, from: &str, to: &str| {
+        let path = format!("/v1/insights/pricing?from={from}&to={to}");
+        let token = token.to_owned();
+        let app = &app;
+        async move { expect_json(app.get(&path, &token).await, StatusCode::OK).await }
+    };
+    let la_oct = pricing(&la_token, "2026-10-01", "2026-10-31").await;
+    assert_eq!(la_oct["quoted_lines"], 1, "{la_oct}");
+    let la_nov = pricing(&la_token, "2026-11-01", "2026-11-30").await;
+    assert_eq!(la_nov["quoted_lines"], 0, "{la_nov}");
+    let sh_nov = pricing(&sh_token, "2026-11-01", "2026-11-30").await;
+    assert_eq!(sh_nov["quoted_lines"], 1, "{sh_nov}");
+}

@@ -562,3 +562,56 @@ async fn e_mail_reaches_a_real_smtp_server() {
     assert!(mails[0].contains("boss@shunda.cn") && mails[0].contains("sales@shunda.cn"));
     assert!(mails[0].contains("Subject:"), "{}", mails[0]);
 }
+
+#[tokio::test]
+async fn the_consoles_own_list_shows_every_staff_member_what_its_channels_delivered() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let bell = add_channel(
+        &app,
+        &owner.token,
+        json!({ "kind": "console", "name": "控制台", "events": ["test"] }),
+    )
+    .await;
+    let robot_only = robot(vec![]).await;
+    add_channel(
+        &app,
+        &owner.token,
+        json!({ "kind": "wecom", "name": "群", "events": ["test"], "url": robot_only.url }),
+    )
+    .await;
+    expect_problem(
+        app.post(
+            "/v1/notifications/channels",
+            Some(&owner.token),
+            &json!({ "kind": "console", "name": "x", "events": ["test"], "url": robot_only.url }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    expect_json(
+        app.post_empty(
+            &format!(
+                "/v1/notifications/channels/{}/test",
+                bell["id"].as_str().unwrap_or_default()
+            ),
+            &owner.token,
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let viewer = app.add_staff(&owner, "viewer@shunda.cn", "viewer").await;
+    let before = expect_json(app.get("/v1/notifications/feed", &viewer.token).await, StatusCode::OK).await;
+    assert_eq!(before["items"], json!([]), "not delivered yet");
+    app.run_jobs().await;
+    let feed = expect_json(app.get("/v1/notifications/feed", &viewer.token).await, StatusCode::OK).await;
+    assert_eq!(feed["items"].as_array().map(Vec::len), Some(1), "{feed}");
+    assert_eq!(feed["items"][0]["title"], "partsdesk 测试消息");
+    assert!(robot_only.hits().is_empty(), "the robot channel was not tested");
+    let stranger = app.signup("Other", "owner@other.cn").await;
+    let theirs = expect_json(app.get("/v1/notifications/feed", &stranger.token).await, StatusCode::OK).await;
+    assert_eq!(theirs["items"], json!([]));
+}

@@ -144,15 +144,21 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.getByTestId("order-dispatch").click();
     await clickUntil(page.getByRole("dialog").getByText("自有司机"), page.getByTestId("dispatch-driver-phone"));
     await page.getByTestId("dispatch-driver-phone").fill("13800138000");
-    await page.getByRole("dialog").getByRole("button", { name: /^发\s?货$/ }).click();
-    await page.locator('[data-testid="order-status"][data-status="dispatched"]').waitFor();
+    // A confirm clicked while the dialog still settles can be lost on a loaded machine (seen on
+    // the delivery dialog): click again until the order moves, as a person would.
+    await clickUntil(
+      page.getByRole("dialog").getByRole("button", { name: /^发\s?货$/ }),
+      page.locator('[data-testid="order-status"][data-status="dispatched"]'),
+    );
     const shipped = await call("GET", `/v1/shop/orders/${orderId}`, { token: shopKey });
     assert.equal(shipped.status, "dispatched");
     assert.equal(shipped.shipments[0].driver_phone, "13800138000");
     await page.getByTestId("order-deliver").click();
     await page.getByTestId("deliver-received-by").fill("王师傅");
-    await page.getByRole("dialog").getByRole("button", { name: /登记签收/ }).click();
-    await page.locator('[data-testid="order-status"][data-status="delivered"]').waitFor();
+    await clickUntil(
+      page.getByRole("dialog").getByRole("button", { name: /登记签收/ }),
+      page.locator('[data-testid="order-status"][data-status="delivered"]'),
+    );
     const received = await call("GET", `/v1/shop/orders/${orderId}`, { token: shopKey });
     assert.deepEqual(
       received.timeline.map((entry) => entry.step),

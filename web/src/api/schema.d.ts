@@ -1476,7 +1476,7 @@ export interface paths {
         put?: never;
         /**
          * Add a notification channel
-         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
+         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS), or the console's own list (`console`, the bell every staff member sees, `GET /v1/notifications/feed`). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
          */
         post: operations["create_channel"];
         delete?: never;
@@ -1495,7 +1495,7 @@ export interface paths {
         get?: never;
         /**
          * Change a notification channel
-         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
+         * @description Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown message), a DingTalk robot (`dingtalk`, markdown, signed with its 加签 secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 of `timestamp\nsecret`), a Feishu bot (`feishu`, a card with a markdown element, signed with its secret when given: `timestamp` and `sign` = base64 HMAC-SHA256 keyed with `timestamp\nsecret` over nothing), or e-mail over SMTP (`email`, TLS or STARTTLS), or the console's own list (`console`, the bell every staff member sees, `GET /v1/notifications/feed`). Events: `inquiry_waiting` (inquiries from shops still unanswered past the dealer's `response_target_minutes`, announced once each, several in one message), `call_list` (the day's replenishment call list, once a day from `digest_hour` in the dealer's time zone), `demand_spike` (a part asked for by `spike_shops` or more shops in a day with nothing to offer, once per part and day), `quote_accepted` (a quote accepted with a total of `accepted_value_min` or more) and `test`. Every message goes through a persisted queue: nothing is delivered in the channel's quiet hours (it waits for their end), at most `hourly_cap` messages an hour (the rest wait), and a failed delivery (an error answer, or a robot's non-zero `errcode`/`code`) is retried after 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 16 h, then given up (`failed`). Secrets and the SMTP password are write-only; robot addresses are shown with their access token hidden. At most 20 channels a dealer; texts in Chinese (`zh-CN`, default) or English (`en`) per channel.
          */
         put: operations["replace_channel"];
         post?: never;
@@ -1532,6 +1532,23 @@ export interface paths {
         };
         /** List notifications and their deliveries */
         get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The console's notification list */
+        get: operations["notification_feed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1866,7 +1883,7 @@ export interface components {
         /** @example chn_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         ChannelId: string;
         /** @enum {string} */
-        ChannelKind: "wecom" | "dingtalk" | "feishu" | "email";
+        ChannelKind: "wecom" | "dingtalk" | "feishu" | "email" | "console";
         ChannelList: {
             items: components["schemas"]["ChannelResponse"][];
         };
@@ -11747,6 +11764,66 @@ export interface operations {
                 channel?: components["schemas"]["ChannelId"];
                 /** @description `pending`, `delivered` or `failed`. */
                 state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (`missing_credentials`, `invalid_token`, `token_expired`, `invalid_session`, `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this (`forbidden`), or a write with the session cookie lacks its `X-CSRF-Token` (`csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named in `errors` (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (`internal`); nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_feed: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1-200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -11,13 +11,16 @@ import {
   TeamOutlined,
 } from "@ant-design/icons";
 import { Button, Layout, Menu, Space, theme } from "antd";
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { QueryState } from "../components/QueryState";
 import { useLocale, useMessages } from "../i18n";
 import { useLiveStream } from "../lib/stream";
 import { useMe, useSession } from "../session";
 import { layoutMessages } from "./messages";
+
+// The bell pulls in Badge, Popover and List: not on the first screen's critical path.
+const NotificationBell = lazy(() => import("./NotificationBell"));
 
 const SECTIONS = [
   { key: "/inquiries", icon: <InboxOutlined />, label: "inbox" },
@@ -91,6 +94,9 @@ export function AppLayout() {
               />
               {{ live: m.live, offline: m.offline, connecting: m.connecting }[stream]}
             </span>
+            <Suspense fallback={null}>
+              <NotificationBell tenantId={me.tenant.id} />
+            </Suspense>
             <Button type="text" onClick={() => setLocale(locale === "zh-CN" ? "en" : "zh-CN")} data-testid="switch-language">
               {m.language}
             </Button>

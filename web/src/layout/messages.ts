@@ -22,6 +22,8 @@ export const layoutMessages = defineMessages({
     roleAdmin: "管理员",
     roleSales: "销售",
     roleViewer: "只读",
+    notifications: "通知",
+    noNotifications: "暂无通知。在设置 → 消息通知中添加“控制台”渠道后，询价超时、联系清单等会出现在这里。",
   },
   en: {
     product: "partsdesk console",
@@ -44,5 +46,7 @@ export const layoutMessages = defineMessages({
     roleAdmin: "Admin",
     roleSales: "Sales",
     roleViewer: "Viewer",
+    notifications: "Notifications",
+    noNotifications: "Nothing yet. Add a console channel in Settings → Notifications, and waiting inquiries, the call list and more appear here.",
   },
 });

@@ -43,7 +43,7 @@ import {
 type Delivery = Schemas["NotificationResponse"];
 
 function kindLabel(m: NotificationMessages, kind: ChannelKind): string {
-  return { wecom: m.kindWecom, dingtalk: m.kindDingtalk, feishu: m.kindFeishu, email: m.kindEmail }[kind];
+  return { wecom: m.kindWecom, dingtalk: m.kindDingtalk, feishu: m.kindFeishu, email: m.kindEmail, console: m.kindConsole }[kind];
 }
 
 function eventLabel(m: NotificationMessages, event: NotificationEvent): string {
@@ -116,7 +116,7 @@ function ChannelDrawer({ editing, open, onClose }: { editing: Channel | null; op
         <Form.Item name="events" label={m.events} rules={[{ required: true, type: "array", min: 1 }]}>
           <Checkbox.Group options={CHANNEL_EVENTS.map((e) => ({ value: e, label: eventLabel(m, e) }))} />
         </Form.Item>
-        {isRobot(kind) ? (
+        {kind === "console" ? null : isRobot(kind) ? (
           <>
             <Form.Item
               name="url"

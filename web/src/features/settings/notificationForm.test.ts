@@ -60,3 +60,12 @@ describe("channelRequest", () => {
     expect(request.quiet_hours).toBeNull();
   });
 });
+
+describe("a console channel", () => {
+  it("sends neither an address nor a server", () => {
+    const request = channelRequest({ ...channelValues(), kind: "console", url: "https://x.cn", smtp_host: "smtp.x.cn" });
+    expect(request.url).toBeUndefined();
+    expect(request.smtp).toBeUndefined();
+    expect(request.kind).toBe("console");
+  });
+});

@@ -5,7 +5,7 @@ export type ChannelRequest = Schemas["ChannelRequest"];
 export type ChannelKind = Schemas["ChannelKind"];
 export type NotificationEvent = Schemas["NotificationEvent"];
 
-export const CHANNEL_KINDS: readonly ChannelKind[] = ["wecom", "dingtalk", "feishu", "email"];
+export const CHANNEL_KINDS: readonly ChannelKind[] = ["wecom", "dingtalk", "feishu", "email", "console"];
 export const CHANNEL_EVENTS: readonly NotificationEvent[] = ["inquiry_waiting", "call_list", "demand_spike", "quote_accepted", "test"];
 
 /** The form's fields: flat, as Ant Design edits them. */
@@ -47,7 +47,7 @@ export const FORM_FIELDS = [
 ] as const;
 
 export function isRobot(kind: ChannelKind): boolean {
-  return kind !== "email";
+  return kind === "wecom" || kind === "dingtalk" || kind === "feishu";
 }
 
 /** A new channel's starting values, or an existing one's (its secrets and robot address stay empty: left empty, they are kept). */
@@ -98,7 +98,7 @@ export function channelRequest(values: ChannelValues): ChannelRequest {
     if (url) request.url = url;
     const secret = blank(values.secret);
     if (secret && values.kind !== "wecom") request.secret = secret;
-  } else {
+  } else if (values.kind === "email") {
     request.smtp = {
       host: values.smtp_host?.trim() ?? "",
       port: values.smtp_port ?? 465,
