@@ -20,6 +20,7 @@ mod m20261207_000015_delivery_figures;
 mod m20261207_000016_rejection_codes;
 mod m20261207_000017_proactive_quotes;
 mod m20261207_000018_notifications;
+mod m20261207_000019_personal_channels;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_rejection_codes::Migration),
             Box::new(m20261207_000017_proactive_quotes::Migration),
             Box::new(m20261207_000018_notifications::Migration),
+            Box::new(m20261207_000019_personal_channels::Migration),
         ]
     }
 }

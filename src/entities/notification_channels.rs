@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
 use super::{ChannelKind, MessageLanguage};
-use crate::ids::{ChannelId, TenantId};
+use crate::ids::{ChannelId, TenantId, UserId};
 
 /// Where the dealer's staff are notified, and of what.
 #[sea_orm::model]
@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: ChannelId,
     pub tenant_id: TenantId,
+    /// A staff member's own channel; `None`: the dealer's, managed by owners and admins.
+    pub user_id: Option<UserId>,
     pub kind: ChannelKind,
     pub name: String,
     pub enabled: bool,

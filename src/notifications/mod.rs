@@ -29,11 +29,12 @@ use crate::db::TenantScoped;
 pub use crate::entities::{ChannelKind, MessageLanguage, NotificationEvent};
 use crate::entities::{DeliveryState, notification_channels, notification_deliveries};
 use crate::error::{Error, Result};
-use crate::ids::{ChannelId, NotificationId, TenantId};
+use crate::ids::{ChannelId, NotificationId, TenantId, UserId};
 use crate::pagination::{PageParams, finish_page};
 use crate::validate::Validator;
 
 pub const CHANNELS_MAX: u64 = 20;
+pub const PERSONAL_CHANNELS_MAX: u64 = 5;
 pub const NAME_MAX: usize = 100;
 pub const SECRET_MAX: usize = 500;
 pub const RECIPIENTS_MAX: usize = 20;
@@ -147,6 +148,8 @@ pub struct SmtpResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChannelResponse {
     pub id: ChannelId,
+    /// A staff member's own channel (`/v1/me/notification-channels`); `null`: the dealer's.
+    pub user_id: Option<UserId>,
     pub kind: ChannelKind,
     pub name: String,
     pub enabled: bool,
@@ -202,6 +205,7 @@ impl From<notification_channels::Model> for ChannelResponse {
         let smtp: Option<SmtpSettings> = c.smtp.and_then(|v| serde_json::from_value(v).ok());
         Self {
             id: c.id,
+            user_id: c.user_id,
             kind: c.kind,
             name: c.name,
             enabled: c.enabled,
@@ -235,6 +239,44 @@ impl From<notification_channels::Model> for ChannelResponse {
 fn check_mailbox(v: &mut Validator, field: &str, address: &str) {
     if address.parse::<lettre::message::Mailbox>().is_err() {
         v.error(field, "invalid_email", "not an e-mail address");
+    }
+}
+
+/// Whose channels a call works on: the dealer's shared ones (owners and admins manage them), or
+/// one staff member's own.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner {
+    pub tenant: TenantId,
+    pub user: Option<UserId>,
+}
+
+impl Owner {
+    pub fn dealer(tenant: TenantId) -> Self {
+        Self { tenant, user: None }
+    }
+
+    pub fn person(tenant: TenantId, user: UserId) -> Self {
+        Self {
+            tenant,
+            user: Some(user),
+        }
+    }
+
+    fn channels(self) -> sea_orm::Select<notification_channels::Entity> {
+        let query = notification_channels::Entity::scoped(self.tenant);
+        match self.user {
+            Some(user) => query.filter(notification_channels::Column::UserId.eq(user)),
+            None => query.filter(notification_channels::Column::UserId.is_null()),
+        }
+    }
+
+    /// Channels at most: the dealer's shared ones, or one person's own.
+    fn limit(self) -> u64 {
+        if self.user.is_some() {
+            PERSONAL_CHANNELS_MAX
+        } else {
+            CHANNELS_MAX
+        }
     }
 }
 
@@ -384,27 +426,28 @@ fn validate(body: &ChannelRequest, allow_private: bool) -> Result<Valid> {
     })
 }
 
-/// Adds a channel (at most 20 per dealer).
+/// Adds a channel (at most 20 shared ones per dealer, 5 of a person's own).
 pub async fn create(
     db: &DatabaseConnection,
-    tenant: TenantId,
+    owner: Owner,
     body: ChannelRequest,
     allow_private: bool,
     now: DateTime<Utc>,
 ) -> Result<ChannelResponse> {
     let valid = validate(&body, allow_private)?;
-    let existing = notification_channels::Entity::scoped(tenant).count(db).await?;
-    if existing >= CHANNELS_MAX {
+    let existing = owner.channels().count(db).await?;
+    if existing >= owner.limit() {
         return Err(Error::Conflict {
             code: "limit_reached",
-            detail: format!("a dealer has at most {CHANNELS_MAX} notification channels"),
+            detail: format!("at most {} notification channels here", owner.limit()),
             field: None,
         });
     }
     let quiet = body.quiet_hours;
     let channel = notification_channels::ActiveModel {
         id: Set(ChannelId::generate()),
-        tenant_id: Set(tenant),
+        tenant_id: Set(owner.tenant),
+        user_id: Set(owner.user),
         kind: Set(body.kind),
         name: Set(body.name.trim().to_owned()),
         enabled: Set(body.enabled.unwrap_or(true)),
@@ -431,13 +474,13 @@ pub async fn create(
 /// (the console never sees them whole, so it cannot send them back).
 pub async fn replace(
     db: &DatabaseConnection,
-    tenant: TenantId,
+    owner: Owner,
     id: ChannelId,
     mut body: ChannelRequest,
     allow_private: bool,
     now: DateTime<Utc>,
 ) -> Result<ChannelResponse> {
-    let current = find(db, tenant, id).await?;
+    let current = find(db, owner, id).await?;
     if body.url.is_none() && body.kind == current.kind {
         body.url.clone_from(&current.url);
     }
@@ -468,16 +511,19 @@ pub async fn replace(
     Ok(active.update(db).await?.into())
 }
 
-async fn find(db: &impl ConnectionTrait, tenant: TenantId, id: ChannelId) -> Result<notification_channels::Model> {
-    notification_channels::Entity::scoped_by_id(tenant, id)
+async fn find(db: &impl ConnectionTrait, owner: Owner, id: ChannelId) -> Result<notification_channels::Model> {
+    owner
+        .channels()
+        .filter(notification_channels::Column::Id.eq(id))
         .one(db)
         .await?
         .ok_or(Error::not_found("notification channel"))
 }
 
-pub async fn list(db: &impl ConnectionTrait, tenant: TenantId) -> Result<ChannelList> {
+pub async fn list(db: &impl ConnectionTrait, owner: Owner) -> Result<ChannelList> {
     Ok(ChannelList {
-        items: notification_channels::Entity::scoped(tenant)
+        items: owner
+            .channels()
             .order_by_asc(notification_channels::Column::Id)
             .all(db)
             .await?
@@ -488,8 +534,9 @@ pub async fn list(db: &impl ConnectionTrait, tenant: TenantId) -> Result<Channel
 }
 
 /// Removes a channel with its queue and log.
-pub async fn delete(db: &DatabaseConnection, tenant: TenantId, id: ChannelId) -> Result<()> {
-    find(db, tenant, id).await?;
+pub async fn delete(db: &DatabaseConnection, owner: Owner, id: ChannelId) -> Result<()> {
+    find(db, owner, id).await?;
+    let tenant = owner.tenant;
     let txn = crate::db::begin_write(db).await?;
     notification_deliveries::Entity::scoped_delete(tenant)
         .filter(notification_deliveries::Column::ChannelId.eq(id))
@@ -571,11 +618,12 @@ pub fn carries(channel: &notification_channels::Model, event: NotificationEvent)
 /// Queues a test message for the channel now (quiet hours and the cap still apply).
 pub async fn test(
     db: &DatabaseConnection,
-    tenant: TenantId,
+    owner: Owner,
     id: ChannelId,
     now: DateTime<Utc>,
 ) -> Result<NotificationResponse> {
-    let channel = find(db, tenant, id).await?;
+    let channel = find(db, owner, id).await?;
+    let tenant = owner.tenant;
     let dedupe_key = format!("test:{}", NotificationId::generate());
     let (title, body) = render::test(channel.language, &channel.name);
     enqueue(
@@ -652,9 +700,14 @@ pub struct NotificationListParams {
     pub state: Option<String>,
 }
 
-/// What the console's bell shows every staff member: the messages of the dealer's `console`
-/// channels, newest first.
-pub async fn feed(db: &impl ConnectionTrait, tenant: TenantId, params: FeedParams) -> Result<NotificationList> {
+/// What the console's bell shows a staff member: the messages of the dealer's shared `console`
+/// channels and of their own, newest first.
+pub async fn feed(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    reader: UserId,
+    params: FeedParams,
+) -> Result<NotificationList> {
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
@@ -662,6 +715,11 @@ pub async fn feed(db: &impl ConnectionTrait, tenant: TenantId, params: FeedParam
     let limit = page.limit()?;
     let consoles: Vec<ChannelId> = notification_channels::Entity::scoped(tenant)
         .filter(notification_channels::Column::Kind.eq(ChannelKind::Console))
+        .filter(
+            sea_orm::Condition::any()
+                .add(notification_channels::Column::UserId.is_null())
+                .add(notification_channels::Column::UserId.eq(reader)),
+        )
         .select_only()
         .column(notification_channels::Column::Id)
         .into_tuple()
@@ -699,10 +757,10 @@ pub struct NotificationList {
     pub next_cursor: Option<String>,
 }
 
-/// The dealer's notifications, newest first.
+/// The notifications of the owner's channels (all of the dealer's for the dealer), newest first.
 pub async fn deliveries(
     db: &impl ConnectionTrait,
-    tenant: TenantId,
+    owner: Owner,
     params: NotificationListParams,
 ) -> Result<NotificationList> {
     let page = PageParams {
@@ -710,7 +768,18 @@ pub async fn deliveries(
         cursor: params.cursor,
     };
     let limit = page.limit()?;
-    let mut query = notification_deliveries::Entity::scoped(tenant).order_by_desc(notification_deliveries::Column::Id);
+    let mut query =
+        notification_deliveries::Entity::scoped(owner.tenant).order_by_desc(notification_deliveries::Column::Id);
+    if owner.user.is_some() {
+        let mine: Vec<ChannelId> = owner
+            .channels()
+            .select_only()
+            .column(notification_channels::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        query = query.filter(notification_deliveries::Column::ChannelId.is_in(mine));
+    }
     if let Some(before) = page.cursor::<NotificationId>()? {
         query = query.filter(notification_deliveries::Column::Id.lt(before));
     }

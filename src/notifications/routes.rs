@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 
 use super::{
     ChannelList, ChannelRequest, ChannelResponse, FeedParams, NotificationList, NotificationListParams,
-    NotificationResponse,
+    NotificationResponse, Owner,
 };
 use crate::auth::{AdminStaff, AnyStaff};
 use crate::error::Result;
@@ -22,6 +22,117 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(test_channel))
         .routes(routes!(list_notifications))
         .routes(routes!(notification_feed))
+        .routes(routes!(list_my_channels, create_my_channel))
+        .routes(routes!(replace_my_channel, delete_my_channel))
+        .routes(routes!(test_my_channel))
+        .routes(routes!(list_my_notifications))
+}
+
+const PERSONAL: &str = "A staff member's own channels: any signed-in staff member chooses which events reach them and \
+where (their mailbox, their own bell, a robot of their own), as for the dealer's shared channels (same fields, \
+validation, queue, quiet hours and cap). At most 5 each; nobody else lists or changes them (the dealer's log, \
+`GET /v1/notifications/deliveries`, lists what they were sent, as it lists every message of the dealer's).";
+
+#[utoipa::path(get, path = "/v1/me/notification-channels", tag = "notifications", summary = "List my notification channels",
+    description = PERSONAL, security(("staff_token" = [])), responses((status = 200, body = ChannelList)))]
+#[tracing::instrument(skip_all)]
+async fn list_my_channels(State(state): State<AppState>, caller: AnyStaff) -> Result<axum::Json<ChannelList>> {
+    let me = caller.actor();
+    Ok(axum::Json(
+        super::list(&state.db, Owner::person(me.tenant, me.user)).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/me/notification-channels", tag = "notifications", summary = "Add a notification channel of my own",
+    description = PERSONAL, request_body = ChannelRequest,
+    security(("staff_token" = [])), responses((status = 201, body = ChannelResponse),
+        (status = 409, description = "You have 5 channels already (`limit_reached`)", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all)]
+async fn create_my_channel(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiJson(body): ApiJson<ChannelRequest>,
+) -> Result<(StatusCode, axum::Json<ChannelResponse>)> {
+    let me = caller.actor();
+    let allow_private = state.config.allow_private_webhooks;
+    let channel = super::create(
+        &state.db,
+        Owner::person(me.tenant, me.user),
+        body,
+        allow_private,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(channel)))
+}
+
+#[utoipa::path(put, path = "/v1/me/notification-channels/{id}", tag = "notifications", summary = "Change a notification channel of my own",
+    description = PERSONAL, params(("id" = ChannelId, Path, description = "Channel id")), request_body = ChannelRequest,
+    security(("staff_token" = [])), responses((status = 200, body = ChannelResponse)))]
+#[tracing::instrument(skip_all)]
+async fn replace_my_channel(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiPath(id): ApiPath<ChannelId>,
+    ApiJson(body): ApiJson<ChannelRequest>,
+) -> Result<axum::Json<ChannelResponse>> {
+    let me = caller.actor();
+    let allow_private = state.config.allow_private_webhooks;
+    Ok(axum::Json(
+        super::replace(
+            &state.db,
+            Owner::person(me.tenant, me.user),
+            id,
+            body,
+            allow_private,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/v1/me/notification-channels/{id}", tag = "notifications", summary = "Remove a notification channel of my own",
+    params(("id" = ChannelId, Path, description = "Channel id")),
+    security(("staff_token" = [])), responses((status = 204, description = "Removed")))]
+#[tracing::instrument(skip_all)]
+async fn delete_my_channel(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiPath(id): ApiPath<ChannelId>,
+) -> Result<StatusCode> {
+    let me = caller.actor();
+    super::delete(&state.db, Owner::person(me.tenant, me.user), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/v1/me/notification-channels/{id}/test", tag = "notifications", summary = "Send a test message to a channel of my own",
+    params(("id" = ChannelId, Path, description = "Channel id")),
+    security(("staff_token" = [])), responses((status = 202, body = NotificationResponse)))]
+#[tracing::instrument(skip_all)]
+async fn test_my_channel(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiPath(id): ApiPath<ChannelId>,
+) -> Result<(StatusCode, axum::Json<NotificationResponse>)> {
+    let me = caller.actor();
+    let queued = super::test(&state.db, Owner::person(me.tenant, me.user), id, state.clock.now()).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(queued)))
+}
+
+/// Newest first: what my own channels were sent.
+#[utoipa::path(get, path = "/v1/me/notification-deliveries", tag = "notifications", summary = "List my notifications and their deliveries",
+    params(NotificationListParams),
+    security(("staff_token" = [])), responses((status = 200, body = NotificationList)))]
+#[tracing::instrument(skip_all)]
+async fn list_my_notifications(
+    State(state): State<AppState>,
+    caller: AnyStaff,
+    ApiQuery(params): ApiQuery<NotificationListParams>,
+) -> Result<axum::Json<NotificationList>> {
+    let me = caller.actor();
+    Ok(axum::Json(
+        super::deliveries(&state.db, Owner::person(me.tenant, me.user), params).await?,
+    ))
 }
 
 /// The console's bell: what the dealer's `console` channels delivered, newest first.
@@ -34,7 +145,9 @@ async fn notification_feed(
     caller: AnyStaff,
     ApiQuery(params): ApiQuery<FeedParams>,
 ) -> Result<axum::Json<NotificationList>> {
-    Ok(axum::Json(super::feed(&state.db, caller.tenant, params).await?))
+    Ok(axum::Json(
+        super::feed(&state.db, caller.tenant, caller.actor().user, params).await?,
+    ))
 }
 
 const CHANNELS: &str = "Channels deliver to where staff work: a WeCom (企业微信) group robot (`wecom`, markdown \
@@ -57,7 +170,7 @@ texts in Chinese (`zh-CN`, default) or English (`en`) per channel.";
     security(("staff_token" = [])), responses((status = 200, body = ChannelList)))]
 #[tracing::instrument(skip_all)]
 async fn list_channels(State(state): State<AppState>, caller: AdminStaff) -> Result<axum::Json<ChannelList>> {
-    Ok(axum::Json(super::list(&state.db, caller.tenant).await?))
+    Ok(axum::Json(super::list(&state.db, Owner::dealer(caller.tenant)).await?))
 }
 
 #[utoipa::path(post, path = "/v1/notifications/channels", tag = "notifications", summary = "Add a notification channel",
@@ -71,7 +184,14 @@ async fn create_channel(
     ApiJson(body): ApiJson<ChannelRequest>,
 ) -> Result<(StatusCode, axum::Json<ChannelResponse>)> {
     let allow_private = state.config.allow_private_webhooks;
-    let channel = super::create(&state.db, caller.tenant, body, allow_private, state.clock.now()).await?;
+    let channel = super::create(
+        &state.db,
+        Owner::dealer(caller.tenant),
+        body,
+        allow_private,
+        state.clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(channel)))
 }
 
@@ -88,7 +208,15 @@ async fn replace_channel(
 ) -> Result<axum::Json<ChannelResponse>> {
     let allow_private = state.config.allow_private_webhooks;
     Ok(axum::Json(
-        super::replace(&state.db, caller.tenant, id, body, allow_private, state.clock.now()).await?,
+        super::replace(
+            &state.db,
+            Owner::dealer(caller.tenant),
+            id,
+            body,
+            allow_private,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -102,7 +230,7 @@ async fn delete_channel(
     caller: AdminStaff,
     ApiPath(id): ApiPath<ChannelId>,
 ) -> Result<StatusCode> {
-    super::delete(&state.db, caller.tenant, id).await?;
+    super::delete(&state.db, Owner::dealer(caller.tenant), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,7 +244,7 @@ async fn test_channel(
     caller: AdminStaff,
     ApiPath(id): ApiPath<ChannelId>,
 ) -> Result<(StatusCode, axum::Json<NotificationResponse>)> {
-    let queued = super::test(&state.db, caller.tenant, id, state.clock.now()).await?;
+    let queued = super::test(&state.db, Owner::dealer(caller.tenant), id, state.clock.now()).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(queued)))
 }
 
@@ -130,5 +258,7 @@ async fn list_notifications(
     caller: AdminStaff,
     ApiQuery(params): ApiQuery<NotificationListParams>,
 ) -> Result<axum::Json<NotificationList>> {
-    Ok(axum::Json(super::deliveries(&state.db, caller.tenant, params).await?))
+    Ok(axum::Json(
+        super::deliveries(&state.db, Owner::dealer(caller.tenant), params).await?,
+    ))
 }

@@ -246,6 +246,7 @@ async fn a_failing_robot_is_retried_and_quiet_hours_and_the_cap_hold_messages() 
     let mut quiet = channel.clone();
     for field in [
         "id",
+        "user_id",
         "has_secret",
         "created_at",
         "updated_at",
@@ -614,4 +615,120 @@ async fn the_consoles_own_list_shows_every_staff_member_what_its_channels_delive
     let stranger = app.signup("Other", "owner@other.cn").await;
     let theirs = expect_json(app.get("/v1/notifications/feed", &stranger.token).await, StatusCode::OK).await;
     assert_eq!(theirs["items"], json!([]));
+}
+
+#[tokio::test]
+async fn each_staff_member_chooses_events_for_channels_of_their_own() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let sales = app.add_staff(&owner, "sales@shunda.cn", "sales").await;
+    let viewer = app.add_staff(&owner, "viewer@shunda.cn", "viewer").await;
+    // The salesman wants accepted quotes and tests in his own bell; the viewer nothing.
+    let mine = expect_json(
+        app.post(
+            "/v1/me/notification-channels",
+            Some(&sales.token),
+            &json!({ "kind": "console", "name": "我的提醒", "events": ["quote_accepted", "test"] }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(mine["user_id"], sales.user_id.as_str());
+    let id = mine["id"].as_str().expect("id").to_owned();
+    let shared = expect_json(
+        app.get("/v1/notifications/channels", &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(shared["items"], json!([]), "a person's channel is not the dealer's");
+    let listed = expect_json(
+        app.get("/v1/me/notification-channels", &sales.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+
+    // Nobody else reaches it: not the viewer, not the owner through the personal routes, not another dealer.
+    let stranger = app.signup("Other", "owner@other.cn").await;
+    for token in [&viewer.token, &owner.token, &stranger.token] {
+        expect_problem(
+            app.post_empty(&format!("/v1/me/notification-channels/{id}/test"), token)
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        expect_problem(
+            app.delete(&format!("/v1/me/notification-channels/{id}"), token).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    expect_problem(
+        app.delete(&format!("/v1/notifications/channels/{id}"), &owner.token)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    expect_json(
+        app.post_empty(&format!("/v1/me/notification-channels/{id}/test"), &sales.token)
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    app.run_jobs().await;
+    let feed = |token: String| {
+        let app = &app;
+        async move { expect_json(app.get("/v1/notifications/feed", &token).await, StatusCode::OK).await }
+    };
+    assert_eq!(
+        feed(sales.token.clone()).await["items"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        feed(viewer.token.clone()).await["items"],
+        json!([]),
+        "the viewer's bell stays quiet"
+    );
+    let log = expect_json(
+        app.get("/v1/me/notification-deliveries", &sales.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(log["items"][0]["state"], "delivered");
+    let none = expect_json(
+        app.get("/v1/me/notification-deliveries", &viewer.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(none["items"], json!([]));
+
+    // At most five of one's own.
+    for i in 0..4 {
+        expect_json(
+            app.post(
+                "/v1/me/notification-channels",
+                Some(&sales.token),
+                &json!({ "kind": "console", "name": format!("铃 {i}"), "events": ["test"] }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    expect_problem(
+        app.post(
+            "/v1/me/notification-channels",
+            Some(&sales.token),
+            &json!({ "kind": "console", "name": "第六个", "events": ["test"] }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "limit_reached",
+    )
+    .await;
 }

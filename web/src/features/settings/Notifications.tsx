@@ -41,6 +41,34 @@ import {
 } from "./notificationForm";
 
 type Delivery = Schemas["NotificationResponse"];
+type DeliveryQuery = { state?: string; limit?: number; cursor?: string };
+
+/** The dealer's shared channels (owners and admins), or the signed-in person's own. */
+export type Scope = "dealer" | "me";
+
+/** The endpoints of a scope: the same calls, on the shared or the personal paths. */
+function endpoints(scope: Scope) {
+  const path = (id: string) => ({ params: { path: { id } } });
+  return scope === "me"
+    ? {
+        list: () => unwrap(api.GET("/v1/me/notification-channels")),
+        create: (body: Schemas["ChannelRequest"]) => unwrap(api.POST("/v1/me/notification-channels", { body })),
+        replace: (id: string, body: Schemas["ChannelRequest"]) =>
+          unwrap(api.PUT("/v1/me/notification-channels/{id}", { ...path(id), body })),
+        remove: (id: string) => unwrap(api.DELETE("/v1/me/notification-channels/{id}", path(id))),
+        test: (id: string) => unwrap(api.POST("/v1/me/notification-channels/{id}/test", path(id))),
+        log: (query: DeliveryQuery) => unwrap(api.GET("/v1/me/notification-deliveries", { params: { query } })),
+      }
+    : {
+        list: () => unwrap(api.GET("/v1/notifications/channels")),
+        create: (body: Schemas["ChannelRequest"]) => unwrap(api.POST("/v1/notifications/channels", { body })),
+        replace: (id: string, body: Schemas["ChannelRequest"]) =>
+          unwrap(api.PUT("/v1/notifications/channels/{id}", { ...path(id), body })),
+        remove: (id: string) => unwrap(api.DELETE("/v1/notifications/channels/{id}", path(id))),
+        test: (id: string) => unwrap(api.POST("/v1/notifications/channels/{id}/test", path(id))),
+        log: (query: DeliveryQuery) => unwrap(api.GET("/v1/notifications/deliveries", { params: { query } })),
+      };
+}
 
 function kindLabel(m: NotificationMessages, kind: ChannelKind): string {
   return { wecom: m.kindWecom, dingtalk: m.kindDingtalk, feishu: m.kindFeishu, email: m.kindEmail, console: m.kindConsole }[kind];
@@ -59,7 +87,7 @@ function eventLabel(m: NotificationMessages, event: NotificationEvent): string {
 const STATE_COLORS: Record<string, string> = { pending: "processing", delivered: "success", failed: "error" };
 
 /** Add or change a channel: the kind's own fields only; secrets are write-only and kept when left empty. */
-function ChannelDrawer({ editing, open, onClose }: { editing: Channel | null; open: boolean; onClose: () => void }) {
+function ChannelDrawer({ scope, editing, open, onClose }: { scope: Scope; editing: Channel | null; open: boolean; onClose: () => void }) {
   const m = useMessages(notificationMessages);
   const { message } = App.useApp();
   const client = useQueryClient();
@@ -68,12 +96,11 @@ function ChannelDrawer({ editing, open, onClose }: { editing: Channel | null; op
   const save = useMutation({
     mutationFn: (values: ChannelValues) => {
       const body = channelRequest(values);
-      return editing
-        ? unwrap(api.PUT("/v1/notifications/channels/{id}", { params: { path: { id: editing.id } }, body }))
-        : unwrap(api.POST("/v1/notifications/channels", { body }));
+      const calls = endpoints(scope);
+      return editing ? calls.replace(editing.id, body) : calls.create(body);
     },
     onSuccess: () => {
-      client.invalidateQueries({ queryKey: ["notification-channels"] });
+      client.invalidateQueries({ queryKey: ["notification-channels", scope] });
       message.success(m.saved);
       onClose();
     },
@@ -202,19 +229,14 @@ function ChannelDrawer({ editing, open, onClose }: { editing: Channel | null; op
   );
 }
 
-function DeliveryLog({ channels }: { channels: Channel[] }) {
+function DeliveryLog({ scope, channels }: { scope: Scope; channels: Channel[] }) {
   const m = useMessages(notificationMessages);
   const { timeZone } = useDealer();
   const [state, setState] = useState<"all" | "pending" | "delivered" | "failed">("all");
   const names = new Map(channels.map((c) => [c.id, c.name]));
   const list = useCursorList(
-    ["notification-deliveries", state],
-    (cursor) =>
-      unwrap(
-        api.GET("/v1/notifications/deliveries", {
-          params: { query: { state: state === "all" ? undefined : state, limit: 50, cursor } },
-        }),
-      ),
+    ["notification-deliveries", scope, state],
+    (cursor) => endpoints(scope).log({ state: state === "all" ? undefined : state, limit: 50, cursor }),
     true,
   );
   const stateLabels: Record<string, string> = { pending: m.statePending, delivered: m.stateDelivered, failed: m.stateFailed };
@@ -299,28 +321,28 @@ function DeliveryLog({ channels }: { channels: Channel[] }) {
 }
 
 /** Where staff are notified: channels with their events, a test button, and the delivery log. */
-export function Notifications() {
+export function Notifications({ scope = "dealer" }: { scope?: Scope }) {
   const m = useMessages(notificationMessages);
   const { message } = App.useApp();
   const client = useQueryClient();
   const [drawer, setDrawer] = useState<{ open: boolean; editing: Channel | null }>({ open: false, editing: null });
   const channels = useQuery({
-    queryKey: ["notification-channels"],
-    queryFn: () => unwrap(api.GET("/v1/notifications/channels")),
+    queryKey: ["notification-channels", scope],
+    queryFn: () => endpoints(scope).list(),
   });
   const test = useMutation({
-    mutationFn: (id: string) => unwrap(api.POST("/v1/notifications/channels/{id}/test", { params: { path: { id } } })),
+    mutationFn: (id: string) => endpoints(scope).test(id),
     onSuccess: () => {
       message.success(m.testQueued);
-      client.invalidateQueries({ queryKey: ["notification-deliveries"] });
+      client.invalidateQueries({ queryKey: ["notification-deliveries", scope] });
     },
     onError: (error) => message.error(problemText(error)),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE("/v1/notifications/channels/{id}", { params: { path: { id } } })),
+    mutationFn: (id: string) => endpoints(scope).remove(id),
     onSuccess: () => {
-      client.invalidateQueries({ queryKey: ["notification-channels"] });
-      client.invalidateQueries({ queryKey: ["notification-deliveries"] });
+      client.invalidateQueries({ queryKey: ["notification-channels", scope] });
+      client.invalidateQueries({ queryKey: ["notification-deliveries", scope] });
       message.success(m.removed);
     },
     onError: (error) => message.error(problemText(error)),
@@ -331,7 +353,7 @@ export function Notifications() {
         <Flex vertical gap={16}>
           <Flex justify="space-between" align="center" wrap gap={8}>
             <Typography.Text type="secondary" style={{ maxWidth: 760 }}>
-              {m.help}
+              {scope === "me" ? m.helpPersonal : m.help}
             </Typography.Text>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer({ open: true, editing: null })} data-testid="channel-create">
               {m.add}
@@ -386,8 +408,8 @@ export function Notifications() {
               },
             ]}
           />
-          <DeliveryLog channels={channels.data?.items ?? []} />
-          <ChannelDrawer open={drawer.open} editing={drawer.editing} onClose={() => setDrawer({ open: false, editing: null })} />
+          <DeliveryLog scope={scope} channels={channels.data?.items ?? []} />
+          <ChannelDrawer scope={scope} open={drawer.open} editing={drawer.editing} onClose={() => setDrawer({ open: false, editing: null })} />
         </Flex>
       )}
     </QueryState>

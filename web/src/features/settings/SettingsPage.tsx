@@ -10,7 +10,7 @@ import { Profile } from "./Profile";
 import { Staff } from "./Staff";
 import { Webhooks } from "./Webhooks";
 
-type Tab = "general" | "staff" | "notifications" | "webhooks" | "profile";
+type Tab = "general" | "staff" | "notifications" | "webhooks" | "my-notifications" | "profile";
 
 export default function SettingsPage() {
   const m = useMessages(settingsMessages);
@@ -26,6 +26,7 @@ export default function SettingsPage() {
           { key: "webhooks" as const, label: m.tabWebhooks, content: <Webhooks /> },
         ]
       : []),
+    { key: "my-notifications" as const, label: m.tabMyNotifications, content: <Notifications scope="me" /> },
     { key: "profile", label: m.tabProfile, content: <Profile /> },
   ];
   const active = tabs.find((t) => t.key === params.get("tab"))?.key ?? "general";

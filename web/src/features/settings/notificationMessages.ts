@@ -3,6 +3,7 @@ import { defineMessages } from "../../i18n";
 export const notificationMessages = defineMessages({
   "zh-CN": {
     help: "把询价超时、每日联系清单、缺货需求和大额成交推送到员工所在的企业微信群、钉钉群、飞书群或邮箱。消息经持久化队列发送，失败自动重试；免打扰时段内和超出每小时上限的消息会顺延。",
+    helpPersonal: "你自己的通知：选择哪些事件、发到哪里（你的邮箱、你的铃铛、你自己的机器人）。只有你能看到和修改。",
     add: "添加通知渠道",
     edit: "编辑通知渠道",
     none: "还没有通知渠道",
@@ -78,6 +79,7 @@ export const notificationMessages = defineMessages({
   },
   en: {
     help: "Push inquiries waiting too long, the daily call list, unmet-demand spikes and large accepted quotes to the WeCom, DingTalk or Feishu group or the mailbox where staff work. Messages go through a persisted queue and are retried when they fail; quiet hours and the hourly cap hold them back.",
+    helpPersonal: "Your own notifications: choose which events reach you and where (your mailbox, your bell, a robot of your own). Only you see and change them.",
     add: "Add a channel",
     edit: "Edit channel",
     none: "No notification channels yet",
