@@ -61,7 +61,8 @@ pub struct ConfigArgs {
     /// the default serves plain HTTP on 127.0.0.1; turn it on behind TLS.
     #[arg(long, env = "PARTSDESK_COOKIE_SECURE", global = true)]
     pub cookie_secure: bool,
-    /// How often `serve` delivers due webhooks and expires quotes, in milliseconds.
+    /// How often `serve` delivers due webhooks and notifications and expires quotes, in
+    /// milliseconds (the notification scans run every minute).
     #[arg(long, env = "PARTSDESK_WORKER_INTERVAL_MS", default_value_t = 1000, global = true)]
     pub worker_interval_ms: u64,
     /// How often `serve` runs the reminder scheduler, in seconds.

@@ -1,14 +1,26 @@
 //! Background work of `serve`: expiring quotes past their validity, delivering due webhooks,
 //! forgetting old idempotency keys and ended browser sessions, the reminder scheduler and the
-//! proactive quotes it leads to.
+//! proactive quotes it leads to; the notification scans (every minute) and their delivery.
 //! Each step is safe to run on several servers at once.
 
 use crate::http::AppState;
 
+/// How often the notification scans look for waiting inquiries, the call list's hour and demand
+/// spikes: often enough for a 15-minute response target, rarely enough not to query every
+/// dealer with a channel every second. Delivery of what they queue runs every worker round.
+const NOTIFICATION_SCAN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// One round of every background task, the slow ones included.
 pub async fn run_once(state: &AppState) {
+    run_scans(state).await;
     run_frequent(state).await;
     run_slow(state).await;
+}
+
+async fn run_scans(state: &AppState) {
+    if let Err(err) = crate::notifications::triggers::run_due(&state.db, state.clock.now()).await {
+        tracing::error!(error = ?err, "queueing notifications failed");
+    }
 }
 
 /// Reminders, and forgetting idempotency keys: nothing here is urgent to the second.
@@ -43,9 +55,6 @@ async fn run_frequent(state: &AppState) {
     {
         tracing::error!(error = ?err, "delivering webhooks failed");
     }
-    if let Err(err) = crate::notifications::triggers::run_due(&state.db, state.clock.now()).await {
-        tracing::error!(error = ?err, "queueing notifications failed");
-    }
     if let Err(err) =
         crate::notifications::worker::deliver_due(&state.db, &state.webhook_client, state.clock.now()).await
     {
@@ -65,8 +74,13 @@ pub fn spawn(state: AppState) {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_slow: Option<std::time::Instant> = None;
+        let mut last_scan: Option<std::time::Instant> = None;
         loop {
             ticker.tick().await;
+            if last_scan.is_none_or(|at| at.elapsed() >= NOTIFICATION_SCAN_INTERVAL) {
+                last_scan = Some(std::time::Instant::now());
+                run_scans(&state).await;
+            }
             run_frequent(&state).await;
             if last_slow.is_none_or(|at| at.elapsed() >= reminder_interval) {
                 last_slow = Some(std::time::Instant::now());
