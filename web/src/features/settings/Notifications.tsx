@@ -288,7 +288,7 @@ function DeliveryLog({ scope, channels }: { scope: Scope; channels: Channel[] })
                   width: 90,
                   render: (s: string) => <Tag color={STATE_COLORS[s]}>{stateLabels[s] ?? s}</Tag>,
                 },
-                { title: m.attempts, dataIndex: "attempts", width: 70, align: "right" },
+                { title: m.attempts, dataIndex: "attempts", width: 96, align: "right" },
                 {
                   title: m.lastError,
                   dataIndex: "last_error",
@@ -396,7 +396,7 @@ export function Notifications({ scope = "dealer" }: { scope?: Scope }) {
                       {m.test}
                     </Button>
                     <Button size="small" onClick={() => setDrawer({ open: true, editing: c })} data-testid={`channel-edit-${c.id}`}>
-                      {m.edit}
+                      {m.editButton}
                     </Button>
                     <Popconfirm title={m.removeConfirm} okText={m.remove} okButtonProps={{ danger: true }} cancelText={m.cancel} onConfirm={() => remove.mutateAsync(c.id)}>
                       <Button size="small" danger>
