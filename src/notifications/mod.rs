@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -708,12 +708,7 @@ pub async fn feed(
     reader: UserId,
     params: FeedParams,
 ) -> Result<NotificationList> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor,
-    };
-    let limit = page.limit()?;
-    let consoles: Vec<ChannelId> = notification_channels::Entity::scoped(tenant)
+    let consoles = notification_channels::Entity::scoped(tenant)
         .filter(notification_channels::Column::Kind.eq(ChannelKind::Console))
         .filter(
             sea_orm::Condition::any()
@@ -722,13 +717,23 @@ pub async fn feed(
         )
         .select_only()
         .column(notification_channels::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut query = notification_deliveries::Entity::scoped(tenant)
-        .filter(notification_deliveries::Column::ChannelId.is_in(consoles))
-        .filter(notification_deliveries::Column::State.eq(DeliveryState::Delivered))
-        .order_by_desc(notification_deliveries::Column::Id);
+        .into_query();
+    let query = notification_deliveries::Entity::scoped(tenant)
+        .filter(notification_deliveries::Column::ChannelId.in_subquery(consoles))
+        .filter(notification_deliveries::Column::State.eq(DeliveryState::Delivered));
+    page_of(db, query, params.limit, params.cursor).await
+}
+
+/// One page of `query`, newest first.
+async fn page_of(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<notification_deliveries::Entity>,
+    limit: Option<u64>,
+    cursor: Option<String>,
+) -> Result<NotificationList> {
+    let page = PageParams { limit, cursor };
+    let limit = page.limit()?;
+    let mut query = query.order_by_desc(notification_deliveries::Column::Id);
     if let Some(before) = page.cursor::<NotificationId>()? {
         query = query.filter(notification_deliveries::Column::Id.lt(before));
     }
@@ -763,40 +768,22 @@ pub async fn deliveries(
     owner: Owner,
     params: NotificationListParams,
 ) -> Result<NotificationList> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor,
-    };
-    let limit = page.limit()?;
-    let mut query =
-        notification_deliveries::Entity::scoped(owner.tenant).order_by_desc(notification_deliveries::Column::Id);
+    let mut query = notification_deliveries::Entity::scoped(owner.tenant);
     if owner.user.is_some() {
-        let mine: Vec<ChannelId> = owner
+        let mine = owner
             .channels()
             .select_only()
             .column(notification_channels::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        query = query.filter(notification_deliveries::Column::ChannelId.is_in(mine));
-    }
-    if let Some(before) = page.cursor::<NotificationId>()? {
-        query = query.filter(notification_deliveries::Column::Id.lt(before));
+            .into_query();
+        query = query.filter(notification_deliveries::Column::ChannelId.in_subquery(mine));
     }
     if let Some(channel) = params.channel {
         query = query.filter(notification_deliveries::Column::ChannelId.eq(channel));
     }
     if let Some(state) = params.state.as_deref() {
-        let state = DeliveryState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == state)
+        let state = DeliveryState::parse(state)
             .ok_or_else(|| Error::field("query.state", "invalid_value", "one of pending, delivered, failed"))?;
         query = query.filter(notification_deliveries::Column::State.eq(state));
     }
-    let rows = query.limit(limit + 1).all(db).await?;
-    let (rows, next_cursor) = finish_page(rows, limit, |d| d.id);
-    Ok(NotificationList {
-        items: rows.into_iter().map(NotificationResponse::from).collect(),
-        next_cursor,
-    })
+    page_of(db, query, params.limit, params.cursor).await
 }

@@ -21,7 +21,7 @@ const ERROR_MAX: usize = 500;
 enum Step {
     /// Wait until then without spending an attempt (quiet hours, the hourly cap).
     Hold(DateTime<Utc>),
-    Send,
+    Send(Box<notification_channels::Model>),
     /// The channel was disabled or removed.
     Drop(&'static str),
 }
@@ -45,7 +45,7 @@ fn quiet_until(quiet: QuietHours, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Opti
 
 async fn step(
     db: &DatabaseConnection,
-    channel: Option<&notification_channels::Model>,
+    channel: Option<notification_channels::Model>,
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<Step> {
@@ -73,7 +73,7 @@ async fn step(
             .flatten();
         return Ok(Step::Hold(oldest.unwrap_or(now) + Duration::hours(1)));
     }
-    Ok(Step::Send)
+    Ok(Step::Send(Box::new(channel)))
 }
 
 /// Delivers every message due now; returns how many attempts were made.
@@ -129,7 +129,7 @@ async fn attempt(
         .await?;
     let update = notification_deliveries::Entity::scoped_update(message.tenant_id)
         .filter(notification_deliveries::Column::Id.eq(message.id));
-    match step(db, channel.as_ref(), tenant.tz(), now).await? {
+    match step(db, channel, tenant.tz(), now).await? {
         Step::Hold(until) => {
             update
                 .col_expr(notification_deliveries::Column::NextAttemptAt, Expr::value(until))
@@ -152,8 +152,7 @@ async fn attempt(
                 .await?;
             Ok(false)
         }
-        Step::Send => {
-            let channel = channel.expect("a channel to send to");
+        Step::Send(channel) => {
             let outcome = super::send::deliver(client, &channel, &message.title, &message.body, now).await;
             let attempts = message.attempts + 1;
             let update = update
