@@ -176,13 +176,17 @@ test("a dealer's day: catalog, shop, live inquiry, keyboard quote, order, figure
     await page.getByTestId(`return-row-${opened.id}`).click();
     await page.locator('[data-testid="return-status"][data-status="requested"]').waitFor();
     await page.getByTestId("return-accept").click();
-    await page.getByRole("dialog").getByRole("button", { name: /同意退货/ }).click();
-    await page.locator('[data-testid="return-status"][data-status="accepted"]').waitFor();
+    await clickUntil(
+      page.getByRole("dialog").getByRole("button", { name: /同意退货/ }),
+      page.locator('[data-testid="return-status"][data-status="accepted"]'),
+    );
     // The accept dialog closes with an animation: the resolve dialog must be the only one.
     await page.getByRole("dialog").waitFor({ state: "hidden" });
     await page.getByTestId("return-resolve").click();
-    await page.getByRole("dialog").getByRole("button", { name: /处理完成/ }).click();
-    await page.locator('[data-testid="return-status"][data-status="resolved"]').waitFor();
+    await clickUntil(
+      page.getByRole("dialog").getByRole("button", { name: /处理完成/ }),
+      page.locator('[data-testid="return-status"][data-status="resolved"]'),
+    );
     const resolved = await call("GET", `/v1/shop/returns/${opened.id}`, { token: shopKey });
     assert.equal(resolved.resolution, "refund");
     assert.equal(resolved.handover, "pickup");
