@@ -461,11 +461,24 @@ fn probes(c: &Catalog, rng: &mut StdRng) -> Vec<Probe> {
         // As counter staff type in Chinese ERPs: the initials or the whole reading of a name.
         let word = trade.iter().copied().chain([epc]).collect::<Vec<_>>();
         if let Some((initials, full)) = word.choose(rng).and_then(|w| search_index::readings::read(w)) {
+            let typed = if rng.random_bool(0.5) { initials } else { full };
+            // Initials two kinds share (`qscp`: 前刹车片 and 前刹车盘) cannot tell them apart:
+            // the other kind's parts for the vehicle are as right.
+            let right = kinds_read_as(&typed)
+                .into_iter()
+                .filter(|other| *other != k)
+                .filter_map(|other| {
+                    let part = c.aftermarket.get(&(other, m, v))?;
+                    Some([sku(*part), sku(*c.genuine.get(&(other, m))?)])
+                })
+                .flatten()
+                .chain(both.iter().cloned())
+                .collect();
             out.push(Probe {
                 kind: "pinyin + vehicle",
-                text: format!("{model_zh} {}", if rng.random_bool(0.5) { initials } else { full }),
+                text: format!("{model_zh} {typed}"),
                 vehicle: None,
-                right: both.clone(),
+                right,
             });
         }
         out.push(Probe {
@@ -475,6 +488,12 @@ fn probes(c: &Catalog, rng: &mut StdRng) -> Vec<Probe> {
                 1 => format!("{epc}x{q} {model_zh}"),
                 _ => format!("{model_zh} {epc} *{q}"),
             },
+            vehicle: None,
+            right: both.clone(),
+        });
+        out.push(Probe {
+            kind: "quantity glued to English words",
+            text: format!("{words_en} {} {}{q}pcs", make.to_lowercase(), family.to_lowercase()),
             vehicle: None,
             right: both.clone(),
         });
@@ -510,6 +529,20 @@ fn probes(c: &Catalog, rng: &mut StdRng) -> Vec<Probe> {
     }
     out.sort_by(|a, b| a.kind.cmp(b.kind).then(a.text.cmp(&b.text)));
     out
+}
+
+/// The kinds (indexes into [`KINDS`]) with a name whose initials or full reading is `typed`.
+fn kinds_read_as(typed: &str) -> Vec<usize> {
+    KINDS
+        .iter()
+        .enumerate()
+        .filter(|(_, (epc, trade, _, _))| {
+            trade.iter().chain([epc]).any(|word| {
+                search_index::readings::read(word).is_some_and(|(initials, full)| initials == typed || full == typed)
+            })
+        })
+        .map(|(k, _)| k)
+        .collect()
 }
 
 #[derive(Default)]
@@ -633,6 +666,17 @@ async fn bench(args: &QualityBenchArgs, target: &Target) -> anyhow::Result<()> {
             continue;
         };
         let ranked: Vec<String> = line.candidates.iter().map(|c| c.sku.clone()).collect();
+        if args.show_misses && !ranked.first().is_some_and(|s| probe.right.contains(s)) {
+            println!(
+                "  inquiry miss  {:<30} {:<32} first: {}",
+                probe.kind,
+                probe.text,
+                line.candidates
+                    .first()
+                    .map(|c| format!("{} {}", c.sku, c.name))
+                    .unwrap_or_default()
+            );
+        }
         inquiry.entry(probe.kind).or_default().add(&ranked, &probe.right);
         let right = ranked.first().is_some_and(|s| probe.right.contains(s));
         let label = match line.confidence {

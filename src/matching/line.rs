@@ -44,6 +44,8 @@ static GLUED: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Quantities read from a number's last digits have at most this many (1 to 99).
 const GLUED_DIGITS_MAX: usize = 2;
+/// Letters that make a word (`camry`, `pads`) rather than a code's letters (`bp`, `ma`).
+const WORD_LETTERS_MIN: usize = 3;
 /// Words that only say a number follows.
 static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     // Set apart from the number (`OE 06H…`, `OE:06H…`); glued, it is part of it (`OE000599`).
@@ -66,8 +68,8 @@ pub struct ParsedLine {
     pub glued: Vec<Glued>,
 }
 
-/// A line read with the last digits of its number as the quantity: `09864247353个` as
-/// `0986424735`, 3 个.
+/// A line read with the last digits of a word as the quantity: `09864247353个` as
+/// `0986424735`, 3 个; `bp13个` as `bp1`, 3 个; `camry6个` as `camry`, 6 个.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Glued {
     /// What is asked for, read this way: the number without those digits.
@@ -75,6 +77,9 @@ pub struct Glued {
     /// 1 to 99.
     pub quantity: i64,
     pub unit: String,
+    /// The digits follow a word of letters (`camry6个`, `cr-v2pcs`), not a number: unless the
+    /// catalog has a number the line names, this reading is the better one.
+    pub follows_word: bool,
 }
 
 fn chinese_numeral(text: &str) -> Option<i64> {
@@ -167,10 +172,11 @@ fn without(folded: &str, start: usize, end: usize) -> String {
     rest.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The readings of a number written against its unit that take its last digit, then its
-/// last two, as the quantity. Only where the digits are glued to the number (a letter or digit
-/// before them: not `bp-1个`), do not start with 0 and leave a part number (four letters and
-/// digits or more with a digit, its groups before it counted: `06h 115 4031个`).
+/// The readings of a word written against its unit that take its last digit, then its last
+/// two, as the quantity. Only where the digits are glued to the word (a letter or digit before
+/// them: not `bp-1个`), do not start with 0 and leave a part number (four letters and digits or
+/// more with a digit, its groups before it counted: `06h 115 4031个`), a dealer's short code
+/// (`bp1`) or a word of letters (`camry`).
 /// `quantity_end`: where the quantity read otherwise ends, if one was: only those digits may be
 /// read again (`0 986 424 7353个`, read as 7353 个).
 fn glued_readings(folded: &str, quantity_end: Option<usize>) -> Vec<Glued> {
@@ -202,14 +208,23 @@ fn glued_readings(folded: &str, quantity_end: Option<usize>) -> Vec<Glued> {
             if !glued_on.is_ascii_alphanumeric() || folded[cut..].starts_with('0') {
                 return None;
             }
-            let number = [&before[..], &[&folded[word.start()..cut]]].concat().join(" ");
-            if !numbers::looks_like_number(&number) {
+            let rest = &folded[word.start()..cut];
+            // A word of letters, perhaps hyphenated (`camry`, `cr-v`, `x-trail`).
+            let follows_word = before.is_empty()
+                && n == digits
+                && rest.bytes().filter(u8::is_ascii_alphabetic).count() >= WORD_LETTERS_MIN
+                && rest.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+                && rest.ends_with(|c: char| c.is_ascii_alphabetic());
+            let number = [&before[..], &[rest]].concat().join(" ");
+            let code = before.is_empty() && numbers::looks_like_code(rest);
+            if !follows_word && !code && !numbers::looks_like_number(&number) {
                 return None;
             }
             Some(Glued {
                 text: without(folded, cut, unit.end()),
                 quantity: folded[cut..word.end()].parse().ok()?,
                 unit: unit.as_str().to_owned(),
+                follows_word,
             })
         })
         .collect()
@@ -350,6 +365,35 @@ mod tests {
             .collect()
     }
 
+    fn after_words(text: &str) -> Vec<(String, i64)> {
+        parse(text)
+            .glued
+            .into_iter()
+            .filter(|g| g.follows_word)
+            .map(|g| (g.text, g.quantity))
+            .collect()
+    }
+
+    #[test]
+    fn a_quantity_written_against_a_word_or_a_short_code_is_a_reading() {
+        assert_eq!(after_words("brake pads camry6个"), [("brake pads camry".into(), 6)]);
+        assert_eq!(
+            after_words("oil filter corolla12个"),
+            [("oil filter corolla".into(), 12)]
+        );
+        assert_eq!(after_words("pads2pcs"), [("pads".into(), 2)]);
+        assert_eq!(
+            after_words("spark plug honda cr-v4pcs"),
+            [("spark plug honda cr-v".into(), 4)]
+        );
+        // A code's last digits may be the quantity too, but only the catalog can tell.
+        assert_eq!(glued("bp-12个"), [reading("bp-1", 2, "个")]);
+        assert_eq!(glued("ma26个"), [reading("ma2", 6, "个")]);
+        assert!(after_words("bp13个").is_empty());
+        assert!(after_words("bkr6e4pcs").is_empty());
+        assert!(after_words("camry123个").is_empty());
+    }
+
     fn reading(text: &str, quantity: i64, unit: &str) -> (String, i64, String) {
         (text.to_owned(), quantity, unit.to_owned())
     }
@@ -409,10 +453,8 @@ mod tests {
             "卡罗拉 2012",
             "2012款卡罗拉",
             "轮胎 24寸",
-            // Not glued to letters or digits (`BP-1` 2 个 is not a reading), or not leaving a
-            // part number.
-            "bp-12个",
-            "a12个",
+            // Not glued to a word, a code or a number.
+            "前刹车片12个",
             // Digits and unit apart.
             "09864247353 个",
         ] {

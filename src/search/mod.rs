@@ -450,7 +450,17 @@ pub async fn run(
     let results = match by_number {
         Some(found) => found,
         None => {
-            if read_as_number {
+            // No number after all: a quantity glued to a vehicle or a word (`camry6个`) is a quantity.
+            if let Some(reading) = crate::matching::word_reading(&parsed.glued, &vocabulary) {
+                let late = vocabulary.recognize(&reading.text);
+                if late.is_empty() || late.rest.trim().is_empty() {
+                    request.text.clone_from(&reading.text);
+                } else {
+                    request.vehicle = vehicle_of(&late).or(request.vehicle.take());
+                    request.text = late.rest;
+                    request.vehicle_words = late.words;
+                }
+            } else if read_as_number {
                 // No number after all (`RAV4 hhs`): read for a vehicle, as any other words.
                 let late = vocabulary.recognize(&asked);
                 if !late.is_empty() && !late.rest.trim().is_empty() {

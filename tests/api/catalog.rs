@@ -169,6 +169,15 @@ async fn a_number_with_a_quantity_written_against_it_is_found_without_it() {
         assert_eq!(skus(&r)[0], sku, "{text}");
         assert_eq!(r["hits"][0]["matched_on"]["precision"], "exact", "{text}");
     }
+    // Against a vehicle or a word, the digits are the quantity.
+    for (text, sku) in [
+        ("front brake pads corolla2个", "BP-0986424735"),
+        ("spark plug sagitar4pcs", "NGK-BKR6E"),
+    ] {
+        let r = search(&app, &owner.token, &q(text)).await;
+        assert_eq!(r["mode"], "name", "{text}: {r}");
+        assert_eq!(skus(&r)[0], sku, "{text}");
+    }
 }
 
 #[tokio::test]

@@ -447,7 +447,10 @@ async fn a_quantity_written_against_a_number_is_read_off_it_when_the_catalog_has
         // The shop's quantity stands; the number is still read without its last digit.
         { "text": "09864247353个", "quantity": 5 },
         // Neither reading is a number of the catalog: the line as written.
-        { "text": "12345678902个" }
+        { "text": "12345678902个" },
+        // Against a vehicle or a word, the digits are the quantity.
+        { "text": "front brake pads corolla2个" },
+        { "text": "spark plug sagitar4pcs" }
     ]});
     let created = expect_json(
         app.send_inquiry(&dealer.key, "glued-quantities", &body).await,
@@ -464,12 +467,14 @@ async fn a_quantity_written_against_a_number_is_read_off_it_when_the_catalog_has
         (1, None, Some("BP-0986424735")),
         (5, None, Some("BP-0986424735")),
         (1, None, None),
+        (2, Some("个"), Some("BP-0986424735")),
+        (4, Some("pcs"), Some("NGK-BKR6E")),
     ];
     for (line, (quantity, unit, sku)) in lines.iter().zip(expected) {
         assert_eq!(line["quantity"], quantity, "{line}");
         assert_eq!(line["unit"].as_str(), unit, "{line}");
         assert_eq!(line["candidates"][0]["sku"].as_str(), sku, "{line}");
-        if sku.is_some() {
+        if sku.is_some() && line["candidates"][0]["matched_on"] != "name" {
             assert_eq!(line["confidence"], "exact", "{line}");
         }
     }
