@@ -51,7 +51,6 @@ impl AppState {
             config: Arc::new(config),
             clock,
             jwt: Arc::new(jwt),
-            throttle: Arc::default(),
             metrics: Arc::default(),
             lexicons: Arc::default(),
             accounts: Arc::default(),

@@ -39,6 +39,9 @@ async fn run_slow(state: &AppState) {
     if let Err(err) = crate::auth::browser::purge_ended(&state.db, state.clock.now()).await {
         tracing::error!(error = ?err, "purging ended browser sessions failed");
     }
+    if let Err(err) = crate::auth::throttle::purge_expired(&state.db, state.clock.now()).await {
+        tracing::error!(error = ?err, "purging old failed logins failed");
+    }
 }
 
 async fn run_frequent(state: &AppState) {

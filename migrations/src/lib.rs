@@ -21,6 +21,7 @@ mod m20261207_000016_rejection_codes;
 mod m20261207_000017_proactive_quotes;
 mod m20261207_000018_notifications;
 mod m20261207_000019_personal_channels;
+mod m20261207_000020_login_failures;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_proactive_quotes::Migration),
             Box::new(m20261207_000018_notifications::Migration),
             Box::new(m20261207_000019_personal_channels::Migration),
+            Box::new(m20261207_000020_login_failures::Migration),
         ]
     }
 }

@@ -80,7 +80,7 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<axum::Json<SessionResponse>> {
     let now = state.clock.now();
-    let user = crate::users::authenticate(&state.db, &state.throttle, body, peer.ip(), now).await?;
+    let user = crate::users::authenticate(&state.db, body, peer.ip(), now).await?;
     let tenant = crate::tenants::find(&state.db, user.tenant_id).await?;
     Ok(axum::Json(SessionResponse::issue(
         &state.jwt,
@@ -157,7 +157,7 @@ async fn start_session(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response> {
     let now = state.clock.now();
-    let user = crate::users::authenticate(&state.db, &state.throttle, body, peer.ip(), now).await?;
+    let user = crate::users::authenticate(&state.db, body, peer.ip(), now).await?;
     let started = browser::start(&state.db, &user, now).await?;
     let cookie = set_cookie(&state, &started.token, SESSION_TTL.num_seconds())?;
     let body = describe(&state, &started.session).await?;

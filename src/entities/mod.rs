@@ -20,6 +20,7 @@ pub mod inquiries;
 pub mod inquiry_claims;
 pub mod inquiry_lines;
 pub mod inquiry_reads;
+pub mod login_failures;
 pub mod match_memory;
 pub mod metric_rollups;
 pub mod notification_channels;

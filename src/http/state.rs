@@ -9,7 +9,6 @@ use sea_orm::DatabaseConnection;
 use crate::auth::browser::SessionCache;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::sessions::AccountCache;
-use crate::auth::throttle::LoginThrottle;
 use crate::catalog::lexicon::Lexicons;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -23,7 +22,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<HttpMetrics>,
     pub indexer: Arc<Indexer>,
     /// Each dealer's synonyms and vehicle vocabulary.

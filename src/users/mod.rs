@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Actor;
 use crate::auth::sessions::AccountCache;
-use crate::auth::throttle::{LoginThrottle, PER_ADDRESS, PER_EMAIL};
+use crate::auth::throttle::{self, PER_ADDRESS, PER_EMAIL};
 use crate::db::TenantScoped;
 use crate::entities::{Role, users};
 use crate::error::{Error, Result};
@@ -112,7 +112,6 @@ fn throttled(retry_after_secs: u64) -> Error {
 /// An unknown email costs the same hashing as a wrong password.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
-    throttle: &LoginThrottle,
     login: LoginRequest,
     client: IpAddr,
     now: DateTime<Utc>,
@@ -124,7 +123,7 @@ pub async fn authenticate(
     let email_key = format!("email:{email}");
     let address_key = format!("addr:{client}");
     for (key, policy) in [(&email_key, PER_EMAIL), (&address_key, PER_ADDRESS)] {
-        throttle.check(key, policy, now).map_err(throttled)?;
+        throttle::check(db, key, policy, now).await?.map_err(throttled)?;
     }
     // Unscoped on purpose: an email is how a person's dealer is found.
     #[expect(clippy::disallowed_methods, reason = "logging in finds the dealer by the email")]
@@ -135,12 +134,12 @@ pub async fn authenticate(
     let verified =
         crate::auth::password::verify(login.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| verified) else {
-        throttle.record_failure(&email_key, PER_EMAIL, now);
-        throttle.record_failure(&address_key, PER_ADDRESS, now);
+        throttle::record_failure(db, &email_key, now).await?;
+        throttle::record_failure(db, &address_key, now).await?;
         tracing::info!("failed login");
         return Err(BAD_LOGIN);
     };
-    throttle.reset(&email_key);
+    throttle::reset(db, &email_key).await?;
     Ok(user)
 }
 
@@ -155,7 +154,6 @@ pub async fn find(db: &impl ConnectionTrait, tenant: TenantId, id: UserId) -> Re
 /// wrong one counts as a failed login) and ends every earlier session.
 pub async fn update_me(
     db: &impl ConnectionTrait,
-    throttle: &LoginThrottle,
     accounts: &AccountCache,
     actor: Actor,
     body: UpdateMeRequest,
@@ -174,9 +172,11 @@ pub async fn update_me(
     let mut active = user.clone().into_active_model();
     if let (Some(new_password), Some(current)) = (body.new_password, body.current_password) {
         let throttle_key = format!("email:{}", user.email);
-        throttle.check(&throttle_key, PER_EMAIL, now).map_err(throttled)?;
+        throttle::check(db, &throttle_key, PER_EMAIL, now)
+            .await?
+            .map_err(throttled)?;
         if !crate::auth::password::verify(current, Some(user.password_hash.clone())).await? {
-            throttle.record_failure(&throttle_key, PER_EMAIL, now);
+            throttle::record_failure(db, &throttle_key, now).await?;
             return Err(Error::field(
                 "/current_password",
                 "incorrect",

@@ -101,7 +101,7 @@ async fn update_me(
     } else {
         None
     };
-    let user = super::update_me(&state.db, &state.throttle, &state.accounts, caller.actor(), body, now).await?;
+    let user = super::update_me(&state.db, &state.accounts, caller.actor(), body, now).await?;
     let Some((token, session)) = session else {
         let tenant = crate::tenants::find(&state.db, caller.tenant).await?;
         let issued = SessionResponse::issue(&state.jwt, now, user, tenant.into())?;

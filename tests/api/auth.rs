@@ -150,6 +150,41 @@ async fn repeated_failed_logins_are_rate_limited_until_the_window_passes() {
     expect_json(app.login("owner@shunda.cn", PASSWORD).await, StatusCode::OK).await;
 }
 
+#[tokio::test]
+async fn failed_logins_spread_over_several_servers_lock_the_account_on_all() {
+    let first = spawn_app().await;
+    let (second, third) = (first.another_node().await, first.another_node().await);
+    first.signup("Shunda", "owner@shunda.cn").await;
+    for node in [&first, &second, &third, &first, &second] {
+        expect_problem(
+            node.login("owner@shunda.cn", "wrong-password!").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    for node in [&first, &second, &third] {
+        expect_problem(
+            node.login("owner@shunda.cn", PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+        )
+        .await;
+    }
+    first.clock.advance(Duration::minutes(15));
+    expect_json(third.login("owner@shunda.cn", PASSWORD).await, StatusCode::OK).await;
+    // A success forgets the failures for every server.
+    for node in [&first, &second, &third, &first] {
+        expect_problem(
+            node.login("owner@shunda.cn", "wrong-password!").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    expect_json(second.login("owner@shunda.cn", PASSWORD).await, StatusCode::OK).await;
+}
+
 fn forge(header: serde_json::Value, claims: serde_json::Value, key: &[u8]) -> String {
     let header = jsonwebtoken::Header {
         alg: serde_json::from_value(header["alg"].clone()).expect("alg"),

@@ -22,8 +22,9 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub state: AppState,
     _dir: tempfile::TempDir,
-    /// Declared last: dropped after the state (and its connections).
-    _database: ScratchDatabase,
+    /// Declared last: dropped after the state (and its connections); shared by the other
+    /// nodes of one database ([`TestApp::another_node`]).
+    database: Arc<ScratchDatabase>,
 }
 
 pub struct Session {
@@ -64,7 +65,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         reminder_interval: Duration::from_secs(3600),
     };
     configure(&mut config);
-    let clock = ManualClock::new(Utc::now());
+    start(config, db, ManualClock::new(Utc::now()), dir, Arc::new(scratch)).await
+}
+
+async fn start(
+    config: Config,
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+    dir: tempfile::TempDir,
+    database: Arc<ScratchDatabase>,
+) -> TestApp {
     let state = AppState::new(config, db, Arc::new(clock.clone())).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -75,11 +85,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         clock,
         state,
         _dir: dir,
-        _database: scratch,
+        database,
     }
 }
 
 impl TestApp {
+    /// A second server on the same database, as behind a load balancer: its own data
+    /// directory (index), caches and pool, the same clock.
+    pub async fn another_node(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = self.database.connect(5).await.expect("connect");
+        let mut config = (*self.state.config).clone();
+        config.data_dir = dir.path().to_owned();
+        start(config, db, self.clock.clone(), dir, Arc::clone(&self.database)).await
+    }
+
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let builder = self.client.request(method, format!("{}{path}", self.base));
         match token {
