@@ -177,6 +177,7 @@ pub async fn serve(
 
     state.indexer.spawn();
     crate::jobs::spawn(state.clone());
+    follow_cache_changes(state.clone());
     let streams = state.streams.clone();
     let app = router(state);
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -219,6 +220,63 @@ pub async fn serve(
     streams.close();
     connections.shutdown().await;
     Ok(())
+}
+
+/// On PostgreSQL, for the life of the process: forgets what other servers say changed (see
+/// [`crate::db::invalidation`]). Should the listening connection drop, changes told meanwhile
+/// are lost: every cache is emptied instead.
+fn follow_cache_changes(state: AppState) {
+    use crate::db::invalidation::{CHANNEL, Change};
+    if state.db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return;
+    }
+    let forget_everything = {
+        let state = state.clone();
+        move || {
+            state.accounts.clear();
+            state.browser_sessions.clear();
+            state.lexicons.synonyms.clear();
+            state.lexicons.vehicles.clear();
+        }
+    };
+    tokio::spawn(async move {
+        loop {
+            let listener = async {
+                let mut listener =
+                    sea_orm::sqlx::postgres::PgListener::connect_with(state.db.get_postgres_connection_pool()).await?;
+                listener.listen(CHANNEL).await?;
+                // Changes made before listening were missed.
+                forget_everything();
+                Ok::<_, sea_orm::sqlx::Error>(listener)
+            };
+            let mut listener = match listener.await {
+                Ok(listener) => listener,
+                Err(err) => {
+                    tracing::warn!(%err, "cannot listen for other servers' cache changes; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(notification)) => match Change::parse(notification.payload()) {
+                        Some(Change::Account(user)) => state.accounts.forget(user),
+                        Some(Change::Session(hash)) => state.browser_sessions.forget_hash(&hash),
+                        Some(Change::Synonyms(tenant)) => state.lexicons.synonyms.invalidate(tenant),
+                        Some(Change::VehicleAliases(tenant)) => state.lexicons.vehicles.invalidate(tenant),
+                        None => tracing::debug!(payload = notification.payload(), "unknown cache change"),
+                    },
+                    // The connection dropped and will be made again: what was told meanwhile is lost.
+                    Ok(None) => forget_everything(),
+                    Err(err) => {
+                        tracing::warn!(%err, "lost the cache-change listener; listening again");
+                        forget_everything();
+                        break;
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -1,6 +1,7 @@
 //! Per-dealer values read from the database and kept for a while, so that a search does not
 //! read a dealer's settings every time. A change made through this process is seen at once
-//! (the writer invalidates); one made through another server within the time to live.
+//! (the writer invalidates); one made through another server as soon as it is told (see
+//! [`crate::db::invalidation`]), else within the time to live.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -47,5 +48,9 @@ impl<T: Clone> TenantCache<T> {
 
     pub fn invalidate(&self, tenant: TenantId) {
         self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&tenant);
+    }
+
+    pub fn clear(&self) {
+        self.entries.write().unwrap_or_else(|p| p.into_inner()).clear();
     }
 }

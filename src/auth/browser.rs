@@ -127,14 +127,16 @@ pub async fn find(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) ->
 }
 
 /// Ends a session (log-out). Returns whether it was live.
-pub async fn end(db: &impl ConnectionTrait, session: &Session, now: DateTime<Utc>) -> Result<bool> {
+pub async fn end(db: &impl ConnectionTrait, session: &Session, token: &str, now: DateTime<Utc>) -> Result<bool> {
     use crate::db::TenantScoped;
+    use crate::db::invalidation::{Change, publish};
     let ended = staff_sessions::Entity::scoped_update(session.tenant)
         .col_expr(staff_sessions::Column::RevokedAt, Expr::value(now))
         .filter(staff_sessions::Column::Id.eq(session.id))
         .filter(staff_sessions::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    publish(db, &Change::Session(token_hash(token))).await?;
     Ok(ended.rows_affected == 1)
 }
 
@@ -198,9 +200,21 @@ impl SessionCache {
 
     /// After a log-out.
     pub fn forget(&self, token: &str) {
+        self.forget_hash(&token_hash(token));
+    }
+
+    /// Forgets the session whose token hashes to `hash` (as another server announced it).
+    pub fn forget_hash(&self, hash: &str) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         self.changes.fetch_add(1, Ordering::SeqCst);
-        entries.remove(&token_hash(token));
+        entries.remove(hash);
+    }
+
+    /// Forgets every session (changes may have been missed).
+    pub fn clear(&self) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
     }
 }
 

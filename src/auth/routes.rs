@@ -199,7 +199,7 @@ async fn get_session(
 )]
 #[tracing::instrument(skip_all)]
 async fn end_session(State(state): State<AppState>, caller: BrowserSession) -> Result<Response> {
-    browser::end(&state.db, &caller.session, state.clock.now()).await?;
+    browser::end(&state.db, &caller.session, &caller.token, state.clock.now()).await?;
     state.browser_sessions.forget(&caller.token);
     let cookie = set_cookie(&state, "", 0)?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())

@@ -78,6 +78,13 @@ impl AccountCache {
         self.changes.fetch_add(1, Ordering::SeqCst);
         entries.remove(&user);
     }
+
+    /// Forgets every account (changes may have been missed).
+    pub fn clear(&self) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
+    }
 }
 
 #[cfg(test)]

@@ -92,6 +92,10 @@ impl SynonymCache {
     pub fn invalidate(&self, tenant: TenantId) {
         self.0.invalidate(tenant);
     }
+
+    pub fn clear(&self) {
+        self.0.clear();
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,6 +162,7 @@ pub async fn replace(
     )
     .exec_without_returning(db)
     .await?;
+    crate::db::invalidation::publish(db, &crate::db::invalidation::Change::Synonyms(tenant)).await?;
     cache.invalidate(tenant);
     Ok(SynonymsResponse { groups, custom: true })
 }

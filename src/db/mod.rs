@@ -1,5 +1,6 @@
 //! Database connection, migrations and the tenant-scoping helpers.
 
+pub mod invalidation;
 mod scoped;
 pub mod scratch;
 

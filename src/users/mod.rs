@@ -17,6 +17,7 @@ use crate::auth::Actor;
 use crate::auth::sessions::AccountCache;
 use crate::auth::throttle::{self, PER_ADDRESS, PER_EMAIL};
 use crate::db::TenantScoped;
+use crate::db::invalidation::{Change, publish};
 use crate::entities::{Role, users};
 use crate::error::{Error, Result};
 use crate::ids::{TenantId, UserId};
@@ -192,6 +193,7 @@ pub async fn update_me(
     }
     active.updated_at = Set(now);
     let user = active.update(db).await?;
+    publish(db, &Change::Account(user.id)).await?;
     accounts.forget(user.id);
     Ok(user)
 }
@@ -309,6 +311,7 @@ pub async fn update(
     }
     active.updated_at = Set(now);
     let user = active.update(db).await?;
+    publish(db, &Change::Account(user.id)).await?;
     accounts.forget(user.id);
     Ok(user)
 }
@@ -324,6 +327,7 @@ pub async fn remove(db: &impl ConnectionTrait, accounts: &AccountCache, actor: A
         .filter(users::Column::Id.eq(target.id))
         .exec(db)
         .await?;
+    publish(db, &Change::Account(target.id)).await?;
     accounts.forget(target.id);
     Ok(())
 }

@@ -112,7 +112,7 @@ async fn update_me(
         return Ok(axum::Json(UpdateMeResponse::Browser(described)).into_response());
     }
     // The password changed, ending this session with the others: the caller gets a new one.
-    browser::end(&state.db, &session, now).await?;
+    browser::end(&state.db, &session, &token, now).await?;
     state.browser_sessions.forget(&token);
     let started = browser::start(&state.db, &user, now).await?;
     let cookie = set_cookie(&state, &started.token, browser::SESSION_TTL.num_seconds())?;

@@ -119,6 +119,7 @@ pub async fn replace(
     )
     .exec_without_returning(db)
     .await?;
+    crate::db::invalidation::publish(db, &crate::db::invalidation::Change::VehicleAliases(tenant)).await?;
     cache.invalidate(tenant);
     Ok(VehicleAliasesResponse { aliases })
 }
@@ -143,6 +144,10 @@ impl VehicleCache {
 
     pub fn invalidate(&self, tenant: TenantId) {
         self.0.invalidate(tenant);
+    }
+
+    pub fn clear(&self) {
+        self.0.clear();
     }
 }
 

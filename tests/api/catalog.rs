@@ -513,6 +513,34 @@ async fn synonyms_default_then_custom() {
 }
 
 #[tokio::test]
+async fn synonyms_set_on_one_server_are_read_on_another_within_a_second() {
+    let Some((first, second)) = two_servers().await else {
+        return;
+    };
+    let owner = first.signup("Shunda", "owner@shunda.cn").await;
+    let tenant: partsdesk::ids::TenantId = owner.tenant_id.parse().expect("tenant id");
+    let knows_the_new_word = async || {
+        let lexicon = second
+            .state
+            .lexicons
+            .get(&second.state.db, tenant)
+            .await
+            .expect("lexicon");
+        lexicon.synonyms.groups().iter().flatten().any(|w| w == "点火塞")
+    };
+    assert!(!knows_the_new_word().await, "the built-in groups, now cached");
+    let body = json!({ "groups": [["火花塞", "点火塞"]] });
+    let set = first
+        .request(reqwest::Method::PUT, "/v1/catalog/synonyms", Some(&owner.token))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(set.status(), StatusCode::OK);
+    within_a_second("the new groups on the second server", knows_the_new_word).await;
+}
+
+#[tokio::test]
 async fn bad_catalog_and_search_input_names_the_field() {
     let app = spawn_app().await;
     let owner = app.signup("Shunda", "owner@shunda.cn").await;

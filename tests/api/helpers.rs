@@ -90,6 +90,10 @@ async fn start(
 }
 
 impl TestApp {
+    pub fn is_postgres(&self) -> bool {
+        self.database.is_postgres()
+    }
+
     /// A second server on the same database, as behind a load balancer: its own data
     /// directory (index), caches and pool, the same clock.
     pub async fn another_node(&self) -> TestApp {
@@ -461,4 +465,28 @@ impl TestApp {
         self.with_cookie(method, path, session)
             .header("x-csrf-token", &session.csrf)
     }
+}
+
+/// Polls `check` for up to a second, the time a change made through one server may take to
+/// reach another; fails naming `what` did not happen.
+pub async fn within_a_second(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{what}: not within a second"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Two servers on one PostgreSQL database, as behind a load balancer; `None` on SQLite, which
+/// serves one process.
+pub async fn two_servers() -> Option<(TestApp, TestApp)> {
+    let first = spawn_app().await;
+    if !first.is_postgres() {
+        return None;
+    }
+    let second = first.another_node().await;
+    Some((first, second))
 }

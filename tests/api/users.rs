@@ -1,4 +1,4 @@
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -404,4 +404,47 @@ async fn bad_staff_input_names_the_field() {
     assert_eq!(fields(&problem), ["/password"]);
     let list = expect_json(app.get("/v1/users", &owner.token).await, StatusCode::OK).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "nothing was written");
+}
+
+#[tokio::test]
+async fn a_demotion_removal_or_log_out_on_one_server_applies_on_another_within_a_second() {
+    // On SQLite, one process, whose caches the writer updates itself (tested above).
+    let Some((first, second)) = two_servers().await else {
+        return;
+    };
+    let owner = first.signup("Shunda", "owner@shunda.cn").await;
+    let admin = first.add_staff(&owner, "admin@shunda.cn", "admin").await;
+    // Read on the second server, so that it holds the account.
+    expect_json(second.get("/v1/users", &admin.token).await, StatusCode::OK).await;
+
+    let path = format!("/v1/users/{}", admin.user_id);
+    expect_json(
+        first.patch(&path, &owner.token, &json!({ "role": "viewer" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    within_a_second("the demotion on the second server", async || {
+        second.get("/v1/users", &admin.token).await.status() == StatusCode::FORBIDDEN
+    })
+    .await;
+    assert_eq!(first.delete(&path, &owner.token).await.status(), StatusCode::NO_CONTENT);
+    within_a_second("the removal on the second server", async || {
+        second.get("/v1/me", &admin.token).await.status() == StatusCode::UNAUTHORIZED
+    })
+    .await;
+
+    // A browser session ended on the first server ends on the second.
+    let session = first.cookie_session("owner@shunda.cn").await;
+    let me = |node: &TestApp| node.with_cookie(Method::GET, "/v1/me", &session).send();
+    assert_eq!(me(&second).await.expect("send").status(), StatusCode::OK);
+    let ended = first
+        .with_session(Method::DELETE, "/v1/auth/session", &session)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    within_a_second("the log-out on the second server", async || {
+        me(&second).await.expect("send").status() == StatusCode::UNAUTHORIZED
+    })
+    .await;
 }
