@@ -44,6 +44,13 @@ pub fn body<T: DeserializeOwned>(json: Value) -> T {
 
 impl World {
     pub async fn new() -> Self {
+        let world = Self::idle().await;
+        world.indexer.spawn();
+        world
+    }
+
+    /// As [`Self::new`], with the indexer not running: changes wait in the outbox.
+    pub async fn idle() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let postgres = std::env::var("PARTSDESK_TEST_DATABASE_URL")
             .ok()
@@ -55,7 +62,6 @@ impl World {
         crate::db::migrate(&db).await.expect("migrate");
         let index = SearchIndex::open(&dir.path().join("index")).expect("index");
         let indexer = Indexer::new(db.clone(), Arc::new(index));
-        indexer.spawn();
         Self {
             db,
             indexer,

@@ -2,6 +2,7 @@
 //! The registry lives in the application state (not a global), so each test app has its own.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -11,8 +12,11 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+
+use crate::search::indexer::IndexLag;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -30,6 +34,8 @@ pub struct HttpMetrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    index_pending: Gauge,
+    index_lag: Gauge<f64, AtomicU64>,
 }
 
 impl Default for HttpMetrics {
@@ -45,10 +51,24 @@ impl Default for HttpMetrics {
             "Time to produce the response head",
             latency.clone(),
         );
+        let index_pending = Gauge::default();
+        let index_lag = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "index_pending_changes",
+            "Catalog changes committed and not yet searchable on this server",
+            index_pending.clone(),
+        );
+        registry.register(
+            "index_lag_seconds",
+            "Age of the oldest catalog change not yet searchable on this server",
+            index_lag.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
+            index_pending,
+            index_lag,
         }
     }
 }
@@ -57,6 +77,13 @@ impl HttpMetrics {
     fn observe(&self, labels: RequestLabels, seconds: f64) {
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    /// The index's lag as read for a scrape.
+    pub fn set_index_lag(&self, lag: IndexLag) {
+        self.index_pending
+            .set(i64::try_from(lag.pending_changes).unwrap_or(i64::MAX));
+        self.index_lag.set(lag.lag_seconds);
     }
 
     pub fn render(&self) -> Result<String, std::fmt::Error> {

@@ -49,6 +49,15 @@ const HANDED_DRAIN: usize = HANDED_MAX / 2;
 /// How long a writer waits for a drain to make room before leaving its parts to be read back.
 const HAND_OVER_WAIT: Duration = Duration::from_secs(10);
 
+/// How far this server's index is behind the database.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct IndexLag {
+    /// Catalog changes committed and not yet searchable here.
+    pub pending_changes: u64,
+    /// Age of the oldest of them, in seconds (0 when none is pending).
+    pub lag_seconds: f64,
+}
+
 pub struct Indexer {
     db: DatabaseConnection,
     index: Arc<SearchIndex>,
@@ -186,6 +195,30 @@ impl Indexer {
             }
             taken.await;
         }
+    }
+
+    /// The changes waiting for this index at `now`, and how long the oldest has waited.
+    pub async fn lag(&self, now: chrono::DateTime<chrono::Utc>) -> Result<IndexLag> {
+        use sea_orm::sea_query::{Expr, Func, Query};
+        use sea_orm::{ConnectionTrait, DatabaseBackend};
+        // Across every dealer: the index holds them all.
+        let select = Query::select()
+            .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "pending")
+            .expr_as(Func::min(Expr::col(search_outbox::Column::CreatedAt)), "oldest")
+            .from(search_outbox::Entity)
+            .to_owned();
+        let backend: DatabaseBackend = self.db.get_database_backend();
+        let row = self.db.query_one_raw(backend.build(&select)).await?;
+        let (pending, oldest): (i64, Option<chrono::DateTime<chrono::Utc>>) = match row {
+            Some(row) => (row.try_get("", "pending")?, row.try_get("", "oldest")?),
+            None => (0, None),
+        };
+        #[allow(clippy::cast_precision_loss)] // milliseconds of a lag, far below 2^52
+        let lag_seconds = oldest.map_or(0.0, |at| (now - at).num_milliseconds().max(0) as f64 / 1000.0);
+        Ok(IndexLag {
+            pending_changes: u64::try_from(pending).unwrap_or(0),
+            lag_seconds,
+        })
     }
 
     /// Every change announced so far is searchable (a drain that began after the last
@@ -537,5 +570,45 @@ fn to_doc(tenant: TenantId, part: PartId, p: &PartInput) -> PartDoc {
             .collect(),
         in_stock: p.stock > 0,
         display: Some(crate::search::display::PartView::from(p).encode()),
+    }
+}
+
+#[cfg(test)]
+mod lag_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_lag_counts_pending_changes_and_the_age_of_the_oldest() {
+        let world = crate::testing::World::idle().await;
+        let now = world.now();
+        let none = world.indexer.lag(now).await.expect("lag");
+        assert_eq!(
+            none,
+            IndexLag {
+                pending_changes: 0,
+                lag_seconds: 0.0
+            }
+        );
+        let tenant = TenantId::generate();
+        for seconds in [3, 1] {
+            search_outbox::Entity::insert(store::outbox_row(
+                tenant,
+                PartId::generate(),
+                now - chrono::Duration::seconds(seconds),
+            ))
+            .exec_without_returning(&world.db)
+            .await
+            .expect("outbox row");
+        }
+        let lag = world.indexer.lag(now).await.expect("lag");
+        assert_eq!(
+            lag,
+            IndexLag {
+                pending_changes: 2,
+                lag_seconds: 3.0
+            }
+        );
+        world.indexer.drain().await.expect("drain");
+        assert_eq!(world.indexer.lag(now).await.expect("lag").pending_changes, 0);
     }
 }

@@ -18,6 +18,8 @@ async fn health_readiness_and_metrics() {
     )
     .await;
     assert_eq!(ready["status"], "ok");
+    assert_eq!(ready["index"]["pending_changes"], 0, "{ready}");
+    assert_eq!(ready["index"]["lag_seconds"], 0.0, "{ready}");
 
     let owner = app.signup("Shunda", "owner@shunda.cn").await;
     let customer = app.create_customer(&owner.token, "老王汽修厂").await;
@@ -41,6 +43,8 @@ async fn health_readiness_and_metrics() {
     );
     assert!(text.contains(r#"partsdesk_http_requests_total{method="POST",route="/v1/signup",status="201"} 1"#));
     assert!(text.contains("partsdesk_http_request_duration_seconds_bucket"));
+    assert!(text.contains("partsdesk_index_pending_changes 0"), "{text}");
+    assert!(text.contains("partsdesk_index_lag_seconds 0.0"), "{text}");
 }
 
 #[tokio::test]

@@ -2633,6 +2633,19 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        /** @description How far this server's index is behind the database. */
+        IndexLag: {
+            /**
+             * Format: int64
+             * @description Catalog changes committed and not yet searchable here.
+             */
+            pending_changes: number;
+            /**
+             * Format: double
+             * @description Age of the oldest of them, in seconds (0 when none is pending).
+             */
+            lag_seconds: number;
+        };
         /** @example inq_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
         InquiryId: string;
         /** @example inl_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b */
@@ -3367,6 +3380,15 @@ export interface components {
              */
             expires_at?: string | null;
             order_id?: components["schemas"]["OrderId"] | null;
+        };
+        Readiness: {
+            /** @example ok */
+            status: string;
+            /**
+             * @description How far this server's search index is behind the database; a lagging server still
+             *     answers (what a hit shows is then read from the database).
+             */
+            index: components["schemas"]["IndexLag"];
         };
         /** @description A vehicle read from the query's words, in canonical form. */
         RecognizedVehicle: {
@@ -12511,7 +12533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description Unexpected server error (`internal`); nothing about it is disclosed */
