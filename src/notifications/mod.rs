@@ -78,7 +78,7 @@ pub struct SmtpRequest {
     pub port: u16,
     pub security: SmtpSecurity,
     pub username: Option<String>,
-    /// Never shown back.
+    /// Never shown back. On a change, left out keeps the current one and `""` removes it.
     pub password: Option<String>,
     pub from: String,
     pub to: Vec<String>,
@@ -115,7 +115,8 @@ pub struct ChannelRequest {
     pub events: Vec<NotificationEvent>,
     /// The robot's webhook address (WeCom, DingTalk, Feishu); required for them.
     pub url: Option<String>,
-    /// The robot's signing secret (DingTalk 加签, Feishu 签名校验); never shown back.
+    /// The robot's signing secret (DingTalk 加签, Feishu 签名校验); never shown back. On a
+    /// change, left out keeps the current one and `""` removes it.
     pub secret: Option<String>,
     /// Required for e-mail.
     pub smtp: Option<SmtpRequest>,
@@ -471,7 +472,8 @@ pub async fn create(
 }
 
 /// Replaces a channel's settings; a robot address, secret or SMTP password left out is kept
-/// (the console never sees them whole, so it cannot send them back).
+/// (the console never sees them whole, so it cannot send them back), and an empty secret or
+/// password removes it.
 pub async fn replace(
     db: &DatabaseConnection,
     owner: Owner,
@@ -498,7 +500,16 @@ pub async fn replace(
     active.enabled = Set(body.enabled.unwrap_or(current.enabled));
     active.events = Set(json!(valid.events));
     active.url = Set(valid.url);
-    active.secret = Set(valid.secret.or(current.secret));
+    let removed = match body.kind {
+        ChannelKind::Dingtalk | ChannelKind::Feishu => body.secret.as_deref().is_some_and(|s| s.trim().is_empty()),
+        ChannelKind::Email => body
+            .smtp
+            .as_ref()
+            .and_then(|s| s.password.as_deref())
+            .is_some_and(str::is_empty),
+        _ => false,
+    };
+    active.secret = Set(if removed { None } else { valid.secret.or(current.secret) });
     active.smtp = Set(valid.smtp.map(|s| json!(s)));
     active.language = Set(body.language.unwrap_or(current.language));
     active.quiet_start = Set(quiet.map(|q| q.start));

@@ -732,3 +732,25 @@ async fn each_staff_member_chooses_events_for_channels_of_their_own() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_robot_secret_left_out_is_kept_and_an_empty_one_removes_it() {
+    let app = spawn_app().await;
+    let owner = app.signup("Shunda", "owner@shunda.cn").await;
+    let body = json!({ "kind": "dingtalk", "name": "钉钉群", "events": ["test"], "url": "https://oapi.dingtalk.com/robot/send?access_token=tok123", "secret": "SECabc" });
+    let channel = add_channel(&app, &owner.token, body.clone()).await;
+    let path = format!("/v1/notifications/channels/{}", channel["id"].as_str().expect("id"));
+    let put = |body: Value| {
+        app.request(reqwest::Method::PUT, &path, Some(&owner.token))
+            .json(&body)
+            .send()
+    };
+    let mut kept = body.clone();
+    kept.as_object_mut().expect("object").remove("secret");
+    let changed = expect_json(put(kept).await.expect("send"), StatusCode::OK).await;
+    assert_eq!(changed["has_secret"], true, "{changed}");
+    let mut removed = body;
+    removed["secret"] = json!("");
+    let changed = expect_json(put(removed).await.expect("send"), StatusCode::OK).await;
+    assert_eq!(changed["has_secret"], false, "{changed}");
+}

@@ -1974,7 +1974,10 @@ export interface components {
             events: components["schemas"]["NotificationEvent"][];
             /** @description The robot's webhook address (WeCom, DingTalk, Feishu); required for them. */
             url?: string | null;
-            /** @description The robot's signing secret (DingTalk 加签, Feishu 签名校验); never shown back. */
+            /**
+             * @description The robot's signing secret (DingTalk 加签, Feishu 签名校验); never shown back. On a
+             *     change, left out keeps the current one and `""` removes it.
+             */
             secret?: string | null;
             smtp?: components["schemas"]["SmtpRequest"] | null;
             language?: components["schemas"]["MessageLanguage"] | null;
@@ -3869,7 +3872,7 @@ export interface components {
             port: number;
             security: components["schemas"]["SmtpSecurity"];
             username?: string | null;
-            /** @description Never shown back. */
+            /** @description Never shown back. On a change, left out keeps the current one and `""` removes it. */
             password?: string | null;
             from: string;
             to: string[];

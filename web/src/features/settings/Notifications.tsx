@@ -158,6 +158,11 @@ function ChannelDrawer({ scope, editing, open, onClose }: { scope: Scope; editin
                 <Input.Password autoComplete="new-password" placeholder={editing?.has_secret ? m.secretKept : "SEC…"} />
               </Form.Item>
             ) : null}
+            {kind !== "wecom" && editing?.has_secret ? (
+              <Form.Item name="remove_secret" valuePropName="checked">
+                <Checkbox data-testid="channel-remove-secret">{m.removeSecret}</Checkbox>
+              </Form.Item>
+            ) : null}
           </>
         ) : (
           <>
@@ -180,6 +185,11 @@ function ChannelDrawer({ scope, editing, open, onClose }: { scope: Scope; editin
                 <Input.Password autoComplete="new-password" placeholder={editing?.smtp?.has_password ? m.secretKept : ""} />
               </Form.Item>
             </Space.Compact>
+            {editing?.smtp?.has_password ? (
+              <Form.Item name="remove_smtp_password" valuePropName="checked">
+                <Checkbox>{m.removePassword}</Checkbox>
+              </Form.Item>
+            ) : null}
             <Form.Item name="smtp_from" label={m.smtpFrom} rules={[{ required: true, whitespace: true }]}>
               <Input placeholder="partsdesk <noreply@dealer.cn>" />
             </Form.Item>

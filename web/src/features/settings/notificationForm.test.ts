@@ -29,6 +29,20 @@ describe("channelRequest", () => {
     expect(request.smtp).toBeUndefined();
   });
 
+  it("removes a robot's secret or an e-mail password only when asked", () => {
+    expect(channelRequest({ ...channelValues(robot), remove_secret: true }).secret).toBe("");
+    expect(channelRequest({ ...channelValues(robot), remove_secret: true, secret: "SEC2" }).secret).toBe("SEC2");
+    const email = {
+      ...channelValues(),
+      kind: "email" as const,
+      smtp_host: "smtp.exmail.qq.com",
+      smtp_from: "noreply@shunda.cn",
+      smtp_to: ["boss@shunda.cn"],
+    };
+    expect(channelRequest({ ...email, remove_smtp_password: true }).smtp?.password).toBe("");
+    expect(channelRequest(email).smtp?.password).toBeNull();
+  });
+
   it("sends a new address and secret, never a WeCom secret", () => {
     const values = { ...channelValues(robot), url: " https://oapi.dingtalk.com/robot/send?access_token=new ", secret: "SEC1" };
     expect(channelRequest(values)).toMatchObject({ url: "https://oapi.dingtalk.com/robot/send?access_token=new", secret: "SEC1" });

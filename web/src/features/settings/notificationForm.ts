@@ -16,11 +16,15 @@ export interface ChannelValues {
   enabled: boolean;
   url?: string;
   secret?: string;
+  /** Remove the robot's current secret (when no new one is typed). */
+  remove_secret?: boolean;
   smtp_host?: string;
   smtp_port?: number | null;
   smtp_security?: "tls" | "starttls" | "none";
   smtp_username?: string;
   smtp_password?: string;
+  /** Remove the current SMTP password (when no new one is typed). */
+  remove_smtp_password?: boolean;
   smtp_from?: string;
   smtp_to?: string[];
   language: "zh-CN" | "en";
@@ -75,7 +79,10 @@ export function channelValues(channel?: Channel): ChannelValues {
 
 const blank = (s?: string | null) => (s && s.trim() ? s.trim() : null);
 
-/** The request for the API: only the kind's own fields; empty secrets and addresses are left out (kept when editing). */
+/**
+ * The request for the API: only the kind's own fields; empty secrets and addresses are left out
+ * (kept when editing), or sent empty to remove them when asked.
+ */
 export function channelRequest(values: ChannelValues): ChannelRequest {
   const quiet =
     values.quiet_start !== null && values.quiet_start !== undefined && values.quiet_end !== null && values.quiet_end !== undefined
@@ -97,14 +104,17 @@ export function channelRequest(values: ChannelValues): ChannelRequest {
     const url = blank(values.url);
     if (url) request.url = url;
     const secret = blank(values.secret);
-    if (secret && values.kind !== "wecom") request.secret = secret;
+    if (values.kind !== "wecom") {
+      if (secret) request.secret = secret;
+      else if (values.remove_secret) request.secret = "";
+    }
   } else if (values.kind === "email") {
     request.smtp = {
       host: values.smtp_host?.trim() ?? "",
       port: values.smtp_port ?? 465,
       security: values.smtp_security ?? "tls",
       username: blank(values.smtp_username),
-      password: values.smtp_password ? values.smtp_password : null,
+      password: values.smtp_password ? values.smtp_password : values.remove_smtp_password ? "" : null,
       from: values.smtp_from?.trim() ?? "",
       to: (values.smtp_to ?? []).map((t) => t.trim()).filter(Boolean),
     };
