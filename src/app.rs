@@ -251,6 +251,8 @@ fn follow_cache_changes(state: AppState) {
             };
             let mut listener = match listener.await {
                 Ok(listener) => listener,
+                // The server is shutting down.
+                Err(sea_orm::sqlx::Error::PoolClosed) => return,
                 Err(err) => {
                     tracing::warn!(%err, "cannot listen for other servers' cache changes; retrying");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -268,6 +270,7 @@ fn follow_cache_changes(state: AppState) {
                     },
                     // The connection dropped and will be made again: what was told meanwhile is lost.
                     Ok(None) => forget_everything(),
+                    Err(sea_orm::sqlx::Error::PoolClosed) => return,
                     Err(err) => {
                         tracing::warn!(%err, "lost the cache-change listener; listening again");
                         forget_everything();
