@@ -149,22 +149,20 @@ struct Asked {
     /// The quantity and unit this reading took from the end of a number (`09864247353个`);
     /// `None` for the line as written.
     glued: Option<(i64, String)>,
-    /// The quantity was read from digits after a word (`camry6个`): the better reading when no
-    /// reading names an exact number.
-    follows_word: bool,
-    /// The quantity was read from digits after a vehicle word (`rav43pcs`): better still.
-    ends_in_vehicle: bool,
+    /// The reading [`word_reading`] prefers: the one to take when no reading names an exact
+    /// number (`camry6个`, `rav43pcs`).
+    by_words: bool,
 }
 
 /// The line as the memory keys it when no catalog is at hand: as written, or without a
 /// quantity glued to a word (`camry6个`).
 fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Asked {
     let parsed = line::parse(&line.text);
-    match word_reading(&parsed.glued, vocabulary) {
+    match word_reading(&parsed.glued, vocabulary).map(|i| &parsed.glued[i]) {
         Some(g) => read_text(
             g.text.clone(),
             Some((g.quantity, g.unit.clone())),
-            g.follows_word,
+            true,
             inquiry_vehicle,
             vocabulary,
         ),
@@ -176,12 +174,13 @@ fn read_line(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocab
 /// against its unit as the quantity ([`line::ParsedLine::glued`]). [`search_readings`] chooses.
 fn readings(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabulary) -> Vec<Asked> {
     let parsed = line::parse(&line.text);
+    let preferred = word_reading(&parsed.glued, vocabulary);
     let mut out = vec![read_text(parsed.text, None, false, inquiry_vehicle, vocabulary)];
-    out.extend(parsed.glued.into_iter().map(|g| {
+    out.extend(parsed.glued.into_iter().enumerate().map(|(i, g)| {
         read_text(
             g.text,
             Some((g.quantity, g.unit)),
-            g.follows_word,
+            preferred == Some(i),
             inquiry_vehicle,
             vocabulary,
         )
@@ -192,7 +191,7 @@ fn readings(line: &LineQuery, inquiry_vehicle: &VehicleHint, vocabulary: &Vocabu
 fn read_text(
     text: String,
     glued: Option<(i64, String)>,
-    follows_word: bool,
+    by_words: bool,
     inquiry_vehicle: &VehicleHint,
     vocabulary: &Vocabulary,
 ) -> Asked {
@@ -207,12 +206,11 @@ fn read_text(
         (name, recognized)
     };
     Asked {
-        ends_in_vehicle: glued.is_some() && ends_in_vehicle(&text, &recognized),
         vehicle: inquiry_vehicle.for_line(&recognized, vocabulary),
         text,
         name,
         glued,
-        follows_word,
+        by_words,
     }
 }
 
@@ -382,11 +380,7 @@ fn search_readings(
     }
     // No number after all: a quantity glued to a vehicle (`rav43pcs`) or a word (`camry6个`)
     // is a quantity.
-    let word_reading = others
-        .iter()
-        .position(|r| r.ends_in_vehicle)
-        .or_else(|| others.iter().position(|r| r.follows_word));
-    if let Some(i) = word_reading {
+    if let Some(i) = others.iter().position(|r| r.by_words) {
         return Ok((i + 1, search_line(index, tenant_key, line, &others[i], synonyms)?));
     }
     Ok((0, found))
@@ -395,11 +389,11 @@ fn search_readings(
 /// Of the readings that take a quantity from a word's last digits, the one to search by name
 /// when no number matched: the one ending in a vehicle word (`rav4` 3 pcs, not `rav` 43), else
 /// the one ending in a word of letters (`camry` 6 个).
-pub fn word_reading<'a>(glued: &'a [line::Glued], vocabulary: &Vocabulary) -> Option<&'a line::Glued> {
+pub fn word_reading(glued: &[line::Glued], vocabulary: &Vocabulary) -> Option<usize> {
     glued
         .iter()
-        .find(|g| ends_in_vehicle(&g.text, &vocabulary.recognize(&g.text)))
-        .or_else(|| glued.iter().find(|g| g.follows_word))
+        .position(|g| ends_in_vehicle(&g.text, &vocabulary.recognize(&g.text)))
+        .or_else(|| glued.iter().position(|g| g.follows_word))
 }
 
 /// Whether the last word of `text` is a vehicle word.

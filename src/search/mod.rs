@@ -451,7 +451,7 @@ pub async fn run(
         Some(found) => found,
         None => {
             // No number after all: a quantity glued to a vehicle or a word (`camry6个`) is a quantity.
-            if let Some(reading) = crate::matching::word_reading(&parsed.glued, &vocabulary) {
+            if let Some(reading) = crate::matching::word_reading(&parsed.glued, &vocabulary).map(|i| &parsed.glued[i]) {
                 let late = vocabulary.recognize(&reading.text);
                 if late.is_empty() || late.rest.trim().is_empty() {
                     request.text.clone_from(&reading.text);
