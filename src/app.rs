@@ -142,7 +142,8 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// Brings a database up to this version: the migrations, then what an upgrade derives from
-/// the history (the metric rollups of a database that had history before they existed). Every
+/// the history (the metric rollups of a database that had history before they existed, and the
+/// marks that have the insight rollups derived in the background). Every
 /// command runs it before touching the data.
 pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
     crate::db::migrate(db).await.context("applying migrations")?;
@@ -151,6 +152,12 @@ pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("deriving metric rollups: {e}"))?;
     if derived > 0 {
         tracing::info!(dealers = derived, "metric rollups derived from the history");
+    }
+    let marked = crate::insights::rollup::mark_missing(db, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("marking the insights' history: {e}"))?;
+    if marked > 0 {
+        tracing::info!(dealers = marked, "insight history marked for the rollups");
     }
     Ok(())
 }

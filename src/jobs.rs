@@ -1,6 +1,7 @@
 //! Background work of `serve`: expiring quotes past their validity, delivering due webhooks,
 //! forgetting old idempotency keys and ended browser sessions, the reminder scheduler and the
-//! proactive quotes it leads to; the notification scans (every minute) and their delivery.
+//! proactive quotes it leads to; the notification scans (every minute) and their delivery; the
+//! insight rollups of the days that are over.
 //! Each step is safe to run on several servers at once.
 
 use crate::http::AppState;
@@ -47,6 +48,12 @@ async fn run_slow(state: &AppState) {
 async fn run_frequent(state: &AppState) {
     if let Err(err) = crate::quotes::expire_due(&state.db, state.clock.now()).await {
         tracing::error!(error = ?err, "expiring quotes failed");
+    }
+    let spans = crate::insights::rollup::SPANS_PER_ROUND;
+    match crate::insights::rollup::derive_due(&state.db, state.clock.now(), spans).await {
+        Ok(derived) if derived.days + derived.months > 0 => tracing::debug!(?derived, "insight rollups derived"),
+        Ok(_) => {}
+        Err(err) => tracing::error!(error = ?err, "deriving insight rollups failed"),
     }
     if let Err(err) = crate::webhooks::delivery::deliver_due(
         &state.db,

@@ -22,6 +22,7 @@ mod m20261207_000017_proactive_quotes;
 mod m20261207_000018_notifications;
 mod m20261207_000019_personal_channels;
 mod m20261207_000020_login_failures;
+mod m20261208_000021_insight_rollups;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_notifications::Migration),
             Box::new(m20261207_000019_personal_channels::Migration),
             Box::new(m20261207_000020_login_failures::Migration),
+            Box::new(m20261208_000021_insight_rollups::Migration),
         ]
     }
 }

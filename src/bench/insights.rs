@@ -72,44 +72,46 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
     let now = SystemClock.now();
     let tenant = history(&db, args, target, now).await?;
     let today = tenant.today(now);
-    let from = |days: i64| Some(today - Duration::days(days - 1));
 
-    println!("\nlatency, ms (p50 / p99 over {} runs)", args.runs);
-    let report = |name: &str, samples: Vec<std::time::Duration>, size: usize| {
-        let (p50, p99) = p50_p99(samples);
-        println!("  {name:<36} {p50:>9.1} / {p99:<9.1} ({size} entries)");
+    // The baseline: every day read from the history itself, as before the rollups (and as a
+    // day the derivation has not caught up with is read).
+    {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("UPDATE insight_marks SET derived = NULL").await?;
+    }
+    crate::insights::rollup::mark_missing(&db, now).await?;
+    println!(
+        "\nlatency from the history alone, ms (p50 / p99 over {} runs)",
+        args.runs
+    );
+    demand_and_pricing(&db, &tenant, args.runs, now).await?;
+
+    let started = Instant::now();
+    let mut derived = crate::insights::rollup::Derived::default();
+    loop {
+        let round = crate::insights::rollup::derive_due(&db, now, 1_000).await?;
+        if round.days + round.months == 0 {
+            break;
+        }
+        derived.days += round.days;
+        derived.months += round.months;
+    }
+    let rows: i64 = {
+        use crate::db::TenantScoped;
+        use sea_orm::PaginatorTrait;
+        let rollups = crate::entities::insight_rollups::Entity::scoped(tenant.id);
+        i64::try_from(rollups.count(&db).await?).unwrap_or(i64::MAX)
     };
-    for days in [30, 365] {
-        let params = DemandParams {
-            from: from(days),
-            ..DemandParams::default()
-        };
-        let mut samples = Vec::with_capacity(args.runs);
-        let mut size = 0;
-        for _ in 0..args.runs {
-            let started = Instant::now();
-            size = demand::groups(&db, tenant.id, &params, now).await?.entries.len();
-            samples.push(started.elapsed());
-        }
-        report(&format!("unmet demand, {days} days"), samples, size);
-    }
-    for (group, label) in [(PricingGroup::Part, "per part"), (PricingGroup::Brand, "per brand")] {
-        for days in [30, 365] {
-            let params = PricingParams {
-                from: from(days),
-                group: Some(group),
-                ..PricingParams::default()
-            };
-            let mut samples = Vec::with_capacity(args.runs);
-            let mut size = 0;
-            for _ in 0..args.runs {
-                let started = Instant::now();
-                size = pricing::entries(&db, tenant.id, &params, now).await?.len();
-                samples.push(started.elapsed());
-            }
-            report(&format!("pricing {label}, {days} days"), samples, size);
-        }
-    }
+    println!(
+        "\nrollups derived: {} days and {} months, {rows} rows, in {:.1} s (the last two days stay live)",
+        derived.days,
+        derived.months,
+        started.elapsed().as_secs_f64()
+    );
+    println!("\nlatency with the rollups, ms (p50 / p99 over {} runs)", args.runs);
+    demand_and_pricing(&db, &tenant, args.runs, now).await?;
+
+    println!("\nrestock forecast, ms (p50 / p99 over {} runs)", args.runs);
     for days in [14, 90] {
         let params = RestockParams {
             days: Some(days),
@@ -122,7 +124,7 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
             size = restock::forecast(&db, tenant.id, &params, now).await?.len();
             samples.push(started.elapsed());
         }
-        report(&format!("restock forecast, next {days} days"), samples, size);
+        report_latency(&format!("restock forecast, next {days} days"), samples, size);
     }
 
     // The forecast of the 14 days that began 28 days ago, from the history before them,
@@ -148,5 +150,53 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
         );
     }
     println!("peak RSS {:.0} MiB", peak_rss_mib());
+    Ok(())
+}
+
+fn report_latency(name: &str, samples: Vec<std::time::Duration>, size: usize) {
+    let (p50, p99) = p50_p99(samples);
+    println!("  {name:<36} {p50:>9.1} / {p99:<9.1} ({size} entries)");
+}
+
+/// Unmet demand and pricing over the last 30 and 365 days, timed.
+async fn demand_and_pricing(
+    db: &sea_orm::DatabaseConnection,
+    tenant: &crate::entities::tenants::Model,
+    runs: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let today = tenant.today(now);
+    let from = |days: i64| Some(today - Duration::days(days - 1));
+    for days in [30, 365] {
+        let params = DemandParams {
+            from: from(days),
+            ..DemandParams::default()
+        };
+        let mut samples = Vec::with_capacity(runs);
+        let mut size = 0;
+        for _ in 0..runs {
+            let started = Instant::now();
+            size = demand::groups(db, tenant.id, &params, now).await?.entries.len();
+            samples.push(started.elapsed());
+        }
+        report_latency(&format!("unmet demand, {days} days"), samples, size);
+    }
+    for (group, label) in [(PricingGroup::Part, "per part"), (PricingGroup::Brand, "per brand")] {
+        for days in [30, 365] {
+            let params = PricingParams {
+                from: from(days),
+                group: Some(group),
+                ..PricingParams::default()
+            };
+            let mut samples = Vec::with_capacity(runs);
+            let mut size = 0;
+            for _ in 0..runs {
+                let started = Instant::now();
+                size = pricing::entries(db, tenant.id, &params, now).await?.len();
+                samples.push(started.elapsed());
+            }
+            report_latency(&format!("pricing {label}, {days} days"), samples, size);
+        }
+    }
     Ok(())
 }

@@ -291,6 +291,7 @@ pub async fn update(
 
     let txn = crate::db::begin_write(db).await?;
     let current = find_active(&txn, actor.tenant, id).await?;
+    let current_level = current.price_level_bp;
     let mut changed = Vec::new();
     let mut active = current.into_active_model();
     macro_rules! apply {
@@ -307,6 +308,10 @@ pub async fn update(
     apply!(email, email);
     apply!(address, address);
     apply!(notes, notes);
+    // Purchase rates per price level are counted at the customer's level: derived again.
+    if price_level_bp.is_some_and(|level| level != current_level) {
+        crate::insights::marks::touch_all(&txn, actor.tenant).await?;
+    }
     apply!(price_level_bp, price_level_bp);
     active.updated_at = Set(now);
     let customer = active.update(&txn).await?;

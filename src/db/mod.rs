@@ -9,8 +9,8 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 pub use scoped::TenantScoped;
@@ -51,6 +51,43 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// On PostgreSQL, makes this transaction the only writer of the customer's derived figures
+/// (metric rollups, insight marks) until it ends, and holds off a dealer-wide change of them
+/// ([`lock_dealer_writes`]). Every such writer takes its locks in one order: the dealer
+/// (shared), the customer, then rows; so two writers never wait on each other's rows in
+/// opposite orders. SQLite has one writer at a time.
+pub async fn lock_customer_writes(
+    txn: &impl ConnectionTrait,
+    tenant: crate::ids::TenantId,
+    customer: crate::ids::CustomerId,
+) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // The subquery runs first: the dealer's lock is always taken before the customer's.
+        txn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) \
+             FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))) AS dealer_first",
+            [tenant.to_string().into(), customer.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, waits for the dealer's writers of derived figures to finish and holds off new
+/// ones until this transaction ends: for a change to all of them at once.
+pub async fn lock_dealer_writes(txn: &impl ConnectionTrait, tenant: crate::ids::TenantId) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [tenant.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// PostgreSQL only: within this transaction, plan every statement for its own values.

@@ -20,6 +20,8 @@ pub mod inquiries;
 pub mod inquiry_claims;
 pub mod inquiry_lines;
 pub mod inquiry_reads;
+pub mod insight_marks;
+pub mod insight_rollups;
 pub mod login_failures;
 pub mod match_memory;
 pub mod metric_rollups;

@@ -20,11 +20,14 @@ use sea_orm::{ConnectionTrait, QueryResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::rollup::{Rollup, read};
 use crate::db::TenantScoped;
-use crate::entities::{Confidence, LineStatus, QuoteStatus, inquiry_lines, quote_lines, quote_options, quotes};
-use crate::error::Result;
+use crate::entities::{
+    Confidence, LineStatus, QuoteStatus, inquiry_lines, quote_lines, quote_options, quotes, tenants,
+};
+use crate::error::{Error, Result};
 use crate::ids::{CustomerId, TenantId};
-use crate::metrics::{Period, start_of};
+use crate::metrics::Period;
 use crate::pagination::{PageParams, SortOrder};
 
 /// The definitions, exactly as computed.
@@ -95,7 +98,7 @@ pub struct DemandParams {
 }
 
 /// Lines per reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LostLines {
     pub not_in_catalog: i64,
     pub not_quoted: i64,
@@ -104,6 +107,13 @@ pub struct LostLines {
 }
 
 impl LostLines {
+    fn merge(&mut self, other: &Self) {
+        self.not_in_catalog += other.not_in_catalog;
+        self.not_quoted += other.not_quoted;
+        self.out_of_stock += other.out_of_stock;
+        self.quoted_too_late += other.quoted_too_late;
+    }
+
     fn add(&mut self, reason: LostReason) {
         *match reason {
             LostReason::NotInCatalog => &mut self.not_in_catalog,
@@ -236,10 +246,13 @@ impl Row {
     }
 }
 
-/// The lines received in `period`, with their quotes and first options.
-async fn rows(db: &impl ConnectionTrait, tenant: TenantId, period: Period, tz: chrono_tz::Tz) -> Result<Vec<Row>> {
-    let start = start_of(period.from, tz);
-    let end = start_of(period.to + chrono::Duration::days(1), tz);
+/// The lines received in `[start, end)`, with their quotes and first options.
+async fn rows(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Row>> {
     let (ql, il, q, qo) = (Alias::new("ql"), Alias::new("il"), Alias::new("q"), Alias::new("qo"));
     let select = Query::select()
         .expr_as(Expr::col((ql.clone(), quote_lines::Column::CustomerId)), "customer_id")
@@ -299,13 +312,18 @@ async fn rows(db: &impl ConnectionTrait, tenant: TenantId, period: Period, tz: c
         .collect()
 }
 
-/// Inquiry lines received in the period, met or not.
-async fn line_count(db: &impl ConnectionTrait, tenant: TenantId, period: Period, tz: chrono_tz::Tz) -> Result<i64> {
+/// Inquiry lines received in `[start, end)`, met or not.
+async fn line_count(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<i64> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
     Ok(i64::try_from(
         quote_lines::Entity::scoped(tenant)
-            .filter(quote_lines::Column::ReceivedAt.gte(start_of(period.from, tz)))
-            .filter(quote_lines::Column::ReceivedAt.lt(start_of(period.to + chrono::Duration::days(1), tz)))
+            .filter(quote_lines::Column::ReceivedAt.gte(start))
+            .filter(quote_lines::Column::ReceivedAt.lt(end))
             .filter(quote_lines::Column::Proactive.eq(false))
             .count(db)
             .await?,
@@ -321,9 +339,129 @@ pub struct DemandGroups {
     pub entries: Vec<DemandEntry>,
 }
 
-struct Group {
-    entry: DemandEntry,
+/// One group's unmet lines over a span.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Cell {
+    asked: String,
+    part_number: Option<String>,
+    lines: i64,
+    quantity: i64,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    reasons: LostLines,
     shops: HashSet<CustomerId>,
+}
+
+impl Cell {
+    fn of(row: &Row, reason: LostReason) -> Self {
+        let mut reasons = LostLines::default();
+        reasons.add(reason);
+        Self {
+            asked: row.text.clone(),
+            part_number: row.part_number.clone(),
+            lines: 1,
+            quantity: row.quantity,
+            first: row.received_at,
+            last: row.received_at,
+            reasons,
+            shops: HashSet::from([row.customer]),
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.lines += other.lines;
+        self.quantity += other.quantity;
+        self.reasons.merge(&other.reasons);
+        self.first = std::cmp::min(self.first, other.first);
+        // The latest wording; of two at the same instant, the greater, so any order of merging agrees.
+        if (other.last, &other.asked) > (self.last, &self.asked) {
+            self.last = other.last;
+            self.asked = other.asked;
+            self.part_number = other.part_number;
+        }
+        self.shops.extend(other.shops);
+    }
+}
+
+/// The unmet demand of a span of days: the lines received, and the unmet ones per group.
+#[derive(Debug, Default)]
+pub struct DemandSpan {
+    inquiry_lines: i64,
+    groups: HashMap<String, Cell>,
+}
+
+/// The stored row of a span's totals (group keys always have a prefix).
+const TOTALS_KEY: &str = "";
+
+#[derive(Serialize, Deserialize)]
+struct Totals {
+    inquiry_lines: i64,
+}
+
+impl DemandSpan {
+    fn add(&mut self, key: String, cell: Cell) {
+        match self.groups.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut mine) => mine.get_mut().merge(cell),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(cell);
+            }
+        }
+    }
+}
+
+impl Rollup for DemandSpan {
+    const INSIGHT: &'static str = "demand";
+
+    fn merge(&mut self, other: Self) {
+        self.inquiry_lines += other.inquiry_lines;
+        for (key, cell) in other.groups {
+            self.add(key, cell);
+        }
+    }
+
+    fn rows(&self) -> Result<Vec<(String, String)>> {
+        let totals = Totals {
+            inquiry_lines: self.inquiry_lines,
+        };
+        std::iter::once(serde_json::to_string(&totals).map(|body| (TOTALS_KEY.to_owned(), body)))
+            .chain(
+                self.groups
+                    .iter()
+                    .map(|(key, cell)| serde_json::to_string(cell).map(|body| (key.clone(), body))),
+            )
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Internal(e.into()))
+    }
+
+    fn add_row(&mut self, key: &str, body: &str) -> Result<()> {
+        if key == TOTALS_KEY {
+            let totals: Totals = serde_json::from_str(body).map_err(|e| Error::Internal(e.into()))?;
+            self.inquiry_lines += totals.inquiry_lines;
+        } else {
+            let cell: Cell = serde_json::from_str(body).map_err(|e| Error::Internal(e.into()))?;
+            self.add(key.to_owned(), cell);
+        }
+        Ok(())
+    }
+
+    async fn live<C: ConnectionTrait>(
+        db: &C,
+        dealer: &tenants::Model,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Self> {
+        let target_ms = i64::from(dealer.response_target_minutes) * 60_000;
+        let mut span = Self {
+            inquiry_lines: line_count(db, dealer.id, start, end).await?,
+            groups: HashMap::new(),
+        };
+        for row in rows(db, dealer.id, start, end).await? {
+            if let Some(reason) = row.lost(target_ms) {
+                span.add(row.group(), Cell::of(&row, reason));
+            }
+        }
+        Ok(span)
+    }
 }
 
 /// Unmet demand of one dealer over a period, against the previous period of equal length.
@@ -334,67 +472,35 @@ pub async fn groups(
     now: DateTime<Utc>,
 ) -> Result<DemandGroups> {
     let dealer = crate::tenants::find(db, tenant).await?;
-    let tz = dealer.tz();
-    let period = Period::parse(params.from, params.to, dealer.today(now))?;
-    let target_ms = i64::from(dealer.response_target_minutes) * 60_000;
+    let today = dealer.today(now);
+    let period = Period::parse(params.from, params.to, today)?;
+    let current: DemandSpan = read(db, &dealer, period.from, period.to, today).await?;
+    let before = period.previous();
+    let previous: DemandSpan = read(db, &dealer, before.from, before.to, today).await?;
 
-    let mut by_key: HashMap<String, Group> = HashMap::new();
     let mut unmet_lines = 0;
-    for row in rows(db, tenant, period, tz).await? {
-        let Some(reason) = row.lost(target_ms) else {
-            continue;
-        };
-        unmet_lines += 1;
-        let group = by_key.entry(row.group()).or_insert_with_key(|key| Group {
-            entry: DemandEntry {
-                key: key.clone(),
-                asked: row.text.clone(),
-                part_number: row.part_number.clone(),
-                lines: 0,
-                shops: 0,
-                quantity: 0,
-                first_asked_at: row.received_at,
-                last_asked_at: row.received_at,
-                previous_lines: 0,
-                trend: 0,
-                reasons: LostLines::default(),
-                action: DemandAction::AddToCatalog,
-                stock_quantity: None,
-            },
-            shops: HashSet::new(),
-        });
-        let e = &mut group.entry;
-        e.lines += 1;
-        e.quantity += row.quantity;
-        e.reasons.add(reason);
-        if row.received_at < e.first_asked_at {
-            e.first_asked_at = row.received_at;
-        }
-        if row.received_at >= e.last_asked_at {
-            e.last_asked_at = row.received_at;
-            e.asked = row.text.clone();
-            e.part_number = row.part_number.clone();
-        }
-        group.shops.insert(row.customer);
-    }
-    // The previous period, for the groups of this one.
-    for row in rows(db, tenant, period.previous(), tz).await? {
-        if row.lost(target_ms).is_none() {
-            continue;
-        }
-        if let Some(group) = by_key.get_mut(&row.group()) {
-            group.entry.previous_lines += 1;
-        }
-    }
-    let mut entries: Vec<DemandEntry> = by_key
-        .into_values()
-        .map(|g| {
-            let mut e = g.entry;
-            e.shops = i64::try_from(g.shops.len()).unwrap_or(i64::MAX);
-            e.trend = e.lines - e.previous_lines;
-            e.action = e.reasons.action();
-            e.stock_quantity = (e.action == DemandAction::Stock).then_some(e.quantity);
-            e
+    let mut entries: Vec<DemandEntry> = current
+        .groups
+        .into_iter()
+        .map(|(key, cell)| {
+            unmet_lines += cell.lines;
+            let previous_lines = previous.groups.get(&key).map_or(0, |c| c.lines);
+            let action = cell.reasons.action();
+            DemandEntry {
+                asked: cell.asked,
+                part_number: cell.part_number,
+                lines: cell.lines,
+                shops: i64::try_from(cell.shops.len()).unwrap_or(i64::MAX),
+                quantity: cell.quantity,
+                first_asked_at: cell.first,
+                last_asked_at: cell.last,
+                previous_lines,
+                trend: cell.lines - previous_lines,
+                reasons: cell.reasons,
+                action,
+                stock_quantity: (action == DemandAction::Stock).then_some(cell.quantity),
+                key,
+            }
         })
         .collect();
     let by = params.sort.unwrap_or_default();
@@ -417,7 +523,7 @@ pub async fn groups(
     Ok(DemandGroups {
         period,
         unmet_lines,
-        inquiry_lines: line_count(db, tenant, period, tz).await?,
+        inquiry_lines: current.inquiry_lines,
         entries,
     })
 }

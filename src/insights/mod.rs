@@ -5,8 +5,10 @@
 //! predicted purchases of the next days per part, against the shelf.
 
 pub mod demand;
+pub mod marks;
 pub mod pricing;
 pub mod restock;
+pub mod rollup;
 pub mod routes;
 
 use crate::error::{Error, Result};

@@ -10,13 +10,15 @@ use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::rollup::{Rollup, read};
 use crate::db::TenantScoped;
 use crate::entities::{
     LineStatus, QuoteStatus, RejectionCode, customers, order_lines, orders, parts, quote_lines, quote_options, quotes,
+    tenants,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::{PartId, TenantId};
-use crate::metrics::{Period, start_of};
+use crate::metrics::Period;
 use crate::money::format_price;
 use crate::pagination::{PageParams, SortOrder};
 
@@ -103,7 +105,7 @@ pub struct PricingParams {
 }
 
 /// Rejected lines per reason code.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Rejections {
     pub price: i64,
     pub availability: i64,
@@ -357,36 +359,55 @@ async fn cells(
     rows.iter().map(Cell::read).collect()
 }
 
-/// The shop's words on rejected lines, newest first, per part.
+/// The shop's words on rejected lines, newest first, per part (each wording once, at most
+/// [`WORDS_KEPT`]).
 async fn words(
     db: &impl ConnectionTrait,
     tenant: TenantId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<HashMap<PartId, Vec<String>>> {
+) -> Result<HashMap<PartId, Vec<Reason>>> {
     let q = Alias::new("q");
     let mut select = quoted_lines(tenant, start, end);
     select
         .expr_as(attributed_part(), "part_id")
         .expr_as(Expr::col((q.clone(), quotes::Column::RejectionReason)), "reason")
+        .expr_as(Expr::col((q.clone(), quotes::Column::DecidedAt)), "decided_at")
         .and_where(Expr::col((q.clone(), quotes::Column::Status)).eq(QuoteStatus::Rejected))
         .and_where(Expr::col((q.clone(), quotes::Column::RejectionReason)).is_not_null())
         .order_by((q, quotes::Column::DecidedAt), Order::Desc);
     let backend = db.get_database_backend();
-    let mut by_part: HashMap<PartId, Vec<String>> = HashMap::new();
+    let mut by_part: HashMap<PartId, Vec<Reason>> = HashMap::new();
     for row in db.query_all_raw(backend.build(&select)).await? {
         let part: PartId = row.try_get("", "part_id")?;
-        let reason: String = row.try_get("", "reason")?;
-        let kept = by_part.entry(part).or_default();
-        if kept.len() < WORDS_KEPT && !kept.contains(&reason) {
-            kept.push(reason);
-        }
+        let reason = Reason {
+            text: row.try_get("", "reason")?,
+            at: row.try_get("", "decided_at")?,
+        };
+        keep_newest(by_part.entry(part).or_default(), vec![reason]);
     }
     Ok(by_part)
 }
 
+/// The shop's words on one rejection, and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Reason {
+    text: String,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Keeps the newest [`WORDS_KEPT`] distinct wordings of `kept` and `more`. Each list holds the
+/// newest of its own span, so whatever is newest of both is among them.
+fn keep_newest(kept: &mut Vec<Reason>, more: Vec<Reason>) {
+    kept.extend(more);
+    kept.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.text.cmp(&b.text)));
+    let mut seen = std::collections::HashSet::new();
+    kept.retain(|r| seen.insert(r.text.clone()));
+    kept.truncate(WORDS_KEPT);
+}
+
 /// Running sums of one entry.
-#[derive(Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Tally {
     quoted: i64,
     bought: i64,
@@ -396,7 +417,7 @@ struct Tally {
     rejected: i64,
     rejections: Rejections,
     levels: BTreeMap<i32, (i64, i64)>,
-    reasons: Vec<String>,
+    reasons: Vec<Reason>,
 }
 
 impl Tally {
@@ -428,11 +449,7 @@ impl Tally {
             mine.0 += quoted;
             mine.1 += bought;
         }
-        for reason in other.reasons {
-            if self.reasons.len() < WORDS_KEPT && !self.reasons.contains(&reason) {
-                self.reasons.push(reason);
-            }
-        }
+        keep_newest(&mut self.reasons, other.reasons);
     }
 
     fn levels(&self) -> Vec<LevelRate> {
@@ -487,8 +504,59 @@ impl Tally {
             by_price_level: self.levels(),
             available,
             flags: self.flags(available),
-            reasons: self.reasons,
+            reasons: self.reasons.into_iter().map(|r| r.text).collect(),
         }
+    }
+}
+
+/// How the quotes of a span of days fared, per part.
+#[derive(Debug, Default)]
+pub struct PricingSpan {
+    parts: HashMap<PartId, Tally>,
+}
+
+impl Rollup for PricingSpan {
+    const INSIGHT: &'static str = "pricing";
+
+    fn merge(&mut self, other: Self) {
+        for (part, tally) in other.parts {
+            self.parts.entry(part).or_default().merge(tally);
+        }
+    }
+
+    fn rows(&self) -> Result<Vec<(String, String)>> {
+        self.parts
+            .iter()
+            .map(|(part, tally)| serde_json::to_string(tally).map(|body| (part.to_string(), body)))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Internal(e.into()))
+    }
+
+    fn add_row(&mut self, key: &str, body: &str) -> Result<()> {
+        let part: PartId = key
+            .parse()
+            .map_err(|_| Error::Internal(anyhow::anyhow!("a pricing rollup of part {key:?}")))?;
+        let tally: Tally = serde_json::from_str(body).map_err(|e| Error::Internal(e.into()))?;
+        self.parts.entry(part).or_default().merge(tally);
+        Ok(())
+    }
+
+    async fn live<C: ConnectionTrait>(
+        db: &C,
+        dealer: &tenants::Model,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Self> {
+        let mut parts: HashMap<PartId, Tally> = HashMap::new();
+        for cell in cells(db, dealer.id, start, end).await? {
+            parts.entry(cell.part).or_default().add(&cell);
+        }
+        for (part, reasons) in words(db, dealer.id, start, end).await? {
+            if let Some(tally) = parts.get_mut(&part) {
+                tally.reasons = reasons;
+            }
+        }
+        Ok(Self { parts })
     }
 }
 
@@ -508,24 +576,15 @@ pub async fn entries(
     now: DateTime<Utc>,
 ) -> Result<PricingEntries> {
     let dealer = crate::tenants::find(db, tenant).await?;
-    let tz = dealer.tz();
-    let period = Period::parse(params.from, params.to, dealer.today(now))?;
-    let (start, end) = (
-        start_of(period.from, tz),
-        start_of(period.to + chrono::Duration::days(1), tz),
-    );
-
-    let mut by_part: HashMap<PartId, Tally> = HashMap::new();
-    // The dealer-wide totals are every cell, whatever the grouping.
+    let today = dealer.today(now);
+    let period = Period::parse(params.from, params.to, today)?;
+    let by_part = read::<PricingSpan>(db, &dealer, period.from, period.to, today)
+        .await?
+        .parts;
+    // The dealer-wide totals are every part's, whatever the grouping.
     let mut total = Tally::default();
-    for cell in cells(db, tenant, start, end).await? {
-        total.add(&cell);
-        by_part.entry(cell.part).or_default().add(&cell);
-    }
-    for (part, reasons) in words(db, tenant, start, end).await? {
-        if let Some(tally) = by_part.get_mut(&part) {
-            tally.reasons = reasons;
-        }
+    for tally in by_part.values() {
+        total.merge(tally.clone());
     }
     let mut known: HashMap<PartId, parts::Model> = HashMap::new();
     let ids: Vec<PartId> = by_part.keys().copied().collect();

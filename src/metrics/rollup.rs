@@ -242,17 +242,7 @@ pub fn line_delta(
 /// Without it, a transaction adding to two days (an order for last week's quote) could take
 /// row locks in the opposite order of another and deadlock. SQLite has one writer at a time.
 pub async fn lock(txn: &impl ConnectionTrait, tenant: TenantId, customer: CustomerId) -> Result<()> {
-    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        // The subquery runs first: the dealer's lock is always taken before the customer's.
-        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-            sea_orm::DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) \
-             FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))) AS dealer_first",
-            [tenant.to_string().into(), customer.to_string().into()],
-        ))
-        .await?;
-    }
-    Ok(())
+    Ok(crate::db::lock_customer_writes(txn, tenant, customer).await?)
 }
 
 /// Adds `delta` to the customer's day, week and month that contain `at` in the dealer's zone.
@@ -330,14 +320,7 @@ pub struct Rebuilt {
 pub async fn rebuild(db: &DatabaseConnection, tenant: &tenants::Model) -> Result<Rebuilt> {
     let tz = tenant.tz();
     let txn = crate::db::begin_write(db).await?;
-    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-            sea_orm::DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            [tenant.id.to_string().into()],
-        ))
-        .await?;
-    }
+    crate::db::lock_dealer_writes(&txn, tenant.id).await?;
     metric_rollups::Entity::scoped_delete(tenant.id).exec(&txn).await?;
 
     // Written in reading order, so that on PostgreSQL too a period's rows start out together.

@@ -267,8 +267,16 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         .filter(quote_lines::Column::Id.is_in(lines.iter().map(|l| l.quote_line_id)))
         .exec(txn)
         .await?;
-    // An order that follows a reminder converts it.
     let tenant = crate::tenants::find(txn, new.tenant).await?;
+    crate::insights::marks::touch_lines(
+        txn,
+        new.tenant,
+        new.customer,
+        tenant.tz(),
+        lines.iter().map(|l| l.quote_line_id),
+    )
+    .await?;
+    // An order that follows a reminder converts it.
     if new.replaces.is_some() {
         return announce_created(txn, &new, order, lines, total, now).await;
     }

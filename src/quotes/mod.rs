@@ -81,6 +81,8 @@ pub async fn transition(
             .filter(inquiries::Column::Id.eq(quote.inquiry_id))
             .exec(txn)
             .await?;
+        let tz = crate::tenants::find(txn, quote.tenant_id).await?.tz();
+        crate::insights::marks::touch(txn, quote.tenant_id, quote.customer_id, tz, [quote.created_at]).await?;
     }
     Ok(done)
 }
@@ -533,6 +535,8 @@ pub async fn insert_draft(
     lines: &[(InquiryLineId, QuoteLineId, &draft::DraftLine)],
 ) -> Result<()> {
     let quote = quotes::ActiveModel::from(quote).insert(txn).await?;
+    let tz = crate::tenants::find(txn, quote.tenant_id).await?.tz();
+    crate::insights::marks::touch(txn, quote.tenant_id, quote.customer_id, tz, [quote.created_at]).await?;
     let rows = lines
         .iter()
         .enumerate()

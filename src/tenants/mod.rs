@@ -354,6 +354,10 @@ pub async fn update_settings(
         active.reminder_contacts_per_week = Set(n);
     }
     if let Some(minutes) = body.response_target_minutes {
+        // Whether a line was quoted too late depends on it: unmet demand is derived again.
+        if active.response_target_minutes.as_ref() != &minutes {
+            crate::insights::marks::touch_all(&txn, tenant).await?;
+        }
         active.response_target_minutes = Set(minutes);
     }
     if let Some(days) = body.return_window_days {

@@ -791,3 +791,158 @@ async fn insight_periods_are_days_of_the_dealers_own_time_zone_across_months() {
     let sh_nov = pricing(&sh_token, "2026-11-01", "2026-11-30").await;
     assert_eq!(sh_nov["quoted_lines"], 1, "{sh_nov}");
 }
+
+/// Marks of the dealer's days whose rollups are fresh.
+async fn fresh_days(app: &TestApp) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let db = &app.state.db;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM insight_marks WHERE span = 'day' AND derived = changes",
+        ))
+        .await
+        .expect("marks")
+        .expect("a count");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+#[tokio::test]
+async fn rollups_of_finished_days_answer_as_the_history_does_and_follow_later_changes() {
+    let app = spawn_app().await;
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .expect("instant")
+            .with_timezone(&chrono::Utc)
+    };
+    // 2 November, 10:00 in Shanghai.
+    app.clock.set(instant("2026-11-02T02:00:00Z"));
+    let owner = dealer(&app, "owner@shunda.cn").await;
+    expect_json(
+        app.patch("/v1/settings", &owner.token, &json!({ "quote_validity_hours": 240 }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let wang = shop(&app, &owner, "老王汽修厂").await;
+    let li = shop(&app, &owner, "李记汽修").await;
+    let filter_and_unknown = quote_for(
+        &app,
+        &owner,
+        &wang,
+        "d1-wang",
+        json!([{ "text": "ZX-404 不存在的件" }, { "text": "90915-YZZE1 2个" }]),
+        true,
+    )
+    .await;
+    let pads = quote_for(
+        &app,
+        &owner,
+        &li,
+        "d1-li",
+        json!([{ "text": "0 986 424 735 刹车片" }]),
+        true,
+    )
+    .await;
+    // 3 November: the unknown part again, and a filter quoted 20 minutes late.
+    app.clock.set(instant("2026-11-03T03:00:00Z"));
+    let token = app.fresh_token_with("owner@shunda.cn", PASSWORD).await;
+    let owner = Session { token, ..owner };
+    quote_for(
+        &app,
+        &owner,
+        &li,
+        "d2-li",
+        json!([{ "text": "ZX-404 不存在的件" }]),
+        true,
+    )
+    .await;
+    let late = quote_for(
+        &app,
+        &owner,
+        &wang,
+        "d2-wang",
+        json!([{ "text": "90915-YZZE1" }]),
+        false,
+    )
+    .await;
+    app.clock.advance(chrono::Duration::minutes(20));
+    expect_json(
+        app.post_empty(&format!("/v1/quotes/{late}/send"), &owner.token).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // 6 November: both days are over everywhere, and nothing is derived yet.
+    app.clock.set(instant("2026-11-06T02:00:00Z"));
+    let token = app.fresh_token_with("owner@shunda.cn", PASSWORD).await;
+    let reports = || {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let mut out = Vec::new();
+            for path in [
+                "/v1/insights/demand?from=2026-11-01&to=2026-11-06",
+                "/v1/insights/demand?from=2026-11-02&to=2026-11-03",
+                "/v1/insights/demand?from=2026-10-01&to=2026-11-06&sort=shops",
+                "/v1/insights/pricing?from=2026-11-01&to=2026-11-06",
+                "/v1/insights/pricing?from=2026-11-02&to=2026-11-02&group=brand",
+            ] {
+                out.push(expect_json(app.get(path, &token).await, StatusCode::OK).await);
+            }
+            out
+        }
+    };
+    assert_eq!(fresh_days(&app).await, 0);
+    let live = reports().await;
+    assert_eq!(entry(&live[0], "ZX-404")["lines"], 2, "{}", live[0]);
+    assert_eq!(entry(&live[0], "ZX-404")["shops"], 2);
+    assert_eq!(entry(&live[0], "刹车片")["reasons"]["out_of_stock"], 1);
+    assert_eq!(entry(&live[0], "90915")["reasons"]["quoted_too_late"], 1);
+    app.run_jobs().await;
+    assert_eq!(fresh_days(&app).await, 2, "2 and 3 November are derived");
+    assert_eq!(reports().await, live, "the rollups say what the history says");
+
+    // A shop decides on a finished day's quotes: the day is read live until derived again.
+    expect_json(
+        app.post(
+            &format!("/v1/shop/quotes/{filter_and_unknown}/reject"),
+            Some(&wang),
+            &json!({ "reason_code": "price", "reason": "贵了" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_json(
+        app.post(&format!("/v1/shop/quotes/{pads}/accept"), Some(&li), &json!({}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // And a longer response target: the 20-minute answer is no longer late.
+    expect_json(
+        app.patch("/v1/settings", &token, &json!({ "response_target_minutes": 30 }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let changed = reports().await;
+    assert_ne!(changed, live);
+    let unmet: Vec<&str> = changed[0]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["asked"].as_str())
+        .collect();
+    assert_eq!(
+        unmet,
+        vec!["ZX-404 不存在的件"],
+        "bought, and answered in time: {}",
+        changed[0]
+    );
+    assert_eq!(changed[3]["rejections"]["price"], 1, "{}", changed[3]);
+    assert_eq!(changed[3]["bought_lines"], 1);
+    app.run_jobs().await;
+    assert_eq!(fresh_days(&app).await, 2);
+    assert_eq!(reports().await, changed, "derived again, the same answer");
+}

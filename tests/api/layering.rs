@@ -34,6 +34,7 @@ const LAYERS: &[(&str, &[&[&str]])] = &[
     (
         "domain",
         &[
+            &["insights::marks"],
             &["auth"],
             &["tenants"],
             &["users"],

@@ -1,0 +1,429 @@
+//! Insight rollups: the unmet-demand and pricing aggregates of each finished day and month of a
+//! dealer's calendar, so that a year of insights reads a few thousand rows, not every quote
+//! line of the year.
+//!
+//! A day is derived once it is over, by the very code that reads a period live ([`Rollup::live`]
+//! over the day's instants), and a month from its days. Writers mark what they change
+//! ([`super::marks`]); a span whose change count moved since it was derived is *behind*, and a
+//! period reads it live instead, as it reads today: so a report is always what the live
+//! computation would say, whether the derivation has caught up or not. [`derive_due`] catches
+//! up, a few spans per round, on any number of servers at once.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::marks::{self, Span};
+use crate::db::TenantScoped;
+use crate::entities::{insight_marks, insight_rollups, tenants};
+use crate::error::Result;
+use crate::ids::TenantId;
+use crate::metrics::start_of;
+
+/// One insight's aggregate of a span of days, keyed by the insight's groups; merging the
+/// aggregates of two spans gives the aggregate of both.
+pub(crate) trait Rollup: Default + Sized {
+    /// The `insight` column of its rows.
+    const INSIGHT: &'static str;
+
+    /// Adds another span's aggregate.
+    fn merge(&mut self, other: Self);
+
+    /// The aggregate as rows: a key and a JSON body per group.
+    fn rows(&self) -> Result<Vec<(String, String)>>;
+
+    /// Adds one stored row.
+    fn add_row(&mut self, key: &str, body: &str) -> Result<()>;
+
+    /// The aggregate of the lines received in `[start, end)`, from the history itself.
+    async fn live<C: ConnectionTrait>(
+        db: &C,
+        dealer: &tenants::Model,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Self>;
+}
+
+/// Where each day of a range is read from: whole months and days from their rollups, the
+/// rest (today, and whatever is behind) live. Days without a mark saw no change, so no lines.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub months: Vec<NaiveDate>,
+    pub days: Vec<NaiveDate>,
+    /// First and last day of each run of days read live.
+    pub live: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Plan {
+    fn read_live(&mut self, day: NaiveDate) {
+        match self.live.last_mut() {
+            Some((_, last)) if *last + Duration::days(1) == day => *last = day,
+            _ => self.live.push((day, day)),
+        }
+    }
+}
+
+/// The plan for `from..=to`, from the marks of its days and months.
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<Plan> {
+    let marks = insight_marks::Entity::scoped(tenant)
+        .filter(insight_marks::Column::Start.between(Span::Month.start_of(from), to))
+        .all(db)
+        .await?;
+    let mut fresh: HashMap<(Span, NaiveDate), bool> = HashMap::new();
+    for mark in marks {
+        if let Some(span) = Span::parse(&mark.span) {
+            fresh.insert((span, mark.start), mark.derived == Some(mark.changes));
+        }
+    }
+    Ok(plan_of(from, to, today, &fresh))
+}
+
+fn plan_of(from: NaiveDate, to: NaiveDate, today: NaiveDate, fresh: &HashMap<(Span, NaiveDate), bool>) -> Plan {
+    let mut plan = Plan::default();
+    let mut month = Span::Month.start_of(from);
+    while month <= to {
+        let last = Span::Month.last_day(month);
+        let whole = month >= from && last <= to && last < today;
+        if whole && fresh.get(&(Span::Month, month)) == Some(&true) {
+            plan.months.push(month);
+        } else {
+            let mut day = std::cmp::max(month, from);
+            while day <= std::cmp::min(last, to) {
+                if day >= today {
+                    plan.read_live(day);
+                } else {
+                    match fresh.get(&(Span::Day, day)) {
+                        Some(true) => plan.days.push(day),
+                        Some(false) => plan.read_live(day),
+                        None => {}
+                    }
+                }
+                day += Duration::days(1);
+            }
+        }
+        month = last + Duration::days(1);
+    }
+    plan
+}
+
+/// The aggregate of `from..=to` of one dealer: rollups where they are fresh, the rest live.
+pub(crate) async fn read<R: Rollup>(
+    db: &impl ConnectionTrait,
+    dealer: &tenants::Model,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<R> {
+    let plan = plan(db, dealer.id, from, to, today).await?;
+    let mut out = R::default();
+    let stored = |span: Span, starts: &[NaiveDate]| {
+        insight_rollups::Entity::scoped(dealer.id)
+            .filter(insight_rollups::Column::Insight.eq(R::INSIGHT))
+            .filter(insight_rollups::Column::Span.eq(span.as_str()))
+            .filter(insight_rollups::Column::Start.between(starts[0], starts[starts.len() - 1]))
+            .select_only()
+            .columns([
+                insight_rollups::Column::Start,
+                insight_rollups::Column::Key,
+                insight_rollups::Column::Body,
+            ])
+            .into_tuple::<(NaiveDate, String, String)>()
+    };
+    for (span, starts) in [(Span::Month, &plan.months), (Span::Day, &plan.days)] {
+        if starts.is_empty() {
+            continue;
+        }
+        let wanted: BTreeSet<NaiveDate> = starts.iter().copied().collect();
+        for (start, key, body) in stored(span, starts).all(db).await? {
+            if wanted.contains(&start) {
+                out.add_row(&key, &body)?;
+            }
+        }
+    }
+    let tz = dealer.tz();
+    for (first, last) in plan.live {
+        out.merge(R::live(db, dealer, start_of(first, tz), start_of(last + Duration::days(1), tz)).await?);
+    }
+    Ok(out)
+}
+
+/// On PostgreSQL, whether this transaction is the only one deriving the span (a transaction
+/// lock, so a killed server's claim ends with its connection). SQLite writes one at a time.
+async fn claim(txn: &impl ConnectionTrait, tenant: TenantId, span: Span, start: NaiveDate) -> Result<bool> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(true);
+    }
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed",
+            [format!("insights:{tenant}:{}:{start}", span.as_str()).into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<bool>("", "claimed"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
+/// Marks whose spans changed since they were derived, or were never derived.
+fn is_behind() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(insight_marks::Column::Derived)
+        .is_null()
+        .or(Expr::col(insight_marks::Column::Derived).ne(Expr::col(insight_marks::Column::Changes)))
+}
+
+/// The span's mark, if it is behind.
+async fn behind(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    span: Span,
+    start: NaiveDate,
+) -> Result<Option<insight_marks::Model>> {
+    Ok(insight_marks::Entity::scoped(tenant)
+        .filter(insight_marks::Column::Span.eq(span.as_str()))
+        .filter(insight_marks::Column::Start.eq(start))
+        .one(txn)
+        .await?
+        .filter(|m| m.derived != Some(m.changes)))
+}
+
+/// Replaces the span's rows of every insight and records the change count they reflect.
+async fn store(
+    txn: &impl ConnectionTrait,
+    mark: &insight_marks::Model,
+    demand: &super::demand::DemandSpan,
+    pricing: &super::pricing::PricingSpan,
+) -> Result<()> {
+    let insights = [
+        (super::demand::DemandSpan::INSIGHT, demand.rows()?),
+        (super::pricing::PricingSpan::INSIGHT, pricing.rows()?),
+    ];
+    insight_rollups::Entity::scoped_delete(mark.tenant_id)
+        .filter(insight_rollups::Column::Span.eq(mark.span.as_str()))
+        .filter(insight_rollups::Column::Start.eq(mark.start))
+        .exec(txn)
+        .await?;
+    let rows: Vec<insight_rollups::ActiveModel> = insights
+        .into_iter()
+        .flat_map(|(insight, rows)| {
+            rows.into_iter().map(move |(key, body)| insight_rollups::ActiveModel {
+                tenant_id: Set(mark.tenant_id),
+                insight: Set(insight.to_owned()),
+                span: Set(mark.span.clone()),
+                start: Set(mark.start),
+                key: Set(key),
+                body: Set(body),
+            })
+        })
+        .collect();
+    crate::db::insert_chunked(txn, rows).await?;
+    // The count read at the start: a writer that committed since leaves the span behind.
+    insight_marks::Entity::scoped_update(mark.tenant_id)
+        .col_expr(insight_marks::Column::Derived, Expr::value(mark.changes))
+        .filter(insight_marks::Column::Span.eq(mark.span.as_str()))
+        .filter(insight_marks::Column::Start.eq(mark.start))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Derives one finished day from the history. `false` when there was nothing to do, or
+/// another server is on it.
+pub async fn derive_day(db: &DatabaseConnection, dealer: &tenants::Model, day: NaiveDate) -> Result<bool> {
+    let txn = crate::db::begin_write(db).await?;
+    if !claim(&txn, dealer.id, Span::Day, day).await? {
+        return Ok(false);
+    }
+    let Some(mark) = behind(&txn, dealer.id, Span::Day, day).await? else {
+        return Ok(false);
+    };
+    let tz = dealer.tz();
+    let (start, end) = (start_of(day, tz), start_of(day + Duration::days(1), tz));
+    let demand = super::demand::DemandSpan::live(&txn, dealer, start, end).await?;
+    let pricing = super::pricing::PricingSpan::live(&txn, dealer, start, end).await?;
+    store(&txn, &mark, &demand, &pricing).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Sums a finished month's days, once every one of them is fresh. `false` when a day is
+/// behind, there was nothing to do, or another server is on it.
+pub async fn derive_month(db: &DatabaseConnection, dealer: &tenants::Model, month: NaiveDate) -> Result<bool> {
+    let txn = crate::db::begin_write(db).await?;
+    if !claim(&txn, dealer.id, Span::Month, month).await? {
+        return Ok(false);
+    }
+    let Some(mark) = behind(&txn, dealer.id, Span::Month, month).await? else {
+        return Ok(false);
+    };
+    let last = Span::Month.last_day(month);
+    let days_behind = insight_marks::Entity::scoped(dealer.id)
+        .filter(insight_marks::Column::Span.eq(Span::Day.as_str()))
+        .filter(insight_marks::Column::Start.between(month, last))
+        .filter(is_behind())
+        .count(&txn)
+        .await?;
+    if days_behind > 0 {
+        return Ok(false);
+    }
+    let today = last + Duration::days(1);
+    let demand: super::demand::DemandSpan = read(&txn, dealer, month, last, today).await?;
+    let pricing: super::pricing::PricingSpan = read(&txn, dealer, month, last, today).await?;
+    store(&txn, &mark, &demand, &pricing).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Spans derived in one round at most: a round stays short, and the rest waits for the next.
+pub const SPANS_PER_ROUND: u64 = 64;
+
+/// What one round of [`derive_due`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Derived {
+    pub days: usize,
+    pub months: usize,
+}
+
+/// Derives the finished days and months that are behind, of every dealer, oldest first, up to
+/// `limit` spans. Spans that may not be over yet anywhere on Earth are left for later.
+pub async fn derive_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Derived> {
+    // Every zone is past the end of a day two days before UTC's today, and past the end of the
+    // month before the one holding that day.
+    let settled_day = now.date_naive() - Duration::days(2);
+    let settled_month = Span::Month.start_of(settled_day);
+    #[expect(clippy::disallowed_methods, reason = "the derivation serves every dealer")]
+    let due = insight_marks::Entity::find()
+        .filter(is_behind())
+        .filter(
+            (insight_marks::Column::Span
+                .eq(Span::Day.as_str())
+                .and(insight_marks::Column::Start.lte(settled_day)))
+            .or(insight_marks::Column::Span
+                .eq(Span::Month.as_str())
+                .and(insight_marks::Column::Start.lt(settled_month))),
+        )
+        // Days first: a month sums its days.
+        .order_by_asc(insight_marks::Column::Span)
+        .order_by_asc(insight_marks::Column::Start)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut dealers: HashMap<TenantId, tenants::Model> = HashMap::new();
+    let mut done = Derived::default();
+    for mark in due {
+        let dealer = match dealers.get(&mark.tenant_id) {
+            Some(dealer) => dealer,
+            None => {
+                let dealer = crate::tenants::find(db, mark.tenant_id).await?;
+                dealers.entry(mark.tenant_id).or_insert(dealer)
+            }
+        };
+        match Span::parse(&mark.span) {
+            Some(Span::Day) => done.days += usize::from(derive_day(db, dealer, mark.start).await?),
+            Some(Span::Month) => done.months += usize::from(derive_month(db, dealer, mark.start).await?),
+            None => {}
+        }
+    }
+    Ok(done)
+}
+
+/// Marks the whole history of every dealer that has quote lines and no marks: a database from
+/// before the rollups, or a history written directly (the benchmark's). The derivation then
+/// catches up in the background; until it has, periods are read live.
+pub async fn mark_missing(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize> {
+    let missing = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT t.id FROM tenants t \
+             WHERE EXISTS (SELECT 1 FROM quote_lines l WHERE l.tenant_id = t.id) \
+             AND NOT EXISTS (SELECT 1 FROM insight_marks m WHERE m.tenant_id = t.id)",
+        ))
+        .await?;
+    for row in &missing {
+        let dealer = crate::tenants::find(db, row.try_get("", "id")?).await?;
+        mark_history(db, &dealer, now).await?;
+    }
+    Ok(missing.len())
+}
+
+/// Marks every day of the dealer's history, from its first quote line to today, as changed.
+pub async fn mark_history(db: &DatabaseConnection, dealer: &tenants::Model, now: DateTime<Utc>) -> Result<()> {
+    use crate::entities::quote_lines;
+    let first: Option<DateTime<Utc>> = quote_lines::Entity::scoped(dealer.id)
+        .select_only()
+        .column_as(quote_lines::Column::ReceivedAt.min(), "first")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let Some(first) = first else {
+        return Ok(());
+    };
+    let txn = crate::db::begin_write(db).await?;
+    marks::touch_days(
+        &txn,
+        dealer.id,
+        first.with_timezone(&dealer.tz()).date_naive(),
+        dealer.today(now),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).expect("a date")
+    }
+
+    #[test]
+    fn whole_fresh_months_are_read_whole_and_the_rest_day_by_day() {
+        let mut fresh = HashMap::new();
+        fresh.insert((Span::Month, day(10, 1)), true);
+        fresh.insert((Span::Month, day(11, 1)), false);
+        for d in 1..=30 {
+            fresh.insert((Span::Day, day(11, d)), d != 12);
+        }
+        for d in 1..=5 {
+            fresh.insert((Span::Day, day(12, d)), true);
+        }
+        // Sept. 20-30 have no marks: nothing changed on them, so they are not read at all.
+        let plan = plan_of(day(9, 20), day(12, 8), day(12, 6), &fresh);
+        assert_eq!(plan.months, vec![day(10, 1)]);
+        let mut days: Vec<NaiveDate> = (1..=30).filter(|&d| d != 12).map(|d| day(11, d)).collect();
+        days.extend((1..=5).map(|d| day(12, d)));
+        assert_eq!(plan.days, days);
+        assert_eq!(plan.live, vec![(day(11, 12), day(11, 12)), (day(12, 6), day(12, 8))]);
+    }
+
+    #[test]
+    fn a_month_holding_today_or_cut_by_the_period_is_read_by_days() {
+        let mut fresh = HashMap::new();
+        fresh.insert((Span::Month, day(10, 1)), true);
+        for d in 1..=31 {
+            fresh.insert((Span::Day, day(10, d)), true);
+        }
+        let cut = plan_of(day(10, 2), day(10, 31), day(12, 1), &fresh);
+        assert!(cut.months.is_empty());
+        assert_eq!(cut.days.len(), 30);
+        let current = plan_of(day(10, 1), day(10, 31), day(10, 31), &fresh);
+        assert!(current.months.is_empty());
+        assert_eq!(current.days.len(), 30);
+        assert_eq!(current.live, vec![(day(10, 31), day(10, 31))]);
+    }
+}
