@@ -9,7 +9,7 @@
 //! computation would say, whether the derivation has caught up or not. [`derive_due`] catches
 //! up, a few spans per round, on any number of servers at once.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -117,6 +117,18 @@ fn plan_of(from: NaiveDate, to: NaiveDate, today: NaiveDate, fresh: &HashMap<(Sp
     plan
 }
 
+/// The first and last start of each run of consecutive spans in `starts` (ascending).
+fn runs(span: Span, starts: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for &start in starts {
+        match out.last_mut() {
+            Some((_, last)) if span.last_day(*last) + Duration::days(1) == start => *last = start,
+            _ => out.push((start, start)),
+        }
+    }
+    out
+}
+
 /// The aggregate of `from..=to` of one dealer: rollups where they are fresh, the rest live.
 pub(crate) async fn read<R: Rollup>(
     db: &impl ConnectionTrait,
@@ -127,26 +139,19 @@ pub(crate) async fn read<R: Rollup>(
 ) -> Result<R> {
     let plan = plan(db, dealer.id, from, to, today).await?;
     let mut out = R::default();
-    let stored = |span: Span, starts: &[NaiveDate]| {
-        insight_rollups::Entity::scoped(dealer.id)
-            .filter(insight_rollups::Column::Insight.eq(R::INSIGHT))
-            .filter(insight_rollups::Column::Span.eq(span.as_str()))
-            .filter(insight_rollups::Column::Start.between(starts[0], starts[starts.len() - 1]))
-            .select_only()
-            .columns([
-                insight_rollups::Column::Start,
-                insight_rollups::Column::Key,
-                insight_rollups::Column::Body,
-            ])
-            .into_tuple::<(NaiveDate, String, String)>()
-    };
     for (span, starts) in [(Span::Month, &plan.months), (Span::Day, &plan.days)] {
-        if starts.is_empty() {
-            continue;
-        }
-        let wanted: BTreeSet<NaiveDate> = starts.iter().copied().collect();
-        for (start, key, body) in stored(span, starts).all(db).await? {
-            if wanted.contains(&start) {
+        // Each run of consecutive spans in one range scan: only the rows planned are read.
+        for (first, last) in runs(span, starts) {
+            let rows = insight_rollups::Entity::scoped(dealer.id)
+                .filter(insight_rollups::Column::Insight.eq(R::INSIGHT))
+                .filter(insight_rollups::Column::Span.eq(span.as_str()))
+                .filter(insight_rollups::Column::Start.between(first, last))
+                .select_only()
+                .columns([insight_rollups::Column::Key, insight_rollups::Column::Body])
+                .into_tuple::<(String, String)>()
+                .all(db)
+                .await?;
+            for (key, body) in rows {
                 out.add_row(&key, &body)?;
             }
         }
@@ -409,6 +414,20 @@ mod tests {
         days.extend((1..=5).map(|d| day(12, d)));
         assert_eq!(plan.days, days);
         assert_eq!(plan.live, vec![(day(11, 12), day(11, 12)), (day(12, 6), day(12, 8))]);
+    }
+
+    #[test]
+    fn consecutive_spans_are_read_as_one_run() {
+        let days = [day(3, 30), day(3, 31), day(4, 1), day(4, 3)];
+        assert_eq!(
+            runs(Span::Day, &days),
+            vec![(day(3, 30), day(4, 1)), (day(4, 3), day(4, 3))]
+        );
+        let months = [day(1, 1), day(2, 1), day(3, 1), day(5, 1)];
+        assert_eq!(
+            runs(Span::Month, &months),
+            vec![(day(1, 1), day(3, 1)), (day(5, 1), day(5, 1))]
+        );
     }
 
     #[test]
