@@ -43,11 +43,12 @@ impl MigrationTrait for Migration {
             marks.extra("WITHOUT ROWID");
         }
         manager.create_table(marks.to_owned()).await?;
-        // The derivation's work list: only the spans that are behind, whatever the table's size.
+        // The derivation's work list, oldest first: only the spans that are behind, whatever the
+        // table's size (today's and yesterday's of every dealer are always there).
         manager
             .get_connection()
             .execute_unprepared(
-                "CREATE INDEX ix_insight_marks_behind ON insight_marks (tenant_id, span, start) \
+                "CREATE INDEX ix_insight_marks_behind ON insight_marks (span, start) \
                  WHERE derived IS NULL OR derived <> changes",
             )
             .await?;

@@ -308,23 +308,28 @@ pub async fn derive_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64)
     // month before the one holding that day.
     let settled_day = now.date_naive() - Duration::days(2);
     let settled_month = Span::Month.start_of(settled_day);
-    #[expect(clippy::disallowed_methods, reason = "the derivation serves every dealer")]
-    let due = insight_marks::Entity::find()
-        .filter(is_behind())
-        .filter(
-            (insight_marks::Column::Span
-                .eq(Span::Day.as_str())
-                .and(insight_marks::Column::Start.lte(settled_day)))
-            .or(insight_marks::Column::Span
-                .eq(Span::Month.as_str())
-                .and(insight_marks::Column::Start.lt(settled_month))),
-        )
-        // Days first: a month sums its days.
-        .order_by_asc(insight_marks::Column::Span)
-        .order_by_asc(insight_marks::Column::Start)
-        .limit(limit)
-        .all(db)
-        .await?;
+    // Days first, since a month sums its days; each list in the order of the index of marks
+    // behind, so the query stops after `limit` rows however many dealers have a day open.
+    let mut due = Vec::new();
+    for (span, settled) in [
+        (Span::Day, settled_day + Duration::days(1)),
+        (Span::Month, settled_month),
+    ] {
+        let room = limit.saturating_sub(u64::try_from(due.len()).unwrap_or(u64::MAX));
+        if room == 0 {
+            break;
+        }
+        #[expect(clippy::disallowed_methods, reason = "the derivation serves every dealer")]
+        let marks = insight_marks::Entity::find()
+            .filter(is_behind())
+            .filter(insight_marks::Column::Span.eq(span.as_str()))
+            .filter(insight_marks::Column::Start.lt(settled))
+            .order_by_asc(insight_marks::Column::Start)
+            .limit(room)
+            .all(db)
+            .await?;
+        due.extend(marks);
+    }
     let mut dealers: HashMap<TenantId, tenants::Model> = HashMap::new();
     let mut done = Derived::default();
     for mark in due {
