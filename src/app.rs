@@ -159,6 +159,12 @@ pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<()> {
     if marked > 0 {
         tracing::info!(dealers = marked, "insight history marked for the rollups");
     }
+    let rebuilt = crate::insights::purchases::rebuild_missing(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("deriving the purchases by day: {e}"))?;
+    if rebuilt > 0 {
+        tracing::info!(dealers = rebuilt, "purchases by day derived from the orders");
+    }
     Ok(())
 }
 

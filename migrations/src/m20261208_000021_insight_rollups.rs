@@ -2,6 +2,8 @@
 //! a dealer's calendar, so a year of insights reads a few thousand rows instead of every quote
 //! line. `insight_marks` counts the changes to each day and month (`changes`) and records the
 //! count the rollups were derived at (`derived`): a span is fresh while the two are equal.
+//! `purchase_days`: each customer's purchases of each part, by day, kept beside the orders, so
+//! the restock forecast reads one row per customer and part instead of every order line.
 
 use sea_orm_migration::prelude::*;
 
@@ -75,10 +77,32 @@ impl MigrationTrait for Migration {
         if sqlite {
             rollups.extra("WITHOUT ROWID");
         }
-        manager.create_table(rollups.to_owned()).await
+        manager.create_table(rollups.to_owned()).await?;
+
+        let mut purchases = Table::create();
+        purchases
+            .table(a("purchase_days"))
+            .col(col("tenant_id").uuid().not_null())
+            .col(col("customer_id").uuid().not_null())
+            .col(col("part_id").uuid().not_null())
+            .col(col("days").text().not_null())
+            .primary_key(
+                Index::create()
+                    .col(a("tenant_id"))
+                    .col(a("customer_id"))
+                    .col(a("part_id")),
+            )
+            .foreign_key(&mut to_tenants());
+        if sqlite {
+            purchases.extra("WITHOUT ROWID");
+        }
+        manager.create_table(purchases.to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(a("purchase_days")).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(a("insight_rollups")).to_owned())
             .await?;

@@ -90,6 +90,26 @@ pub async fn lock_dealer_writes(txn: &impl ConnectionTrait, tenant: crate::ids::
     Ok(())
 }
 
+/// The dealers with rows in the table `having` and none in `lacking` (both tenant-owned): the
+/// ones whose derived rows an upgrade has to derive from their history.
+pub async fn dealers_lacking(
+    db: &impl ConnectionTrait,
+    having: &'static str,
+    lacking: &'static str,
+) -> Result<Vec<crate::ids::TenantId>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT t.id FROM tenants t \
+                 WHERE EXISTS (SELECT 1 FROM {having} h WHERE h.tenant_id = t.id) \
+                 AND NOT EXISTS (SELECT 1 FROM {lacking} l WHERE l.tenant_id = t.id)"
+            ),
+        ))
+        .await?;
+    rows.iter().map(|row| row.try_get("", "id")).collect()
+}
+
 /// PostgreSQL only: within this transaction, plan every statement for its own values.
 /// Statements are prepared once per connection, and after five runs PostgreSQL may settle on a
 /// generic plan made while a table was still nearly empty; work that grows a table as it

@@ -33,6 +33,7 @@ pub mod order_shipments;
 pub mod orders;
 pub mod part_numbers;
 pub mod parts;
+pub mod purchase_days;
 pub mod quote_lines;
 pub mod quote_options;
 pub mod quotes;

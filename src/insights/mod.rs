@@ -7,6 +7,7 @@
 pub mod demand;
 pub mod marks;
 pub mod pricing;
+pub mod purchases;
 pub mod restock;
 pub mod rollup;
 pub mod routes;

@@ -13,9 +13,8 @@ use crate::db::TenantScoped;
 use crate::entities::{OrderStatus, customers, order_lines, orders, parts, tenants};
 use crate::error::{Error, Result};
 use crate::ids::{CustomerId, PartId, TenantId};
-use crate::metrics::start_of;
 use crate::pagination::{PageParams, SortOrder};
-use crate::reminders::engine::{equivalents, history};
+use crate::reminders::engine::equivalents;
 use crate::reminders::predict::{self, Prediction};
 
 /// Days forecast when not asked otherwise, and at most.
@@ -176,27 +175,31 @@ impl Expected {
     }
 }
 
-/// Expected purchases in the window, from the history before it.
+/// Expected purchases in the window, from the purchases before it.
 pub async fn expected(db: &impl ConnectionTrait, tenant: &tenants::Model, window: Window) -> Result<Expected> {
-    let lines = history(db, tenant, Some(start_of(window.from, tenant.tz()))).await?;
-    let mut by_pair: HashMap<(CustomerId, PartId), Vec<predict::Purchase>> = HashMap::new();
+    let pairs = super::purchases::before(db, tenant.id, window.from).await?;
+    expected_of(db, tenant, window, pairs).await
+}
+
+/// Expected purchases in the window, from each customer's purchases per part by day before it.
+pub async fn expected_of(
+    db: &impl ConnectionTrait,
+    tenant: &tenants::Model,
+    window: Window,
+    pairs: Vec<((CustomerId, PartId), Vec<predict::Purchase>)>,
+) -> Result<Expected> {
+    // Whether a customer bought a part after an instant: its last purchase of it says.
     let mut bought: HashMap<CustomerId, Vec<(PartId, chrono::DateTime<chrono::Utc>)>> = HashMap::new();
-    for line in lines {
-        bought
-            .entry(line.customer)
-            .or_default()
-            .push((line.part, line.purchase.at));
-        by_pair
-            .entry((line.customer, line.part))
-            .or_default()
-            .push(line.purchase);
+    for ((customer, part), days) in &pairs {
+        if let Some(last) = days.last() {
+            bought.entry(*customer).or_default().push((*part, last.at));
+        }
     }
     let lapse = i64::from(tenant.reminder_window_days);
     let since = window.from - Duration::days(BACKGROUND_DAYS);
     let mut found = Vec::new();
     let mut background_units: HashMap<PartId, i64> = HashMap::new();
-    for ((customer, part), purchases) in by_pair {
-        let days = predict::by_day(purchases);
+    for ((customer, part), days) in pairs {
         match predict::predict(&days) {
             Some(prediction) => {
                 if let Some((quantity, first)) = expected_in(&prediction, window, lapse) {

@@ -353,16 +353,9 @@ pub async fn derive_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64)
 /// before the rollups, or a history written directly (the benchmark's). The derivation then
 /// catches up in the background; until it has, periods are read live.
 pub async fn mark_missing(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize> {
-    let missing = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT t.id FROM tenants t \
-             WHERE EXISTS (SELECT 1 FROM quote_lines l WHERE l.tenant_id = t.id) \
-             AND NOT EXISTS (SELECT 1 FROM insight_marks m WHERE m.tenant_id = t.id)",
-        ))
-        .await?;
-    for row in &missing {
-        let dealer = crate::tenants::find(db, row.try_get("", "id")?).await?;
+    let missing = crate::db::dealers_lacking(db, "quote_lines", "insight_marks").await?;
+    for id in &missing {
+        let dealer = crate::tenants::find(db, *id).await?;
         mark_history(db, &dealer, now).await?;
     }
     Ok(missing.len())

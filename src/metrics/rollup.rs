@@ -291,16 +291,9 @@ pub async fn add(
 /// before the rollups existed. Each dealer's rebuild commits on its own, so an interrupted
 /// start picks up where it stopped.
 pub async fn derive_missing(db: &DatabaseConnection) -> Result<usize> {
-    let missing = db
-        .query_all_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT t.id FROM tenants t \
-             WHERE EXISTS (SELECT 1 FROM inquiries i WHERE i.tenant_id = t.id) \
-             AND NOT EXISTS (SELECT 1 FROM metric_rollups r WHERE r.tenant_id = t.id)",
-        ))
-        .await?;
-    for row in &missing {
-        let tenant = crate::tenants::find(db, row.try_get("", "id")?).await?;
+    let missing = crate::db::dealers_lacking(db, "inquiries", "metric_rollups").await?;
+    for id in &missing {
+        let tenant = crate::tenants::find(db, *id).await?;
         rebuild(db, &tenant).await?;
     }
     Ok(missing.len())

@@ -788,6 +788,8 @@ pub async fn cancel(
         drop(txn);
         return retry_outcome(db, scope, id, OrderStatus::Cancelled, "cancelled").await;
     }
+    // The customer's purchases are rewritten below: its lock before the stock rows.
+    crate::db::lock_customer_writes(&txn, order.tenant_id, order.customer_id).await?;
     let mut lines = lines_of(&txn, &order).await?;
     lines.sort_by_key(|l| l.part_id);
     let mut released = Vec::new();
@@ -810,6 +812,8 @@ pub async fn cancel(
             "backorder_dropped": line.backorder_quantity,
         }));
     }
+    let tenant = crate::tenants::find(&txn, order.tenant_id).await?;
+    crate::insights::purchases::refresh(&txn, &tenant, order.customer_id, lines.iter().map(|l| l.part_id)).await?;
     if let By::Shop(_) = by {
         // Units the shop no longer wants do not count against the dealer's fill rate.
         let units = lines
@@ -889,6 +893,8 @@ async fn cancel_rest(
         drop(txn);
         return super::find(db, scope.tenant, scope.customer, id).await;
     }
+    // The customer's purchases are rewritten below: its lock before the stock rows.
+    crate::db::lock_customer_writes(&txn, order.tenant_id, order.customer_id).await?;
     lines.sort_by_key(|l| l.part_id);
     let mut released = Vec::new();
     for line in lines.iter().filter(|l| l.reserved_quantity + l.backorder_quantity > 0) {
@@ -921,6 +927,9 @@ async fn cancel_rest(
             "backorder_dropped": line.backorder_quantity,
         }));
     }
+    let tenant = crate::tenants::find(&txn, order.tenant_id).await?;
+    let cancelled = lines.iter().filter(|l| l.reserved_quantity + l.backorder_quantity > 0);
+    crate::insights::purchases::refresh(&txn, &tenant, order.customer_id, cancelled.map(|l| l.part_id)).await?;
     let shipments = order_shipments::Entity::scoped(order.tenant_id)
         .filter(order_shipments::Column::OrderId.eq(order.id))
         .all(&txn)

@@ -198,6 +198,8 @@ pub struct NewOrderLine {
 /// (the rest is backorder), the quote lines it marks bought, the rollups, the reminders it
 /// converts and the `order_created` event.
 pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc>) -> Result<OrderResponse> {
+    // The customer's derived figures are written below: their lock before the stock rows.
+    crate::db::lock_customer_writes(txn, new.tenant, new.customer).await?;
     let id = OrderId::generate();
     let total: i64 = new
         .lines
@@ -276,6 +278,7 @@ pub async fn create(txn: &impl ConnectionTrait, new: NewOrder, now: DateTime<Utc
         lines.iter().map(|l| l.quote_line_id),
     )
     .await?;
+    crate::insights::purchases::refresh(txn, &tenant, new.customer, lines.iter().map(|l| l.part_id)).await?;
     // An order that follows a reminder converts it.
     if new.replaces.is_some() {
         return announce_created(txn, &new, order, lines, total, now).await;

@@ -206,6 +206,16 @@ pub async fn history(
     tenant: &tenants::Model,
     before: Option<DateTime<Utc>>,
 ) -> Result<Vec<Line>> {
+    history_of(db, tenant, before, None).await
+}
+
+/// [`history`], of one customer's purchases of some parts only when `of` says so.
+pub async fn history_of(
+    db: &impl ConnectionTrait,
+    tenant: &tenants::Model,
+    before: Option<DateTime<Utc>>,
+    of: Option<(CustomerId, &[PartId])>,
+) -> Result<Vec<Line>> {
     let tz = tenant.tz();
     let replacements = sea_orm::sea_query::Query::select()
         .column(orders::Column::Id)
@@ -223,6 +233,10 @@ pub async fn history(
         .column(order_lines::Column::OrderedAt)
         .filter(order_lines::Column::OrderId.not_in_subquery(replacements))
         .apply_if(before, |q, before| q.filter(order_lines::Column::OrderedAt.lt(before)))
+        .apply_if(of, |q, (customer, parts)| {
+            q.filter(order_lines::Column::CustomerId.eq(customer))
+                .filter(order_lines::Column::PartId.is_in(parts.iter().copied()))
+        })
         .order_by_asc(order_lines::Column::OrderedAt)
         .into_tuple::<(CustomerId, PartId, OrderId, i32, i32, DateTime<Utc>)>()
         .all(db)

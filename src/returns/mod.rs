@@ -931,6 +931,8 @@ pub async fn resolve(
     {
         return Ok(done);
     }
+    // A replacement order writes the customer's derived figures: its lock before any stock row.
+    crate::db::lock_customer_writes(&txn, tenant, r.customer_id).await?;
     if restock {
         let mut by_part = lines.iter().collect::<Vec<_>>();
         by_part.sort_by_key(|l| l.part_id);

@@ -297,7 +297,8 @@ impl TestApp {
         login["access_token"].as_str().expect("token").to_owned()
     }
 
-    /// The metric rollups the writes kept equal the ones rebuilt from the history itself.
+    /// The metric rollups (and the purchases by day) the writes kept equal the ones rebuilt from
+    /// the history itself.
     pub async fn assert_rollups_rebuild_identically(&self, tenant_id: &str) {
         use partsdesk::db::TenantScoped;
         use partsdesk::entities::metric_rollups;
@@ -330,6 +331,22 @@ impl TestApp {
             .await
             .expect("rebuild");
         assert_eq!(kept, snapshot().await);
+
+        // And the purchases by day the orders and cancellations kept.
+        let purchases = || async {
+            use partsdesk::entities::purchase_days;
+            let mut rows = purchase_days::Entity::scoped(tenant.id)
+                .all(&self.state.db)
+                .await
+                .expect("purchases");
+            rows.sort_by_key(|r| (r.customer_id, r.part_id));
+            rows
+        };
+        let kept = purchases().await;
+        partsdesk::insights::purchases::rebuild(&self.state.db, &tenant)
+            .await
+            .expect("rebuild purchases");
+        assert_eq!(kept, purchases().await);
     }
 
     /// Runs the background work (quote expiry, webhook delivery) once, as `serve` does.
