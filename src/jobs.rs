@@ -51,7 +51,7 @@ async fn run_frequent(state: &AppState) {
     }
     let spans = crate::insights::rollup::SPANS_PER_ROUND;
     match crate::insights::rollup::derive_due(&state.db, state.clock.now(), spans).await {
-        Ok(derived) if derived.days + derived.months > 0 => tracing::debug!(?derived, "insight rollups derived"),
+        Ok(derived) if derived.spans() > 0 => tracing::debug!(?derived, "insight rollups derived"),
         Ok(_) => {}
         Err(err) => tracing::error!(error = ?err, "deriving insight rollups failed"),
     }

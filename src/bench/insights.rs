@@ -90,10 +90,11 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
     let mut derived = crate::insights::rollup::Derived::default();
     loop {
         let round = crate::insights::rollup::derive_due(&db, now, 1_000).await?;
-        if round.days + round.months == 0 {
+        if round.spans() == 0 {
             break;
         }
         derived.days += round.days;
+        derived.weeks += round.weeks;
         derived.months += round.months;
     }
     let rows: i64 = {
@@ -103,8 +104,9 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
         i64::try_from(rollups.count(&db).await?).unwrap_or(i64::MAX)
     };
     println!(
-        "\nrollups derived: {} days and {} months, {rows} rows, in {:.1} s (the last two days stay live)",
+        "\nrollups derived: {} days, {} weeks and {} months, {rows} rows, in {:.1} s (the last two days stay live)",
         derived.days,
+        derived.weeks,
         derived.months,
         started.elapsed().as_secs_f64()
     );

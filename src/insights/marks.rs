@@ -16,10 +16,12 @@ use crate::entities::{insight_marks, quote_lines};
 use crate::error::Result;
 use crate::ids::{CustomerId, QuoteLineId, TenantId};
 
-/// The spans rolled up: a day, and the calendar month (read whole when a period covers it).
+/// The spans rolled up: a day, the week from Monday, and the calendar month (a period reads
+/// the longest ones it covers whole).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Span {
     Day,
+    Week,
     Month,
 }
 
@@ -27,6 +29,7 @@ impl Span {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Day => "day",
+            Self::Week => "week",
             Self::Month => "month",
         }
     }
@@ -34,6 +37,7 @@ impl Span {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "day" => Some(Self::Day),
+            "week" => Some(Self::Week),
             "month" => Some(Self::Month),
             _ => None,
         }
@@ -43,6 +47,7 @@ impl Span {
     pub fn start_of(self, day: NaiveDate) -> NaiveDate {
         match self {
             Self::Day => day,
+            Self::Week => day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday())),
             Self::Month => day.with_day(1).unwrap_or(day),
         }
     }
@@ -51,6 +56,7 @@ impl Span {
     pub fn last_day(self, start: NaiveDate) -> NaiveDate {
         match self {
             Self::Day => start,
+            Self::Week => start + chrono::Duration::days(6),
             Self::Month => start
                 .checked_add_months(chrono::Months::new(1))
                 .and_then(|next| next.pred_opt())
@@ -71,9 +77,10 @@ fn new_mark(tenant: TenantId, span: Span, start: NaiveDate, changes: i64) -> ins
 
 /// Records a change to what the insights count for the customer's lines of inquiries that
 /// arrived at `received`: the days and the months holding them in the dealer's zone (`tz`)
-/// fall behind. A writer takes the customer's lock first, as every writer of derived figures
-/// does ([`crate::db::lock_customer_writes`]), then its rows in one order (its days, then its
-/// months, each ascending): so two writers never wait on each other in opposite orders.
+/// fall behind, with their weeks. A writer takes the customer's lock first, as every writer of
+/// derived figures does ([`crate::db::lock_customer_writes`]), then its rows in one order (its
+/// days, weeks, then months, each ascending): so two writers never wait on each other in
+/// opposite orders.
 pub async fn touch(
     txn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -86,12 +93,12 @@ pub async fn touch(
         .into_iter()
         .map(|at| at.with_timezone(&tz).date_naive())
         .collect();
-    let months: std::collections::BTreeSet<NaiveDate> = days.iter().map(|d| Span::Month.start_of(*d)).collect();
-    let rows = days
-        .into_iter()
-        .map(|day| new_mark(tenant, Span::Day, day, 1))
-        .chain(months.into_iter().map(|month| new_mark(tenant, Span::Month, month, 1)));
-    upsert(txn, rows.collect()).await
+    let mut rows = Vec::new();
+    for span in [Span::Day, Span::Week, Span::Month] {
+        let starts: std::collections::BTreeSet<NaiveDate> = days.iter().map(|d| span.start_of(*d)).collect();
+        rows.extend(starts.into_iter().map(|start| new_mark(tenant, span, start, 1)));
+    }
+    upsert(txn, rows).await
 }
 
 /// Inserts marks, or adds their changes to the marks already there.
@@ -155,21 +162,18 @@ pub async fn touch_all(txn: &impl ConnectionTrait, tenant: TenantId) -> Result<(
     Ok(())
 }
 
-/// Marks every day from `first` to `last` and the months holding them as changed: for a
+/// Marks every day from `first` to `last` and the weeks and months holding them as changed: for a
 /// history written before its marks (an upgrade, a generated history).
 pub async fn touch_days(txn: &impl ConnectionTrait, tenant: TenantId, first: NaiveDate, last: NaiveDate) -> Result<()> {
-    let mut days = Vec::new();
-    let mut months = Vec::new();
-    let mut day = first;
-    while day <= last {
-        days.push(new_mark(tenant, Span::Day, day, 1));
-        if day == first || day.day() == 1 {
-            months.push(new_mark(tenant, Span::Month, Span::Month.start_of(day), 1));
+    let mut rows = Vec::new();
+    for span in [Span::Day, Span::Week, Span::Month] {
+        let mut start = span.start_of(first);
+        while start <= last {
+            rows.push(new_mark(tenant, span, start, 1));
+            start = span.last_day(start) + chrono::Duration::days(1);
         }
-        day = day.succ_opt().unwrap_or(NaiveDate::MAX);
     }
-    days.extend(months);
-    upsert(txn, days).await
+    upsert(txn, rows).await
 }
 
 #[cfg(test)]
@@ -187,5 +191,8 @@ mod tests {
         assert_eq!(Span::Month.last_day(day(2028, 2, 1)), day(2028, 2, 29));
         assert_eq!(Span::Month.last_day(day(2026, 12, 1)), day(2026, 12, 31));
         assert_eq!(Span::Day.last_day(day(2026, 12, 7)), day(2026, 12, 7));
+        // 6 December 2026 is a Sunday.
+        assert_eq!(Span::Week.start_of(day(2026, 12, 6)), day(2026, 11, 30));
+        assert_eq!(Span::Week.last_day(day(2026, 11, 30)), day(2026, 12, 6));
     }
 }

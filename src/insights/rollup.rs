@@ -49,11 +49,12 @@ pub(crate) trait Rollup: Default + Sized {
     ) -> Result<Self>;
 }
 
-/// Where each day of a range is read from: whole months and days from their rollups, the
+/// Where each day of a range is read from: whole months, weeks and days from their rollups, the
 /// rest (today, and whatever is behind) live. Days without a mark saw no change, so no lines.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub months: Vec<NaiveDate>,
+    pub weeks: Vec<NaiveDate>,
     pub days: Vec<NaiveDate>,
     /// First and last day of each run of days read live.
     pub live: Vec<(NaiveDate, NaiveDate)>,
@@ -77,7 +78,7 @@ pub async fn plan(
     today: NaiveDate,
 ) -> Result<Plan> {
     let marks = insight_marks::Entity::scoped(tenant)
-        .filter(insight_marks::Column::Start.between(Span::Month.start_of(from), to))
+        .filter(insight_marks::Column::Start.between(from, to))
         .all(db)
         .await?;
     let mut fresh: HashMap<(Span, NaiveDate), bool> = HashMap::new();
@@ -91,28 +92,29 @@ pub async fn plan(
 
 fn plan_of(from: NaiveDate, to: NaiveDate, today: NaiveDate, fresh: &HashMap<(Span, NaiveDate), bool>) -> Plan {
     let mut plan = Plan::default();
-    let mut month = Span::Month.start_of(from);
-    while month <= to {
-        let last = Span::Month.last_day(month);
-        let whole = month >= from && last <= to && last < today;
-        if whole && fresh.get(&(Span::Month, month)) == Some(&true) {
-            plan.months.push(month);
-        } else {
-            let mut day = std::cmp::max(month, from);
-            while day <= std::cmp::min(last, to) {
-                if day >= today {
-                    plan.read_live(day);
-                } else {
-                    match fresh.get(&(Span::Day, day)) {
-                        Some(true) => plan.days.push(day),
-                        Some(false) => plan.read_live(day),
-                        None => {}
-                    }
+    let mut day = from;
+    while day <= to {
+        // The longest span that starts here, lies in the period, is over and fresh.
+        let whole = [Span::Month, Span::Week].into_iter().find(|span| {
+            let last = span.last_day(day);
+            span.start_of(day) == day && last <= to && last < today && fresh.get(&(*span, day)) == Some(&true)
+        });
+        match whole {
+            Some(span) => {
+                match span {
+                    Span::Month => plan.months.push(day),
+                    _ => plan.weeks.push(day),
                 }
-                day += Duration::days(1);
+                day = span.last_day(day);
             }
+            None if day >= today => plan.read_live(day),
+            None => match fresh.get(&(Span::Day, day)) {
+                Some(true) => plan.days.push(day),
+                Some(false) => plan.read_live(day),
+                None => {}
+            },
         }
-        month = last + Duration::days(1);
+        day += Duration::days(1);
     }
     plan
 }
@@ -139,7 +141,11 @@ pub(crate) async fn read<R: Rollup>(
 ) -> Result<R> {
     let plan = plan(db, dealer.id, from, to, today).await?;
     let mut out = R::default();
-    for (span, starts) in [(Span::Month, &plan.months), (Span::Day, &plan.days)] {
+    for (span, starts) in [
+        (Span::Month, &plan.months),
+        (Span::Week, &plan.weeks),
+        (Span::Day, &plan.days),
+    ] {
         // Each run of consecutive spans in one range scan: only the rows planned are read.
         for (first, last) in runs(span, starts) {
             let rows = insight_rollups::Entity::scoped(dealer.id)
@@ -263,20 +269,25 @@ pub async fn derive_day(db: &DatabaseConnection, dealer: &tenants::Model, day: N
     Ok(true)
 }
 
-/// Sums a finished month's days, once every one of them is fresh. `false` when a day is
-/// behind, there was nothing to do, or another server is on it.
-pub async fn derive_month(db: &DatabaseConnection, dealer: &tenants::Model, month: NaiveDate) -> Result<bool> {
+/// Sums a finished week's or month's days, once every one of them is fresh. `false` when a day
+/// is behind, there was nothing to do, or another server is on it.
+pub async fn derive_sum(
+    db: &DatabaseConnection,
+    dealer: &tenants::Model,
+    span: Span,
+    first: NaiveDate,
+) -> Result<bool> {
     let txn = crate::db::begin_write(db).await?;
-    if !claim(&txn, dealer.id, Span::Month, month).await? {
+    if !claim(&txn, dealer.id, span, first).await? {
         return Ok(false);
     }
-    let Some(mark) = behind(&txn, dealer.id, Span::Month, month).await? else {
+    let Some(mark) = behind(&txn, dealer.id, span, first).await? else {
         return Ok(false);
     };
-    let last = Span::Month.last_day(month);
+    let last = span.last_day(first);
     let days_behind = insight_marks::Entity::scoped(dealer.id)
         .filter(insight_marks::Column::Span.eq(Span::Day.as_str()))
-        .filter(insight_marks::Column::Start.between(month, last))
+        .filter(insight_marks::Column::Start.between(first, last))
         .filter(is_behind())
         .count(&txn)
         .await?;
@@ -284,8 +295,8 @@ pub async fn derive_month(db: &DatabaseConnection, dealer: &tenants::Model, mont
         return Ok(false);
     }
     let today = last + Duration::days(1);
-    let demand: super::demand::DemandSpan = read(&txn, dealer, month, last, today).await?;
-    let pricing: super::pricing::PricingSpan = read(&txn, dealer, month, last, today).await?;
+    let demand: super::demand::DemandSpan = read(&txn, dealer, first, last, today).await?;
+    let pricing: super::pricing::PricingSpan = read(&txn, dealer, first, last, today).await?;
     store(&txn, &mark, &demand, &pricing).await?;
     txn.commit().await?;
     Ok(true)
@@ -298,23 +309,29 @@ pub const SPANS_PER_ROUND: u64 = 64;
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Derived {
     pub days: usize,
+    pub weeks: usize,
     pub months: usize,
+}
+
+impl Derived {
+    pub fn spans(&self) -> usize {
+        self.days + self.weeks + self.months
+    }
 }
 
 /// Derives the finished days and months that are behind, of every dealer, oldest first, up to
 /// `limit` spans. Spans that may not be over yet anywhere on Earth are left for later.
 pub async fn derive_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Derived> {
-    // Every zone is past the end of a day two days before UTC's today, and past the end of the
-    // month before the one holding that day.
+    // Every zone is past the end of a day two days before UTC's today; a week or month is
+    // settled when its last day is.
     let settled_day = now.date_naive() - Duration::days(2);
-    let settled_month = Span::Month.start_of(settled_day);
-    // Days first, since a month sums its days; each list in the order of the index of marks
+    // Days first, since weeks and months sum their days; each list in the order of the index of marks
     // behind, so the query stops after `limit` rows however many dealers have a day open.
     let mut due = Vec::new();
-    for (span, settled) in [
-        (Span::Day, settled_day + Duration::days(1)),
-        (Span::Month, settled_month),
-    ] {
+    for span in [Span::Day, Span::Week, Span::Month] {
+        // Spans tile the calendar: those starting before the one that holds the next day end
+        // on the settled day at the latest.
+        let settled = span.start_of(settled_day + Duration::days(1));
         let room = limit.saturating_sub(u64::try_from(due.len()).unwrap_or(u64::MAX));
         if room == 0 {
             break;
@@ -342,7 +359,8 @@ pub async fn derive_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64)
         };
         match Span::parse(&mark.span) {
             Some(Span::Day) => done.days += usize::from(derive_day(db, dealer, mark.start).await?),
-            Some(Span::Month) => done.months += usize::from(derive_month(db, dealer, mark.start).await?),
+            Some(span @ Span::Week) => done.weeks += usize::from(derive_sum(db, dealer, span, mark.start).await?),
+            Some(span @ Span::Month) => done.months += usize::from(derive_sum(db, dealer, span, mark.start).await?),
             None => {}
         }
     }
@@ -412,6 +430,26 @@ mod tests {
         days.extend((1..=5).map(|d| day(12, d)));
         assert_eq!(plan.days, days);
         assert_eq!(plan.live, vec![(day(11, 12), day(11, 12)), (day(12, 6), day(12, 8))]);
+    }
+
+    #[test]
+    fn whole_fresh_weeks_are_read_whole_where_no_month_is() {
+        let mut fresh = HashMap::new();
+        for d in 1..=30 {
+            fresh.insert((Span::Day, day(11, d)), true);
+        }
+        // 2 November 2026 is a Monday.
+        fresh.insert((Span::Week, day(11, 2)), true);
+        fresh.insert((Span::Week, day(11, 9)), true);
+        fresh.insert((Span::Week, day(11, 16)), false);
+        fresh.insert((Span::Week, day(11, 23)), true);
+        let plan = plan_of(day(11, 1), day(11, 27), day(12, 1), &fresh);
+        assert!(plan.months.is_empty());
+        assert_eq!(plan.weeks, vec![day(11, 2), day(11, 9)], "the week of the 23rd is cut");
+        let mut days = vec![day(11, 1)];
+        days.extend((16..=27).map(|d| day(11, d)));
+        assert_eq!(plan.days, days);
+        assert!(plan.live.is_empty());
     }
 
     #[test]
