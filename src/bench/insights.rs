@@ -113,6 +113,39 @@ async fn bench(args: &MetricsBenchArgs, target: &Target) -> anyhow::Result<()> {
     println!("\nlatency with the rollups, ms (p50 / p99 over {} runs)", args.runs);
     demand_and_pricing(&db, &tenant, args.runs, now).await?;
 
+    let started = Instant::now();
+    crate::insights::purchases::rebuild_missing(&db).await?;
+    println!(
+        "\npurchases by day derived from the order lines in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    // The baseline: the expected purchases from every order line, as before purchase_days.
+    let window = Window { from: today, days: 14 };
+    let mut from_lines = Vec::with_capacity(args.runs);
+    let mut from_days = Vec::with_capacity(args.runs);
+    let (mut by_lines, mut by_days) = (HashMap::new(), HashMap::new());
+    for _ in 0..args.runs {
+        let started = Instant::now();
+        let before = crate::metrics::start_of(today, tenant.tz());
+        let lines = crate::reminders::engine::history(&db, &tenant, Some(before)).await?;
+        let pairs = crate::insights::purchases::by_pair(lines).into_iter().collect();
+        by_lines = restock::expected_of(&db, &tenant, window, pairs).await?.total();
+        from_lines.push(started.elapsed());
+        let started = Instant::now();
+        by_days = restock::expected(&db, &tenant, window).await?.total();
+        from_days.push(started.elapsed());
+    }
+    println!(
+        "\nrestock: expected purchases of the next 14 days, ms (p50 / p99 over {} runs)",
+        args.runs
+    );
+    report_latency("from every order line", from_lines, by_lines.len());
+    report_latency("from the purchases by day", from_days, by_days.len());
+    println!(
+        "  the same forecast: {}",
+        if by_lines == by_days { "yes" } else { "NO" }
+    );
+
     println!("\nrestock forecast, ms (p50 / p99 over {} runs)", args.runs);
     for days in [14, 90] {
         let params = RestockParams {
