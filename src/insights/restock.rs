@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -289,20 +289,26 @@ pub async fn forecast(
         {
             known.insert(part.id, part);
         }
-        let open = sea_orm::sea_query::Query::select()
-            .column(orders::Column::Id)
-            .from(orders::Entity)
-            .and_where(orders::Column::TenantId.eq(tenant))
-            .and_where(orders::Column::Status.ne(OrderStatus::Cancelled))
-            .to_owned();
-        for line in order_lines::Entity::scoped(tenant)
-            .filter(order_lines::Column::PartId.is_in(chunk.iter().copied()))
-            .filter(order_lines::Column::BackorderQuantity.gt(0))
-            .filter(order_lines::Column::OrderId.in_subquery(open))
-            .all(db)
-            .await?
-        {
-            *owed.entry(line.part_id).or_default() += i64::from(line.backorder_quantity);
+    }
+    // Units owed on backorder, of every part at once: backordered lines are few, and the
+    // cancelled orders to leave out fewer still (a cancellation drops its backorder anyway).
+    let cancelled = sea_orm::sea_query::Query::select()
+        .column(orders::Column::Id)
+        .from(orders::Entity)
+        .and_where(orders::Column::TenantId.eq(tenant))
+        .and_where(orders::Column::Status.eq(OrderStatus::Cancelled))
+        .to_owned();
+    let backordered: Vec<(PartId, i32)> = order_lines::Entity::scoped(tenant)
+        .select_only()
+        .columns([order_lines::Column::PartId, order_lines::Column::BackorderQuantity])
+        .filter(order_lines::Column::BackorderQuantity.gt(0))
+        .filter(order_lines::Column::OrderId.not_in_subquery(cancelled))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (part, units) in backordered {
+        if totals.contains_key(&part) {
+            *owed.entry(part).or_default() += i64::from(units);
         }
     }
     let customer_ids: Vec<CustomerId> = expected
