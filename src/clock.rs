@@ -56,3 +56,54 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// Spans of a dealer's calendar that derived figures are kept per: a day, the week from Monday,
+/// and the calendar month. A period reads the longest ones it covers whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Span {
+    Day,
+    Week,
+    Month,
+}
+
+impl Span {
+    pub const ALL: [Self; 3] = [Self::Day, Self::Week, Self::Month];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|span| span.as_str() == text)
+    }
+
+    /// The first day of the span holding `day`.
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        use chrono::Datelike;
+        match self {
+            Self::Day => day,
+            Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Self::Month => day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    /// The first day of the span after the one starting on `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Day => start + Duration::days(1),
+            Self::Week => start + Duration::days(7),
+            Self::Month => start
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    /// The last day of the span starting on `start`.
+    pub fn last_day(self, start: NaiveDate) -> NaiveDate {
+        self.next(start).pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+}

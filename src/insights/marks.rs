@@ -7,7 +7,7 @@
 //! since: a count, not a flag, because a writer that commits while a day is being derived
 //! must leave it behind, not fresh.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -16,54 +16,8 @@ use crate::entities::{insight_marks, quote_lines};
 use crate::error::Result;
 use crate::ids::{CustomerId, QuoteLineId, TenantId};
 
-/// The spans rolled up: a day, the week from Monday, and the calendar month (a period reads
-/// the longest ones it covers whole).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Span {
-    Day,
-    Week,
-    Month,
-}
-
-impl Span {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "day" => Some(Self::Day),
-            "week" => Some(Self::Week),
-            "month" => Some(Self::Month),
-            _ => None,
-        }
-    }
-
-    /// The first day of the span holding `day`.
-    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
-        match self {
-            Self::Day => day,
-            Self::Week => day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday())),
-            Self::Month => day.with_day(1).unwrap_or(day),
-        }
-    }
-
-    /// The last day of the span starting on `start`.
-    pub fn last_day(self, start: NaiveDate) -> NaiveDate {
-        match self {
-            Self::Day => start,
-            Self::Week => start + chrono::Duration::days(6),
-            Self::Month => start
-                .checked_add_months(chrono::Months::new(1))
-                .and_then(|next| next.pred_opt())
-                .unwrap_or(NaiveDate::MAX),
-        }
-    }
-}
+/// The spans rolled up (a period reads the longest ones it covers whole).
+pub use crate::clock::Span;
 
 fn new_mark(tenant: TenantId, span: Span, start: NaiveDate, changes: i64) -> insight_marks::ActiveModel {
     insight_marks::ActiveModel {
@@ -170,7 +124,7 @@ pub async fn touch_days(txn: &impl ConnectionTrait, tenant: TenantId, first: Nai
         let mut start = span.start_of(first);
         while start <= last {
             rows.push(new_mark(tenant, span, start, 1));
-            start = span.last_day(start) + chrono::Duration::days(1);
+            start = span.next(start);
         }
     }
     upsert(txn, rows).await

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 
@@ -23,45 +23,7 @@ use crate::error::Result;
 use crate::ids::{CustomerId, OrderId, QuoteId, ReturnId, TenantId};
 
 /// The spans each change is added to: a period reads the longest spans that fit in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Span {
-    Day,
-    /// Monday to Sunday, as the metrics' weekly buckets.
-    Week,
-    Month,
-}
-
-impl Span {
-    pub const ALL: [Self; 3] = [Self::Day, Self::Week, Self::Month];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-        }
-    }
-
-    /// The first day of the span holding `day`.
-    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
-        match self {
-            Self::Day => day,
-            Self::Week => day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday())),
-            Self::Month => day.with_day(1).unwrap_or(day),
-        }
-    }
-
-    /// The first day of the span after the one starting on `start`.
-    pub fn next(self, start: NaiveDate) -> NaiveDate {
-        match self {
-            Self::Day => start + chrono::Duration::days(1),
-            Self::Week => start + chrono::Duration::days(7),
-            Self::Month => start
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(NaiveDate::MAX),
-        }
-    }
-}
+pub use crate::clock::Span;
 
 /// Declares the rollup figures once: [`Delta`] with a field per column of `metric_rollups`,
 /// its sum, its row, and its reading back from a summed query. Counters add up; times are
